@@ -1,0 +1,77 @@
+#!/usr/bin/env node
+/** `edgesync`: the command-line face over the EdgeSync core. Argument parsing and printing only. */
+import { installNodePlatform } from '../platform/node.ts';
+import { formatOptions, parseArgs, UsageError, type OptionSpec } from './args.ts';
+import type { Command } from './command.ts';
+import { commands } from './commands/index.ts';
+
+const helpOption: OptionSpec = { name: 'help', short: 'h', type: 'boolean', help: 'show help for this command' };
+
+function overview(): string {
+  const w = Math.max(...commands.map((c) => c.name.length));
+  return [
+    'edgesync: Fossil repositories anywhere, synced over NATS and HTTP.',
+    '',
+    'Usage: edgesync COMMAND [OPTIONS] [ARGS]',
+    '',
+    'Commands:',
+    ...commands.map((c) => `  ${c.name.padEnd(w)}  ${c.summary}`),
+    '',
+    'Run `edgesync COMMAND --help` for the options of a command.',
+  ].join('\n');
+}
+
+function commandHelp(c: Command): string {
+  const lines = [`Usage: edgesync ${c.usage}`, '', c.summary];
+  if (c.description) lines.push('', c.description);
+  lines.push('', 'Options:', formatOptions([...c.options, helpOption]));
+  return lines.join('\n');
+}
+
+export async function main(argv: readonly string[]): Promise<number> {
+  installNodePlatform();
+  const out = (s: string) => void process.stdout.write(s.endsWith('\n') ? s : `${s}\n`);
+  const err = (s: string) => void process.stderr.write(s.endsWith('\n') ? s : `${s}\n`);
+  const [name, ...rest] = argv;
+  if (!name || name === '--help' || name === '-h' || name === 'help') {
+    const target = name === 'help' ? commands.find((c) => c.name === rest[0]) : undefined;
+    out(target ? commandHelp(target) : overview());
+    return 0;
+  }
+  if (name === '--version' || name === 'version') {
+    out('edgesync 0.1.0');
+    return 0;
+  }
+  const cmd = commands.find((c) => c.name === name);
+  if (!cmd) {
+    err(`edgesync: unknown command "${name}"\n\n${overview()}`);
+    return 2;
+  }
+  try {
+    const args = parseArgs(rest, [...cmd.options, helpOption]);
+    if (args.options.help) {
+      out(commandHelp(cmd));
+      return 0;
+    }
+    const code = await cmd.run({ args, stdout: out, stderr: err, isTTY: Boolean(process.stdout.isTTY) });
+    return code ?? 0;
+  } catch (e) {
+    if (e instanceof UsageError) {
+      err(`edgesync ${cmd.name}: ${e.message}\nUsage: edgesync ${cmd.usage}\nRun \`edgesync ${cmd.name} --help\` for details.`);
+      return 2;
+    }
+    err(`edgesync ${cmd.name}: ${(e as Error).message}`);
+    if (process.env.EDGESYNC_DEBUG) err(String((e as Error).stack));
+    return 1;
+  }
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (e) => {
+    process.stderr.write(`edgesync: ${(e as Error).stack ?? e}\n`);
+    process.exitCode = 1;
+  },
+);

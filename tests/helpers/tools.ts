@@ -1,0 +1,64 @@
+/**
+ * Access to the real external programs tests run against (fossil, nats-server, chromium).
+ * A missing tool fails the test loudly under CI=true and only skips on a developer machine.
+ */
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+export function which(cmd: string): string | undefined {
+  const r = spawnSync('sh', ['-c', `command -v ${cmd}`], { encoding: 'utf8' });
+  const p = r.stdout.trim();
+  return r.status === 0 && p ? p : undefined;
+}
+
+/** Returns true when the tool is there; throws under CI when it is not. */
+export function haveTool(cmd: string): boolean {
+  const found = which(cmd) !== undefined;
+  if (!found && process.env.CI) throw new Error(`${cmd} is required under CI but was not found on PATH`);
+  return found;
+}
+
+/** A fresh temporary directory, removed by the returned cleanup. */
+export function tempDir(prefix = 'edgesync-'): { dir: string; cleanup: () => void } {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  return { dir, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+/** A private HOME so that no global fossil configuration leaks into or out of tests. */
+const fossilHome = mkdtempSync(join(tmpdir(), 'edgesync-fossil-home-'));
+
+export interface RunOptions {
+  cwd?: string;
+  input?: string | Uint8Array;
+  /** Allow a non-zero exit; the result then carries status and stderr. */
+  allowFail?: boolean;
+}
+
+export interface RunResult {
+  status: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** Run the real fossil binary with a private HOME and USER=alice. */
+export function fossil(args: string[], opts: RunOptions = {}): RunResult {
+  const r = spawnSync('fossil', args, {
+    cwd: opts.cwd,
+    input: opts.input,
+    encoding: 'utf8',
+    env: { ...process.env, HOME: fossilHome, USER: 'alice', FOSSIL_USER: 'alice', TZ: 'UTC' },
+    maxBuffer: 256 * 1024 * 1024,
+  });
+  const res = { status: r.status ?? -1, stdout: r.stdout ?? '', stderr: r.stderr ?? '' };
+  if (res.status !== 0 && !opts.allowFail) {
+    throw new Error(`fossil ${args.join(' ')} exited ${res.status}\n${res.stderr}${res.stdout}`);
+  }
+  return res;
+}
+
+/** Query a SQLite file with the sqlite3 shell (for comparing tables without our own code). */
+export function sqlite(file: string, sql: string): string {
+  return execFileSync('sqlite3', [file, sql], { encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 });
+}
