@@ -1,0 +1,152 @@
+/**
+ * Db adapter for Node on better-sqlite3: database files on disk (and ':memory:').
+ * Blobs come back as plain Uint8Array views (not Buffer) so both adapters return equal values.
+ */
+import Database from 'better-sqlite3';
+import type { Db, Row, RunResult, SqlValue, Statement } from './db.ts';
+import { StatementCache } from './statement-cache.ts';
+import { TransactionRunner } from './transaction.ts';
+
+export interface NodeDbOptions {
+  readonly?: boolean;
+  /** Create the file if it does not exist (default false: opening a missing file is an error). */
+  create?: boolean;
+}
+
+type NativeStatement = Database.Statement<unknown[], unknown>;
+
+function fromNative(v: unknown): SqlValue {
+  if (v instanceof Uint8Array && v.constructor !== Uint8Array) {
+    return new Uint8Array(v.buffer, v.byteOffset, v.byteLength);
+  }
+  return v as SqlValue;
+}
+
+function rowFromNative<T>(r: unknown): T {
+  const row = r as Record<string, unknown>;
+  for (const k in row) {
+    const v = row[k];
+    if (v instanceof Uint8Array) row[k] = fromNative(v);
+  }
+  return row as T;
+}
+
+class NodeStatement implements Statement {
+  constructor(private readonly s: NativeStatement) {}
+
+  run(...params: SqlValue[]): RunResult {
+    const r = this.s.run(...params);
+    return { changes: r.changes, lastInsertRowid: Number(r.lastInsertRowid) };
+  }
+
+  get<T = Row>(...params: SqlValue[]): T | undefined {
+    if (!this.s.reader) {
+      this.s.run(...params);
+      return undefined;
+    }
+    const r = this.s.get(...params);
+    return r === undefined ? undefined : rowFromNative<T>(r);
+  }
+
+  all<T = Row>(...params: SqlValue[]): T[] {
+    if (!this.s.reader) {
+      this.s.run(...params);
+      return [];
+    }
+    return this.s.all(...params).map((r) => rowFromNative<T>(r));
+  }
+
+  /** First column of the first row (raw mode, so column names cannot reorder anything). */
+  value<T = SqlValue>(...params: SqlValue[]): T | undefined {
+    if (!this.s.reader) {
+      this.s.run(...params);
+      return undefined;
+    }
+    this.s.raw(true);
+    try {
+      const r = this.s.get(...params) as unknown[] | undefined;
+      return r === undefined ? undefined : (fromNative(r[0]) as T);
+    } finally {
+      this.s.raw(false);
+    }
+  }
+
+  column<T = SqlValue>(...params: SqlValue[]): T[] {
+    if (!this.s.reader) {
+      this.s.run(...params);
+      return [];
+    }
+    this.s.raw(true);
+    try {
+      return (this.s.all(...params) as unknown[][]).map((r) => fromNative(r[0]) as T);
+    } finally {
+      this.s.raw(false);
+    }
+  }
+}
+
+class NodeDb implements Db {
+  private readonly statements = new StatementCache<NodeStatement>(500);
+  private readonly tx: TransactionRunner;
+
+  constructor(
+    private readonly native: Database.Database,
+    readonly filename: string,
+    readonly: boolean,
+  ) {
+    this.tx = new TransactionRunner({
+      exec: (sql) => native.exec(sql),
+      nativeInTransaction: () => native.inTransaction,
+      readonly,
+    });
+  }
+
+  exec(sql: string): void {
+    this.native.exec(sql);
+  }
+
+  prepare(sql: string): NodeStatement {
+    return this.statements.get(sql, () => new NodeStatement(this.native.prepare(sql)));
+  }
+
+  run(sql: string, ...params: SqlValue[]): RunResult {
+    return this.prepare(sql).run(...params);
+  }
+
+  get<T = Row>(sql: string, ...params: SqlValue[]): T | undefined {
+    return this.prepare(sql).get<T>(...params);
+  }
+
+  all<T = Row>(sql: string, ...params: SqlValue[]): T[] {
+    return this.prepare(sql).all<T>(...params);
+  }
+
+  value<T = SqlValue>(sql: string, ...params: SqlValue[]): T | undefined {
+    return this.prepare(sql).value<T>(...params);
+  }
+
+  transaction<T>(fn: () => T): T {
+    return this.tx.run(fn);
+  }
+
+  get inTransaction(): boolean {
+    return this.native.inTransaction;
+  }
+
+  func(name: string, fn: (...args: SqlValue[]) => SqlValue): void {
+    this.native.function(name, { deterministic: true, varargs: true }, (...args: unknown[]) =>
+      fn(...args.map(fromNative)),
+    );
+  }
+
+  close(): void {
+    this.statements.clear();
+    this.native.close();
+  }
+}
+
+export function openNodeDb(path: string, opts: NodeDbOptions = {}): Db {
+  const readonly = opts.readonly ?? false;
+  const native = new Database(path, { readonly, fileMustExist: !opts.create });
+  return new NodeDb(native, path, readonly);
+}

@@ -1,0 +1,213 @@
+/**
+ * Db adapter on @sqlite.org/sqlite-wasm (the oo1 API). Runs in a browser worker and in Node.
+ * `openWasmDb` gives an in-memory database (optionally loaded from a file image);
+ * `exportWasmDb` serializes one so a repository made here can be written out and opened by fossil.
+ * Persistent storage (OPFS) plugs in through `wrapOo1Db`: any oo1 database handle becomes a Db.
+ */
+import sqlite3InitModule from '@sqlite.org/sqlite-wasm';
+import type { Db, Row, RunResult, SqlValue, Statement } from './db.ts';
+import { StatementCache } from './statement-cache.ts';
+import { TransactionRunner } from './transaction.ts';
+
+export type Sqlite3 = Awaited<ReturnType<typeof sqlite3InitModule>>;
+type Oo1Db = InstanceType<Sqlite3['oo1']['DB']>;
+type Oo1Statement = ReturnType<Oo1Db['prepare']>;
+
+/** Bound by the wasm build but missing from the package's type declarations. */
+interface AutocommitApi {
+  sqlite3_get_autocommit(db: number): number;
+}
+
+let sqlite3Promise: Promise<Sqlite3> | undefined;
+
+/** The sqlite3 module, initialised once per JS realm (loading the wasm is the slow part). */
+export function loadSqlite3(): Promise<Sqlite3> {
+  sqlite3Promise ??= sqlite3InitModule();
+  return sqlite3Promise;
+}
+
+/** Values as the Db interface promises them: integers as numbers when they fit, blobs as Uint8Array. */
+function fromNative(v: unknown): SqlValue {
+  if (typeof v === 'bigint' && v >= BigInt(Number.MIN_SAFE_INTEGER) && v <= BigInt(Number.MAX_SAFE_INTEGER)) {
+    return Number(v);
+  }
+  return v as SqlValue;
+}
+
+class WasmStatement implements Statement {
+  constructor(
+    private readonly s: Oo1Statement,
+    private readonly owner: WasmDb,
+  ) {}
+
+  /**
+   * Run fn over a freshly bound statement and always reset afterwards: a statement left
+   * mid-result keeps its read transaction open and would block later writers.
+   */
+  private with<T>(params: SqlValue[], fn: (s: Oo1Statement) => T): T {
+    const s = this.s;
+    s.clearBindings();
+    if (params.length > 0) s.bind(params as never);
+    try {
+      return fn(s);
+    } finally {
+      s.reset();
+    }
+  }
+
+  run(...params: SqlValue[]): RunResult {
+    this.with(params, (s) => {
+      while (s.step()) {
+        /* drain: a statement with results still runs to completion */
+      }
+    });
+    return this.owner.lastRunResult();
+  }
+
+  get<T = Row>(...params: SqlValue[]): T | undefined {
+    return this.with(params, (s) => (s.step() ? rowOf<T>(s) : undefined));
+  }
+
+  all<T = Row>(...params: SqlValue[]): T[] {
+    return this.with(params, (s) => {
+      const rows: T[] = [];
+      while (s.step()) rows.push(rowOf<T>(s));
+      return rows;
+    });
+  }
+
+  value<T = SqlValue>(...params: SqlValue[]): T | undefined {
+    return this.with(params, (s) => (s.step() && s.columnCount > 0 ? (fromNative(s.get(0)) as T) : undefined));
+  }
+
+  column<T = SqlValue>(...params: SqlValue[]): T[] {
+    return this.with(params, (s) => {
+      const out: T[] = [];
+      while (s.step()) out.push(fromNative(s.get(0)) as T);
+      return out;
+    });
+  }
+
+  finalize(): void {
+    this.s.finalize();
+  }
+}
+
+function rowOf<T>(s: Oo1Statement): T {
+  const row = s.get({}) as Record<string, unknown>;
+  for (const k in row) {
+    if (typeof row[k] === 'bigint') row[k] = fromNative(row[k]);
+  }
+  return row as T;
+}
+
+class WasmDb implements Db {
+  private readonly statements = new StatementCache<WasmStatement>(500, (s) => s.finalize());
+  private readonly tx: TransactionRunner;
+
+  constructor(
+    readonly sqlite3: Sqlite3,
+    readonly native: Oo1Db,
+    readonly filename: string,
+  ) {
+    this.tx = new TransactionRunner({
+      exec: (sql) => void native.exec(sql),
+      nativeInTransaction: () => this.inTransaction,
+      readonly: false,
+    });
+  }
+
+  lastRunResult(): RunResult {
+    const p = this.native.pointer!;
+    return {
+      changes: Number(this.sqlite3.capi.sqlite3_changes(p)),
+      lastInsertRowid: Number(this.sqlite3.capi.sqlite3_last_insert_rowid(p)),
+    };
+  }
+
+  exec(sql: string): void {
+    this.native.exec(sql);
+  }
+
+  prepare(sql: string): WasmStatement {
+    return this.statements.get(sql, () => new WasmStatement(this.native.prepare(sql), this));
+  }
+
+  run(sql: string, ...params: SqlValue[]): RunResult {
+    return this.prepare(sql).run(...params);
+  }
+
+  get<T = Row>(sql: string, ...params: SqlValue[]): T | undefined {
+    return this.prepare(sql).get<T>(...params);
+  }
+
+  all<T = Row>(sql: string, ...params: SqlValue[]): T[] {
+    return this.prepare(sql).all<T>(...params);
+  }
+
+  value<T = SqlValue>(sql: string, ...params: SqlValue[]): T | undefined {
+    return this.prepare(sql).value<T>(...params);
+  }
+
+  transaction<T>(fn: () => T): T {
+    return this.tx.run(fn);
+  }
+
+  get inTransaction(): boolean {
+    return (this.sqlite3.capi as unknown as AutocommitApi).sqlite3_get_autocommit(this.native.pointer!) === 0;
+  }
+
+  func(name: string, fn: (...args: SqlValue[]) => SqlValue): void {
+    this.native.createFunction({
+      name,
+      deterministic: true,
+      arity: -1,
+      xFunc: (_ctx: number, ...args: unknown[]) => fn(...args.map(fromNative)) as never,
+    });
+  }
+
+  close(): void {
+    this.statements.clear();
+    this.native.close();
+  }
+}
+
+/** Wrap any oo1 database handle (memory, OPFS, ...) as a Db. */
+export function wrapOo1Db(sqlite3: Sqlite3, native: Oo1Db, filename: string): Db {
+  return new WasmDb(sqlite3, native, filename);
+}
+
+export interface WasmDbOptions {
+  /** An SQLite database file image to load (e.g. a .fossil file read from disk or fetched). */
+  bytes?: Uint8Array;
+}
+
+/** An in-memory database, empty or loaded from a file image. */
+export async function openWasmDb(opts: WasmDbOptions = {}): Promise<Db> {
+  const sqlite3 = await loadSqlite3();
+  const native = new sqlite3.oo1.DB(':memory:', 'c');
+  if (opts.bytes) {
+    const { capi, wasm } = sqlite3;
+    // SQLite takes ownership of this buffer (FREEONCLOSE) and may grow it (RESIZEABLE).
+    const p = wasm.allocFromTypedArray(opts.bytes);
+    const rc = capi.sqlite3_deserialize(
+      native.pointer!,
+      'main',
+      p,
+      opts.bytes.byteLength,
+      opts.bytes.byteLength,
+      capi.SQLITE_DESERIALIZE_FREEONCLOSE | capi.SQLITE_DESERIALIZE_RESIZEABLE,
+    );
+    if (rc !== 0) {
+      native.close();
+      throw new Error(`cannot load database image (${capi.sqlite3_js_rc_str(rc)})`);
+    }
+  }
+  return new WasmDb(sqlite3, native, ':memory:');
+}
+
+/** The database file image of a Db made by this adapter. */
+export function exportWasmDb(db: Db): Uint8Array {
+  if (!(db instanceof WasmDb)) throw new Error('exportWasmDb needs a database opened by the sqlite-wasm adapter');
+  return db.sqlite3.capi.sqlite3_js_db_export(db.native.pointer!);
+}

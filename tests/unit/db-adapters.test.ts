@@ -1,0 +1,80 @@
+import { describe, expect, it } from 'vitest';
+import { forEachAdapter } from '../helpers/dbs.ts';
+
+describe('Db adapters', () => {
+  forEachAdapter((adapter) => {
+    it('binds and returns numbers, text, null and blobs (as plain Uint8Array)', async () => {
+      const db = await adapter.open();
+      db.exec('CREATE TABLE t(a INTEGER PRIMARY KEY, b, c)');
+      const r = db.run('INSERT INTO t(b,c) VALUES(?,?)', 'x', new Uint8Array([1, 2, 3]));
+      expect(r).toEqual({ changes: 1, lastInsertRowid: 1 });
+      db.run('INSERT INTO t(b,c) VALUES(?,?)', null, new Uint8Array(0));
+      db.run('INSERT INTO t(b,c) VALUES(?,?)', 2.5, 2n ** 40n);
+      const rows = db.all('SELECT a, b, c FROM t ORDER BY a');
+      expect(rows).toEqual([
+        { a: 1, b: 'x', c: new Uint8Array([1, 2, 3]) },
+        { a: 2, b: null, c: new Uint8Array(0) },
+        { a: 3, b: 2.5, c: 2 ** 40 },
+      ]);
+      expect(Object.getPrototypeOf(rows[0]!.c)).toBe(Uint8Array.prototype);
+      expect(db.value('SELECT typeof(c) FROM t WHERE a=2')).toBe('blob');
+      expect(db.value('SELECT b FROM t WHERE a=?', 1)).toBe('x');
+      expect(db.value('SELECT b FROM t WHERE a=?', 99)).toBeUndefined();
+      expect(db.get('SELECT * FROM t WHERE a=?', 99)).toBeUndefined();
+      expect(db.prepare('SELECT a FROM t ORDER BY a DESC').column()).toEqual([3, 2, 1]);
+      expect(db.value('SELECT 7 AS "2", 8 AS "1"')).toBe(7);
+      db.close();
+    });
+
+    it('nests transactions with savepoints and rolls back on throw', async () => {
+      const db = await adapter.open();
+      db.exec('CREATE TABLE t(x)');
+      expect(db.inTransaction).toBe(false);
+      db.transaction(() => {
+        expect(db.inTransaction).toBe(true);
+        db.run('INSERT INTO t VALUES(1)');
+        expect(() =>
+          db.transaction(() => {
+            db.run('INSERT INTO t VALUES(2)');
+            throw new Error('inner');
+          }),
+        ).toThrow('inner');
+        db.transaction(() => db.run('INSERT INTO t VALUES(3)'));
+      });
+      expect(db.inTransaction).toBe(false);
+      expect(db.prepare('SELECT x FROM t ORDER BY x').column()).toEqual([1, 3]);
+      expect(() =>
+        db.transaction(() => {
+          db.run('INSERT INTO t VALUES(4)');
+          throw new Error('outer');
+        }),
+      ).toThrow('outer');
+      expect(db.inTransaction).toBe(false);
+      expect(db.value('SELECT count(*) FROM t')).toBe(2);
+      db.close();
+    });
+
+    it('refuses asynchronous transaction bodies', async () => {
+      const db = await adapter.open();
+      db.exec('CREATE TABLE t(x)');
+      expect(() => db.transaction(async () => db.run('INSERT INTO t VALUES(1)'))).toThrow(/synchronous/);
+      expect(db.value('SELECT count(*) FROM t')).toBe(0);
+      db.close();
+    });
+
+    it('registers scalar functions that see blobs as Uint8Array', async () => {
+      const db = await adapter.open();
+      db.func('blen', (b) => (b instanceof Uint8Array ? b.length : -1));
+      expect(db.value('SELECT blen(x\'010203\')')).toBe(3);
+      expect(db.value("SELECT blen('abc')")).toBe(-1);
+      db.close();
+    });
+
+    it('reports SQL errors as exceptions', async () => {
+      const db = await adapter.open();
+      expect(() => db.exec('CREATE TABLE')).toThrow();
+      expect(() => db.get('SELECT * FROM nowhere')).toThrow(/nowhere/);
+      db.close();
+    });
+  });
+});
