@@ -70,7 +70,8 @@ class CardLine {
     const n = this.argCount;
     if (n >= min && n <= max) return;
     const want = min === max ? `${min}` : max === Infinity ? `at least ${min}` : `${min} to ${max}`;
-    this.fail(`expects ${want} argument${min === 1 && max === 1 ? '' : 's'}, got ${n}`);
+    const last = max === Infinity ? min : max;
+    this.fail(`expects ${want} argument${last === 1 ? '' : 's'}, got ${n}`);
   }
 
   private range(i: number): Uint8Array {
