@@ -148,5 +148,8 @@ class NodeDb implements Db {
 export function openNodeDb(path: string, opts: NodeDbOptions = {}): Db {
   const readonly = opts.readonly ?? false;
   const native = new Database(path, { readonly, fileMustExist: !opts.create });
+  // better-sqlite3 is built with foreign keys on by default; fossil's SQLite (and sqlite-wasm)
+  // leave them off, and fossil's data relies on that (rcvfrom.uid 0 names no user, for one).
+  native.pragma('foreign_keys = OFF');
   return new NodeDb(native, path, readonly);
 }

@@ -70,6 +70,14 @@ describe('Db adapters', () => {
       db.close();
     });
 
+    it('leaves foreign keys unenforced, as fossil does', async () => {
+      const db = await adapter.open();
+      expect(db.value('PRAGMA foreign_keys')).toBe(0);
+      db.exec('CREATE TABLE p(id INTEGER PRIMARY KEY); CREATE TABLE c(pid INTEGER REFERENCES p)');
+      db.run('INSERT INTO c VALUES(42)');
+      db.close();
+    });
+
     it('reports SQL errors as exceptions', async () => {
       const db = await adapter.open();
       expect(() => db.exec('CREATE TABLE')).toThrow();
