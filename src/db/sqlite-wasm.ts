@@ -35,17 +35,22 @@ function fromNative(v: unknown): SqlValue {
 }
 
 class WasmStatement implements Statement {
+  private native: Oo1Statement | undefined;
+
   constructor(
-    private readonly s: Oo1Statement,
+    private readonly sql: string,
     private readonly owner: WasmDb,
-  ) {}
+  ) {
+    this.native = owner.native.prepare(sql);
+  }
 
   /**
    * Run fn over a freshly bound statement and always reset afterwards: a statement left
    * mid-result keeps its read transaction open and would block later writers.
    */
   private with<T>(params: SqlValue[], fn: (s: Oo1Statement) => T): T {
-    const s = this.s;
+    // A caller may hold on to a statement the cache has since evicted (and finalized).
+    const s = (this.native ??= this.owner.native.prepare(this.sql));
     s.clearBindings();
     if (params.length > 0) s.bind(params as never);
     try {
@@ -89,7 +94,8 @@ class WasmStatement implements Statement {
   }
 
   finalize(): void {
-    this.s.finalize();
+    this.native?.finalize();
+    this.native = undefined;
   }
 }
 
@@ -130,7 +136,7 @@ class WasmDb implements Db {
   }
 
   prepare(sql: string): WasmStatement {
-    return this.statements.get(sql, () => new WasmStatement(this.native.prepare(sql), this));
+    return this.statements.get(sql, () => new WasmStatement(sql, this));
   }
 
   run(sql: string, ...params: SqlValue[]): RunResult {

@@ -70,6 +70,16 @@ describe('Db adapters', () => {
       db.close();
     });
 
+    it('keeps statements usable after the cache has moved on', async () => {
+      const db = await adapter.open();
+      db.exec('CREATE TABLE t(x)');
+      const insert = db.prepare('INSERT INTO t VALUES(?)');
+      for (let i = 0; i < 600; i++) db.value(`SELECT ${i}`);
+      insert.run(1);
+      expect(db.value('SELECT count(*) FROM t')).toBe(1);
+      db.close();
+    });
+
     it('leaves foreign keys unenforced, as fossil does', async () => {
       const db = await adapter.open();
       expect(db.value('PRAGMA foreign_keys')).toBe(0);
