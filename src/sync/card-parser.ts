@@ -10,7 +10,7 @@
  * bad artifact name) are errors here, where upstream would treat them as unknown cards; both end
  * the exchange, and the error says why.
  */
-import { latin1, text, textStrict } from '../fossil/bytes.ts';
+import { latin1 } from '../fossil/bytes.ts';
 import { defossilize } from '../fossil/fossilize.ts';
 import type { CardLimits } from './card-limits.ts';
 import { DEFAULT_CARD_LIMITS } from './card-limits.ts';
@@ -24,6 +24,12 @@ import {
   type TokenRange,
 } from './card-syntax.ts';
 import type { XferCard } from './card-types.ts';
+
+// Tokens are decoded as they are: a leading byte-order mark is kept, so that no token can turn
+// into a different (e.g. known) card name when written back.
+const utf8Lenient = new TextDecoder('utf-8', { ignoreBOM: true });
+const utf8Strict = new TextDecoder('utf-8', { ignoreBOM: true, fatal: true });
+const text = (b: Uint8Array): string => utf8Lenient.decode(b);
 
 export class CardParseError extends Error {
   override name = 'CardParseError';
@@ -98,7 +104,7 @@ class CardLine {
   /** A file name, which upstream requires to be valid UTF-8. */
   fileName(i: number): string {
     try {
-      return textStrict(this.range(i));
+      return utf8Strict.decode(this.range(i));
     } catch {
       return this.fail(`name ${quote(this.text(i))} is not valid UTF-8`);
     }
@@ -273,8 +279,9 @@ export class CardReader {
           kind: 'login',
           ...base,
           user: c.fossilized(1),
-          nonce: c.ascii(2),
-          signature: c.ascii(3),
+          // Not validated here: a malformed nonce or signature is a failed login, not a bad card.
+          nonce: c.text(2),
+          signature: c.text(3),
           tailOffset: this.pos,
         };
       case 'pragma': {

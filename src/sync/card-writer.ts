@@ -179,9 +179,9 @@ export class CardWriter {
     return this.line(`uvgimme ${this.token('uvgimme', 'name', name)}`);
   }
 
-  /** `# text`. */
+  /** `# text`. A trailing CR would be read back as part of the line end, so it is refused too. */
   comment(text: string): this {
-    if (/[\n\r]/.test(text)) throw new CardWriterError(`comment: text must be a single line, got ${quote(text)}`);
+    if (/\n|\r$/.test(text)) throw new CardWriterError(`comment: text must be a single line not ending in CR, got ${quote(text)}`);
     return this.line(text === '' ? '#' : `# ${text}`);
   }
 
@@ -232,6 +232,8 @@ export class CardWriter {
       case 'blank':
         return this;
       case 'unknown':
+        // A name starting with # was not in column 0 when read; written there it would be a comment.
+        if (c.name.startsWith('#')) throw new CardWriterError(`card name ${quote(c.name)} would be read back as a comment`);
         return this.line([c.name, ...c.args].map((t) => this.token(c.name, 'token', t)).join(' '));
     }
   }

@@ -117,6 +117,16 @@ describe('card parser: every card kind', () => {
     expect(card?.kind === 'file' && card.payload.buffer).toBe(msg.buffer);
   });
 
+  it('treats # as a comment only in column 0, and keeps a byte-order mark in tokens', () => {
+    expect(strip(parse(' # x\n'))).toEqual([{ kind: 'unknown', name: '#', args: ['x'] }]);
+    const bom = concat([new Uint8Array([0xef, 0xbb, 0xbf]), utf8(`file ${H1} 1\n`)]);
+    expect(strip(parse(bom))).toEqual([{ kind: 'unknown', name: '\ufefffile', args: [H1, '1'] }]);
+  });
+
+  it('leaves nonce and signature unchecked: a bad one fails the login, not the parse', () => {
+    expect(strip(parse('login bob x y\n'))).toEqual([{ kind: 'login', user: 'bob', nonce: 'x', signature: 'y', tailOffset: 14 }]);
+  });
+
   it('reads card names case-sensitively, as upstream', () => {
     expect(strip(parse(`GIMME ${H1}\n`))).toEqual([{ kind: 'unknown', name: 'GIMME', args: [H1] }]);
   });
@@ -288,6 +298,8 @@ describe('card writer', () => {
     ['uvfile extra payload', (w) => w.uvfile({ name: 'a', mtime: 1, hash: null, size: 0, flags: 1, payload: utf8('x') }), /uvfile: a payload must be given/],
     ['uvfile size mismatch', (w) => w.uvfile({ name: 'a', mtime: 1, hash: H1, size: 3, flags: 0, payload: utf8('ab') }), /uvfile: size 3 but the payload has 2 bytes/],
     ['uv name with space', (w) => w.uvgimme('a b'), /uvgimme: name "a b" must be one non-empty token/],
+    ['comment ending in CR', (w) => w.comment('a\r'), /comment: text must be a single line not ending in CR/],
+    ['unknown card that would read as a comment', (w) => w.card({ kind: 'unknown', name: '#', args: ['x'], line: 1, offset: 0 }), /card name "#" would be read back as a comment/],
   ];
   it.each(bad)('refuses %s', (_name, write, message) => {
     expect(() => write(new CardWriter())).toThrow(CardWriterError);
