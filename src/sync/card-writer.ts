@@ -91,7 +91,8 @@ export class CardWriter {
     const withPayload = f.size > 0 && (f.flags & 5) === 0;
     if (withPayload !== (f.payload !== undefined)) {
       throw new CardWriterError(
-        `uvfile: a payload must be given exactly when size > 0 and flags has neither bit 1 nor 4 (size ${f.size}, flags ${f.flags})`,
+        'uvfile: a payload must be given exactly when size > 0 and flags has neither bit 1 nor 4 ' +
+          `(size ${f.size}, flags ${f.flags})`,
       );
     }
     if (f.payload !== undefined && f.payload.length !== f.size) {
@@ -115,7 +116,8 @@ export class CardWriter {
   /** A login line as given; login.ts computes nonce and signature and puts it first. */
   login(user: string, nonce: string, signature: string): this {
     return this.line(
-      `login ${this.fossilized('login', 'user', user)} ${this.token('login', 'nonce', nonce)} ${this.token('login', 'signature', signature)}`,
+      `login ${this.fossilized('login', 'user', user)} ${this.token('login', 'nonce', nonce)} ` +
+        this.token('login', 'signature', signature),
     );
   }
 
@@ -139,7 +141,9 @@ export class CardWriter {
   /** `clone` (legacy) when called without arguments, else `clone PROTOCOL SEQNO`. */
   clone(protocol?: number, seqno?: number): this {
     if (protocol === undefined && seqno === undefined) return this.line('clone');
-    if (protocol === undefined || seqno === undefined) throw new CardWriterError('clone: give both protocol and seqno, or neither');
+    if (protocol === undefined || seqno === undefined) {
+      throw new CardWriterError('clone: give both protocol and seqno, or neither');
+    }
     return this.line(`clone ${this.count('clone', 'protocol', protocol)} ${this.count('clone', 'seqno', seqno)}`);
   }
 
@@ -181,7 +185,9 @@ export class CardWriter {
 
   /** `# text`. A trailing CR would be read back as part of the line end, so it is refused too. */
   comment(text: string): this {
-    if (/\n|\r$/.test(text)) throw new CardWriterError(`comment: text must be a single line not ending in CR, got ${quote(text)}`);
+    if (/\n|\r$/.test(text)) {
+      throw new CardWriterError(`comment: text must be a single line not ending in CR, got ${quote(text)}`);
+    }
     return this.line(text === '' ? '#' : `# ${text}`);
   }
 
@@ -191,7 +197,9 @@ export class CardWriter {
       case 'file':
         return this.file(c.hash, c.payload, c.src);
       case 'cfile':
-        if (c.payload.length !== c.csize) throw new CardWriterError(`cfile: csize ${c.csize} but the payload has ${c.payload.length} bytes`);
+        if (c.payload.length !== c.csize) {
+          throw new CardWriterError(`cfile: csize ${c.csize} but the payload has ${c.payload.length} bytes`);
+        }
         return this.cfile(c.hash, c.usize, c.payload, c.src);
       case 'config':
         return this.config(c.name, c.payload);
