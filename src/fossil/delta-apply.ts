@@ -1,0 +1,113 @@
+/**
+ * Applying a Fossil delta (spec 4.7). Every malformed delta is reported with a DeltaError that
+ * says what is wrong and where; the output is never larger than the size the delta declares,
+ * and that size is checked against a limit before anything is allocated.
+ */
+import { MAX_ARTIFACT_SIZE } from './blob-codec.ts';
+import { AT, COLON, COMMA, DIGIT_VALUE, DeltaError, NEWLINE, SEMICOLON, deltaChecksum } from './delta-format.ts';
+
+/** Default cap on the output size a delta may declare. */
+export const MAX_DELTA_OUTPUT = MAX_ARTIFACT_SIZE;
+
+/** Reads the base-64 numbers of a delta, tracking the position for error messages. */
+class DeltaReader {
+  pos = 0;
+  constructor(readonly delta: Uint8Array) {}
+
+  /** A number of at least one digit. Fossil writes 32-bit values, so anything larger is corrupt. */
+  int(what: string): number {
+    const d = this.delta;
+    const start = this.pos;
+    let v = 0;
+    let c: number;
+    while (this.pos < d.length && (c = DIGIT_VALUE[d[this.pos]!]!) >= 0) {
+      v = v * 64 + c;
+      if (v > 0xffffffff) throw new DeltaError(`${what} at offset ${start} is larger than 32 bits`);
+      this.pos++;
+    }
+    if (this.pos === start) {
+      throw new DeltaError(
+        this.pos >= d.length
+          ? `delta ends where ${what} was expected (no terminating ';')`
+          : `expected ${what} at offset ${start}, found byte 0x${d[start]!.toString(16).padStart(2, '0')}`,
+      );
+    }
+    return v;
+  }
+}
+
+/** The size of the output the delta produces, read from its first line. */
+export function deltaOutputSize(delta: Uint8Array): number {
+  const r = new DeltaReader(delta);
+  const size = r.int('the target size');
+  if (delta[r.pos] !== NEWLINE) throw new DeltaError(`target size not followed by a newline (offset ${r.pos})`);
+  return size;
+}
+
+/**
+ * Apply delta to source. maxOutput bounds the declared target size (checked before allocating).
+ * The trailing checksum is verified; bytes after the final ';' are ignored, as fossil does.
+ */
+export function applyDelta(source: Uint8Array, delta: Uint8Array, maxOutput = MAX_DELTA_OUTPUT): Uint8Array {
+  const r = new DeltaReader(delta);
+  const limit = r.int('the target size');
+  if (delta[r.pos] !== NEWLINE) throw new DeltaError(`target size not followed by a newline (offset ${r.pos})`);
+  r.pos++;
+  if (limit > maxOutput) throw new DeltaError(`delta declares ${limit} output bytes, over the limit of ${maxOutput}`);
+
+  const out = new Uint8Array(limit);
+  let total = 0;
+  while (r.pos < delta.length) {
+    const opStart = r.pos;
+    const cnt = r.int('a segment length');
+    if (r.pos >= delta.length) throw new DeltaError(`delta ends inside the segment at offset ${opStart}`);
+    const op = delta[r.pos++]!;
+    switch (op) {
+      case AT: {
+        const ofst = r.int('a copy offset');
+        if (delta[r.pos] !== COMMA) {
+          throw new DeltaError(`copy command at offset ${opStart} is not terminated by ','`);
+        }
+        r.pos++;
+        if (total + cnt > limit) {
+          throw new DeltaError(`copy at offset ${opStart} would make the output larger than the declared ${limit} bytes`);
+        }
+        if (ofst + cnt > source.length) {
+          throw new DeltaError(
+            `copy at offset ${opStart} reads bytes ${ofst}..${ofst + cnt} past the end of the ${source.length}-byte source`,
+          );
+        }
+        out.set(source.subarray(ofst, ofst + cnt), total);
+        total += cnt;
+        break;
+      }
+      case COLON: {
+        if (total + cnt > limit) {
+          throw new DeltaError(`insert at offset ${opStart} would make the output larger than the declared ${limit} bytes`);
+        }
+        if (cnt > delta.length - r.pos) {
+          throw new DeltaError(`insert at offset ${opStart} claims ${cnt} bytes but only ${delta.length - r.pos} remain`);
+        }
+        out.set(delta.subarray(r.pos, r.pos + cnt), total);
+        r.pos += cnt;
+        total += cnt;
+        break;
+      }
+      case SEMICOLON: {
+        if (total !== limit) {
+          throw new DeltaError(`delta produced ${total} bytes but declared ${limit}`);
+        }
+        const sum = deltaChecksum(out);
+        if (sum !== cnt) {
+          throw new DeltaError(`checksum mismatch: delta says ${cnt}, output sums to ${sum}`);
+        }
+        return out;
+      }
+      default:
+        throw new DeltaError(
+          `unknown delta operator 0x${op.toString(16).padStart(2, '0')} at offset ${r.pos - 1}`,
+        );
+    }
+  }
+  throw new DeltaError(`delta has no terminating ';'`);
+}
