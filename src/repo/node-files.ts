@@ -1,0 +1,43 @@
+/**
+ * Repository files on disk (Node only). fossil opens a file as a repository only if it is at
+ * least 16834 bytes, a multiple of 512 bytes, and holds everything in the main file (rollback
+ * journal, no WAL left behind); files made here meet those rules.
+ */
+import { existsSync, statSync } from 'node:fs';
+import { openNodeDb } from '../db/better-sqlite3.ts';
+import type { CreateOptions } from './create.ts';
+import { Repository, RepositoryFormatError, type OpenOptions } from './repository.ts';
+
+/** Smallest file fossil's db_looks_like_a_repository accepts (the odd number is upstream's). */
+export const MIN_REPOSITORY_FILE_SIZE = 16834;
+
+/** Create a new repository file, as `fossil init FILE` does. Refuses to overwrite. */
+export function createRepoFile(path: string, opts: CreateOptions & OpenOptions = {}): Repository {
+  if (existsSync(path)) throw new Error(`file already exists: ${path}`);
+  const db = openNodeDb(path, { create: true });
+  try {
+    // Rollback journal (SQLite's default, set explicitly): fossil expects all data in the file itself.
+    db.exec('PRAGMA journal_mode=DELETE');
+    return Repository.create(db, opts);
+  } catch (e) {
+    db.close();
+    throw e;
+  }
+}
+
+/** Open a repository file, applying fossil's checks on the file before opening it. */
+export function openRepoFile(path: string, opts: OpenOptions & { readonly?: boolean } = {}): Repository {
+  if (!existsSync(path)) throw new Error(`repository does not exist: ${path}`);
+  const size = statSync(path).size;
+  if (size < MIN_REPOSITORY_FILE_SIZE || size % 512 !== 0) {
+    throw new RepositoryFormatError(`not a valid repository: ${path} (size ${size})`);
+  }
+  const db = openNodeDb(path, { readonly: opts.readonly });
+  try {
+    return Repository.open(db, opts);
+  } catch (e) {
+    db.close();
+    if (e instanceof RepositoryFormatError) throw e;
+    throw new RepositoryFormatError(`not a valid repository: ${path} (${(e as Error).message})`);
+  }
+}
