@@ -57,8 +57,14 @@ export class CardWriter {
   private pending: string[] = [];
   private pendingBytes = 0;
   private doneBytes = 0;
+  private cards = 0;
 
   constructor(private readonly options: CardWriterOptions = {}) {}
+
+  /** Cards written so far (the separators after payloads are not cards). */
+  get cardCount(): number {
+    return this.cards;
+  }
 
   /** Bytes written so far; roles use it to keep a message within its budget. */
   get byteLength(): number {
@@ -253,6 +259,7 @@ export class CardWriter {
   }
 
   private line(s: string): this {
+    if (s !== '') this.cards++;
     const l = `${s}\n`;
     this.pending.push(l);
     this.pendingBytes += utf8Length(l);

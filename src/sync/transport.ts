@@ -1,0 +1,43 @@
+/**
+ * The two ends of a sync exchange, independent of how bytes travel.
+ *
+ * A message on the wire is an HTTP body plus its Content-Type (which says whether the body is
+ * the compressed envelope or plain card text). The client hands one request to its transport
+ * and gets one reply back; the server turns one request into one reply, keeping no state
+ * between requests. HTTP, an in-memory pipe or anything else is a thin adapter around these.
+ */
+
+export interface WireMessage {
+  /** `application/x-fossil`, `application/x-fossil-debug` or `application/x-fossil-uncompressed`. */
+  contentType: string;
+  body: Uint8Array;
+}
+
+/** Client side: move one request to the server and bring its reply back. */
+export interface SyncTransport {
+  exchange(request: WireMessage): Promise<WireMessage>;
+  /** Where the transport goes, for messages (never includes a password). */
+  readonly label: string;
+}
+
+/** Facts about a request the server may record (rcvfrom.ipaddr). */
+export interface RequestInfo {
+  remoteAddress?: string;
+}
+
+/** Server side: answer one request. */
+export interface XferService {
+  handle(request: WireMessage, info?: RequestInfo): WireMessage | Promise<WireMessage>;
+}
+
+/** A transport or peer failure: no reply, an HTTP error status, a reply that is not a sync message. */
+export class TransportError extends Error {
+  override name = 'TransportError';
+  constructor(
+    message: string,
+    /** HTTP status, when the failure was one. */
+    readonly status?: number,
+  ) {
+    super(message);
+  }
+}
