@@ -1,0 +1,558 @@
+/**
+ * The client side of a sync (xfer.c client_sync): rounds of request and reply until the
+ * round-termination rule says the two repositories agree. Used for clone, pull, push and sync.
+ *
+ * Each round: build the request from the repository (no writes), exchange it, then process the
+ * reply in one transaction (with a crosslink session, except when cloning). If anything in the
+ * reply is wrong, that transaction rolls back and the sync stops with a SyncError; rounds that
+ * finished before stay committed, so an interrupted sync leaves a consistent repository and the
+ * next one carries on.
+ */
+import { toHex } from '../fossil/bytes.ts';
+import { platform } from '../platform/platform.ts';
+import type { Repository } from '../repo/repository.ts';
+import { acceptCompressedFile, acceptFile, ReceiveError } from './artifact-receive.ts';
+import { requestPhantoms, sendFile, sendPrivateIgots, sendUnclustered, sendUnsent } from './artifact-send.ts';
+import { CardParseError, CardReader } from './card-parser.ts';
+import type { CardLimits } from './card-limits.ts';
+import type { XferCard } from './card-types.ts';
+import { CardWriter } from './card-writer.ts';
+import { ConfigGroup, receiveConfig } from './config-sync.ts';
+import { decodeBody, encodeBody, EnvelopeError, XFER_CONTENT_TYPE, XFER_DEBUG_CONTENT_TYPE, type XferContentType } from './envelope.ts';
+import { randomNonceSalt, signPayload } from './login.ts';
+import { VERSION_ARGS } from './peer-version.ts';
+import { inExchangeTransaction } from './round-transaction.ts';
+import { emptyTraffic, type RoundReport, type SyncEvents, type TrafficStats } from './sync-events.ts';
+import type { SyncTransport } from './transport.ts';
+import {
+  acceptUnversionedFile, ensureUnversionedTable, hasUnversionedTable, sendUnversionedFile, unversionedHash, unversionedStatus,
+} from './unversioned.ts';
+import { XferState, zeroCounters, type XferCounters } from './xfer-state.ts';
+
+export class SyncError extends Error {
+  override name = 'SyncError';
+  constructor(
+    message: string,
+    /** The text of the server's `error` card, when that is what stopped the sync. */
+    readonly serverError?: string,
+  ) {
+    super(message);
+  }
+}
+
+export interface LoginInfo {
+  user: string;
+  /** Clear text, or the 40-hex shared secret. */
+  password: string;
+}
+
+/** How request bodies travel: the compressed envelope, plain text under the same type, or debug. */
+export type RequestEncoding = 'compressed' | 'uncompressed' | 'debug';
+
+export interface ClientSyncOptions {
+  pull?: boolean;
+  push?: boolean;
+  /** Clone protocol 3 from this seqno (the clone driver sets it). */
+  cloneFrom?: number;
+  /** Also sync private artifacts (needs capability x on the server). */
+  private?: boolean;
+  /** Also sync unversioned files. */
+  unversioned?: boolean;
+  /** Ask the server for every artifact it has (`pragma send-catalog`), not only new ones. */
+  verily?: boolean;
+  login?: LoginInfo;
+  /** Configuration groups to request (ConfigGroup mask). */
+  configGroups?: number;
+  encoding?: RequestEncoding;
+  /** Largest request content (default: setting `max-upload`, else 250 000). */
+  maxUpload?: number;
+  events?: SyncEvents;
+  cardLimits?: Partial<CardLimits>;
+  /** Give up after this many rounds (a guard against a peer that never converges). */
+  maxRounds?: number;
+}
+
+export interface SyncResult {
+  rounds: number;
+  artifactsSent: number;
+  artifactsReceived: number;
+  /** Wire bytes. */
+  bytesSent: number;
+  bytesReceived: number;
+  /** Texts of `message` cards. */
+  messages: string[];
+  /** Clone only: the project code the server announced. */
+  projectCode?: string;
+}
+
+/** The setting where an unfinished clone keeps the server's next seqno, so it can resume. */
+export const CLONE_SEQNO_SETTING = 'edgesync-clone-seqno';
+/** And how many artifacts it has received so far. */
+export const CLONE_RECEIVED_SETTING = 'edgesync-clone-received';
+
+const DEFAULT_MAX_UPLOAD = 250_000;
+const MIN_PHANTOM_REQUESTS = 200;
+const DEFAULT_MAX_ROUNDS = 100_000;
+
+interface UvToSend {
+  mtimeOnly: boolean;
+}
+
+export class ClientSession {
+  private pull: boolean;
+  private push: boolean;
+  private readonly clone: boolean;
+  private cloneSeqno: number;
+  private readonly syncPrivate: boolean;
+  private readonly unversioned: boolean;
+  private configGroups: number;
+  private resync: number;
+  private round = 0;
+  private mxPhantomReq = MIN_PHANTOM_REQUESTS;
+  private remoteVersion = 22100;
+  private remoteDate = 0;
+  private uvHashSent = false;
+  private uvDoPush = false;
+  private uvPullOnly = 0;
+  private readonly uvToSend = new Map<string, UvToSend>();
+  private readonly encoding: RequestEncoding;
+  private readonly maxUpload: number;
+  private readonly events: SyncEvents;
+  private receiptStarted = false;
+  private readonly result: SyncResult = { rounds: 0, artifactsSent: 0, artifactsReceived: 0, bytesSent: 0, bytesReceived: 0, messages: [] };
+  private cloneReceived: number;
+  private estimatedTotal: number | undefined;
+
+  constructor(
+    readonly repo: Repository,
+    readonly transport: SyncTransport,
+    private readonly opts: ClientSyncOptions,
+  ) {
+    this.clone = opts.cloneFrom !== undefined;
+    this.cloneSeqno = opts.cloneFrom ?? 0;
+    // A clone neither pulls nor pushes in the ordinary sense.
+    this.pull = !this.clone && Boolean(opts.pull);
+    this.push = !this.clone && Boolean(opts.push) && repo.config.getInt('dont-push', 0) === 0;
+    this.syncPrivate = Boolean(opts.private);
+    this.unversioned = Boolean(opts.unversioned);
+    this.configGroups = opts.configGroups ?? 0;
+    this.resync = opts.verily && this.push ? 0x7fffffff : 0;
+    this.encoding = opts.encoding ?? 'compressed';
+    this.maxUpload = opts.maxUpload ?? repo.config.getInt('max-upload', DEFAULT_MAX_UPLOAD);
+    this.events = opts.events ?? {};
+    this.cloneReceived = this.clone ? repo.config.getInt(CLONE_RECEIVED_SETTING, 0) : 0;
+  }
+
+  private get serverCode(): string {
+    return this.repo.config.serverCode ?? 'x';
+  }
+
+  /** The cards every request starts with. */
+  private seed(first: boolean): CardWriter {
+    const w = new CardWriter();
+    if (first && this.syncPrivate) w.pragma('send-private');
+    w.pragma('client-version', ...VERSION_ARGS);
+    if (!first && this.syncPrivate) w.pragma('send-private');
+    if (first && this.clone) {
+      w.clone(3, this.cloneSeqno);
+    } else if (this.pull) {
+      w.pull(this.serverCode, this.repo.projectCode);
+      if (first && this.opts.verily) w.pragma('send-catalog');
+    }
+    if (this.push) w.push(this.serverCode, this.repo.projectCode);
+    return w;
+  }
+
+  async run(): Promise<SyncResult> {
+    if (!this.pull && !this.push && !this.clone && !this.unversioned && this.configGroups === 0) return this.result;
+    if (this.unversioned || this.clone) {
+      for (const name of this.localUnversionedNames()) this.uvToSend.set(name, { mtimeOnly: false });
+    }
+    let request = this.seed(true);
+    const maxRounds = this.opts.maxRounds ?? DEFAULT_MAX_ROUNDS;
+    try {
+      for (let go = true; go; ) {
+        if (this.round >= maxRounds) throw new SyncError(`gave up after ${maxRounds} rounds without converging`);
+        const step = await this.oneRound(request);
+        request = step.next;
+        go = step.go;
+      }
+    } finally {
+      this.repo.content.endReceipt();
+    }
+    return this.result;
+  }
+
+  private localUnversionedNames(): string[] {
+    const db = this.repo.db;
+    if (!hasUnversionedTable(db)) return [];
+    return db.prepare('SELECT name FROM unversioned WHERE hash IS NOT NULL').column<string>();
+  }
+
+  /** One round: finish the request, exchange it, process the reply. */
+  private async oneRound(request: CardWriter): Promise<{ next: CardWriter; go: boolean }> {
+    const { repo } = this;
+    const x = new XferState(repo, { maxSend: this.maxUpload, remoteVersion: this.remoteVersion });
+    x.out = request;
+    x.syncPrivate = this.syncPrivate;
+    x.remoteDate = this.remoteDate;
+    const isCloneRound1 = this.clone && this.round === 0;
+
+    // ----- the rest of the request (reads only) -----
+    const cookie = repo.config.get('cookie');
+    if (cookie && !/\s/.test(cookie)) x.out.cookie(cookie);
+    if (this.pull || (this.clone && this.cloneSeqno === 1)) requestPhantoms(x, this.mxPhantomReq);
+    let sentUnsent = false;
+    if (this.push) {
+      sendUnsent(x);
+      sentUnsent = true;
+      this.resync = sendUnclustered(x, this.resync).resync;
+      sendPrivateIgots(x);
+    }
+    let configMaskThisRound = 0;
+    if (this.configGroups && !isCloneRound1) {
+      for (const name of configRequestNames(this.configGroups)) x.out.reqconfig(name);
+      configMaskThisRound = this.configGroups;
+      this.configGroups = 0;
+    }
+    if (this.unversioned && !isCloneRound1 && !this.uvHashSent) {
+      x.out.pragma('uv-hash', unversionedHash(repo.db));
+      this.uvHashSent = true;
+    }
+    let uvSent = 0;
+    if (this.uvDoPush) {
+      let done = true;
+      for (const [name, v] of [...this.uvToSend]) {
+        sendUnversionedFile(x, name, v.mtimeOnly, false);
+        this.uvToSend.delete(name);
+        uvSent++;
+        if (x.out.byteLength > x.maxSend) {
+          done = false;
+          break;
+        }
+      }
+      if (done) this.uvDoPush = false;
+    }
+    x.out.comment(randomNonceSalt());
+
+    const payload = x.out.finish();
+    const login = this.opts.login;
+    if (login && !isCloneRound1 && !repo.config.projectCode) {
+      throw new SyncError(`${this.transport.label} did not tell its project code`);
+    }
+    const signed = login && login.user !== 'anonymous' && !isCloneRound1
+      ? signPayload(payload, { user: login.user, password: login.password, projectCode: repo.projectCode })
+      : payload;
+    const contentType: XferContentType = this.encoding === 'debug' ? XFER_DEBUG_CONTENT_TYPE : XFER_CONTENT_TYPE;
+    const body = this.encoding === 'compressed' ? encodeBody(signed, contentType, { level: 9 }) : signed;
+    const sent: TrafficStats = {
+      ...emptyTraffic(),
+      bytes: signed.length,
+      wireBytes: body.length,
+      cards: x.out.cardCount + (signed === payload ? 0 : 1),
+      files: x.counters.filesSent + uvSent,
+      deltas: x.counters.deltasSent,
+      igots: x.counters.igotsSent,
+      gimmes: x.counters.gimmesSent,
+    };
+    this.result.artifactsSent += x.counters.filesSent + x.counters.deltasSent + uvSent;
+
+    // ----- the exchange -----
+    const reply = await this.transport.exchange({ contentType, body });
+    let text: Uint8Array;
+    try {
+      text = decodeBody(reply.body, reply.contentType).text;
+    } catch (e) {
+      if (e instanceof EnvelopeError) throw new SyncError(`${this.transport.label}: ${e.message}`);
+      throw e;
+    }
+    this.result.bytesSent += body.length;
+    this.result.bytesReceived += reply.body.length;
+
+    // Upstream counts what is sent while answering the reply separately from what was sent above.
+    Object.assign(x.counters, zeroCounters());
+    const next = this.seed(false);
+    x.out = next;
+
+    // ----- the reply, in one transaction -----
+    const outcome = inExchangeTransaction(repo, () => {
+      if (sentUnsent) repo.db.exec('DELETE FROM unsent');
+      const o = this.processReply(x, text, configMaskThisRound, isCloneRound1);
+      if (this.clone) {
+        repo.config.set(CLONE_SEQNO_SETTING, this.cloneSeqno);
+        repo.config.set(CLONE_RECEIVED_SETTING, this.cloneReceived);
+      }
+      o.phantomsLeft = repo.db.value('SELECT 1 FROM phantom LIMIT 1') !== undefined;
+      return o;
+    });
+    this.round++;
+    this.result.rounds = this.round;
+    this.remoteVersion = x.remoteVersion;
+    this.remoteDate = x.remoteDate;
+
+    const go = this.decide(x.counters, outcome);
+    const received: TrafficStats = {
+      bytes: text.length,
+      wireBytes: reply.body.length,
+      cards: outcome.cards,
+      files: outcome.files,
+      deltas: outcome.deltas,
+      igots: outcome.igots,
+      gimmes: outcome.gimmes,
+    };
+    const report: RoundReport = { round: this.round, sent, received, more: go };
+    this.events.round?.(report);
+    if (this.clone) {
+      this.events.cloneProgress?.({ received: this.cloneReceived, estimatedTotal: this.estimatedTotal, seqno: this.cloneSeqno });
+    }
+    return { next, go };
+  }
+
+  /** The round-termination rule of upstream's client_sync. */
+  private decide(c: XferCounters, o: ReplyOutcome): boolean {
+    const filesReceived = c.filesReceived + c.deltasReceived + c.danglingReceived;
+    if ((filesReceived > 0 || o.newPhantom) && o.phantomsLeft) {
+      this.mxPhantomReq = Math.max(MIN_PHANTOM_REQUESTS, filesReceived * 2);
+      return true;
+    }
+    if (c.filesSent + c.deltasSent > 0 || this.uvDoPush) return true;
+    if (c.privateIgotsSent > 0 && this.round === 1) return true;
+    if (o.uvGimmesSent > 0 && (o.uvFilesReceived > 0 || this.round < 3)) return true;
+    if (this.clone) {
+      if (this.round === 1) return true;
+      if (filesReceived > 0) return true;
+      if (this.cloneSeqno > 0 && o.artifacts > 0) return true;
+    }
+    return false;
+  }
+
+  private ensureReceipt(): void {
+    if (this.receiptStarted) return;
+    this.repo.content.beginReceipt({ uid: 0 });
+    this.receiptStarted = true;
+  }
+
+  private processReply(x: XferState, text: Uint8Array, configMask: number, isCloneRound1: boolean): ReplyOutcome {
+    const o: ReplyOutcome = {
+      cards: 0, files: 0, deltas: 0, igots: 0, gimmes: 0, artifacts: 0,
+      newPhantom: false, phantomsLeft: false, uvGimmesSent: 0, uvFilesReceived: 0,
+    };
+    const reader = new CardReader(text, this.opts.cardLimits);
+    const acceptOpts = { clone: this.clone, mayReceivePrivate: this.syncPrivate };
+    for (;;) {
+      let card: XferCard | undefined;
+      try {
+        card = reader.next();
+      } catch (e) {
+        if (e instanceof CardParseError) throw new SyncError(`bad reply from ${this.transport.label}: ${e.message}`);
+        throw e;
+      }
+      if (card === undefined) break;
+      if (card.kind !== 'blank') o.cards++;
+      try {
+        this.replyCard(x, card, o, configMask, isCloneRound1, acceptOpts);
+      } catch (e) {
+        if (e instanceof ReceiveError) throw new SyncError(`bad artifact from ${this.transport.label}: ${e.message}`);
+        throw e;
+      }
+    }
+    return o;
+  }
+
+  private replyCard(
+    x: XferState,
+    card: XferCard,
+    o: ReplyOutcome,
+    configMask: number,
+    isCloneRound1: boolean,
+    acceptOpts: { clone: boolean; mayReceivePrivate: boolean },
+  ): void {
+    const { repo } = this;
+    switch (card.kind) {
+      case 'comment':
+      case 'blank':
+        return;
+      case 'file':
+      case 'cfile': {
+        this.ensureReceipt();
+        const how = card.kind === 'file' ? acceptFile(x, card, acceptOpts) : acceptCompressedFile(x, card, acceptOpts);
+        o.artifacts++;
+        this.result.artifactsReceived++;
+        if (this.clone) this.cloneReceived++;
+        if (how === 'file') o.files++;
+        else if (how !== 'dropped') o.deltas++;
+        return;
+      }
+      case 'uvfile':
+        acceptUnversionedFile(x, card, true);
+        o.artifacts++;
+        o.uvFilesReceived++;
+        this.result.artifactsReceived++;
+        return;
+      case 'gimme': {
+        o.gimmes++;
+        x.unknownToRemote.add(card.hash);
+        if (this.push) {
+          const rid = repo.content.ridOf(card.hash);
+          if (rid !== undefined) sendFile(x, rid, card.hash, false);
+        }
+        return;
+      }
+      case 'igot': {
+        o.igots++;
+        const c = repo.content;
+        let rid = c.ridOf(card.hash) ?? 0;
+        if (rid > 0) {
+          if (card.isPrivate) c.makePrivate(rid);
+          else c.makePublic(rid);
+        } else if (card.isPrivate && !this.syncPrivate) {
+          // Private on the server and we are not syncing private content: pretend it is not there.
+        } else if (this.pull || this.clone) {
+          rid = c.ensure(card.hash, { isPrivate: card.isPrivate });
+          if (rid) o.newPhantom = true;
+        }
+        x.remoteHas(rid);
+        return;
+      }
+      case 'uvigot':
+        if (this.unversioned || this.clone) this.uvigot(x, card.name, card.mtime, card.hash, o);
+        return;
+      case 'push': {
+        if (!this.clone) throw new SyncError(`unknown command from ${this.transport.label}: [push]`);
+        if (!repo.config.projectCode) {
+          repo.config.set('project-code', card.projectCode);
+          this.result.projectCode = card.projectCode;
+        }
+        if (this.cloneSeqno > 0) x.out.clone(3, this.cloneSeqno);
+        return;
+      }
+      case 'config':
+        if (configMask) {
+          receiveConfig(repo.db, card.name, card.payload, configMask, { admin: true, readAddresses: true });
+          o.artifacts++;
+        }
+        return;
+      case 'cookie':
+        repo.config.set('cookie', card.value);
+        return;
+      case 'private':
+        x.nextIsPrivate = true;
+        return;
+      case 'clone_seqno':
+        this.cloneSeqno = card.seqno;
+        return;
+      case 'message': {
+        if (this.push && card.text.startsWith('pull only')) {
+          this.push = false;
+          return;
+        }
+        if (card.text) {
+          this.result.messages.push(card.text);
+          this.events.message?.(card.text);
+        }
+        return;
+      }
+      case 'pragma':
+        this.pragma(x, card.name, card.args);
+        return;
+      case 'error':
+        if (this.clone && isCloneRound1) {
+          // The first clone request carries no login (the project code is not known yet), so
+          // a server that wants one refuses it; the next round logs in.
+          this.events.warning?.(`server says: ${card.text} (retrying with login)`);
+          return;
+        }
+        throw new SyncError(`server says: ${card.text}`, card.text);
+      case 'unknown':
+        if (card.name.startsWith('<')) throw new SyncError(`${this.transport.label} replies with HTML instead of fossil sync protocol`);
+        throw new SyncError(`unknown command from ${this.transport.label}: [${card.name}]`);
+      default:
+        throw new SyncError(`unknown command from ${this.transport.label}: [${card.kind}]`);
+    }
+  }
+
+  private pragma(x: XferState, name: string, args: string[]): void {
+    switch (name) {
+      case 'server-version':
+        if (args[0] !== undefined) x.remoteVersion = Number.parseInt(args[0], 10) || 0;
+        if (args.length >= 3) x.remoteDate = Number.parseInt(args[1]!, 10) || 0;
+        return;
+      case 'uv-pull-only':
+        if (this.unversioned) this.uvPullOnly = 1;
+        return;
+      case 'uv-push-ok':
+        if (this.unversioned) this.uvDoPush = true;
+        return;
+      case 'artifact-count': {
+        const n = Number.parseInt(args[0] ?? '', 10);
+        if (Number.isFinite(n) && n >= 0) this.estimatedTotal = n;
+        return;
+      }
+      default:
+        return;
+    }
+  }
+
+  /** Compare one catalog entry with ours and plan the transfer (unversioned_status). */
+  private uvigot(x: XferState, name: string, mtime: number, hash: string | null, o: ReplyOutcome): void {
+    const db = this.repo.db;
+    const status = unversionedStatus(db, name, mtime, hash);
+    if (status <= 1) {
+      if (hash !== null) {
+        x.out.uvgimme(name);
+        o.uvGimmesSent++;
+        if (hasUnversionedTable(db)) db.run('DELETE FROM unversioned WHERE name=?', name);
+      } else if (status === 1) {
+        db.run('UPDATE unversioned SET mtime=?, hash=NULL, sz=0, encoding=0, content=NULL WHERE name=?', mtime, name);
+        db.run("DELETE FROM config WHERE name='uv-hash'");
+      }
+    } else if (status === 2) {
+      ensureUnversionedTable(db);
+      db.run('UPDATE unversioned SET mtime=? WHERE name=?', mtime, name);
+      db.run("DELETE FROM config WHERE name='uv-hash'");
+    }
+    if (status >= 4 && this.uvPullOnly === 1) {
+      this.events.warning?.('the server does not let you push unversioned files');
+      this.uvPullOnly = 2;
+    }
+    if (status <= 3 || this.uvPullOnly) this.uvToSend.delete(name);
+    else if (status === 4) this.uvToSend.set(name, { mtimeOnly: true });
+    else this.uvToSend.set(name, { mtimeOnly: false });
+  }
+}
+
+interface ReplyOutcome {
+  cards: number;
+  files: number;
+  deltas: number;
+  igots: number;
+  gimmes: number;
+  /** Artifacts (and config records) received. */
+  artifacts: number;
+  newPhantom: boolean;
+  phantomsLeft: boolean;
+  uvGimmesSent: number;
+  uvFilesReceived: number;
+}
+
+/** The `reqconfig` names for a mask, as upstream lists them: `/all` for everything. */
+export function configRequestNames(mask: number): string[] {
+  if ((mask & ConfigGroup.ALL) === ConfigGroup.ALL) return ['/all'];
+  const names: [string, number][] = [
+    ['/email', ConfigGroup.ADDRESSES], ['/project', ConfigGroup.PROJECT], ['/skin', ConfigGroup.SKIN | ConfigGroup.CSS],
+    ['/css', ConfigGroup.CSS], ['/shun', ConfigGroup.SHUN], ['/ticket', ConfigGroup.TICKET], ['/user', ConfigGroup.USER],
+    ['/xfer', ConfigGroup.XFER], ['/alias', ConfigGroup.ALIAS], ['/subscriber', ConfigGroup.SUBSCRIBER],
+    ['/interwiki', ConfigGroup.INTERWIKI],
+  ];
+  return names.filter(([, m]) => m & mask).map(([n]) => n);
+}
+
+/** Pull, push or both with a server. */
+export function syncWith(repo: Repository, transport: SyncTransport, opts: ClientSyncOptions): Promise<SyncResult> {
+  return new ClientSession(repo, transport, opts).run();
+}
+
+/** A fresh random code, as fossil makes server codes. */
+export function randomCode(): string {
+  return toHex(platform().randomBytes(20));
+}

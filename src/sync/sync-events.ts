@@ -1,0 +1,46 @@
+/** What a sync reports as it goes, for progress displays and logs. */
+
+export interface TrafficStats {
+  /** Card text bytes (uncompressed). */
+  bytes: number;
+  /** Bytes of the HTTP body (compressed when the envelope is used). */
+  wireBytes: number;
+  cards: number;
+  /** Artifacts sent or received as full content. */
+  files: number;
+  /** Artifacts sent or received as deltas. */
+  deltas: number;
+  igots: number;
+  gimmes: number;
+}
+
+export interface RoundReport {
+  /** 1-based. */
+  round: number;
+  sent: TrafficStats;
+  received: TrafficStats;
+  /** Whether another round follows. */
+  more: boolean;
+}
+
+export interface CloneProgress {
+  /** Artifacts received so far in this clone (including earlier, interrupted runs). */
+  received: number;
+  /** About how many artifacts the server has, when it can be told (otherwise undefined). */
+  estimatedTotal?: number;
+  /** The server's next rid to send; 0 once it has sent everything. */
+  seqno: number;
+}
+
+export interface SyncEvents {
+  round?(report: RoundReport): void;
+  cloneProgress?(progress: CloneProgress): void;
+  /** A `message` card: "Server says: …". */
+  message?(text: string): void;
+  /** Warnings worth showing (e.g. an ignored error on the first round of a clone). */
+  warning?(text: string): void;
+}
+
+export function emptyTraffic(): TrafficStats {
+  return { bytes: 0, wireBytes: 0, cards: 0, files: 0, deltas: 0, igots: 0, gimmes: 0 };
+}
