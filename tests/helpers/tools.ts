@@ -42,13 +42,18 @@ export interface RunResult {
   stderr: string;
 }
 
+/** The environment fossil runs in: a private HOME, USER=alice, UTC. */
+export function fossilEnv(): NodeJS.ProcessEnv {
+  return { ...process.env, HOME: fossilHome, USER: 'alice', FOSSIL_USER: 'alice', TZ: 'UTC' };
+}
+
 /** Run the real fossil binary with a private HOME and USER=alice. */
 export function fossil(args: string[], opts: RunOptions = {}): RunResult {
   const r = spawnSync('fossil', args, {
     cwd: opts.cwd,
     input: opts.input,
     encoding: 'utf8',
-    env: { ...process.env, HOME: fossilHome, USER: 'alice', FOSSIL_USER: 'alice', TZ: 'UTC' },
+    env: fossilEnv(),
     maxBuffer: 256 * 1024 * 1024,
   });
   const res = { status: r.status ?? -1, stdout: r.stdout ?? '', stderr: r.stderr ?? '' };
