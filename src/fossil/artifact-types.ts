@@ -1,6 +1,9 @@
 /**
  * The in-memory model of a Fossil structural artifact (www/fileformat.wiki, manifest.c).
- * Strings here are decoded (defossilized) values; the printer fossilizes them again.
+ * Strings here are decoded (defossilized) values; the printer fossilizes them again. Text is
+ * decoded from UTF-8 losslessly (utf8-lossless.ts): bytes that are not valid UTF-8 appear as
+ * lone surrogates U+DC80..U+DCFF and print back as the original bytes. Hashes are kept exactly
+ * as written (upstream accepts upper case; compare with toLowerCase() when it matters).
  */
 export type ArtifactType =
   | 'manifest' // check-in
@@ -20,6 +23,12 @@ export interface FileCard {
   perm: '' | 'x' | 'l';
   /** Previous name when renamed relative to the primary parent. */
   oldName?: string;
+  /**
+   * The permission argument exactly as written, kept only when it is not what the printer would
+   * write for perm/oldName (fossil's branch command copies a bare 'w', for instance). Fossil reads
+   * the permission as 'x' if the argument contains an x, else 'l' if it contains an l.
+   */
+  permToken?: string;
 }
 
 /** T card. op '+' single, '*' propagating, '-' cancel. target is a hash or '*' (this check-in). */
@@ -36,6 +45,8 @@ export interface TicketField {
   value: string;
   /** '+' prefix: append to the field instead of replacing it. */
   append: boolean;
+  /** The card had no value argument at all (value reads as ''); fossil writes `J name ` instead. */
+  noValue?: boolean;
 }
 
 /** Q card: cherry-pick ('+') or backout ('-'). */
@@ -47,7 +58,10 @@ export interface CherrypickCard {
 
 export interface Artifact {
   type: ArtifactType;
-  /** A card: attachment filename, target (wiki name or ticket/technote id), source hash (absent = delete). */
+  /**
+   * A card: attachment filename, target (wiki name or ticket/technote id), source hash (absent =
+   * delete). The filename is kept as written; fossil writes and uses only its last path segment.
+   */
   attachment?: { filename: string; target: string; source?: string };
   /** B card: baseline of a delta-manifest. */
   baseline?: string;
@@ -91,4 +105,23 @@ export interface Artifact {
   wiki?: Uint8Array;
   /** Z card as found (lowercase hex), when present. */
   checksum?: string;
+  /**
+   * The PGP clear-signing envelope (spec 5.9) when the artifact is signed: everything before and
+   * after the signed text. The printer writes it back around the text unchanged.
+   */
+  clearsign?: { header: Uint8Array; trailer: Uint8Array };
+  /** Layouts of older artifacts that fossil still accepts, kept so they print back byte for byte. */
+  legacy?: LegacyLayout;
+}
+
+export interface LegacyLayout {
+  /** A `P` card without arguments (very old initial check-ins). */
+  emptyParentCard?: true;
+  /** Technote whose N card follows its P card (written that way before 2021). */
+  mimetypeAfterParents?: true;
+  /**
+   * F cards naming fossil's own check-out files (`_FOSSIL_`, `.fslckout`, ...), which the parser
+   * ignores as upstream does; each is kept with the index in `files` it preceded.
+   */
+  reservedFiles?: { index: number; file: FileCard }[];
 }

@@ -1,0 +1,451 @@
+/**
+ * Parsing structural artifacts, following manifest.c manifest_parse (spec 5): the same
+ * acceptance rules, so that we and fossil agree on which blobs are artifacts and what they say.
+ * Anything malformed throws an ArtifactError naming the line, the card and the problem; nothing
+ * is half-accepted.
+ *
+ * Deliberate differences from upstream, all on inputs no fossil version writes: a NUL byte
+ * outside W text is an error (C would split the token there), and a repeated P or Z card is an
+ * error (upstream would merge the P lines and ignore the first Z).
+ */
+import type { Artifact, ArtifactType, CherrypickCard, FileCard, TagCard, TicketField } from './artifact-types.ts';
+import {
+  ArtifactError, compareBytes, defossilizeBytes, isHashToken, isHex, isReservedName, isSimplePath, isWikiName,
+} from './artifact-checks.ts';
+import { CARD_SETS, SINGLE_CARDS, TYPE_NAMES, TYPE_SETTING_CARDS } from './artifact-rules.ts';
+import { signedTextRange } from './clearsign.ts';
+import { decodeLossless } from './utf8-lossless.ts';
+import { latin1 } from './bytes.ts';
+import { julianDay } from './julian.ts';
+import { md5Hex } from './hash.ts';
+
+const NL = 0x0a;
+const SP = 0x20;
+const Z_LINE = 35; // "Z " + 32 hex digits + "\n"
+
+const str = (b: Uint8Array): string => decodeLossless(b);
+/** A defossilized argument as text. */
+const text = (b: Uint8Array): string => decodeLossless(defossilizeBytes(b));
+/** An argument that must be ASCII (hashes, already validated). */
+const ascii = (b: Uint8Array): string => latin1(b);
+
+function isUpper(c: number | undefined): boolean {
+  return c !== undefined && c >= 0x41 && c <= 0x5a;
+}
+
+function shown(b: Uint8Array): string {
+  const s = JSON.stringify(str(b.subarray(0, 80)));
+  return b.length > 80 ? `${s}…` : s;
+}
+
+/** Does the text end with a Z line whose checksum is wrong? (Right or absent: fine here.) */
+function checkZCard(body: Uint8Array): void {
+  const n = body.length;
+  if (n < Z_LINE || body[n - Z_LINE] !== 0x5a || body[n - Z_LINE + 1] !== SP) return;
+  const expected = md5Hex(body.subarray(0, n - Z_LINE));
+  const found = latin1(body, n - 33, n - 1);
+  if (found !== expected) {
+    throw new ArtifactError(`Z card checksum ${JSON.stringify(found)} does not match the content (MD5 ${expected})`);
+  }
+}
+
+class Parser {
+  private pos = 0;
+  private atEol = true;
+  private cardStart = 0;
+  private letter = '';
+  private prevLetter = '';
+  private seen = new Set<string>();
+  private type: ArtifactType | undefined;
+  private selfTags = 0;
+  private simpleTags = 0;
+  private lastFileName: Uint8Array | undefined;
+  private lastTag: { name: Uint8Array; target: Uint8Array | null } | undefined;
+  private lastMember: Uint8Array | undefined;
+  private lastField: Uint8Array | undefined;
+  readonly a: Artifact = { type: 'control', files: [], fields: [], members: [], parents: [], cherrypicks: [], tags: [] };
+
+  constructor(
+    private readonly body: Uint8Array,
+    /** Lines before the body (PGP armor), for line numbers in messages. */
+    private readonly lineOffset: number,
+  ) {}
+
+  private fail(message: string): never {
+    let line = this.lineOffset + 1;
+    for (let i = 0; i < this.cardStart; i++) if (this.body[i] === NL) line++;
+    const where = this.letter ? `line ${line}, ${this.letter} card` : `line ${line}`;
+    throw new ArtifactError(`${where}: ${message}`);
+  }
+
+  /** Next card letter, or '' at the end of the input or if the current card has arguments left. */
+  private nextCard(): string {
+    const b = this.body;
+    if (!this.atEol || this.pos >= b.length) return '';
+    const c = b[this.pos]!;
+    const after = b[this.pos + 1];
+    if (after !== SP && after !== NL) return '';
+    this.cardStart = this.pos;
+    this.pos += 2;
+    this.atEol = after === NL;
+    return String.fromCharCode(c);
+  }
+
+  /** Next space-separated argument of the current card, or null at the end of the line. */
+  private token(): Uint8Array | null {
+    if (this.atEol) return null;
+    const b = this.body;
+    const start = this.pos;
+    let i = start;
+    while (b[i] !== SP && b[i] !== NL) {
+      if (b[i] === 0) this.fail('NUL byte in card');
+      i++;
+    }
+    this.atEol = b[i] === NL;
+    this.pos = i + 1;
+    return b.subarray(start, i);
+  }
+
+  private need(what: string): Uint8Array {
+    const t = this.token();
+    if (t === null) this.fail(`missing ${what}`);
+    return t;
+  }
+
+  private hash(what: string): Uint8Array {
+    const t = this.need(what);
+    if (!isHashToken(t)) this.fail(`${what} is not a valid artifact hash: ${shown(t)}`);
+    return t;
+  }
+
+  private setType(t: ArtifactType): void {
+    this.type = t;
+  }
+
+  parse(): Artifact {
+    let letter: string;
+    while ((letter = this.nextCard()) !== '') {
+      this.letter = letter;
+      if (letter < this.prevLetter) {
+        // Technotes written before 2021 put N after P; upstream still accepts that.
+        if (letter === 'N' && this.prevLetter === 'P' && this.a.event) {
+          (this.a.legacy ??= {}).mimetypeAfterParents = true;
+        } else {
+          this.fail(`cards out of order (${letter} after ${this.prevLetter})`);
+        }
+      }
+      if (!isUpper(letter.charCodeAt(0))) this.fail('not a card letter');
+      if (this.seen.has(letter) && SINGLE_CARDS.includes(letter)) this.fail(`more than one ${letter} card`);
+      this.seen.add(letter);
+      this.prevLetter = letter;
+      this.card(letter);
+    }
+    if (this.pos < this.body.length) {
+      if (!this.atEol) this.fail('too many arguments');
+      this.letter = '';
+      this.cardStart = this.pos;
+      this.fail(`not a card: ${shown(this.body.subarray(this.pos, Math.min(this.body.length, this.pos + 40)))}`);
+    }
+    this.letter = '';
+    return this.finish();
+  }
+
+  private card(letter: string): void {
+    const a = this.a;
+    switch (letter) {
+      case 'A': {
+        const name = defossilizeBytes(this.need('attachment file name'));
+        const target = defossilizeBytes(this.need('attachment target'));
+        const src = this.token();
+        if (!isSimplePath(name)) this.fail(`invalid file name ${shown(name)}`);
+        if (!isHashToken(target) && !isWikiName(target)) this.fail(`invalid target ${shown(target)}`);
+        if (src !== null && !isHashToken(src)) this.fail(`invalid source hash ${shown(src)}`);
+        a.attachment = { filename: str(name), target: str(target) };
+        if (src !== null) a.attachment.source = ascii(src);
+        break;
+      }
+      case 'B':
+        a.baseline = ascii(this.hash('baseline hash'));
+        break;
+      case 'C':
+        a.comment = text(this.need('comment text'));
+        break;
+      case 'D': {
+        const { date, julian } = this.date('date');
+        a.date = date;
+        a.julian = julian;
+        break;
+      }
+      case 'E': {
+        const { date, julian } = this.date('technote date');
+        a.event = { date, julian, id: ascii(this.hash('technote id')) };
+        break;
+      }
+      case 'F':
+        this.fileCard();
+        break;
+      case 'G':
+        a.threadRoot = ascii(this.hash('thread root hash'));
+        break;
+      case 'H':
+        a.threadTitle = text(this.need('thread title'));
+        break;
+      case 'I':
+        a.inReplyTo = ascii(this.hash('in-reply-to hash'));
+        break;
+      case 'J':
+        this.ticketField();
+        break;
+      case 'K': {
+        const id = this.need('ticket id');
+        if (id.length !== 40 || !isHex(id)) this.fail(`ticket id must be 40 hex digits: ${shown(id)}`);
+        a.ticketId = ascii(id);
+        break;
+      }
+      case 'L': {
+        const title = defossilizeBytes(this.need('wiki page title'));
+        if (!isWikiName(title)) this.fail(`malformed wiki page name ${shown(title)}`);
+        a.wikiTitle = str(title);
+        break;
+      }
+      case 'M': {
+        const m = this.hash('cluster member hash');
+        if (this.lastMember && compareBytes(this.lastMember, m) >= 0) this.fail('cluster members not in ascending order');
+        this.lastMember = m;
+        a.members.push(ascii(m));
+        break;
+      }
+      case 'N':
+        a.mimetype = text(this.need('mimetype'));
+        break;
+      case 'P': {
+        let p: Uint8Array | null;
+        while ((p = this.token()) !== null) {
+          if (!isHashToken(p)) this.fail(`parent is not a valid artifact hash: ${shown(p)}`);
+          a.parents.push(ascii(p));
+        }
+        if (a.parents.length === 0) (a.legacy ??= {}).emptyParentCard = true;
+        break;
+      }
+      case 'Q':
+        this.cherrypick();
+        break;
+      case 'R': {
+        const r = this.need('repository checksum');
+        if (r.length !== 32 || !isHex(r)) this.fail(`repository checksum must be 32 hex digits: ${shown(r)}`);
+        a.repoChecksum = ascii(r);
+        break;
+      }
+      case 'T':
+        this.tagCard();
+        break;
+      case 'U': {
+        const u = this.token();
+        a.user = u === null || u.length === 0 ? 'anonymous' : text(u);
+        break;
+      }
+      case 'W':
+        this.wikiText();
+        break;
+      case 'Z': {
+        const z = this.need('checksum');
+        if (z.length !== 32 || !isHex(z)) this.fail(`checksum must be 32 hex digits: ${shown(z)}`);
+        a.checksum = ascii(z);
+        break;
+      }
+      default:
+        this.fail('unknown card');
+    }
+    const t = TYPE_SETTING_CARDS[letter];
+    // An F card for a reserved name is ignored entirely, so it does not make a manifest.
+    if (t && !(letter === 'F' && this.lastCardWasReserved)) this.setType(t);
+  }
+
+  private lastCardWasReserved = false;
+
+  private date(what: string): { date: string; julian: number } {
+    const tok = this.token();
+    const date = tok === null ? '' : str(tok);
+    const julian = tok === null ? null : julianDay(date);
+    if (julian === null || julian <= 0) this.fail(`cannot parse ${what} ${JSON.stringify(date)}`);
+    return { date, julian };
+  }
+
+  private fileCard(): void {
+    const nameTok = defossilizeBytes(this.need('file name'));
+    if (!isSimplePath(nameTok)) this.fail(`file name is not a simple path: ${shown(nameTok)}`);
+    const uuidTok = this.token();
+    if (this.a.baseline === undefined || uuidTok !== null) {
+      if (uuidTok === null) this.fail(`missing hash for ${shown(nameTok)} (only a delta-manifest may delete files)`);
+      if (!isHashToken(uuidTok)) this.fail(`invalid hash for ${shown(nameTok)}: ${shown(uuidTok)}`);
+    }
+    const permTok = this.token();
+    const priorTok = this.token();
+    let prior: Uint8Array | undefined;
+    if (priorTok !== null) {
+      prior = defossilizeBytes(priorTok);
+      if (!isSimplePath(prior)) this.fail(`old file name is not a simple path: ${shown(prior)}`);
+    }
+    if (this.lastFileName && compareBytes(this.lastFileName, nameTok) >= 0) {
+      this.fail(`file names not in strictly ascending order: ${shown(nameTok)} after ${shown(this.lastFileName)}`);
+    }
+    const file: FileCard = { name: str(nameTok), uuid: uuidTok === null ? null : ascii(uuidTok), perm: '' };
+    if (permTok !== null) {
+      const p = str(permTok);
+      file.perm = p.includes('x') ? 'x' : p.includes('l') ? 'l' : '';
+    }
+    if (prior) file.oldName = str(prior);
+    const canonical = canonicalPermToken(file);
+    if (permTok !== null && str(permTok) !== canonical) file.permToken = str(permTok);
+
+    this.lastCardWasReserved = isReservedName(nameTok);
+    if (this.lastCardWasReserved) {
+      const legacy = (this.a.legacy ??= {});
+      (legacy.reservedFiles ??= []).push({ index: this.a.files.length, file });
+      return;
+    }
+    this.lastFileName = nameTok;
+    this.a.files.push(file);
+  }
+
+  private ticketField(): void {
+    const nameTok = this.need('field name');
+    const valueTok = this.token();
+    if (this.lastField && compareBytes(this.lastField, nameTok) >= 0) {
+      this.fail(`field names not in strictly ascending order: ${shown(nameTok)} after ${shown(this.lastField)}`);
+    }
+    this.lastField = nameTok;
+    // The name is not fossilized (upstream writes it raw); only the value is.
+    const raw = str(nameTok);
+    const field: TicketField = {
+      name: raw.startsWith('+') ? raw.slice(1) : raw,
+      value: valueTok === null ? '' : text(valueTok),
+      append: raw.startsWith('+'),
+    };
+    if (valueTok === null) field.noValue = true;
+    this.a.fields.push(field);
+  }
+
+  private cherrypick(): void {
+    const t = this.need('cherry-pick target');
+    const op = t[0];
+    if (op !== 0x2b && op !== 0x2d) this.fail(`cherry-pick target must start with '+' or '-': ${shown(t)}`);
+    if (!isHashToken(t.subarray(1))) this.fail(`invalid cherry-pick hash ${shown(t)}`);
+    const q: CherrypickCard = { op: op === 0x2b ? '+' : '-', target: ascii(t.subarray(1)) };
+    const base = this.token();
+    if (base !== null) {
+      if (!isHashToken(base)) this.fail(`invalid cherry-pick baseline ${shown(base)}`);
+      q.baseline = ascii(base);
+    }
+    this.a.cherrypicks.push(q);
+  }
+
+  private tagCard(): void {
+    const nameTok = this.need('tag name');
+    const targetTok = this.need('tag target');
+    const valueTok = this.token();
+    let target: Uint8Array | null;
+    if (isHashToken(targetTok)) {
+      target = targetTok;
+    } else if (targetTok.length === 1 && targetTok[0] === 0x2a) {
+      target = null; // '*': this artifact itself
+      this.selfTags++;
+    } else {
+      this.fail(`tag target must be an artifact hash or '*': ${shown(targetTok)}`);
+    }
+    const name = defossilizeBytes(nameTok);
+    const op = name[0];
+    if (op !== 0x2b && op !== 0x2a && op !== 0x2d) this.fail(`tag name must start with '+', '*' or '-': ${shown(name)}`);
+    if (op === 0x2b) this.simpleTags++;
+    if (isHex(name.subarray(1))) this.fail(`tag name looks like a hexadecimal hash: ${shown(name)}`);
+    if (this.lastTag) {
+      const c = compareBytes(this.lastTag.name, name);
+      // A '*' target sorts before every hash.
+      const prevT = this.lastTag.target;
+      const t = prevT === null ? (target === null ? 0 : -1) : target === null ? 1 : compareBytes(prevT, target);
+      if (c > 0 || (c === 0 && t >= 0)) this.fail(`tags not in ascending order (by name, then target): ${shown(name)}`);
+    }
+    this.lastTag = { name, target };
+    const tag: TagCard = {
+      op: op === 0x2b ? '+' : op === 0x2a ? '*' : '-',
+      name: str(name.subarray(1)),
+      target: target === null ? '*' : ascii(target),
+    };
+    if (valueTok !== null) tag.value = text(valueTok);
+    this.a.tags.push(tag);
+  }
+
+  private wikiText(): void {
+    const sizeTok = this.need('text size');
+    if (!this.atEol) this.fail('the size must be the only argument');
+    // Upstream reads the leading decimal digits and ignores anything after them.
+    let size = 0;
+    for (let i = 0; i < sizeTok.length && sizeTok[i]! >= 0x30 && sizeTok[i]! <= 0x39; i++) {
+      size = size * 10 + (sizeTok[i]! - 0x30);
+      if (size > this.body.length) break;
+    }
+    const start = this.pos;
+    // The text, its newline, and at least the start of another card must follow.
+    if (start + size + 1 >= this.body.length) this.fail(`text of ${size} bytes runs past the end of the artifact`);
+    if (this.body[start + size] !== NL) this.fail(`text of ${size} bytes is not followed by a newline`);
+    this.a.wiki = this.body.slice(start, start + size);
+    this.pos = start + size + 1;
+  }
+
+  private finish(): Artifact {
+    const a = this.a;
+    const type: ArtifactType =
+      this.type ?? (a.comment !== undefined || a.files.length > 0 || a.parents.length > 0 ? 'manifest' : 'control');
+    a.type = type;
+    const rules = CARD_SETS[type];
+    for (const c of [...this.seen].sort()) {
+      if (!rules.allowed.includes(c)) throw new ArtifactError(`${c} card not allowed in a ${TYPE_NAMES[type]}`);
+    }
+    for (const c of rules.required) {
+      if (!this.seen.has(c)) throw new ArtifactError(`missing ${c} card, required in a ${TYPE_NAMES[type]}`);
+    }
+    if (type === 'control' && this.selfTags > 0) {
+      throw new ArtifactError(`a control artifact cannot tag itself (T card with target '*')`);
+    }
+    if (type === 'technote') {
+      if (this.selfTags !== a.tags.length) throw new ArtifactError(`technote T cards must have target '*'`);
+      if (this.simpleTags !== a.tags.length) throw new ArtifactError(`technote T cards must use '+'`);
+    }
+    if (type === 'forum') {
+      if (a.threadTitle !== undefined && a.inReplyTo !== undefined) {
+        throw new ArtifactError('a forum post cannot have both an H card (title) and an I card (in reply to)');
+      }
+      if (a.parents.length > 1) throw new ArtifactError('a forum post has at most one parent');
+    }
+    return a;
+  }
+}
+
+/** What the printer writes as the permission argument: the form fossil's commit writes. */
+export function canonicalPermToken(f: FileCard): string | undefined {
+  if (f.uuid === null) return undefined;
+  if (f.perm === 'x' || f.perm === 'l') return f.perm;
+  return f.oldName !== undefined ? 'w' : undefined;
+}
+
+function countLines(b: Uint8Array, end: number): number {
+  let n = 0;
+  for (let i = 0; i < end; i++) if (b[i] === NL) n++;
+  return n;
+}
+
+/** Parse a structural artifact; throws ArtifactError if the bytes are not a well-formed one. */
+export function parseArtifact(bytes: Uint8Array): Artifact {
+  const n = bytes.length;
+  if (n === 0) throw new ArtifactError('empty input');
+  if (bytes[n - 1] !== NL) throw new ArtifactError('does not end with a newline');
+  const signed = signedTextRange(bytes);
+  const body = signed ? bytes.subarray(signed.start, signed.end) : bytes;
+  if (body.length < 10 || !isUpper(body[0]) || body[1] !== SP) {
+    throw new ArtifactError('line 1: does not start with a card');
+  }
+  checkZCard(body);
+  const a = new Parser(body, signed ? countLines(bytes, signed.start) : 0).parse();
+  if (signed) a.clearsign = { header: bytes.slice(0, signed.start), trailer: bytes.slice(signed.end) };
+  return a;
+}
