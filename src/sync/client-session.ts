@@ -299,6 +299,7 @@ export class ClientSession {
       deltas: outcome.deltas,
       igots: outcome.igots,
       gimmes: outcome.gimmes,
+      dangling: x.counters.danglingReceived,
     };
     const report: RoundReport = { round: this.round, sent, received, more: go };
     this.events.round?.(report);

@@ -12,6 +12,8 @@ export interface TrafficStats {
   deltas: number;
   igots: number;
   gimmes: number;
+  /** Received deltas whose source has not arrived yet (stored, checked when it does). */
+  dangling: number;
 }
 
 export interface RoundReport {
@@ -42,5 +44,5 @@ export interface SyncEvents {
 }
 
 export function emptyTraffic(): TrafficStats {
-  return { bytes: 0, wireBytes: 0, cards: 0, files: 0, deltas: 0, igots: 0, gimmes: 0 };
+  return { bytes: 0, wireBytes: 0, cards: 0, files: 0, deltas: 0, igots: 0, gimmes: 0, dangling: 0 };
 }
