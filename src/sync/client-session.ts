@@ -261,7 +261,10 @@ export class ClientSession {
     const reply = await this.transport.exchange({ contentType, body });
     let text: Uint8Array;
     try {
-      text = decodeBody(reply.body, reply.contentType).text;
+      const decoded = decodeBody(reply.body, reply.contentType);
+      // A server never sends plain text under the envelope type; one that does not inflate is damaged.
+      if (decoded.damagedEnvelope) throw new EnvelopeError(`damaged reply envelope (${decoded.fallback})`);
+      text = decoded.text;
     } catch (e) {
       if (e instanceof EnvelopeError) throw new SyncError(`${this.transport.label}: ${e.message}`);
       throw e;

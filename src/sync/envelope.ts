@@ -63,6 +63,11 @@ export interface DecodedBody {
   compressed: boolean;
   /** Why an `application/x-fossil` body was taken as plain text, for diagnostics. */
   fallback?: string;
+  /**
+   * True when the body started like an envelope (size prefix, then a zlib header) but did not
+   * inflate: a damaged or truncated envelope rather than plain text.
+   */
+  damagedEnvelope?: boolean;
 }
 
 /** Do the bytes after the size prefix start like a zlib stream (RFC 1950 header check)? */
@@ -95,6 +100,6 @@ export function decodeBody(body: Uint8Array, contentType: string, options: Decod
     // Like upstream, output shorter than claimed is accepted; longer fails and falls back.
     return { text: platform().inflate(body.subarray(4), claimed), compressed: true };
   } catch (e) {
-    return plain(`cannot inflate: ${(e as Error).message}`);
+    return { ...plain(`cannot inflate: ${(e as Error).message}`), damagedEnvelope: true };
   }
 }

@@ -356,7 +356,11 @@ export function handleXferRequest(
   };
   let message: Uint8Array;
   try {
-    message = decodeBody(request.body, request.contentType, { maxSize: opts.maxMessageSize }).text;
+    const decoded = decodeBody(request.body, request.contentType, { maxSize: opts.maxMessageSize });
+    // Plain text under the envelope type is fine (--no-http-compression), but a body that starts
+    // like an envelope and does not inflate is a damaged one, not text.
+    if (decoded.damagedEnvelope) return errorReply(`damaged request envelope (${decoded.fallback})`);
+    message = decoded.text;
   } catch (e) {
     return errorReply((e as Error).message);
   }
