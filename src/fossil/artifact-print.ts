@@ -84,7 +84,7 @@ function cardLines(a: Artifact): string[] {
   if (a.threadTitle !== undefined) lines.push(`H ${fz(a.threadTitle)}`);
   if (a.inReplyTo !== undefined) lines.push(`I ${hash(a.inReplyTo, 'in-reply-to')}`);
   for (const j of a.fields) {
-    const name = raw(`${j.append ? '+' : ''}${j.name}`, 'ticket field name');
+    const name = raw(`${j.append ? '+' : ''}${j.name}`, 'ticket field name', true);
     lines.push(j.noValue ? `J ${name}` : `J ${name} ${fz(j.value)}`);
   }
   if (a.ticketId !== undefined) lines.push(`K ${raw(a.ticketId, 'ticket id')}`);
