@@ -33,8 +33,10 @@ const queries: Record<string, string> = {
   filename: `SELECT name FROM filename AS t`,
   leaf: `SELECT ${h('t.rid')} AS rid FROM leaf AS t`,
   tag: `SELECT tagname FROM tag AS t`,
+  // Clusters have no D card, so their `cluster` tag is stamped with the time of crosslinking.
   tagxref: `SELECT ${tagname('t.tagid')} AS tag, tagtype, ${h('t.srcid')} AS srcid, ${h('t.origid')} AS origid,
-            value, ${ms('t.mtime')} AS mtime, ${h('t.rid')} AS rid FROM tagxref AS t`,
+            value, CASE WHEN t.tagid=7 THEN NULL ELSE ${ms('t.mtime')} END AS mtime, ${h('t.rid')} AS rid
+            FROM tagxref AS t`,
   backlink: `SELECT target, srctype,
             CASE WHEN t.srctype=2 THEN ${tagname('t.srcid')} ELSE ${h('t.srcid')} END AS src,
             ${ms('t.mtime')} AS mtime FROM backlink AS t`,

@@ -3,7 +3,7 @@
  * and every derived-table feature the crosslinker has to reproduce: nested directories, a rename,
  * an executable, a deletion, branches, a merge, a cherry-pick and a backout, a delta-manifest,
  * plain, propagating and cancelled tags, amended colours/comments/users/dates, a hidden and a
- * closed branch, a private branch, wiki pages in both markups (one edited twice), a ticket that
+ * closed branch, a reparented check-in, a private branch, wiki pages in both markups (one edited twice), a ticket that
  * is later changed, a technote (edited once), attachments to a wiki page, a technote and a
  * ticket, a forum thread, a cluster with a member we never saw, and hyperlinks for backlinks.
  *
@@ -208,6 +208,8 @@ function buildFixture(dir: string): Record<string, string> {
   f('amend', names.h1!, '--hide', ...tagDate('2024-02-02T00:05:00'));
   f('amend', names.x1!, '--close', ...tagDate('2024-02-02T00:06:00'));
   f('amend', names.f2!, '--branch', 'feature-renamed', ...tagDate('2024-02-02T00:07:00'));
+  // A `parent` tag: history says h1 grew from c2, the tag makes it a child of c3.
+  f('reparent', ...tagDate('2024-02-02T00:08:00'), names.h1!, names.c3!);
 
   // --- a private branch (never synced)
   f('update', names.c5!);
