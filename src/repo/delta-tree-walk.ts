@@ -1,0 +1,108 @@
+/**
+ * Visit every artifact whose content can be reconstructed, expanding each exactly once: start at
+ * the artifacts stored in full (delta-tree roots) and apply each child's delta to its source's
+ * already expanded content. Expanding artifacts one by one instead would re-walk the whole chain
+ * each time. Used by rebuild (crosslink everything) and verify (check every hash).
+ *
+ * Artifacts stored as deltas whose chain never reaches full content (a phantom source, a missing
+ * source, a loop) are not visited; callers learn which by comparing with what they expected.
+ */
+import type { Db } from '../db/db.ts';
+import { uncompressBlob } from '../fossil/blob-codec.ts';
+import { applyDelta } from '../fossil/delta.ts';
+
+export interface BlobInfo {
+  rid: number;
+  uuid: string;
+  /** blob.size as stored (-1 for phantoms). */
+  size: number;
+}
+
+export interface WalkOptions {
+  /** Rids not to visit (nor anything stored as a delta of them). */
+  skip?: ReadonlySet<number>;
+  /** Content someone already expanded (taken instead of applying the delta again). */
+  expanded?: (rid: number) => Uint8Array | undefined;
+  /** Called when an artifact cannot be expanded; its delta descendants are then not visited. */
+  onError?: (blob: BlobInfo, error: Error) => void;
+}
+
+export interface RepositoryBlobs {
+  /** Every blob row, by rid. */
+  byRid: Map<number, BlobInfo>;
+  /** rid -> rids stored as deltas against it, ascending. */
+  deltaChildren: Map<number, number[]>;
+  /** rid -> its delta source. */
+  deltaSource: Map<number, number>;
+}
+
+/** Read the blob and delta tables' metadata in two scans. */
+export function loadRepositoryBlobs(db: Db): RepositoryBlobs {
+  const byRid = new Map<number, BlobInfo>();
+  for (const b of db.prepare('SELECT rid, uuid, size FROM blob ORDER BY rid').all<BlobInfo>()) byRid.set(b.rid, b);
+  const deltaChildren = new Map<number, number[]>();
+  const deltaSource = new Map<number, number>();
+  for (const d of db.prepare('SELECT rid, srcid FROM delta ORDER BY rid').all<{ rid: number; srcid: number }>()) {
+    deltaSource.set(d.rid, d.srcid);
+    const list = deltaChildren.get(d.srcid);
+    if (list) list.push(d.rid);
+    else deltaChildren.set(d.srcid, [d.rid]);
+  }
+  return { byRid, deltaChildren, deltaSource };
+}
+
+/** An artifact from its stored bytes: full content, or a delta applied to its source's content. */
+export function expandStored(stored: Uint8Array | null | undefined, source: Uint8Array | undefined): Uint8Array {
+  if (!stored) throw new Error('no content stored');
+  const raw = uncompressBlob(stored);
+  return source === undefined ? raw : applyDelta(source, raw);
+}
+
+interface Frame {
+  rid: number;
+  /** Expanded content of the delta source; undefined for a root. */
+  source?: Uint8Array;
+}
+
+/**
+ * Walk the delta trees, calling visit(blob, content) for each reconstructible artifact, sources
+ * before the deltas made from them. Returns the set of visited rids.
+ */
+export function walkDeltaTrees(
+  db: Db,
+  blobs: RepositoryBlobs,
+  visit: (blob: BlobInfo, content: Uint8Array) => void,
+  opts: WalkOptions = {},
+): Set<number> {
+  const readStored = db.prepare('SELECT content FROM blob WHERE rid=?');
+  const visited = new Set<number>();
+  const stack: Frame[] = [];
+  const roots = [...blobs.byRid.values()].filter(
+    (b) => b.size >= 0 && !blobs.deltaSource.has(b.rid) && !opts.skip?.has(b.rid),
+  );
+  for (const root of roots) {
+    stack.push({ rid: root.rid });
+    while (stack.length > 0) {
+      const { rid, source } = stack.pop()!;
+      const blob = blobs.byRid.get(rid);
+      if (!blob || blob.size < 0 || visited.has(rid) || opts.skip?.has(rid)) continue;
+      let content = opts.expanded?.(rid);
+      if (!content) {
+        try {
+          content = expandStored(readStored.column<Uint8Array | null>(rid)[0], source);
+        } catch (e) {
+          opts.onError?.(blob, e as Error);
+          continue;
+        }
+      }
+      visited.add(rid);
+      visit(blob, content);
+      const children = blobs.deltaChildren.get(rid);
+      if (children) {
+        // Pushed in reverse so they are expanded in ascending rid order.
+        for (let i = children.length - 1; i >= 0; i--) stack.push({ rid: children[i]!, source: content });
+      }
+    }
+  }
+  return visited;
+}
