@@ -4,6 +4,7 @@
  * seen create phantoms; when those arrive the content store reports them and they are linked
  * then. However the artifacts arrive, the derived tables must end up as `fossil rebuild` makes them.
  */
+import { copyFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { openNodeDb } from '../../src/db/better-sqlite3.ts';
@@ -107,4 +108,24 @@ describe.runIf(hasFossil)('incremental crosslinking', () => {
       expect(got).toEqual(expected);
     });
   }
+});
+
+describe.runIf(hasFossil)('repositories created with the crosslinker', () => {
+  const tmp = tempDir('edgesync-create-');
+  afterAll(() => tmp.cleanup());
+
+  it('have the derived tables fossil rebuild computes for the initial check-in', () => {
+    const path = join(tmp.dir, 'new.fossil');
+    const db = openNodeDb(path, { create: true });
+    db.exec('PRAGMA journal_mode=DELETE');
+    Repository.create(db, { crosslinker: crosslinkerFactory, date: '2024-05-01T12:00:00', adminUser: 'alice' });
+    db.close();
+    const ours = dumpDerivedTables(path);
+    expect(ours.event).toHaveLength(1);
+    expect(ours.leaf).toHaveLength(1);
+    const theirs = join(tmp.dir, 'theirs.fossil');
+    copyFileSync(path, theirs);
+    fossil(['rebuild', theirs]);
+    expect(ours).toEqual(dumpDerivedTables(theirs));
+  });
 });
