@@ -38,7 +38,10 @@ function shown(b: Uint8Array): string {
   return b.length > 80 ? `${s}…` : s;
 }
 
-/** Does the text end with a Z line whose checksum is wrong? (Right or absent: fine here.) */
+/**
+ * Reject text that ends with a Z line whose checksum is wrong, before parsing anything (as
+ * upstream does). A missing Z card is reported later, as a missing required card.
+ */
 function checkZCard(body: Uint8Array): void {
   const n = body.length;
   if (n < Z_LINE || body[n - Z_LINE] !== 0x5a || body[n - Z_LINE + 1] !== SP) return;
@@ -63,6 +66,9 @@ class Parser {
   private lastTag: { name: Uint8Array; target: Uint8Array | null } | undefined;
   private lastMember: Uint8Array | undefined;
   private lastField: Uint8Array | undefined;
+  /** Whether the F card just read named a reserved file (and so was set aside). */
+  private lastCardWasReserved = false;
+  /** The result being built; its type is settled in finish(). */
   readonly a: Artifact = { type: 'control', files: [], fields: [], members: [], parents: [], cherrypicks: [], tags: [] };
 
   constructor(
@@ -116,10 +122,6 @@ class Parser {
     const t = this.need(what);
     if (!isHashToken(t)) this.fail(`${what} is not a valid artifact hash: ${shown(t)}`);
     return t;
-  }
-
-  private setType(t: ArtifactType): void {
-    this.type = t;
   }
 
   parse(): Artifact {
@@ -258,10 +260,8 @@ class Parser {
     }
     const t = TYPE_SETTING_CARDS[letter];
     // An F card for a reserved name is ignored entirely, so it does not make a manifest.
-    if (t && !(letter === 'F' && this.lastCardWasReserved)) this.setType(t);
+    if (t && !(letter === 'F' && this.lastCardWasReserved)) this.type = t;
   }
-
-  private lastCardWasReserved = false;
 
   private date(what: string): { date: string; julian: number } {
     const tok = this.token();
