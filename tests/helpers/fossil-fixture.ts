@@ -211,6 +211,26 @@ function buildFixture(dir: string): Record<string, string> {
   // A `parent` tag: history says h1 grew from c2, the tag makes it a child of c3.
   f('reparent', ...tagDate('2024-02-02T00:08:00'), names.h1!, names.c3!);
 
+  // --- one control artifact touching several check-ins with every kind of tag change, and text
+  // that needs HTML escaping in the timeline comment
+  const cards = [
+    ['*', 'sym-spread', names.c2!, undefined],
+    ['*', 'custom', names.c2!, 'carried <on>'],
+    ['+', 'bgcolor', names.c4!, '#123456'],
+    ['+', 'closed', names.c6!, undefined],
+    ['+', `sym-a&b<c>"d'e`, names.c5!, undefined],
+    ['+', 'user', names.c3!, 'bob & carol'],
+    ['+', 'note', names.c3!, undefined],
+    ['-', 'bgcolor', names.c2!, 'why "not"'],
+    ['-', 'closed', names.x1!, undefined],
+    ['-', 'sym-v1.0', names.c3!, undefined],
+  ].map(([op, name, target, value]) => ({ full: `${op}${fossilizeArg(name!)}`, target: target!, value }))
+    .sort((x, y) => (x.full < y.full ? -1 : x.full > y.full ? 1 : x.target < y.target ? -1 : 1));
+  put('multiTagControl', withZ(
+    'D 2024-02-03T00:00:00.000\n' +
+    cards.map((c) => `T ${c.full} ${c.target}${c.value === undefined ? '' : ` ${fossilizeArg(c.value)}`}\n`).join('') +
+    'U alice\n'));
+
   // --- a private branch (never synced)
   f('update', names.c5!);
   write('secret.txt', 'secret\n');
