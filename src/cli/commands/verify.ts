@@ -1,0 +1,22 @@
+import type { Command } from '../command.ts';
+import { jsonOption, repoOption } from '../command.ts';
+import { repoPath, withRepository } from '../repo-access.ts';
+import { verifyRepo } from '../../repo/verify.ts';
+
+export const verifyCommand: Command = {
+  name: 'verify',
+  summary: 'check that every artifact expands and matches its hash (exit 0 only then)',
+  usage: 'verify -R FILE [--json]',
+  options: [repoOption, jsonOption],
+  run({ args, stdout, stderr }) {
+    return withRepository(repoPath(args.options), (repo) => {
+      const r = verifyRepo(repo);
+      if (args.options.json) stdout(JSON.stringify(r, null, 2));
+      else {
+        for (const p of r.problems) stderr(p);
+        stdout(`${r.ok ? 'ok' : 'FAILED'}: ${r.checked} artifacts checked, ${r.problems.length} problems`);
+      }
+      return r.ok ? 0 : 1;
+    }, { readonly: true });
+  },
+};
