@@ -180,6 +180,17 @@ function buildFixture(dir: string): Record<string, string> {
   write('src/lib/util.c', 'int util(void){ return 4; }\n');
   commit('c11', 'Another delta-manifest check-in', '2024-01-14T10:00:00', '--delta');
 
+  // --- a merge where a file changed on both sides and was resolved by hand: mlink rows against
+  // both parents (the merge parent's marked isaux)
+  write('src/main.c', 'int main(void){ return 7; }\n');
+  commit('m1', 'Side work', '2024-01-14T11:00:00', '--branch', 'side');
+  f('update', names.c11!);
+  write('src/main.c', 'int main(void){ return 8; }\n');
+  commit('t1', 'Trunk work', '2024-01-14T12:00:00');
+  f('merge', 'side');
+  write('src/main.c', 'int main(void){ return 9; }\n');
+  commit('t2', 'Merge side, resolving main.c by hand', '2024-01-14T13:00:00');
+
   // --- a branch that gets closed, and one that gets hidden
   f('update', names.c4!);
   write('closed.txt', 'closed\n');

@@ -67,9 +67,16 @@ export function extractBacklinks(
   }
 }
 
+const usesHtml = new WeakMap<CrosslinkSession, boolean>();
+
+/** The `wiki-use-html` setting, read once per session as upstream reads it once per process. */
 function wikiUsesHtml(s: CrosslinkSession): boolean {
-  const v = s.db.value<string | number>("SELECT value FROM config WHERE name='wiki-use-html'");
-  return isTruthySetting(v);
+  let v = usesHtml.get(s);
+  if (v === undefined) {
+    v = isTruthySetting(s.db.value<string | number>("SELECT value FROM config WHERE name='wiki-use-html'"));
+    usesHtml.set(s, v);
+  }
+  return v;
 }
 
 /** fossil's db_get_boolean: "on", "yes", "true" or a non-zero number. */

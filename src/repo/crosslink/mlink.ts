@@ -19,9 +19,12 @@ import type { CrosslinkSession } from './session.ts';
 export const TIME_FUDGE_WINDOW = 2.0 / 86400.0;
 
 export function filenameId(s: CrosslinkSession, name: string): number {
-  const fnid = s.db.value<number>('SELECT fnid FROM filename WHERE name=?', name);
-  if (fnid !== undefined) return fnid;
-  return s.db.prepare('INSERT INTO filename(name) VALUES(?)').run(name).lastInsertRowid;
+  const known = s.filenameIds.get(name);
+  if (known !== undefined) return known;
+  const fnid = s.db.value<number>('SELECT fnid FROM filename WHERE name=?', name)
+    ?? s.db.prepare('INSERT INTO filename(name) VALUES(?)').run(name).lastInsertRowid;
+  s.filenameIds.set(name, fnid);
+  return fnid;
 }
 
 function isPrivate(s: CrosslinkSession, rid: number): boolean {

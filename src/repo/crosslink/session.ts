@@ -45,6 +45,8 @@ export class CrosslinkSession {
    */
   contentHint: ((rid: number) => Uint8Array | undefined) | undefined;
   private readonly tagIds = new Map<string, number>();
+  /** filename.fnid by name; rows are never renumbered while a session runs. */
+  readonly filenameIds = new Map<string, number>();
   private forumTableReady = false;
 
   constructor(readonly repo: CrosslinkRepo) {
