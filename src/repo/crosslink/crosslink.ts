@@ -59,9 +59,13 @@ export function endCrosslink(s: CrosslinkSession): void {
   }
 }
 
-/** Forget a session without finishing it (its transaction is being rolled back). */
+/**
+ * Leave a session without finishing it, because its transaction (or savepoint) is being rolled
+ * back. A joined session stays open for the code that joined it; the outermost one is dropped.
+ */
 export function abortCrosslink(s: CrosslinkSession): void {
-  abandonSession(s);
+  if (s.depth > 1) closeSession(s);
+  else abandonSession(s);
 }
 
 /**

@@ -25,7 +25,10 @@ export function runLeafChecks(s: CrosslinkSession): void {
   const hasChild = s.db.prepare(HAS_CHILD_ON_SAME_BRANCH);
   const remove = s.db.prepare('DELETE FROM leaf WHERE rid=?');
   const add = s.db.prepare('INSERT OR IGNORE INTO leaf VALUES(?)');
+  const exists = s.db.prepare('SELECT 1 FROM blob WHERE rid=?');
   for (const rid of s.leafChecks) {
+    // A check-in scheduled by work that was later rolled back is no longer there.
+    if (exists.get(rid) === undefined) continue;
     if (hasChild.get(rid, rid) !== undefined) remove.run(rid);
     else add.run(rid);
   }
