@@ -10,6 +10,7 @@ import { fossilize } from '../fossil/fossilize.ts';
 import { utf8 } from '../fossil/bytes.ts';
 import { beginCrosslink, crosslinkArtifact, endCrosslink } from './crosslink/crosslink.ts';
 import type { CrosslinkContent, CrosslinkRepo } from './crosslink/host.ts';
+import { activeSession } from './crosslink/session.ts';
 import { DEFAULT_TICKET_TABLE_SQL } from './crosslink/ticket-schema.ts';
 import { expandStored, loadRepositoryBlobs, walkDeltaTrees, type RepositoryBlobs } from './delta-tree-walk.ts';
 import { AUX_SCHEMA_MAX, CONTENT_SCHEMA, installDerivedSchema, TagId } from './schema.ts';
@@ -66,6 +67,8 @@ const PROGRESS_EVERY = 1000;
 
 export function rebuild(repo: RebuildRepo, opts: RebuildOptions = {}): RebuildResult {
   const db = repo.db;
+  // A running session caches tag and file-name ids from the tables rebuild is about to replace.
+  if (activeSession(db)) throw new Error('cannot rebuild while a crosslink session is running on this repository');
   return db.transaction(() => {
     resetDerivedTables(db);
     removeShunned(repo);
