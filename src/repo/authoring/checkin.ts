@@ -7,11 +7,11 @@
  * that is smaller), so the newest content stays cheap to read and history costs only deltas.
  */
 import type { Artifact, FileCard, TagCard } from '../../fossil/artifact-types.ts';
-import { printArtifact } from '../../fossil/artifact.ts';
 import { computeRCard } from '../../fossil/rcard.ts';
 import { compareNames, filesOfCheckin, readCheckin } from '../checkin-files.ts';
 import type { Repository } from '../repository.ts';
 import { AuthoringError, checkFileName, checkTagName, dateCard } from './names.ts';
+import { storeAuthoredArtifact } from './store.ts';
 
 export interface CheckinFile {
   name: string;
@@ -132,12 +132,10 @@ export function createCheckin(repo: Repository, opts: CheckinOptions): CheckinRe
       user: opts.user,
       fields: [], members: [], cherrypicks: [],
     };
-    const bytes = printArtifact(manifest);
-    const put = content.put(bytes, { isPrivate: opts.isPrivate });
+    for (const rid of stored) content.markUnsent(rid);
+    const put = storeAuthoredArtifact(repo, manifest, { isPrivate: opts.isPrivate });
     if (!put.created) throw new AuthoringError('an identical check-in already exists');
-    for (const rid of [...stored, put.rid]) content.markUnsent(rid);
-    repo.crosslink(put.rid, bytes);
-    return { rid: put.rid, uuid: content.uuidOf(put.rid)!, newFiles: stored.length };
+    return { rid: put.rid, uuid: put.uuid, newFiles: stored.length };
   });
 }
 

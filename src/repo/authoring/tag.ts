@@ -1,7 +1,7 @@
 /** Tag changes on existing artifacts: a control artifact with one or more T cards. */
 import type { Artifact, TagCard } from '../../fossil/artifact-types.ts';
-import { printArtifact } from '../../fossil/artifact.ts';
 import type { Repository } from '../repository.ts';
+import { storeAuthoredArtifact } from './store.ts';
 import { AuthoringError, checkTagName, dateCard } from './names.ts';
 
 export interface TagChange {
@@ -31,11 +31,8 @@ export function changeTags(repo: Repository, changes: TagChange[], user: string,
       type: 'control', date: dateCard(date), tags: cards, user,
       files: [], fields: [], members: [], parents: [], cherrypicks: [],
     };
-    const bytes = printArtifact(a);
-    const { rid } = repo.content.put(bytes);
-    repo.content.markUnsent(rid);
-    repo.crosslink(rid, bytes);
-    return { rid, uuid: repo.content.uuidOf(rid)! };
+    const { rid, uuid } = storeAuthoredArtifact(repo, a);
+    return { rid, uuid };
   });
 }
 

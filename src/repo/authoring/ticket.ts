@@ -1,9 +1,9 @@
 /** Ticket changes: a ticket artifact (J field cards and the K ticket id) per change. */
 import type { Artifact, TicketField } from '../../fossil/artifact-types.ts';
-import { printArtifact } from '../../fossil/artifact.ts';
 import { toHex } from '../../fossil/bytes.ts';
 import { platform } from '../../platform/platform.ts';
 import type { Repository } from '../repository.ts';
+import { storeAuthoredArtifact } from './store.ts';
 import { AuthoringError, dateCard } from './names.ts';
 
 export interface TicketChangeOptions {
@@ -29,10 +29,7 @@ export function changeTicket(repo: Repository, opts: TicketChangeOptions): { rid
       type: 'ticket', date: dateCard(opts.date), fields, ticketId, user: opts.user,
       files: [], members: [], parents: [], cherrypicks: [], tags: [],
     };
-    const bytes = printArtifact(a);
-    const { rid } = repo.content.put(bytes);
-    repo.content.markUnsent(rid);
-    repo.crosslink(rid, bytes);
-    return { rid, uuid: repo.content.uuidOf(rid)!, ticketId };
+    const { rid, uuid } = storeAuthoredArtifact(repo, a);
+    return { rid, uuid, ticketId };
   });
 }

@@ -1,8 +1,8 @@
 /** Wiki page edits: one wiki artifact per version, chained by P to the previous version. */
 import type { Artifact } from '../../fossil/artifact-types.ts';
-import { printArtifact } from '../../fossil/artifact.ts';
 import { utf8 } from '../../fossil/bytes.ts';
 import type { Repository } from '../repository.ts';
+import { storeAuthoredArtifact } from './store.ts';
 import { AuthoringError, dateCard } from './names.ts';
 
 export const WIKI_MIMETYPES = ['text/x-fossil-wiki', 'text/x-markdown', 'text/plain'] as const;
@@ -51,10 +51,7 @@ export function writeWikiPage(repo: Repository, opts: WikiEditOptions): { rid: n
       wiki: typeof opts.text === 'string' ? utf8(opts.text) : opts.text,
       files: [], fields: [], members: [], cherrypicks: [], tags: [],
     };
-    const bytes = printArtifact(a);
-    const { rid } = repo.content.put(bytes);
-    repo.content.markUnsent(rid);
-    repo.crosslink(rid, bytes);
-    return { rid, uuid: repo.content.uuidOf(rid)! };
+    const { rid, uuid } = storeAuthoredArtifact(repo, a);
+    return { rid, uuid };
   });
 }
