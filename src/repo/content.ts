@@ -379,8 +379,32 @@ export class ContentStore {
    * Store bytes already in blob format (4-byte size + zlib), as a clone's `cfile` carries them:
    * full content, or a delta against srcRid. size is the full artifact's size either way.
    */
-  putCompressed(uuid: string, compressed: Uint8Array, opts: PutOptions & { srcRid?: number; size: number }): PutResult {
+  putCompressed(
+    uuid: string,
+    compressed: Uint8Array,
+    opts: PutOptions & {
+      srcRid?: number;
+      size: number;
+      /**
+       * Store the bytes as given, checking nothing now. Only for a caller that checks every
+       * artifact's hash itself afterwards (a clone does, in its final rebuild).
+       */
+      deferChecks?: boolean;
+    },
+  ): PutResult {
     checkName(uuid);
+    if (opts.deferChecks) {
+      return this.db.transaction(() =>
+        this.store({
+          uuid,
+          size: opts.size,
+          srcRid: opts.srcRid,
+          stored: () => compressed,
+          isPrivate: opts.isPrivate ?? false,
+          rcvid: opts.rcvid,
+        }),
+      );
+    }
     return this.db.transaction(() => {
       const known = this.alreadyStored(uuid);
       if (known) return known;

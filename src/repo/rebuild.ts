@@ -48,6 +48,11 @@ export interface RebuildProgress {
 
 export interface RebuildOptions {
   onProgress?: (p: RebuildProgress) => void;
+  /**
+   * Sees every artifact's expanded content before it is crosslinked (e.g. to check its hash,
+   * as a clone does); throwing aborts the rebuild.
+   */
+  onContent?: (rid: number, uuid: string, content: Uint8Array) => void;
   /** Login named in the trunk tags rebuild may have to create (default: the `default-user` setting). */
   user?: string;
   /** Date of those tags (default now). */
@@ -92,6 +97,7 @@ export function rebuild(repo: RebuildRepo, opts: RebuildOptions = {}): RebuildRe
     s.contentHint = shared.lookup;
     const visited = walkDeltaTrees(db, blobs, (blob, content) => {
       shared.remember(blob.rid, content);
+      opts.onContent?.(blob.rid, blob.uuid, content);
       if (content.length !== blob.size) fixSize.run(content.length, blob.rid);
       result.artifacts++;
       if (crosslinkArtifact(s, blob.rid, content)) result.linked++;
@@ -108,6 +114,7 @@ export function rebuild(repo: RebuildRepo, opts: RebuildOptions = {}): RebuildRe
       } else {
         const content = repo.content.tryGet(blob.rid);
         if (content) {
+          opts.onContent?.(blob.rid, blob.uuid, content);
           result.artifacts++;
           if (crosslinkArtifact(s, blob.rid, content)) result.linked++;
         }
