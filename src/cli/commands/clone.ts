@@ -1,0 +1,72 @@
+import { existsSync } from 'node:fs';
+import type { Command } from '../command.ts';
+import { jsonOption } from '../command.ts';
+import { UsageError } from '../args.ts';
+import { createRepoFile, openRepoFile } from '../../repo/node-files.ts';
+import type { Repository } from '../../repo/repository.ts';
+import { cloneInto, isUnfinishedClone, prepareCloneTarget } from '../../sync/clone-client.ts';
+import { parseSyncUrl } from '../../sync/sync-url.ts';
+import { workerVerifier } from '../../sync/worker-verifier-node.ts';
+import { loginFrom, progressEvents, rememberTarget, requestEncoding, syncOptions, transportFor } from '../sync-options.ts';
+
+export const cloneCommand: Command = {
+  name: 'clone',
+  summary: 'copy a repository from a fossil or edgesync server',
+  usage: 'clone URL FILE [--user U --password P] [--private] [-u] [-v]',
+  description: [
+    'URL is http(s)://[user:password@]host[:port]/path. If FILE is a clone that was interrupted,',
+    'the clone resumes where it stopped.',
+  ].join('\n'),
+  options: [...syncOptions, { name: 'admin-user', short: 'A', type: 'string', value: 'LOGIN', help: 'the clone\'s setup user (default: the login, else $USER)' }, jsonOption],
+  async run(ctx) {
+    const { args, stdout } = ctx;
+    const [urlText, file, extra] = args.positional;
+    if (!urlText || !file || extra) throw new UsageError('give URL and FILE');
+    const o = args.options;
+    const url = parseSyncUrl(urlText);
+    const login = loginFrom(url, o);
+    let repo: Repository;
+    let resumed = false;
+    if (existsSync(file)) {
+      repo = openRepoFile(file);
+      if (!isUnfinishedClone(repo)) {
+        repo.db.close();
+        throw new Error(`file already exists: ${file}`);
+      }
+      resumed = true;
+    } else {
+      const admin = (o['admin-user'] as string | undefined) ?? login?.user ?? process.env.FOSSIL_USER ?? process.env.USER ?? 'root';
+      repo = createRepoFile(file, { date: null, adminUser: admin });
+      prepareCloneTarget(repo);
+    }
+    const events = progressEvents(ctx, Boolean(o.verbose));
+    try {
+      const r = await cloneInto(repo, transportFor(url), {
+        login,
+        private: Boolean(o.private),
+        unversioned: Boolean(o.unversioned),
+        encoding: requestEncoding(o),
+        events,
+        verifier: workerVerifier(),
+      });
+      events.done();
+      repo.db.transaction(() => rememberTarget(repo, { url, login }));
+      // Like fossil, leave a compact file behind.
+      repo.db.exec('VACUUM');
+      const admin = repo.db.get<{ login: string; pw: string }>("SELECT login, pw FROM user WHERE cap GLOB '*s*' ORDER BY uid LIMIT 1");
+      if (o.json) {
+        stdout(JSON.stringify({ file, projectCode: r.projectCode, rounds: r.rounds, artifacts: r.artifactsReceived, resumed }));
+      } else {
+        stdout(`${resumed ? 'Clone resumed and finished' : 'Clone done'}: ${r.rounds} rounds, ${r.artifactsReceived} artifacts`);
+        stdout(`project-id: ${r.projectCode}`);
+        stdout(`server-id:  ${repo.config.serverCode}`);
+        if (admin) stdout(`admin-user: ${admin.login} (password is "${admin.pw}")`);
+      }
+    } catch (e) {
+      events.done();
+      throw e;
+    } finally {
+      repo.db.close();
+    }
+  },
+};

@@ -1,0 +1,3 @@
+import { directionCommand } from '../sync-command.ts';
+
+export const pushCommand = directionCommand('push');

@@ -1,0 +1,3 @@
+import { directionCommand } from '../sync-command.ts';
+
+export const syncCommand = directionCommand('sync');

@@ -1,0 +1,81 @@
+/** pull, push and sync: one engine, three directions. */
+import type { Command, CommandContext } from './command.ts';
+import { jsonOption, repoOption } from './command.ts';
+import { UsageError } from './args.ts';
+import { repoPath, openRepository } from './repo-access.ts';
+import { openRepoFile } from '../repo/node-files.ts';
+import { cloneInto, isUnfinishedClone } from '../sync/clone-client.ts';
+import { syncWith } from '../sync/client-session.ts';
+import { workerVerifier } from '../sync/worker-verifier-node.ts';
+import { progressEvents, rememberTarget, requestEncoding, syncOptions, targetFor, transportFor } from './sync-options.ts';
+
+type Direction = 'pull' | 'push' | 'sync';
+
+const SUMMARY: Record<Direction, string> = {
+  pull: 'get new artifacts from a server',
+  push: 'send new artifacts to a server',
+  sync: 'pull and push in one go',
+};
+
+async function finishInterruptedClone(ctx: CommandContext, path: string, urlArg: string | undefined): Promise<boolean> {
+  const repo = openRepoFile(path);
+  try {
+    if (!isUnfinishedClone(repo)) return false;
+    const o = ctx.args.options;
+    const target = targetFor(repo, urlArg, o);
+    const events = progressEvents(ctx, Boolean(o.verbose));
+    await cloneInto(repo, transportFor(target.url), { login: target.login, encoding: requestEncoding(o), events, verifier: workerVerifier() });
+    events.done();
+    ctx.stdout('Finished the interrupted clone.');
+    return true;
+  } finally {
+    repo.db.close();
+  }
+}
+
+export function directionCommand(direction: Direction): Command {
+  return {
+    name: direction,
+    summary: SUMMARY[direction],
+    usage: `${direction} [URL] -R FILE [--user U --password P] [--private] [-u] [-v]`,
+    description: 'Without URL, the server of the last clone or sync is used.',
+    options: [
+      repoOption,
+      ...syncOptions,
+      { name: 'verily', type: 'boolean', help: 'exchange the full list of artifacts, not only new ones' },
+      jsonOption,
+    ],
+    async run(ctx) {
+      const { args, stdout } = ctx;
+      const [urlArg, extra] = args.positional;
+      if (extra) throw new UsageError('at most one URL');
+      const path = repoPath(args.options);
+      await finishInterruptedClone(ctx, path, urlArg);
+      const o = args.options;
+      const repo = openRepository(path);
+      const events = progressEvents(ctx, Boolean(o.verbose));
+      try {
+        const target = targetFor(repo, urlArg, o);
+        const r = await syncWith(repo, transportFor(target.url), {
+          pull: direction !== 'push',
+          push: direction !== 'pull',
+          login: target.login,
+          private: Boolean(o.private),
+          unversioned: Boolean(o.unversioned),
+          verily: Boolean(o.verily),
+          encoding: requestEncoding(o),
+          events,
+        });
+        events.done();
+        repo.db.transaction(() => rememberTarget(repo, target));
+        if (o.json) stdout(JSON.stringify(r));
+        else stdout(`${direction} done: ${r.rounds} rounds, ${r.artifactsSent} artifacts sent, ${r.artifactsReceived} received`);
+      } catch (e) {
+        events.done();
+        throw e;
+      } finally {
+        repo.db.close();
+      }
+    },
+  };
+}

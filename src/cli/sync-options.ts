@@ -1,0 +1,134 @@
+/**
+ * What the sync commands (clone, pull, push, sync) share: their options, where the URL and the
+ * credentials come from, the transport, and progress output (on a terminal only; -v prints
+ * every round).
+ */
+import type { OptionSpec, OptionValues } from './args.ts';
+import { UsageError } from './args.ts';
+import type { CommandContext } from './command.ts';
+import type { Repository } from '../repo/repository.ts';
+import { loginSecret } from '../sync/login.ts';
+import type { LoginInfo, RequestEncoding } from '../sync/client-session.ts';
+import type { RoundReport, SyncEvents } from '../sync/sync-events.ts';
+import { parseSyncUrl, type SyncUrl } from '../sync/sync-url.ts';
+import { NodeHttpTransport } from '../sync/transports/http-client-node.ts';
+
+export const syncOptions: OptionSpec[] = [
+  { name: 'user', type: 'string', value: 'LOGIN', help: 'log in as LOGIN (default: the user in the URL)' },
+  { name: 'password', type: 'string', value: 'PW', help: 'password for the login' },
+  { name: 'private', type: 'boolean', help: 'also sync private artifacts (needs capability x)' },
+  { name: 'unversioned', short: 'u', type: 'boolean', help: 'also sync unversioned files' },
+  { name: 'no-http-compression', type: 'boolean', help: 'send requests uncompressed' },
+  { name: 'httptrace', type: 'boolean', help: 'send requests as plain text (application/x-fossil-debug)' },
+  { name: 'verbose', short: 'v', type: 'boolean', help: 'print every round' },
+];
+
+/** Settings where a repository remembers its sync peer. */
+export const LAST_SYNC_URL = 'last-sync-url';
+/** The login's shared secret (never the clear-text password), for later syncs. */
+export const SYNC_SECRET = 'edgesync-sync-secret';
+
+export function requestEncoding(o: OptionValues): RequestEncoding {
+  if (o.httptrace) return 'debug';
+  if (o['no-http-compression']) return 'uncompressed';
+  return 'compressed';
+}
+
+/** The URL as remembered: with the login but never the password. */
+export function urlToRemember(u: SyncUrl, user: string | undefined): string {
+  const base = new URL(u.canonical);
+  if (user) base.username = encodeURIComponent(user);
+  return base.toString();
+}
+
+export interface Target {
+  url: SyncUrl;
+  login?: LoginInfo;
+}
+
+/** Credentials from the options, else the URL. */
+export function loginFrom(url: SyncUrl, o: OptionValues): LoginInfo | undefined {
+  const user = (o.user as string | undefined) ?? url.user;
+  const password = (o.password as string | undefined) ?? url.password;
+  if (!user || user === 'anonymous') return undefined;
+  if (password === undefined) throw new UsageError(`no password for ${user}: give --password or put it in the URL`);
+  return { user, password };
+}
+
+/** The URL given, else the remembered one; credentials given, else the remembered secret. */
+export function targetFor(repo: Repository, urlArg: string | undefined, o: OptionValues): Target {
+  const remembered = repo.config.get(LAST_SYNC_URL);
+  const text = urlArg ?? remembered;
+  if (!text) throw new UsageError('no server URL: give one (it is remembered after the first sync)');
+  const url = parseSyncUrl(text);
+  const user = (o.user as string | undefined) ?? url.user;
+  const password = (o.password as string | undefined) ?? url.password;
+  if (user && user !== 'anonymous' && password === undefined) {
+    const secret = repo.config.get(SYNC_SECRET);
+    if (!secret) throw new UsageError(`no password for ${user}: give --password or put it in the URL`);
+    return { url, login: { user, password: secret } };
+  }
+  return { url, login: loginFrom(url, o) };
+}
+
+/** Remember URL and secret after a successful sync, as fossil remembers its last sync URL. */
+export function rememberTarget(repo: Repository, t: Target): void {
+  repo.config.set(LAST_SYNC_URL, urlToRemember(t.url, t.login?.user));
+  if (t.login) repo.config.set(SYNC_SECRET, loginSecret(t.login.password, t.login.user, repo.projectCode));
+}
+
+export function transportFor(url: SyncUrl): NodeHttpTransport {
+  return new NodeHttpTransport(url);
+}
+
+function kb(n: number): string {
+  return n < 10_000 ? `${n} B` : n < 10_000_000 ? `${Math.round(n / 1024)} KiB` : `${(n / 1048576).toFixed(1)} MiB`;
+}
+
+/** Progress output: a line rewritten in place on a terminal, one line per round with -v. */
+export function progressEvents(ctx: CommandContext, verbose: boolean): SyncEvents & { done(): void } {
+  let sent = 0;
+  let received = 0;
+  let bytes = 0;
+  let line = '';
+  let cloneText = '';
+  const tty = ctx.isTTY;
+  const show = () => {
+    if (!tty) return;
+    const text = `round ${rounds}: ${sent} artifacts sent, ${received} received${cloneText}, ${kb(bytes)}`;
+    process.stderr.write(`\r${text.padEnd(line.length)}`);
+    line = text;
+  };
+  let rounds = 0;
+  return {
+    round(r: RoundReport) {
+      rounds = r.round;
+      sent += r.sent.files + r.sent.deltas;
+      received += r.received.files + r.received.deltas;
+      bytes += r.sent.wireBytes + r.received.wireBytes;
+      if (verbose) {
+        if (line) process.stderr.write('\n');
+        line = '';
+        ctx.stdout(
+          `round ${r.round}: sent ${r.sent.cards} cards (${r.sent.files} files, ${r.sent.deltas} deltas, ${r.sent.igots} igot, ${r.sent.gimmes} gimme), ${kb(r.sent.wireBytes)}; ` +
+            `received ${r.received.cards} cards (${r.received.files} files, ${r.received.deltas} deltas, ${r.received.igots} igot, ${r.received.gimmes} gimme), ${kb(r.received.wireBytes)}`,
+        );
+      } else {
+        show();
+      }
+    },
+    cloneProgress(p) {
+      cloneText = p.estimatedTotal ? ` (of about ${p.estimatedTotal})` : '';
+      show();
+    },
+    message(text) {
+      ctx.stdout(`Server says: ${text}`);
+    },
+    warning(text) {
+      if (verbose) ctx.stderr(text);
+    },
+    done() {
+      if (tty && line) process.stderr.write('\n');
+    },
+  };
+}
