@@ -1,0 +1,171 @@
+#!/usr/bin/env node
+/**
+ * Clone benchmark against upstream fossil, all measured in one run on one machine:
+ *
+ *   1. fossil clone   <- fossil server      (the baseline)
+ *   2. edgesync clone <- fossil server      (our client)
+ *   3. fossil clone   <- edgesync serve     (our server)
+ *
+ * Wall time and peak memory, each with its ratio to the baseline (<= 1.0 means we match or
+ * beat fossil). Client memory is the clone process's peak RSS (/usr/bin/time); server memory is
+ * the peak RSS of the server's process tree, sampled (fossil server forks per request).
+ *
+ * Usage: node bench/clone.mjs REPO.fossil [--keep]
+ * Needs the built CLI (npm run build:cli), fossil and /usr/bin/time on PATH.
+ */
+import { spawn, spawnSync } from 'node:child_process';
+import { copyFileSync, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { createServer, connect } from 'node:net';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const cli = join(root, 'dist/cli/main.js');
+const args = process.argv.slice(2);
+const source = args.find((a) => !a.startsWith('--'));
+const keep = args.includes('--keep');
+if (!source || !existsSync(source)) {
+  console.error('usage: node bench/clone.mjs REPO.fossil [--keep]');
+  process.exit(2);
+}
+if (!existsSync(cli)) {
+  console.error(`${cli} is missing: run npm run build:cli first`);
+  process.exit(2);
+}
+
+const work = mkdtempSync(join(tmpdir(), 'edgesync-bench-'));
+const env = { ...process.env, HOME: work, USER: 'bench', FOSSIL_USER: 'bench', TZ: 'UTC' };
+
+function freePort() {
+  return new Promise((res, rej) => {
+    const s = createServer();
+    s.once('error', rej);
+    s.listen(0, '127.0.0.1', () => {
+      const { port } = s.address();
+      s.close(() => res(port));
+    });
+  });
+}
+
+function waitForPort(port) {
+  const until = Date.now() + 20_000;
+  return new Promise((res, rej) => {
+    const attempt = () => {
+      const sock = connect(port, '127.0.0.1');
+      sock.once('connect', () => (sock.destroy(), res()));
+      sock.once('error', () => {
+        sock.destroy();
+        if (Date.now() > until) rej(new Error(`nothing listening on ${port}`));
+        else setTimeout(attempt, 50);
+      });
+    };
+    attempt();
+  });
+}
+
+/** Resident memory (KiB) of pid and its descendants, from /proc. */
+function treeRssKb(pid) {
+  const children = new Map();
+  for (const name of readdirSync('/proc')) {
+    if (!/^\d+$/.test(name)) continue;
+    try {
+      const stat = readFileSync(`/proc/${name}/stat`, 'utf8');
+      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+      if (!children.has(ppid)) children.set(ppid, []);
+      children.get(ppid).push(Number(name));
+    } catch {
+      // the process is gone
+    }
+  }
+  let total = 0;
+  const stack = [pid];
+  while (stack.length) {
+    const p = stack.pop();
+    try {
+      const m = /VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${p}/status`, 'utf8'));
+      if (m) total += Number(m[1]);
+    } catch {
+      // gone
+    }
+    stack.push(...(children.get(p) ?? []));
+  }
+  return total;
+}
+
+/** A server process whose tree's memory is sampled until it is stopped. */
+async function startServer(cmd, argv, port) {
+  const child = spawn(cmd, argv, { env, stdio: 'ignore' });
+  await waitForPort(port);
+  let peak = 0;
+  const timer = setInterval(() => (peak = Math.max(peak, treeRssKb(child.pid))), 25);
+  return {
+    peakKb: () => peak,
+    stop: () =>
+      new Promise((res) => {
+        clearInterval(timer);
+        child.once('exit', () => res());
+        process.kill(child.pid, 'SIGTERM');
+      }),
+  };
+}
+
+/** Run a client under /usr/bin/time; resolves to wall seconds and peak RSS. */
+function timed(cmd, argv) {
+  const out = join(work, `time-${Date.now()}.txt`);
+  return new Promise((res, rej) => {
+    const child = spawn('/usr/bin/time', ['-f', '%e %M', '-o', out, cmd, ...argv], { env, stdio: ['ignore', 'ignore', 'pipe'] });
+    let err = '';
+    child.stderr.on('data', (d) => (err += d));
+    child.on('exit', (code) => {
+      if (code !== 0) return rej(new Error(`${cmd} ${argv.join(' ')} failed (${code}):\n${err.slice(-2000)}`));
+      const [wall, kb] = readFileSync(out, 'utf8').trim().split(/\s+/).slice(-2).map(Number);
+      res({ wall, kb });
+    });
+  });
+}
+
+function count(file) {
+  return spawnSync('sqlite3', [file, 'SELECT count(*) FROM blob WHERE size>=0'], { encoding: 'utf8' }).stdout.trim();
+}
+
+const served = join(work, 'served.fossil');
+copyFileSync(source, served);
+const results = [];
+try {
+  console.log(`repository: ${source} (${count(served)} artifacts)`);
+  // 1 and 2: fossil server.
+  const p1 = await freePort();
+  const fsrv = await startServer('fossil', ['server', '--localhost', '--port', String(p1), served], p1);
+  const base = await timed('fossil', ['clone', `http://127.0.0.1:${p1}/`, join(work, 'fossil-from-fossil.fossil')]);
+  const fossilServerKb = fsrv.peakKb();
+  const ours = await timed(process.execPath, [cli, 'clone', `http://127.0.0.1:${p1}/`, join(work, 'edgesync-from-fossil.fossil')]);
+  await fsrv.stop();
+  // 3: edgesync serve.
+  const p2 = await freePort();
+  const esrv = await startServer(process.execPath, [cli, 'serve', '-R', served, '--http', `127.0.0.1:${p2}`], p2);
+  const theirs = await timed('fossil', ['clone', `http://127.0.0.1:${p2}/`, join(work, 'fossil-from-edgesync.fossil')]);
+  const ourServerKb = esrv.peakKb();
+  await esrv.stop();
+
+  const counts = ['fossil-from-fossil', 'edgesync-from-fossil', 'fossil-from-edgesync'].map((n) => count(join(work, `${n}.fossil`)));
+  if (new Set(counts).size !== 1) throw new Error(`the clones differ in artifact count: ${counts.join(', ')}`);
+
+  const mb = (kb) => (kb / 1024).toFixed(0);
+  const ratio = (a, b) => (a / b).toFixed(2);
+  results.push(
+    ['fossil clone <- fossil server (baseline)', base.wall, base.kb, '1.00', '1.00'],
+    ['edgesync clone <- fossil server', ours.wall, ours.kb, ratio(ours.wall, base.wall), ratio(ours.kb, base.kb)],
+    ['fossil clone <- edgesync serve (client)', theirs.wall, theirs.kb, ratio(theirs.wall, base.wall), ratio(theirs.kb, base.kb)],
+    ['  server side: fossil server', '', fossilServerKb, '', '1.00'],
+    ['  server side: edgesync serve', '', ourServerKb, '', ratio(ourServerKb, fossilServerKb)],
+  );
+  console.log(`\n${'run'.padEnd(42)} ${'wall s'.padStart(8)} ${'peak MB'.padStart(8)} ${'wall x'.padStart(7)} ${'mem x'.padStart(7)}`);
+  for (const [name, wall, kb, rw, rm] of results) {
+    console.log(`${name.padEnd(42)} ${String(wall === '' ? '' : wall.toFixed(2)).padStart(8)} ${mb(kb).padStart(8)} ${rw.padStart(7)} ${rm.padStart(7)}`);
+  }
+  console.log(`\nall three clones hold ${counts[0]} artifacts; ratios are against the baseline (<= 1.00: as fast / as small as fossil)`);
+} finally {
+  if (!keep) rmSync(work, { recursive: true, force: true });
+  else console.log(`kept ${work}`);
+}
