@@ -278,6 +278,9 @@ class ServerRequest {
         else sendFile(x, next, undefined, true);
         next++;
       }
+      // Not an upstream card: lets our clients show progress against a total. Stock clients
+      // ignore pragmas they do not know.
+      this.out.pragma('artifact-count', String(repo.db.value<number>('SELECT count(*) FROM blob WHERE size>=0') ?? 0));
       this.out.cloneSeqno(next > max ? 0 : next);
     } else {
       this.isLegacyClone = true;

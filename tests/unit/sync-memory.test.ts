@@ -134,3 +134,41 @@ forEachAdapter((adapter) => {
     expect(repo.db.value<number>('SELECT count(*) FROM unsent')).toBeGreaterThan(0);
   });
 });
+
+describe('logins and transports', () => {
+  it('the admin logs in with the clear-text password fossil init stores', async () => {
+    const { openWasmDb } = await import('../../src/db/sqlite-wasm.ts');
+    const server = Repository.create(await openWasmDb(), { crosslinker: crosslinkerFactory, adminUser: 'alice', adminPassword: 'Secret123', date: nextDate() });
+    server.users.setCaps('nobody', '');
+    server.users.setCaps('anonymous', '');
+    const repo = Repository.create(await openWasmDb(), { date: null, adminUser: 'alice' });
+    prepareCloneTarget(repo);
+    const progress: { received: number; estimatedTotal?: number }[] = [];
+    await cloneInto(repo, new MemoryTransport(new XferServer(server)), {
+      login: { user: 'alice', password: 'Secret123' },
+      events: { cloneProgress: (p) => progress.push(p) },
+    });
+    expect(allArtifacts(repo)).toEqual(allArtifacts(server));
+    expect(progress.at(-1)).toMatchObject({ received: 1, estimatedTotal: 1 });
+  });
+
+  it('the fetch transport talks to the Node HTTP server', async () => {
+    const { openWasmDb } = await import('../../src/db/sqlite-wasm.ts');
+    const { FetchTransport } = await import('../../src/sync/transports/http-client-fetch.ts');
+    const { createXferHttpServer, listen } = await import('../../src/sync/transports/http-server-node.ts');
+    const server = Repository.create(await openWasmDb(), { crosslinker: crosslinkerFactory, adminUser: 'alice', date: nextDate() });
+    server.users.add('bob', { password: 'bobpw', caps: 'gio' });
+    const http = createXferHttpServer(new XferServer(server));
+    const addr = await listen(http, 0);
+    try {
+      const repo = Repository.create(await openWasmDb(), { date: null, adminUser: 'bob' });
+      prepareCloneTarget(repo);
+      await cloneInto(repo, new FetchTransport(`http://127.0.0.1:${addr.port}/some/path`), { login: BOB });
+      expect(allArtifacts(repo)).toEqual(allArtifacts(server));
+      const page = await (await fetch(`http://127.0.0.1:${addr.port}/`)).text();
+      expect(page).toMatch(/sync server/);
+    } finally {
+      http.close();
+    }
+  });
+});
