@@ -12,19 +12,23 @@ export class ArtifactError extends Error {
   override name = 'ArtifactError';
 }
 
-function isHexByte(c: number): boolean {
-  return (c >= 0x30 && c <= 0x39) || (c >= 0x41 && c <= 0x46) || (c >= 0x61 && c <= 0x66);
-}
+/** 1 for the bytes that are hex digits (either case), else 0: one load per byte. */
+const HEX_DIGIT = new Uint8Array(256);
+for (const c of '0123456789abcdefABCDEF') HEX_DIGIT[c.charCodeAt(0)] = 1;
 
-/** Only hex digits, either case (an empty string counts, as in upstream's validate16). */
-export function isHex(b: Uint8Array): boolean {
-  for (let i = 0; i < b.length; i++) if (!isHexByte(b[i]!)) return false;
+/**
+ * Only hex digits, either case (an empty string counts, as in upstream's validate16). start and
+ * end bound the bytes looked at, so a parser can check a token in place.
+ */
+export function isHex(b: Uint8Array, start = 0, end = b.length): boolean {
+  for (let i = start; i < end; i++) if (HEX_DIGIT[b[i]!] === 0) return false;
   return true;
 }
 
 /** An artifact hash: 40 (SHA1) or 64 (SHA3-256) hex digits, either case. */
-export function isHashToken(b: Uint8Array): boolean {
-  return (b.length === 40 || b.length === 64) && isHex(b);
+export function isHashToken(b: Uint8Array, start = 0, end = b.length): boolean {
+  const n = end - start;
+  return (n === 40 || n === 64) && isHex(b, start, end);
 }
 
 /** strcmp on bytes: negative, zero or positive. */
@@ -39,12 +43,11 @@ export function compareBytes(a: Uint8Array, b: Uint8Array): number {
  * no '.' or '..' segment. (The lenient form used for historical manifests: bytes are not checked
  * for valid UTF-8 and backslashes are allowed.)
  */
-export function isSimplePath(p: Uint8Array): boolean {
-  const n = p.length;
-  if (n === 0 || p[0] === SLASH || p[n - 1] === SLASH) return false;
-  let segStart = 0;
-  for (let i = 0; i <= n; i++) {
-    if (i === n || p[i] === SLASH) {
+export function isSimplePath(p: Uint8Array, start = 0, end = p.length): boolean {
+  if (end <= start || p[start] === SLASH || p[end - 1] === SLASH) return false;
+  let segStart = start;
+  for (let i = start; i <= end; i++) {
+    if (i === end || p[i] === SLASH) {
       const len = i - segStart;
       if (len === 0) return false;
       if (len === 1 && p[segStart] === DOT) return false;
@@ -55,9 +58,10 @@ export function isSimplePath(p: Uint8Array): boolean {
   return true;
 }
 
-function endsWithIgnoreCase(p: Uint8Array, end: number, suffix: string): boolean {
+/** Do the bytes before end, but not before from, end with suffix (ASCII, lowercase)? */
+function endsWithIgnoreCase(p: Uint8Array, from: number, end: number, suffix: string): boolean {
   const start = end - suffix.length;
-  if (start < 0) return false;
+  if (start < from) return false;
   for (let i = 0; i < suffix.length; i++) {
     let c = p[start + i]!;
     if (c >= 0x41 && c <= 0x5a) c += 0x20;
@@ -70,31 +74,34 @@ function endsWithIgnoreCase(p: Uint8Array, end: number, suffix: string): boolean
  * Names fossil refuses to track because they are its own check-out database: `_FOSSIL_` and
  * `.fslckout`, optionally with -wal, -shm or -journal. F cards naming them are ignored. This
  * follows upstream's test exactly, including its quirks (a bare suffixed name such as
- * `x_FOSSIL_-wal` also counts).
+ * `x_FOSSIL_-wal` also counts). start and end bound the name within p.
  */
-export function isReservedName(p: Uint8Array): boolean {
-  let n = p.length;
-  if (n < 8) return false;
+export function isReservedName(p: Uint8Array, start = 0, end = p.length): boolean {
+  const full = end - start;
+  if (full < 8) return false;
+  // e: end of the name without its -wal, -shm or -journal suffix.
+  let e = end;
   let suffixed = false;
-  if (n >= 12) {
-    if (p[n - 4] === 0x2d) {
-      if (!endsWithIgnoreCase(p, n, 'wal') && !endsWithIgnoreCase(p, n, 'shm')) return false;
-      n -= 4;
+  if (full >= 12) {
+    if (p[end - 4] === 0x2d) {
+      if (!endsWithIgnoreCase(p, start, end, 'wal') && !endsWithIgnoreCase(p, start, end, 'shm')) return false;
+      e -= 4;
       suffixed = true;
-    } else if (n >= 16 && p[n - 8] === 0x2d) {
-      if (!endsWithIgnoreCase(p, n, 'journal')) return false;
-      n -= 8;
+    } else if (full >= 16 && p[end - 8] === 0x2d) {
+      if (!endsWithIgnoreCase(p, start, end, 'journal')) return false;
+      e -= 8;
       suffixed = true;
     }
   }
-  const last = p[n - 1];
+  const n = e - start;
+  const last = p[e - 1];
   if (last === 0x5f /* _ */) {
-    if (!endsWithIgnoreCase(p, n, '_fossil_')) return false;
-    return n === 8 || p[n - 9] === SLASH || suffixed;
+    if (!endsWithIgnoreCase(p, start, e, '_fossil_')) return false;
+    return n === 8 || p[e - 9] === SLASH || suffixed;
   }
   if (last === 0x74 || last === 0x54 /* t, T */) {
-    if (n < 9 || !endsWithIgnoreCase(p, n, '.fslckout')) return false;
-    return n === 9 || p[n - 10] === SLASH || suffixed;
+    if (n < 9 || !endsWithIgnoreCase(p, start, e, '.fslckout')) return false;
+    return n === 9 || p[e - 10] === SLASH || suffixed;
   }
   return false;
 }

@@ -7,12 +7,16 @@
  * Deliberate differences from upstream, all on inputs no fossil version writes: a NUL byte
  * outside W text is an error (C would split the token there), and a repeated P or Z card is an
  * error (upstream would merge the P lines and ignore the first Z).
+ *
+ * Tokens are positions in the text (artifact-text.ts), turned into strings only when kept: a
+ * manifest of a large tree holds thousands of F cards, and a repository thousands of manifests.
  */
 import type { Artifact, ArtifactType, CherrypickCard, FileCard, TagCard, TicketField } from './artifact-types.ts';
 import {
   ArtifactError, compareBytes, defossilizeBytes, isHashToken, isHex, isReservedName, isSimplePath, isWikiName,
 } from './artifact-checks.ts';
 import { CARD_SETS, SINGLE_CARDS, TYPE_NAMES, TYPE_SETTING_CARDS } from './artifact-rules.ts';
+import { ArtifactText } from './artifact-text.ts';
 import { signedTextRange } from './clearsign.ts';
 import { decodeLossless } from './utf8-lossless.ts';
 import { latin1 } from './bytes.ts';
@@ -23,18 +27,12 @@ const NL = 0x0a;
 const SP = 0x20;
 const Z_LINE = 35; // "Z " + 32 hex digits + "\n"
 
-const str = (b: Uint8Array): string => decodeLossless(b);
-/** A defossilized argument as text. */
-const text = (b: Uint8Array): string => decodeLossless(defossilizeBytes(b));
-/** An argument that must be ASCII (hashes, already validated). */
-const ascii = (b: Uint8Array): string => latin1(b);
-
 function isUpper(c: number | undefined): boolean {
   return c !== undefined && c >= 0x41 && c <= 0x5a;
 }
 
 function shown(b: Uint8Array): string {
-  const s = JSON.stringify(str(b.subarray(0, 80)));
+  const s = JSON.stringify(decodeLossless(b.subarray(0, 80)));
   return b.length > 80 ? `${s}…` : s;
 }
 
@@ -53,8 +51,14 @@ function checkZCard(body: Uint8Array): void {
 }
 
 class Parser {
+  private readonly text: ArtifactText;
   private pos = 0;
   private atEol = true;
+  /** Where the current card's line ends (its newline). */
+  private lineEnd = 0;
+  /** The token read last: [ts, te). */
+  private ts = 0;
+  private te = 0;
   private cardStart = 0;
   private letter = '';
   private prevLetter = '';
@@ -62,9 +66,10 @@ class Parser {
   private type: ArtifactType | undefined;
   private selfTags = 0;
   private simpleTags = 0;
-  private lastFileName: Uint8Array | undefined;
+  /** The last F card's name, unescaped, one character per byte (compares as bytes do). */
+  private lastFileName: string | undefined;
   private lastTag: { name: Uint8Array; target: Uint8Array | null } | undefined;
-  private lastMember: Uint8Array | undefined;
+  private lastMember: string | undefined;
   private lastField: Uint8Array | undefined;
   /** Whether the F card just read named a reserved file (and so was set aside). */
   private lastCardWasReserved = false;
@@ -75,7 +80,9 @@ class Parser {
     private readonly body: Uint8Array,
     /** Lines before the body (PGP armor), for line numbers in messages. */
     private readonly lineOffset: number,
-  ) {}
+  ) {
+    this.text = new ArtifactText(body);
+  }
 
   private fail(message: string): never {
     let line = this.lineOffset + 1;
@@ -94,34 +101,63 @@ class Parser {
     this.cardStart = this.pos;
     this.pos += 2;
     this.atEol = after === NL;
+    // The input ends with a newline (checked before parsing), so every line has one.
+    this.lineEnd = this.atEol ? this.pos - 1 : this.text.text.indexOf('\n', this.pos);
     return String.fromCharCode(c);
   }
 
-  /** Next space-separated argument of the current card, or null at the end of the line. */
-  private token(): Uint8Array | null {
-    if (this.atEol) return null;
-    const b = this.body;
+  /**
+   * Next space-separated argument of the current card, as [ts, te); false at the end of the line.
+   * Within a line, the next space is at or after the current one, hence one search per token.
+   */
+  private token(): boolean {
+    if (this.atEol) return false;
     const start = this.pos;
-    let i = start;
-    while (b[i] !== SP && b[i] !== NL) {
-      if (b[i] === 0) this.fail('NUL byte in card');
-      i++;
+    let end = this.text.text.indexOf(' ', start);
+    if (end === -1 || end > this.lineEnd) end = this.lineEnd;
+    if (this.text.hasNul(start, end)) this.fail('NUL byte in card');
+    this.atEol = end === this.lineEnd;
+    this.pos = end + 1;
+    this.ts = start;
+    this.te = end;
+    return true;
+  }
+
+  /** The last token's bytes (for the rarer cards, checked as bytes). */
+  private tokenBytes(): Uint8Array {
+    return this.body.subarray(this.ts, this.te);
+  }
+
+  /** Next argument as bytes, or null at the end of the line. */
+  private tokenOrNull(): Uint8Array | null {
+    return this.token() ? this.tokenBytes() : null;
+  }
+
+  private need(what: string): void {
+    if (!this.token()) this.fail(`missing ${what}`);
+  }
+
+  private needBytes(what: string): Uint8Array {
+    this.need(what);
+    return this.tokenBytes();
+  }
+
+  /** Next argument, which must be an artifact hash; returned as written. */
+  private hash(what: string): string {
+    this.need(what);
+    if (!isHashToken(this.body, this.ts, this.te)) {
+      this.fail(`${what} is not a valid artifact hash: ${shown(this.tokenBytes())}`);
     }
-    this.atEol = b[i] === NL;
-    this.pos = i + 1;
-    return b.subarray(start, i);
+    return this.text.raw(this.ts, this.te);
   }
 
-  private need(what: string): Uint8Array {
-    const t = this.token();
-    if (t === null) this.fail(`missing ${what}`);
-    return t;
-  }
-
-  private hash(what: string): Uint8Array {
-    const t = this.need(what);
-    if (!isHashToken(t)) this.fail(`${what} is not a valid artifact hash: ${shown(t)}`);
-    return t;
+  /** Next argument: exactly `digits` hex digits. */
+  private hexOf(digits: number, what: string): string {
+    this.need(what);
+    if (this.te - this.ts !== digits || !isHex(this.body, this.ts, this.te)) {
+      this.fail(`${what} must be ${digits} hex digits: ${shown(this.tokenBytes())}`);
+    }
+    return this.text.raw(this.ts, this.te);
   }
 
   parse(): Artifact {
@@ -137,8 +173,10 @@ class Parser {
         }
       }
       if (!isUpper(letter.charCodeAt(0))) this.fail('not a card letter');
-      if (this.seen.has(letter) && SINGLE_CARDS.includes(letter)) this.fail(`more than one ${letter} card`);
-      this.seen.add(letter);
+      if (letter !== this.prevLetter || SINGLE_CARDS.includes(letter)) {
+        if (this.seen.has(letter) && SINGLE_CARDS.includes(letter)) this.fail(`more than one ${letter} card`);
+        this.seen.add(letter);
+      }
       this.prevLetter = letter;
       this.card(letter);
     }
@@ -154,23 +192,25 @@ class Parser {
 
   private card(letter: string): void {
     const a = this.a;
+    const t = this.text;
     switch (letter) {
       case 'A': {
-        const name = defossilizeBytes(this.need('attachment file name'));
-        const target = defossilizeBytes(this.need('attachment target'));
-        const src = this.token();
+        const name = defossilizeBytes(this.needBytes('attachment file name'));
+        const target = defossilizeBytes(this.needBytes('attachment target'));
+        const src = this.tokenOrNull();
         if (!isSimplePath(name)) this.fail(`invalid file name ${shown(name)}`);
         if (!isHashToken(target) && !isWikiName(target)) this.fail(`invalid target ${shown(target)}`);
         if (src !== null && !isHashToken(src)) this.fail(`invalid source hash ${shown(src)}`);
-        a.attachment = { filename: str(name), target: str(target) };
-        if (src !== null) a.attachment.source = ascii(src);
+        a.attachment = { filename: decodeLossless(name), target: decodeLossless(target) };
+        if (src !== null) a.attachment.source = latin1(src);
         break;
       }
       case 'B':
-        a.baseline = ascii(this.hash('baseline hash'));
+        a.baseline = this.hash('baseline hash');
         break;
       case 'C':
-        a.comment = text(this.need('comment text'));
+        this.need('comment text');
+        a.comment = t.unescaped(this.ts, this.te);
         break;
       case 'D': {
         const { date, julian } = this.date('date');
@@ -180,51 +220,52 @@ class Parser {
       }
       case 'E': {
         const { date, julian } = this.date('technote date');
-        a.event = { date, julian, id: ascii(this.hash('technote id')) };
+        a.event = { date, julian, id: this.hash('technote id') };
         break;
       }
       case 'F':
         this.fileCard();
         break;
       case 'G':
-        a.threadRoot = ascii(this.hash('thread root hash'));
+        a.threadRoot = this.hash('thread root hash');
         break;
       case 'H':
-        a.threadTitle = text(this.need('thread title'));
+        this.need('thread title');
+        a.threadTitle = t.unescaped(this.ts, this.te);
         break;
       case 'I':
-        a.inReplyTo = ascii(this.hash('in-reply-to hash'));
+        a.inReplyTo = this.hash('in-reply-to hash');
         break;
       case 'J':
         this.ticketField();
         break;
-      case 'K': {
-        const id = this.need('ticket id');
-        if (id.length !== 40 || !isHex(id)) this.fail(`ticket id must be 40 hex digits: ${shown(id)}`);
-        a.ticketId = ascii(id);
+      case 'K':
+        a.ticketId = this.hexOf(40, 'ticket id');
         break;
-      }
       case 'L': {
-        const title = defossilizeBytes(this.need('wiki page title'));
+        const title = defossilizeBytes(this.needBytes('wiki page title'));
         if (!isWikiName(title)) this.fail(`malformed wiki page name ${shown(title)}`);
-        a.wikiTitle = str(title);
+        a.wikiTitle = decodeLossless(title);
         break;
       }
       case 'M': {
         const m = this.hash('cluster member hash');
-        if (this.lastMember && compareBytes(this.lastMember, m) >= 0) this.fail('cluster members not in ascending order');
+        // Hashes are ASCII, so string order is byte order.
+        if (this.lastMember !== undefined && this.lastMember >= m) this.fail('cluster members not in ascending order');
         this.lastMember = m;
-        a.members.push(ascii(m));
+        a.members.push(m);
         break;
       }
       case 'N':
-        a.mimetype = text(this.need('mimetype'));
+        this.need('mimetype');
+        a.mimetype = t.unescaped(this.ts, this.te);
         break;
       case 'P': {
-        let p: Uint8Array | null;
-        while ((p = this.token()) !== null) {
-          if (!isHashToken(p)) this.fail(`parent is not a valid artifact hash: ${shown(p)}`);
-          a.parents.push(ascii(p));
+        while (this.token()) {
+          if (!isHashToken(this.body, this.ts, this.te)) {
+            this.fail(`parent is not a valid artifact hash: ${shown(this.tokenBytes())}`);
+          }
+          a.parents.push(t.raw(this.ts, this.te));
         }
         if (a.parents.length === 0) (a.legacy ??= {}).emptyParentCard = true;
         break;
@@ -232,94 +273,99 @@ class Parser {
       case 'Q':
         this.cherrypick();
         break;
-      case 'R': {
-        const r = this.need('repository checksum');
-        if (r.length !== 32 || !isHex(r)) this.fail(`repository checksum must be 32 hex digits: ${shown(r)}`);
-        a.repoChecksum = ascii(r);
+      case 'R':
+        a.repoChecksum = this.hexOf(32, 'repository checksum');
         break;
-      }
       case 'T':
         this.tagCard();
         break;
-      case 'U': {
-        const u = this.token();
-        a.user = u === null || u.length === 0 ? 'anonymous' : text(u);
+      case 'U':
+        a.user = !this.token() || this.te === this.ts ? 'anonymous' : t.unescaped(this.ts, this.te);
         break;
-      }
       case 'W':
         this.wikiText();
         break;
-      case 'Z': {
-        const z = this.need('checksum');
-        if (z.length !== 32 || !isHex(z)) this.fail(`checksum must be 32 hex digits: ${shown(z)}`);
-        a.checksum = ascii(z);
+      case 'Z':
+        a.checksum = this.hexOf(32, 'checksum');
         break;
-      }
       default:
         this.fail('unknown card');
     }
-    const t = TYPE_SETTING_CARDS[letter];
+    const type = TYPE_SETTING_CARDS[letter];
     // An F card for a reserved name is ignored entirely, so it does not make a manifest.
-    if (t && !(letter === 'F' && this.lastCardWasReserved)) this.type = t;
+    if (type && !(letter === 'F' && this.lastCardWasReserved)) this.type = type;
   }
 
   private date(what: string): { date: string; julian: number } {
-    const tok = this.token();
-    const date = tok === null ? '' : str(tok);
-    const julian = tok === null ? null : julianDay(date);
-    if (julian === null || julian <= 0) this.fail(`cannot parse ${what} ${JSON.stringify(date)}`);
-    return { date, julian };
+    const date = this.token() ? this.text.str(this.ts, this.te) : undefined;
+    const julian = date === undefined ? null : julianDay(date);
+    if (julian === null || julian <= 0) this.fail(`cannot parse ${what} ${JSON.stringify(date ?? '')}`);
+    return { date: date!, julian };
   }
 
+  /** The hot path of parsing a manifest: positions and slices, no per-token copies. */
   private fileCard(): void {
-    const nameTok = defossilizeBytes(this.need('file name'));
-    if (!isSimplePath(nameTok)) this.fail(`file name is not a simple path: ${shown(nameTok)}`);
-    const uuidTok = this.token();
-    if (this.a.baseline === undefined || uuidTok !== null) {
-      if (uuidTok === null) this.fail(`missing hash for ${shown(nameTok)} (only a delta-manifest may delete files)`);
-      if (!isHashToken(uuidTok)) this.fail(`invalid hash for ${shown(nameTok)}: ${shown(uuidTok)}`);
+    const t = this.text;
+    const b = this.body;
+    this.need('file name');
+    const ns = this.ts;
+    const ne = this.te;
+    // The name as bytes (unescaped) only when it has escapes; otherwise it is checked in place.
+    const escaped = t.hasBackslash(ns, ne) ? defossilizeBytes(b.subarray(ns, ne)) : undefined;
+    if (escaped ? !isSimplePath(escaped) : !isSimplePath(b, ns, ne)) {
+      this.fail(`file name is not a simple path: ${shown(escaped ?? b.subarray(ns, ne))}`);
     }
-    const permTok = this.token();
-    const priorTok = this.token();
-    let prior: Uint8Array | undefined;
-    if (priorTok !== null) {
-      prior = defossilizeBytes(priorTok);
-      if (!isSimplePath(prior)) this.fail(`old file name is not a simple path: ${shown(prior)}`);
+    const key = escaped ? latin1(escaped) : t.raw(ns, ne);
+    let uuid: string | null = null;
+    if (this.token()) {
+      if (!isHashToken(b, this.ts, this.te)) {
+        this.fail(`invalid hash for ${shown(escaped ?? b.subarray(ns, ne))}: ${shown(this.tokenBytes())}`);
+      }
+      uuid = t.raw(this.ts, this.te);
+    } else if (this.a.baseline === undefined) {
+      this.fail(`missing hash for ${shown(escaped ?? b.subarray(ns, ne))} (only a delta-manifest may delete files)`);
     }
-    if (this.lastFileName && compareBytes(this.lastFileName, nameTok) >= 0) {
-      this.fail(`file names not in strictly ascending order: ${shown(nameTok)} after ${shown(this.lastFileName)}`);
+    const permTok = this.token() ? t.str(this.ts, this.te) : undefined;
+    let prior: string | undefined;
+    if (this.token()) {
+      const pb = defossilizeBytes(this.tokenBytes());
+      if (!isSimplePath(pb)) this.fail(`old file name is not a simple path: ${shown(pb)}`);
+      prior = decodeLossless(pb);
     }
-    const file: FileCard = { name: str(nameTok), uuid: uuidTok === null ? null : ascii(uuidTok), perm: '' };
-    if (permTok !== null) {
-      const p = str(permTok);
-      file.perm = p.includes('x') ? 'x' : p.includes('l') ? 'l' : '';
+    // One character per byte on both sides, so string order is upstream's byte order.
+    if (this.lastFileName !== undefined && this.lastFileName >= key) {
+      this.fail(
+        `file names not in strictly ascending order: ${shown(escaped ?? b.subarray(ns, ne))} after ${shown(bytesOfRaw(this.lastFileName))}`,
+      );
     }
-    if (prior) file.oldName = str(prior);
-    const canonical = canonicalPermToken(file);
-    if (permTok !== null && str(permTok) !== canonical) file.permToken = str(permTok);
+    const name = escaped ? decodeLossless(escaped) : t.str(ns, ne);
+    const perm = permTok === undefined ? '' : permTok.includes('x') ? 'x' : permTok.includes('l') ? 'l' : '';
+    const file: FileCard = { name, uuid, perm };
+    if (prior !== undefined) file.oldName = prior;
+    if (permTok !== undefined && permTok !== canonicalPermToken(file)) file.permToken = permTok;
 
-    this.lastCardWasReserved = isReservedName(nameTok);
+    this.lastCardWasReserved = escaped ? isReservedName(escaped) : isReservedName(b, ns, ne);
     if (this.lastCardWasReserved) {
       const legacy = (this.a.legacy ??= {});
       (legacy.reservedFiles ??= []).push({ index: this.a.files.length, file });
       return;
     }
-    this.lastFileName = nameTok;
+    this.lastFileName = key;
     this.a.files.push(file);
   }
 
   private ticketField(): void {
-    const nameTok = this.need('field name');
-    const valueTok = this.token();
+    const nameTok = this.needBytes('field name');
+    const valueTok = this.tokenOrNull();
     if (this.lastField && compareBytes(this.lastField, nameTok) >= 0) {
       this.fail(`field names not in strictly ascending order: ${shown(nameTok)} after ${shown(this.lastField)}`);
     }
     this.lastField = nameTok;
     // The name is not fossilized (upstream writes it raw); only the value is.
-    const raw = str(nameTok);
+    const raw = decodeLossless(nameTok);
     const field: TicketField = {
       name: raw.startsWith('+') ? raw.slice(1) : raw,
-      value: valueTok === null ? '' : text(valueTok),
+      value: valueTok === null ? '' : decodeLossless(defossilizeBytes(valueTok)),
       append: raw.startsWith('+'),
     };
     if (valueTok === null) field.noValue = true;
@@ -327,23 +373,23 @@ class Parser {
   }
 
   private cherrypick(): void {
-    const t = this.need('cherry-pick target');
+    const t = this.needBytes('cherry-pick target');
     const op = t[0];
     if (op !== 0x2b && op !== 0x2d) this.fail(`cherry-pick target must start with '+' or '-': ${shown(t)}`);
-    if (!isHashToken(t.subarray(1))) this.fail(`invalid cherry-pick hash ${shown(t)}`);
-    const q: CherrypickCard = { op: op === 0x2b ? '+' : '-', target: ascii(t.subarray(1)) };
-    const base = this.token();
+    if (!isHashToken(t, 1)) this.fail(`invalid cherry-pick hash ${shown(t)}`);
+    const q: CherrypickCard = { op: op === 0x2b ? '+' : '-', target: latin1(t, 1) };
+    const base = this.tokenOrNull();
     if (base !== null) {
       if (!isHashToken(base)) this.fail(`invalid cherry-pick baseline ${shown(base)}`);
-      q.baseline = ascii(base);
+      q.baseline = latin1(base);
     }
     this.a.cherrypicks.push(q);
   }
 
   private tagCard(): void {
-    const nameTok = this.need('tag name');
-    const targetTok = this.need('tag target');
-    const valueTok = this.token();
+    const nameTok = this.needBytes('tag name');
+    const targetTok = this.needBytes('tag target');
+    const valueTok = this.tokenOrNull();
     let target: Uint8Array | null;
     if (isHashToken(targetTok)) {
       target = targetTok;
@@ -357,7 +403,7 @@ class Parser {
     const op = name[0];
     if (op !== 0x2b && op !== 0x2a && op !== 0x2d) this.fail(`tag name must start with '+', '*' or '-': ${shown(name)}`);
     if (op === 0x2b) this.simpleTags++;
-    if (isHex(name.subarray(1))) this.fail(`tag name looks like a hexadecimal hash: ${shown(name)}`);
+    if (isHex(name, 1)) this.fail(`tag name looks like a hexadecimal hash: ${shown(name)}`);
     if (this.lastTag) {
       const c = compareBytes(this.lastTag.name, name);
       // A '*' target sorts before every hash.
@@ -368,15 +414,15 @@ class Parser {
     this.lastTag = { name, target };
     const tag: TagCard = {
       op: op === 0x2b ? '+' : op === 0x2a ? '*' : '-',
-      name: str(name.subarray(1)),
-      target: target === null ? '*' : ascii(target),
+      name: decodeLossless(name.subarray(1)),
+      target: target === null ? '*' : latin1(target),
     };
-    if (valueTok !== null) tag.value = text(valueTok);
+    if (valueTok !== null) tag.value = decodeLossless(defossilizeBytes(valueTok));
     this.a.tags.push(tag);
   }
 
   private wikiText(): void {
-    const sizeTok = this.need('text size');
+    const sizeTok = this.needBytes('text size');
     if (!this.atEol) this.fail('the size must be the only argument');
     // Upstream reads the leading decimal digits and ignores anything after them.
     let size = 0;
@@ -419,6 +465,13 @@ class Parser {
     }
     return a;
   }
+}
+
+/** Bytes of a one-character-per-byte string (for messages). */
+function bytesOfRaw(s: string): Uint8Array {
+  const out = new Uint8Array(s.length);
+  for (let i = 0; i < s.length; i++) out[i] = s.charCodeAt(i);
+  return out;
 }
 
 /** What the printer writes as the permission argument: the form fossil's commit writes. */
