@@ -182,6 +182,20 @@ describe.skipIf(!hasFossil)('hostile replies to the client', () => {
     ['an HTML error page', () => ({ contentType: 'application/x-fossil', body: utf8('<html><body>oops</body></html>\n') }), /HTML instead of fossil sync protocol/],
   ];
 
+  it('a clone whose artifact does not match its hash fails when it is checked', async () => {
+    const { libraryClone } = await import('../helpers/sync-fixtures.ts');
+    const payload = compressBlob(utf8('y\n'));
+    let calls = 0;
+    const reply = () => {
+      const w = new CardWriter({ newlineAfterCfile: true });
+      if (calls++ === 0) w.cfile(NAME_OF_X, 2, payload).cloneSeqno(0).push('x', 'a'.repeat(40));
+      else w.comment('nothing more');
+      return plain(w.finish());
+    };
+    await expect(libraryClone(new MemoryTransport(new CraftedServer(reply)), join(tmp.dir, 'bad-clone.fossil'), { login: BOB }))
+      .rejects.toThrow(/wrong hash on received artifact: [0-9a-f]{64}/);
+  });
+
   for (const [name, reply, expected] of cases) {
     it(`${name}: a clear error, nothing stored`, async () => {
       const repo = openWithCrosslinker(path);

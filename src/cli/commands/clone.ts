@@ -1,10 +1,10 @@
-import { existsSync } from 'node:fs';
+import { existsSync, rmSync } from 'node:fs';
 import type { Command } from '../command.ts';
 import { jsonOption } from '../command.ts';
 import { UsageError } from '../args.ts';
 import { createRepoFile, openRepoFile } from '../../repo/node-files.ts';
 import type { Repository } from '../../repo/repository.ts';
-import { cloneInto, isUnfinishedClone, prepareCloneTarget } from '../../sync/clone-client.ts';
+import { CloneVerificationError, cloneInto, isUnfinishedClone, prepareCloneTarget } from '../../sync/clone-client.ts';
 import { parseSyncUrl } from '../../sync/sync-url.ts';
 import { workerVerifier } from '../../sync/worker-verifier-node.ts';
 import { loginFrom, progressEvents, rememberTarget, requestEncoding, syncOptions, transportFor } from '../sync-options.ts';
@@ -64,9 +64,23 @@ export const cloneCommand: Command = {
       }
     } catch (e) {
       events.done();
+      if (e instanceof CloneVerificationError) {
+        // What arrived does not check out: keep nothing, as fossil removes a failed clone.
+        repo.db.close();
+        rmSync(file, { force: true });
+        throw new Error(`${e.message}; the clone was removed`);
+      }
       throw e;
     } finally {
-      repo.db.close();
+      closeQuietly(repo);
     }
   },
 };
+
+function closeQuietly(repo: Repository): void {
+  try {
+    repo.db.close();
+  } catch {
+    // already closed
+  }
+}
