@@ -74,9 +74,11 @@ export class Config {
   get hashPolicy(): HashPolicy {
     const stored = this.getInt('hash-policy', -1);
     if (stored >= HashPolicy.SHA1 && stored <= HashPolicy.SHUN_SHA1) return stored as HashPolicy;
-    const hasSha3 = this.db.value('SELECT 1 FROM blob WHERE length(uuid)>40 LIMIT 1') !== undefined;
+    // Each probe stops at the first match, but scans the whole table when there is none: ask the
+    // usual case (some SHA3 artifact exists) first, so the answer is quick in a SHA3 repository.
+    if (this.db.value('SELECT 1 FROM blob WHERE length(uuid)>40 LIMIT 1') !== undefined) return HashPolicy.SHA3;
     const hasSha1 = this.db.value('SELECT 1 FROM blob WHERE length(uuid)=40 LIMIT 1') !== undefined;
-    return hasSha3 || !hasSha1 ? HashPolicy.SHA3 : HashPolicy.AUTO;
+    return hasSha1 ? HashPolicy.AUTO : HashPolicy.SHA3;
   }
 
   set hashPolicy(policy: HashPolicy) {
