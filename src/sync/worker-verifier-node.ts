@@ -1,15 +1,20 @@
 /**
  * An ArtifactVerifier that hashes in a Node worker thread, so a clone's final rebuild
- * (single-threaded crosslinking) and hashing every artifact run side by side. The rebuild is
- * synchronous, so flow control and the final wait use Atomics on shared memory rather than
- * messages: the main thread blocks once more than MAX_PENDING bytes wait to be hashed.
+ * (single-threaded crosslinking) and hashing every artifact run side by side.
+ *
+ * Content goes through a fixed ring of shared memory, so nothing is allocated per artifact and
+ * memory stays flat however much is hashed: the main thread copies an artifact into free space
+ * and posts where it is; the worker hashes it in place and gives the space back. The rebuild is
+ * synchronous, so waiting for space (and for the end) uses Atomics, not messages. An artifact
+ * larger than the ring is hashed on the main thread.
  */
 import { Worker } from 'node:worker_threads';
+import { verifyHash } from '../fossil/hash.ts';
 import type { ArtifactVerifier } from './artifact-verifier.ts';
 
-const MAX_PENDING = 48 * 1024 * 1024;
-/** Shared slots: bytes waiting, all done, rid of the first failure. */
-const PENDING = 0;
+const RING_BYTES = 32 * 1024 * 1024;
+/** Shared control slots: ring bytes in use, all done, rid of the first failure. */
+const USED = 0;
 const DONE = 1;
 const FAILED_RID = 2;
 
@@ -17,51 +22,68 @@ const FAILED_RID = 2;
 const WORKER_SOURCE = `
 const { parentPort, workerData } = require('node:worker_threads');
 const { createHash } = require('node:crypto');
-const state = new Int32Array(workerData.shared);
+const state = new Int32Array(workerData.control);
+const ring = workerData.ring;
 parentPort.on('message', (m) => {
   if (m.end) {
     Atomics.store(state, ${DONE}, 1);
     Atomics.notify(state, ${DONE});
     return;
   }
-  const bytes = new Uint8Array(m.buffer);
+  const bytes = new Uint8Array(ring, m.offset, m.length);
   const hash = createHash(m.uuid.length === 40 ? 'sha1' : 'sha3-256').update(bytes).digest('hex');
   if (hash !== m.uuid && Atomics.load(state, ${FAILED_RID}) === 0) Atomics.store(state, ${FAILED_RID}, m.rid);
-  Atomics.sub(state, ${PENDING}, bytes.length);
-  Atomics.notify(state, ${PENDING});
+  Atomics.sub(state, ${USED}, m.freed);
+  Atomics.notify(state, ${USED});
 });
 `;
 
 export function workerVerifier(): ArtifactVerifier {
-  const shared = new SharedArrayBuffer(4 * 4);
-  const state = new Int32Array(shared);
-  const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { shared } });
+  const control = new SharedArrayBuffer(4 * 4);
+  const ring = new SharedArrayBuffer(RING_BYTES);
+  const state = new Int32Array(control);
+  const ringBytes = new Uint8Array(ring);
+  const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { control, ring } });
   worker.unref();
   const uuids = new Map<number, string>();
+  let writeAt = 0;
+  let failedHere: string | undefined;
   let closed = false;
+
+  /** Block until `need` more bytes of the ring are free. */
+  const waitForSpace = (need: number) => {
+    for (let used = Atomics.load(state, USED); used + need > RING_BYTES; used = Atomics.load(state, USED)) {
+      Atomics.wait(state, USED, used, 1000);
+    }
+  };
   const close = () => {
     if (closed) return;
     closed = true;
     void worker.terminate();
   };
+
   return {
     check(rid, uuid, content) {
-      for (let pending = Atomics.load(state, PENDING); pending > MAX_PENDING; pending = Atomics.load(state, PENDING)) {
-        Atomics.wait(state, PENDING, pending, 1000);
+      if (content.length > RING_BYTES) {
+        if (failedHere === undefined && !verifyHash(content, uuid)) failedHere = uuid;
+        return;
       }
+      // Keep each artifact contiguous: skip the ring's tail when it is too short.
+      const padding = writeAt + content.length > RING_BYTES ? RING_BYTES - writeAt : 0;
+      waitForSpace(padding + content.length);
+      if (padding) writeAt = 0;
+      ringBytes.set(content, writeAt);
+      Atomics.add(state, USED, padding + content.length);
       uuids.set(rid, uuid);
-      // One copy, whose buffer then moves to the worker: the original stays with the rebuild,
-      // which still needs it as the source of deltas.
-      const copy = content.slice();
-      Atomics.add(state, PENDING, copy.length);
-      worker.postMessage({ rid, uuid, buffer: copy.buffer }, [copy.buffer]);
+      worker.postMessage({ rid, uuid, offset: writeAt, length: content.length, freed: padding + content.length });
+      writeAt += content.length;
     },
     finish() {
       worker.postMessage({ end: true });
       while (Atomics.load(state, DONE) === 0) Atomics.wait(state, DONE, 0, 1000);
       const rid = Atomics.load(state, FAILED_RID);
       close();
-      return rid === 0 ? undefined : (uuids.get(rid) ?? `rid ${rid}`);
+      return failedHere ?? (rid === 0 ? undefined : (uuids.get(rid) ?? `rid ${rid}`));
     },
     close,
   };
