@@ -7,7 +7,7 @@ import { openRepoFile } from '../repo/node-files.ts';
 import { cloneInto, isUnfinishedClone } from '../sync/clone-client.ts';
 import { syncWith } from '../sync/client-session.ts';
 import { workerVerifier } from '../sync/worker-verifier-node.ts';
-import { progressEvents, rememberTarget, requestEncoding, syncOptions, targetFor, transportFor } from './sync-options.ts';
+import { openTransport, progressEvents, rememberTarget, requestEncoding, syncOptions, targetFor } from './sync-options.ts';
 
 type Direction = 'pull' | 'push' | 'sync';
 
@@ -24,7 +24,12 @@ async function finishInterruptedClone(ctx: CommandContext, path: string, urlArg:
     const o = ctx.args.options;
     const target = targetFor(repo, urlArg, o);
     const events = progressEvents(ctx, Boolean(o.verbose));
-    await cloneInto(repo, transportFor(target.url), { login: target.login, encoding: requestEncoding(o), events, verifier: workerVerifier() });
+    const t = await openTransport(target.url, repo.config.projectCode);
+    try {
+      await cloneInto(repo, t.transport, { login: target.login, encoding: requestEncoding(o), events, verifier: workerVerifier() });
+    } finally {
+      await t.close();
+    }
     events.done();
     ctx.stdout('Finished the interrupted clone.');
     return true;
@@ -38,7 +43,7 @@ export function directionCommand(direction: Direction): Command {
     name: direction,
     summary: SUMMARY[direction],
     usage: `${direction} [URL] -R FILE [--user U --password P] [--private] [-u] [-v]`,
-    description: 'Without URL, the server of the last clone or sync is used.',
+    description: 'URL is http(s)://… or nats://HOST:PORT[/PROJECT-CODE] (also tls://, ws://, wss://).\nWithout URL, the server of the last clone or sync is used.',
     options: [
       repoOption,
       ...syncOptions,
@@ -56,7 +61,8 @@ export function directionCommand(direction: Direction): Command {
       const events = progressEvents(ctx, Boolean(o.verbose));
       try {
         const target = targetFor(repo, urlArg, o);
-        const r = await syncWith(repo, transportFor(target.url), {
+        const t = await openTransport(target.url, repo.projectCode);
+        const r = await syncWith(repo, t.transport, {
           pull: direction !== 'push',
           push: direction !== 'pull',
           login: target.login,
@@ -65,7 +71,7 @@ export function directionCommand(direction: Direction): Command {
           verily: Boolean(o.verily),
           encoding: requestEncoding(o),
           events,
-        });
+        }).finally(() => t.close());
         events.done();
         repo.db.transaction(() => rememberTarget(repo, target));
         if (o.json) stdout(JSON.stringify(r));

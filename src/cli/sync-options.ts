@@ -12,6 +12,8 @@ import type { LoginInfo, RequestEncoding } from '../sync/client-session.ts';
 import type { RoundReport, SyncEvents } from '../sync/sync-events.ts';
 import { parseSyncUrl, type SyncUrl } from '../sync/sync-url.ts';
 import { NodeHttpTransport } from '../sync/transports/http-client-node.ts';
+import { isNatsUrl, natsUrlToRemember, parseNatsUrl, type NatsUrl } from '../nats/nats-url.ts';
+import { openNatsTransport, type OpenTransport } from './nats-target.ts';
 
 export const syncOptions: OptionSpec[] = [
   { name: 'user', type: 'string', value: 'LOGIN', help: 'log in as LOGIN (default: the user in the URL)' },
@@ -42,14 +44,25 @@ export function urlToRemember(u: SyncUrl, user: string | undefined): string {
 }
 
 export interface Target {
-  url: SyncUrl;
+  /** HTTP(S), or NATS (whose user part is NATS auth, never a fossil login). */
+  url: SyncUrl | NatsUrl;
   login?: LoginInfo;
 }
 
+export function isNats(url: SyncUrl | NatsUrl): url is NatsUrl {
+  return 'scheme' in url;
+}
+
+/** An http(s) or NATS URL. */
+export function parseAnyUrl(text: string): SyncUrl | NatsUrl {
+  return isNatsUrl(text) ? parseNatsUrl(text) : parseSyncUrl(text);
+}
+
 /** Credentials from the options, else the URL. */
-export function loginFrom(url: SyncUrl, o: OptionValues): LoginInfo | undefined {
-  const user = (o.user as string | undefined) ?? url.user;
-  const password = (o.password as string | undefined) ?? url.password;
+export function loginFrom(url: SyncUrl | NatsUrl, o: OptionValues): LoginInfo | undefined {
+  const fromUrl: { user?: string; password?: string } = isNats(url) ? {} : url;
+  const user = (o.user as string | undefined) ?? fromUrl.user;
+  const password = (o.password as string | undefined) ?? fromUrl.password;
   if (!user || user === 'anonymous') return undefined;
   if (password === undefined) throw new UsageError(`no password for ${user}: give --password or put it in the URL`);
   return { user, password };
@@ -60,9 +73,10 @@ export function targetFor(repo: Repository, urlArg: string | undefined, o: Optio
   const remembered = repo.config.get(LAST_SYNC_URL);
   const text = urlArg ?? remembered;
   if (!text) throw new UsageError('no server URL: give one (it is remembered after the first sync)');
-  const url = parseSyncUrl(text);
-  const user = (o.user as string | undefined) ?? url.user;
-  const password = (o.password as string | undefined) ?? url.password;
+  const url = parseAnyUrl(text);
+  const fromUrl: { user?: string; password?: string } = isNats(url) ? {} : url;
+  const user = (o.user as string | undefined) ?? fromUrl.user;
+  const password = (o.password as string | undefined) ?? fromUrl.password;
   if (user && user !== 'anonymous' && password === undefined) {
     const secret = repo.config.get(SYNC_SECRET);
     if (!secret) throw new UsageError(`no password for ${user}: give --password or put it in the URL`);
@@ -73,12 +87,14 @@ export function targetFor(repo: Repository, urlArg: string | undefined, o: Optio
 
 /** Remember URL and secret after a successful sync, as fossil remembers its last sync URL. */
 export function rememberTarget(repo: Repository, t: Target): void {
-  repo.config.set(LAST_SYNC_URL, urlToRemember(t.url, t.login?.user));
+  repo.config.set(LAST_SYNC_URL, isNats(t.url) ? natsUrlToRemember(t.url) : urlToRemember(t.url, t.login?.user));
   if (t.login) repo.config.set(SYNC_SECRET, loginSecret(t.login.password, t.login.user, repo.projectCode));
 }
 
-export function transportFor(url: SyncUrl): NodeHttpTransport {
-  return new NodeHttpTransport(url);
+/** The transport for a URL; close it when done (a NATS connection stays open until then). */
+export async function openTransport(url: SyncUrl | NatsUrl, projectCode: string | undefined): Promise<OpenTransport> {
+  if (isNats(url)) return openNatsTransport(url, projectCode);
+  return { transport: new NodeHttpTransport(url), close: async () => undefined };
 }
 
 function kb(n: number): string {

@@ -5,16 +5,16 @@ import { UsageError } from '../args.ts';
 import { createRepoFile, openRepoFile } from '../../repo/node-files.ts';
 import type { Repository } from '../../repo/repository.ts';
 import { CloneVerificationError, cloneInto, isUnfinishedClone, prepareCloneTarget } from '../../sync/clone-client.ts';
-import { parseSyncUrl } from '../../sync/sync-url.ts';
 import { workerVerifier } from '../../sync/worker-verifier-node.ts';
-import { loginFrom, progressEvents, rememberTarget, requestEncoding, syncOptions, transportFor } from '../sync-options.ts';
+import { loginFrom, openTransport, parseAnyUrl, progressEvents, rememberTarget, requestEncoding, syncOptions } from '../sync-options.ts';
 
 export const cloneCommand: Command = {
   name: 'clone',
   summary: 'copy a repository from a fossil or edgesync server',
   usage: 'clone URL FILE [--user U --password P] [--private] [-u] [-v]',
   description: [
-    'URL is http(s)://[user:password@]host[:port]/path. If FILE is a clone that was interrupted,',
+    'URL is http(s)://[user:password@]host[:port]/path, or nats://[NATS-CREDENTIALS@]HOST:PORT/PROJECT-CODE',
+    '(also tls://, ws://, wss://; the fossil login then comes from --user/--password). If FILE is a clone that was interrupted,',
     'the clone resumes where it stopped.',
   ].join('\n'),
   options: [...syncOptions, { name: 'admin-user', short: 'A', type: 'string', value: 'LOGIN', help: 'the clone\'s setup user (default: the login, else $USER)' }, jsonOption],
@@ -23,7 +23,7 @@ export const cloneCommand: Command = {
     const [urlText, file, extra] = args.positional;
     if (!urlText || !file || extra) throw new UsageError('give URL and FILE');
     const o = args.options;
-    const url = parseSyncUrl(urlText);
+    const url = parseAnyUrl(urlText);
     const login = loginFrom(url, o);
     let repo: Repository;
     let resumed = false;
@@ -41,14 +41,15 @@ export const cloneCommand: Command = {
     }
     const events = progressEvents(ctx, Boolean(o.verbose));
     try {
-      const r = await cloneInto(repo, transportFor(url), {
+      const t = await openTransport(url, repo.config.projectCode);
+      const r = await cloneInto(repo, t.transport, {
         login,
         private: Boolean(o.private),
         unversioned: Boolean(o.unversioned),
         encoding: requestEncoding(o),
         events,
         verifier: workerVerifier(),
-      });
+      }).finally(() => t.close());
       events.done();
       repo.db.transaction(() => rememberTarget(repo, { url, login }));
       // Like fossil, leave a compact file behind.

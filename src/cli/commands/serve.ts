@@ -1,3 +1,4 @@
+import type { Server } from 'node:http';
 import type { Command } from '../command.ts';
 import { repoOption } from '../command.ts';
 import { UsageError } from '../args.ts';
@@ -5,6 +6,11 @@ import { openRepository, repoPath } from '../repo-access.ts';
 import { XferServer } from '../../sync/server-handler.ts';
 import { createXferHttpServer, listen } from '../../sync/transports/http-server-node.ts';
 import { statusPage } from '../status-page.ts';
+import { connectNats } from '../../nats/connect-node.ts';
+import { parseNatsUrl } from '../../nats/nats-url.ts';
+import type { Repository } from '../../repo/repository.ts';
+import { startLeaves, untilSignal } from '../leaf-serving.ts';
+import type { LoginInfo } from '../../sync/client-session.ts';
 
 /** [host:]port, host defaulting to the loopback address. */
 function parseAddress(text: string): { host: string; port: number } {
@@ -18,34 +24,74 @@ function parseAddress(text: string): { host: string; port: number } {
 
 export const serveCommand: Command = {
   name: 'serve',
-  summary: 'serve a repository to fossil and edgesync clients over HTTP',
-  usage: 'serve -R FILE --http [HOST:]PORT [-v]',
-  description: 'Sync requests are answered at any path; a GET shows a small status page.',
+  summary: 'serve repositories over NATS (a leaf agent) and/or HTTP',
+  usage: 'serve -R FILE [FILE...] [--nats URL [--peer-id ID]] [--http [HOST:]PORT] [-v]',
+  description: [
+    'With --nats, each repository answers sync on fossil.<project-code>.sync, announces every check-in it',
+    'gains (also those other processes write to the file), pulls at once on announcements from other',
+    'peers, and keeps going through hub restarts. With --http (the default when --nats is not given),',
+    'sync requests are answered at any path of the first repository and a GET shows a status page.',
+  ].join('\n'),
   options: [
     repoOption,
-    { name: 'http', type: 'string', value: 'ADDR', help: 'listen on [HOST:]PORT (default 127.0.0.1:8080)' },
-    { name: 'verbose', short: 'v', type: 'boolean', help: 'log every request' },
+    { name: 'http', type: 'string', value: 'ADDR', help: 'listen on [HOST:]PORT (default 127.0.0.1:8080 without --nats)' },
+    { name: 'nats', type: 'string', value: 'URL', help: 'join the NATS mesh at nats://, tls://, ws:// or wss:// URL' },
+    { name: 'peer-id', type: 'string', value: 'ID', help: 'this leaf\'s peer id (default: host name and a hash of the file)' },
+    { name: 'name', type: 'string', value: 'NAME', help: 'display name in presence announcements' },
+    { name: 'safety-sync', type: 'number', value: 'SECONDS', help: 'full sync with every known peer this often (default 300, 0 = off)' },
+    { name: 'user', type: 'string', value: 'LOGIN', help: 'fossil login for the syncs this leaf starts (pushes to bridges)' },
+    { name: 'password', type: 'string', value: 'PW', help: 'password for --user' },
+    { name: 'verbose', short: 'v', type: 'boolean', help: 'log every request and sync' },
   ],
   async run({ args, stdout, stderr }) {
-    const path = repoPath(args.options);
-    const { host, port } = parseAddress((args.options.http as string | undefined) ?? '8080');
-    const repo = openRepository(path);
-    const service = new XferServer(repo);
-    const server = createXferHttpServer(service, {
-      statusPage: () => statusPage(repo),
-      onRequest: args.options.verbose
-        ? (i) => stdout(`${i.remoteAddress ?? '?'}: ${i.requestBytes} B in, ${i.replyBytes} B out, ${i.ms} ms`)
-        : undefined,
-      onError: (e) => stderr(`request failed: ${e.message}`),
-    });
-    const addr = await listen(server, port, host);
-    const shown = addr.family === 'IPv6' ? `[${addr.address}]` : addr.address;
-    stdout(`serving ${path} at http://${shown}:${addr.port}/`);
-    await new Promise<void>((resolve) => {
-      const stop = () => server.close(() => resolve());
-      process.once('SIGINT', stop);
-      process.once('SIGTERM', stop);
-    });
-    repo.db.close();
+    const o = args.options;
+    const paths = [repoPath(o), ...args.positional];
+    const natsText = o.nats as string | undefined;
+    const httpText = (o.http as string | undefined) ?? (natsText ? undefined : '8080');
+    let login: LoginInfo | undefined;
+    if (o.user) {
+      if (o.password === undefined) throw new UsageError('--user needs --password');
+      login = { user: String(o.user), password: String(o.password) };
+    }
+    const natsUrl = natsText ? parseNatsUrl(natsText) : undefined;
+    const repos: { path: string; repo: Repository }[] = [];
+    let server: Server | undefined;
+    try {
+      for (const path of paths) repos.push({ path, repo: openRepository(path) });
+      if (httpText) {
+        const { host, port } = parseAddress(httpText);
+        const repo = repos[0]!.repo;
+        server = createXferHttpServer(new XferServer(repo), {
+          statusPage: () => statusPage(repo),
+          onRequest: o.verbose
+            ? (i) => stdout(`${i.remoteAddress ?? '?'}: ${i.requestBytes} B in, ${i.replyBytes} B out, ${i.ms} ms`)
+            : undefined,
+          onError: (e) => stderr(`request failed: ${e.message}`),
+        });
+        const addr = await listen(server, port, host);
+        const shown = addr.family === 'IPv6' ? `[${addr.address}]` : addr.address;
+        stdout(`serving ${paths[0]} at http://${shown}:${addr.port}/`);
+      }
+      if (natsUrl) {
+        const nc = await connectNats(natsUrl, { name: 'edgesync serve', waitOnFirstConnect: true });
+        const agents = startLeaves(nc, repos, {
+          peerId: o['peer-id'] as string | undefined,
+          name: o.name as string | undefined,
+          prefix: natsUrl.prefix,
+          safetySyncMs: o['safety-sync'] === undefined ? undefined : Number(o['safety-sync']) * 1000,
+          login,
+          log: o.verbose ? stdout : undefined,
+        });
+        for (const a of agents) stdout(`serving ${a.repo.projectCode} on ${natsUrl.canonical} as peer ${a.peerId}`);
+        await untilSignal();
+        for (const a of agents) await a.stop();
+        await nc.drain().catch(() => undefined);
+      } else {
+        await untilSignal();
+      }
+    } finally {
+      if (server) await new Promise<void>((r) => server!.close(() => r()));
+      for (const { repo } of repos) repo.db.close();
+    }
   },
 };

@@ -1,0 +1,28 @@
+/** The CLI's sync transport for a NATS URL: connect, then talk to the project's responders. */
+import type { NatsConnection } from '@nats-io/nats-core';
+import { connectNats } from '../nats/connect-node.ts';
+import { NatsTransport } from '../nats/client-transport.ts';
+import type { NatsUrl } from '../nats/nats-url.ts';
+import { Subjects } from '../nats/subjects.ts';
+import type { SyncTransport } from '../sync/transport.ts';
+
+export interface OpenTransport {
+  transport: SyncTransport;
+  close(): Promise<void>;
+}
+
+export async function openNatsTransport(url: NatsUrl, repoProjectCode: string | undefined): Promise<OpenTransport> {
+  const code = url.projectCode ?? repoProjectCode;
+  if (!code) throw new Error(`${url.canonical}: put the project code in the URL (nats://HOST:PORT/PROJECT-CODE)`);
+  if (url.projectCode && repoProjectCode && url.projectCode !== repoProjectCode) {
+    throw new Error(`${url.canonical} is project ${url.projectCode}, but the repository is ${repoProjectCode}`);
+  }
+  // A CLI command should fail, not wait forever, when the server is not there.
+  const nc: NatsConnection = await connectNats(url, { name: 'edgesync client', maxReconnectAttempts: 10 });
+  const transport = new NatsTransport(nc, new Subjects(code, url.prefix), {
+    peer: url.peer,
+    timeoutMs: url.timeoutMs,
+    label: url.canonical.replace(/\/$/, '') + (url.projectCode ? '' : `/${code}`),
+  });
+  return { transport, close: () => nc.close() };
+}

@@ -1,0 +1,87 @@
+/**
+ * Connecting to NATS from Node: nats:// and tls:// over TCP, ws:// and wss:// over WebSocket
+ * (Node 20 has no global WebSocket, so the `ws` package stands in), with user/password or token
+ * auth, TLS files, and endless reconnects with a capped exponential backoff so that a leaf keeps
+ * going through hub restarts.
+ */
+import { wsconnect, type ConnectionOptions, type NatsConnection } from '@nats-io/nats-core';
+import { connect } from '@nats-io/transport-node';
+import type { NatsAuth, NatsUrl } from './nats-url.ts';
+
+export interface ConnectOptions {
+  /** Connection name shown by the server's monitoring. */
+  name?: string;
+  /** Keep retrying the first connection too (a leaf started before its hub). */
+  waitOnFirstConnect?: boolean;
+  /** Give up reconnecting after this many attempts (default: never, for servers). */
+  maxReconnectAttempts?: number;
+  /** Credentials that override the URL's. */
+  auth?: NatsAuth;
+  /** ms before the first connection attempt fails. */
+  timeoutMs?: number;
+}
+
+/** Backoff between reconnect attempts: 250 ms doubling to 5 s, with jitter so peers spread out. */
+export function backoff(): { next: () => number; reset: () => void } {
+  let attempt = 0;
+  return {
+    next() {
+      const base = Math.min(5000, 250 * 2 ** Math.min(attempt++, 5));
+      return Math.round(base * (0.75 + Math.random() * 0.5));
+    },
+    reset() {
+      attempt = 0;
+    },
+  };
+}
+
+async function wsFactory(u: string): Promise<{ socket: never; encrypted: boolean }> {
+  const { default: WebSocket } = await import('ws');
+  const socket = new WebSocket(u);
+  return { socket: socket as never, encrypted: u.startsWith('wss:') };
+}
+
+export async function connectNats(url: NatsUrl, opts: ConnectOptions = {}): Promise<NatsConnection> {
+  const auth = opts.auth ?? url.auth;
+  const delay = backoff();
+  const base: ConnectionOptions = {
+    servers: url.server,
+    name: opts.name ?? 'edgesync',
+    maxReconnectAttempts: opts.maxReconnectAttempts ?? -1,
+    reconnectDelayHandler: () => delay.next(),
+    waitOnFirstConnect: opts.waitOnFirstConnect ?? false,
+    timeout: opts.timeoutMs ?? 10_000,
+    // Announce liveness quickly so a dead hub is noticed within seconds, not minutes.
+    pingInterval: 10_000,
+    maxPingOut: 2,
+  };
+  if (auth.token !== undefined) base.token = auth.token;
+  if (auth.user !== undefined) {
+    base.user = auth.user;
+    base.pass = auth.password ?? '';
+  }
+  if (url.tls) {
+    base.tls = {};
+    if (url.tls.ca) base.tls.caFile = url.tls.ca;
+    if (url.tls.cert) base.tls.certFile = url.tls.cert;
+    if (url.tls.key) base.tls.keyFile = url.tls.key;
+  }
+  let nc: NatsConnection;
+  if (url.scheme === 'ws' || url.scheme === 'wss') {
+    const hasGlobal = typeof (globalThis as { WebSocket?: unknown }).WebSocket === 'function';
+    nc = await wsconnect(hasGlobal ? base : { ...base, wsFactory } as ConnectionOptions);
+  } else {
+    nc = await connect(base);
+  }
+  void (async () => {
+    for await (const s of nc.status()) if (s.type === 'reconnect') delay.reset();
+  })();
+  return nc;
+}
+
+/** The connection's max_payload as the server announced it (it may change after a reconnect). */
+export function maxPayloadOf(nc: NatsConnection): number {
+  const n = nc.info?.max_payload;
+  if (typeof n !== 'number' || n <= 0) throw new Error('the NATS server did not announce max_payload');
+  return n;
+}

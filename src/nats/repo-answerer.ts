@@ -1,0 +1,26 @@
+/** A repository answering NATS sync requests through the sync engine's stateless server. */
+import type { Repository } from '../repo/repository.ts';
+import { encodeBody, XFER_CONTENT_TYPE } from '../sync/envelope.ts';
+import { handleXferRequest } from '../sync/server-handler.ts';
+import type { SyncAnswerer } from './responder.ts';
+
+/**
+ * Seconds a reply may take to build: well under the 30 s a Go peer waits for it, since parts
+ * and the network come on top.
+ */
+const REPLY_SECONDS = 10;
+
+export class RepoAnswerer implements SyncAnswerer {
+  constructor(readonly repo: Repository) {}
+
+  answer(request: Uint8Array, budget: number): Uint8Array {
+    const reply = handleXferRequest(
+      this.repo,
+      { contentType: XFER_CONTENT_TYPE, body: request },
+      { remoteAddress: 'nats' },
+      { maxDownload: budget, maxDownloadTime: REPLY_SECONDS },
+    );
+    // A clone reply is plain text on HTTP; NATS always carries the envelope.
+    return reply.contentType === XFER_CONTENT_TYPE ? reply.body : encodeBody(reply.body, XFER_CONTENT_TYPE);
+  }
+}
