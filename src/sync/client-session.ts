@@ -8,8 +8,6 @@
  * finished before stay committed, so an interrupted sync leaves a consistent repository and the
  * next one carries on.
  */
-import { toHex } from '../fossil/bytes.ts';
-import { platform } from '../platform/platform.ts';
 import type { Repository } from '../repo/repository.ts';
 import { acceptCompressedFile, acceptFile, ReceiveError } from './artifact-receive.ts';
 import { requestPhantoms, sendFile, sendPrivateIgots, sendUnclustered, sendUnsent } from './artifact-send.ts';
@@ -554,9 +552,4 @@ export function configRequestNames(mask: number): string[] {
 /** Pull, push or both with a server. */
 export function syncWith(repo: Repository, transport: SyncTransport, opts: ClientSyncOptions): Promise<SyncResult> {
   return new ClientSession(repo, transport, opts).run();
-}
-
-/** A fresh random code, as fossil makes server codes. */
-export function randomCode(): string {
-  return toHex(platform().randomBytes(20));
 }
