@@ -17,9 +17,12 @@ import { pullCommand } from './pull.ts';
 import { pushCommand } from './push.ts';
 import { syncCommand } from './sync.ts';
 import { serveCommand } from './serve.ts';
+import { hubCommand } from './hub.ts';
+import { bridgeCommand } from './bridge.ts';
+import { doctorCommand } from './doctor.ts';
 
 export const commands: Command[] = [
   newCommand, infoCommand, timelineCommand, lsCommand, catCommand, checkoutCommand, commitCommand,
   wikiCommand, tagCommand, userCommand, verifyCommand, rebuildCommand,
-  cloneCommand, pullCommand, pushCommand, syncCommand, serveCommand,
+  cloneCommand, pullCommand, pushCommand, syncCommand, serveCommand, hubCommand, bridgeCommand, doctorCommand,
 ];
