@@ -10,7 +10,9 @@
  * beat fossil). Client memory is the clone process's peak RSS (/usr/bin/time); server memory is
  * the peak RSS of the server's process tree, sampled (fossil server forks per request).
  *
- * Usage: node bench/clone.mjs REPO.fossil [--keep]
+ * Usage: node bench/clone.mjs REPO.fossil [--runs N] [--keep]
+ * With --runs N each of the three clones is done N times, interleaved, and the best time and
+ * memory of each are kept (the machine may be busy with other work).
  * Needs the built CLI (npm run build:cli), fossil and /usr/bin/time on PATH.
  */
 import { spawn, spawnSync } from 'node:child_process';
@@ -23,10 +25,12 @@ import { fileURLToPath } from 'node:url';
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const cli = join(root, 'dist/cli/main.js');
 const args = process.argv.slice(2);
-const source = args.find((a) => !a.startsWith('--'));
+const runsAt = args.indexOf('--runs');
+const runs = runsAt >= 0 ? Math.max(1, Number(args[runsAt + 1]) || 1) : 1;
+const source = args.find((a, i) => !a.startsWith('--') && (runsAt < 0 || i !== runsAt + 1));
 const keep = args.includes('--keep');
 if (!source || !existsSync(source)) {
-  console.error('usage: node bench/clone.mjs REPO.fossil [--keep]');
+  console.error('usage: node bench/clone.mjs REPO.fossil [--runs N] [--keep]');
   process.exit(2);
 }
 if (!existsSync(cli)) {
@@ -134,19 +138,29 @@ copyFileSync(source, served);
 const results = [];
 try {
   console.log(`repository: ${source} (${count(served)} artifacts)`);
-  // 1 and 2: fossil server.
-  const p1 = await freePort();
-  const fsrv = await startServer('fossil', ['server', '--localhost', '--port', String(p1), served], p1);
-  const base = await timed('fossil', ['clone', `http://127.0.0.1:${p1}/`, join(work, 'fossil-from-fossil.fossil')]);
-  const fossilServerKb = fsrv.peakKb();
-  const ours = await timed(process.execPath, [cli, 'clone', `http://127.0.0.1:${p1}/`, join(work, 'edgesync-from-fossil.fossil')]);
-  await fsrv.stop();
-  // 3: edgesync serve.
-  const p2 = await freePort();
-  const esrv = await startServer(process.execPath, [cli, 'serve', '-R', served, '--http', `127.0.0.1:${p2}`], p2);
-  const theirs = await timed('fossil', ['clone', `http://127.0.0.1:${p2}/`, join(work, 'fossil-from-edgesync.fossil')]);
-  const ourServerKb = esrv.peakKb();
-  await esrv.stop();
+  const best = (a, b) => (a ? { wall: Math.min(a.wall, b.wall), kb: Math.min(a.kb, b.kb) } : b);
+  let base;
+  let ours;
+  let theirs;
+  let fossilServerKb = Infinity;
+  let ourServerKb = Infinity;
+  for (let run = 1; run <= runs; run++) {
+    for (const f of ['fossil-from-fossil', 'edgesync-from-fossil', 'fossil-from-edgesync']) rmSync(join(work, `${f}.fossil`), { force: true });
+    // 1 and 2: fossil server.
+    const p1 = await freePort();
+    const fsrv = await startServer('fossil', ['server', '--localhost', '--port', String(p1), served], p1);
+    base = best(base, await timed('fossil', ['clone', `http://127.0.0.1:${p1}/`, join(work, 'fossil-from-fossil.fossil')]));
+    fossilServerKb = Math.min(fossilServerKb, fsrv.peakKb());
+    ours = best(ours, await timed(process.execPath, [cli, 'clone', `http://127.0.0.1:${p1}/`, join(work, 'edgesync-from-fossil.fossil')]));
+    await fsrv.stop();
+    // 3: edgesync serve.
+    const p2 = await freePort();
+    const esrv = await startServer(process.execPath, [cli, 'serve', '-R', served, '--http', `127.0.0.1:${p2}`], p2);
+    theirs = best(theirs, await timed('fossil', ['clone', `http://127.0.0.1:${p2}/`, join(work, 'fossil-from-edgesync.fossil')]));
+    ourServerKb = Math.min(ourServerKb, esrv.peakKb());
+    await esrv.stop();
+    if (runs > 1) console.log(`run ${run}/${runs} done`);
+  }
 
   const counts = ['fossil-from-fossil', 'edgesync-from-fossil', 'fossil-from-edgesync'].map((n) => count(join(work, `${n}.fossil`)));
   if (new Set(counts).size !== 1) throw new Error(`the clones differ in artifact count: ${counts.join(', ')}`);
