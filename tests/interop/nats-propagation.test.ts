@@ -1,0 +1,67 @@
+// Must show 2 (behaviour; the latency figures are bench/nats-latency.mjs): a check-in that stock
+// fossil writes into leaf A's file reaches leaf B through announcements alone (safety sync off),
+// and still does after the hub restarts under both leaves.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fossil, haveTool, tempDir } from '../helpers/tools.ts';
+import { edgesync } from '../helpers/cli.ts';
+import { startNats, type RunningNats } from '../helpers/nats.ts';
+import { startLeaf, waitFor, type RunningPeer } from '../helpers/nats-peers.ts';
+
+const ready = haveTool('fossil') && haveTool('nats-server');
+const tmp = tempDir();
+const stops: (() => Promise<void>)[] = [];
+afterAll(async () => {
+  for (const s of stops.reverse()) await s();
+  tmp.cleanup();
+});
+
+function has(repo: string, comment: string): boolean {
+  const out = execFileSync('sqlite3', ['-cmd', '.timeout 5000', repo, "SELECT count(*) FROM event WHERE type='ci' AND comment=" + `'${comment}'`], { encoding: 'utf8' });
+  return out.trim() === '1';
+}
+
+describe.skipIf(!ready)('check-ins propagate by announcement', () => {
+  const d = (p: string) => join(tmp.dir, p);
+  let nats: RunningNats;
+  let a: RunningPeer;
+  let b: RunningPeer;
+
+  const commitOnA = (comment: string) => {
+    writeFileSync(join(d('co'), `${comment}.txt`), `${comment}\n`);
+    fossil(['add', `${comment}.txt`], { cwd: d('co') });
+    fossil(['commit', '--nosync', '--no-warnings', '-m', comment], { cwd: d('co') });
+  };
+
+  beforeAll(async () => {
+    nats = await startNats(tmp.dir);
+    stops.push(() => nats.stop());
+    fossil(['init', d('a.fossil')]);
+    const code = /project-code:\s+([0-9a-f]+)/.exec(fossil(['info', '-R', d('a.fossil')]).stdout)![1]!;
+    mkdirSync(d('co'));
+    fossil(['open', d('a.fossil'), '--nosync'], { cwd: d('co') });
+    a = await startLeaf(d('a.fossil'), nats.url, ['--safety-sync', '0']);
+    stops.push(() => a.stop());
+    edgesync(['clone', `${nats.url}/${code}`, d('b.fossil')]);
+    b = await startLeaf(d('b.fossil'), nats.url, ['--safety-sync', '0']);
+    stops.push(() => b.stop());
+  });
+
+  it('a fossil commit on A shows up on B within two seconds', async () => {
+    commitOnA('first');
+    const ms = await waitFor(() => has(d('b.fossil'), 'first'), 2000, 'the check-in on B');
+    expect(ms).toBeLessThan(2000);
+  });
+
+  it('keeps going after the hub restarts', async () => {
+    await nats.restart();
+    // Both leaves reconnect on their own (backoff of at most 5 s).
+    await new Promise((r) => setTimeout(r, 3000));
+    commitOnA('after-restart');
+    await waitFor(() => has(d('b.fossil'), 'after-restart'), 10_000, 'the check-in on B after the restart').catch((e: Error) => {
+      throw new Error(`${e.message}\n--- A\n${a.output()}\n--- B\n${b.output()}`);
+    });
+  });
+});
