@@ -24,6 +24,7 @@ export function startLeaves(nc: NatsConnection, repos: { path: string; repo: Rep
       name: o.name ?? peerId,
       prefix: o.prefix,
       safetySyncMs: o.safetySyncMs,
+      file: path,
       login: o.login,
       log: o.log,
     });

@@ -5,6 +5,7 @@
  * it lacks, pushes new check-ins to bridges (a stock fossil server cannot listen), and runs a
  * slow safety sync with every serving peer it knows, also right after reconnecting to a hub.
  */
+import { watch, type FSWatcher } from 'node:fs';
 import type { NatsConnection } from '@nats-io/nats-core';
 import type { Repository } from '../repo/repository.ts';
 import { syncWith, type LoginInfo } from '../sync/client-session.ts';
@@ -23,6 +24,11 @@ export interface LeafOptions {
   prefix?: string;
   /** How often to look for check-ins written by other processes (default 500 ms). */
   watchMs?: number;
+  /**
+   * The repository file: watched too, so that a write by another process is noticed within
+   * milliseconds rather than at the next look.
+   */
+  file?: string;
   /** Full sync with every known peer this often (default 5 min; 0 = never). */
   safetySyncMs?: number;
   presenceIntervalMs?: number;
@@ -53,6 +59,8 @@ export class LeafAgent {
   private readonly tracker: CheckinTracker;
   private readonly timers: ReturnType<typeof setInterval>[] = [];
   private unsubscribeCommit: (() => void) | undefined;
+  private watcher: FSWatcher | undefined;
+  private lookSoon: ReturnType<typeof setTimeout> | undefined;
   /** Outgoing syncs run one at a time: two sessions on one repository would trip over each other. */
   private chain: Promise<void> = Promise.resolve();
   private readonly queued = new Set<string>();
@@ -105,9 +113,27 @@ export class LeafAgent {
       if (this.tracker.changedElsewhere()) this.checkNew();
     }, this.opts.watchMs ?? 500);
     this.timers.push(watch);
+    if (this.opts.file) this.watchFile(this.opts.file);
     const safety = this.opts.safetySyncMs ?? 300_000;
     if (safety > 0) this.timers.push(setInterval(() => this.safetySync(), safety));
     void this.watchStatus();
+  }
+
+  private watchFile(file: string): void {
+    try {
+      this.watcher = watch(file, { persistent: false }, () => {
+        // A write comes in bursts; data_version only moves once the writer commits. Look a
+        // moment later; the periodic look catches anything this misses.
+        if (this.lookSoon) return;
+        this.lookSoon = setTimeout(() => {
+          this.lookSoon = undefined;
+          if (this.tracker.changedElsewhere()) this.checkNew();
+        }, 15);
+      });
+      this.watcher.on('error', () => undefined);
+    } catch {
+      // Not every file system can be watched; polling still works.
+    }
   }
 
   private async watchStatus(): Promise<void> {
@@ -180,6 +206,8 @@ export class LeafAgent {
   async stop(): Promise<void> {
     if (this.stopped) return;
     for (const t of this.timers.splice(0)) clearInterval(t);
+    this.watcher?.close();
+    if (this.lookSoon) clearTimeout(this.lookSoon);
     this.responder.stop();
     this.unsubscribeCommit?.();
     this.presence.stop();

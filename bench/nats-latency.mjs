@@ -1,0 +1,102 @@
+// Propagation latency over NATS: N check-ins written by stock `fossil commit` into leaf A's file;
+// for each, when A announces it and when leaf B (which pulls on announcements, with no periodic
+// sync) announces that it has it. Reference in the same run: how long a stock `fossil pull` of
+// one new check-in from `fossil server` takes (what a polling fossil peer pays per poll at best).
+// Usage: node bench/nats-latency.mjs [N=50]
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { connect } from '@nats-io/transport-node';
+import { CLI, median, requireBuilt, scratchDir } from './lib.mjs';
+import { percentile, run, startFossilServer, startLeaf, startNats } from './nats-lib.mjs';
+
+requireBuilt();
+const N = Number(process.argv[2] ?? 50);
+const dir = scratchDir();
+const env = { ...process.env, HOME: dir, USER: 'bench', FOSSIL_USER: 'bench' };
+const fossil = (args, cwd) => run('fossil', args, { cwd, env });
+const stops = [];
+
+try {
+  const nats = await startNats(dir);
+  stops.push(nats.stop);
+  const a = join(dir, 'a.fossil');
+  await fossil(['init', a]);
+  const code = /project-code:\s+([0-9a-f]+)/.exec((await fossil(['info', '-R', a])).stdout)[1];
+  const co = join(dir, 'co');
+  mkdirSync(co);
+  await fossil(['open', a, '--nosync'], co);
+  const leafA = await startLeaf(a, nats.url, ['--safety-sync', '0']);
+  stops.push(leafA.stop);
+  await run(process.execPath, [CLI, 'clone', `${nats.url}/${code}`, join(dir, 'b.fossil')], { env });
+  const leafB = await startLeaf(join(dir, 'b.fossil'), nats.url, ['--safety-sync', '0']);
+  stops.push(leafB.stop);
+
+  const nc = await connect({ servers: `127.0.0.1:${nats.port}` });
+  const seen = new Map();
+  const waiters = new Map();
+  nc.subscribe(`fossil.${code}.commit`, {
+    callback: (_e, m) => {
+      const t = performance.now();
+      const j = JSON.parse(new TextDecoder().decode(m.data));
+      const key = `${j.peer_id} ${j.uuid}`;
+      if (!seen.has(key)) seen.set(key, t);
+      waiters.get(key)?.(t);
+    },
+  });
+  const when = (peer, uuid) =>
+    seen.has(`${peer} ${uuid}`)
+      ? Promise.resolve(seen.get(`${peer} ${uuid}`))
+      : new Promise((resolve, reject) => {
+          const timer = setTimeout(() => reject(new Error(`no announcement from ${peer} for ${uuid}`)), 10000);
+          waiters.set(`${peer} ${uuid}`, (t) => (clearTimeout(timer), resolve(t)));
+        });
+
+  const detect = [];
+  const hop = [];
+  const total = [];
+  for (let i = 0; i < N; i++) {
+    writeFileSync(join(co, `f${i}.txt`), `change ${i}\n`);
+    await fossil(['add', `f${i}.txt`], co);
+    const r = await fossil(['commit', '--nosync', '--no-warnings', '-m', `c${i}`], co);
+    const done = performance.now();
+    const uuid = /New_Version: ([0-9a-f]+)/.exec(r.stdout)[1];
+    const tA = await when(leafA.peerId, uuid);
+    const tB = await when(leafB.peerId, uuid);
+    detect.push(tA - done);
+    hop.push(tB - tA);
+    total.push(tB - done);
+  }
+  await nc.close();
+
+  // Reference: one stock fossil pull of one new check-in.
+  const f = join(dir, 'f.fossil');
+  await fossil(['init', f]);
+  const server = await startFossilServer(f, env);
+  stops.push(server.stop);
+  const fc = join(dir, 'fc.fossil');
+  await fossil(['clone', server.url, fc]);
+  const fco = join(dir, 'fco');
+  mkdirSync(fco);
+  await fossil(['open', f, '--nosync'], fco);
+  const pulls = [];
+  for (let i = 0; i < Math.min(N, 20); i++) {
+    writeFileSync(join(fco, `g${i}.txt`), `change ${i}\n`);
+    await fossil(['add', `g${i}.txt`], fco);
+    await fossil(['commit', '--nosync', '--no-warnings', '-m', `g${i}`], fco);
+    const t0 = performance.now();
+    await fossil(['pull', server.url, '-R', fc]);
+    pulls.push(performance.now() - t0);
+  }
+
+  const row = (name, xs) =>
+    console.log(`${name.padEnd(44)}${percentile(xs, 50).toFixed(1).padStart(8)}${percentile(xs, 90).toFixed(1).padStart(8)}${percentile(xs, 99).toFixed(1).padStart(8)}${Math.max(...xs).toFixed(1).padStart(8)}`);
+  console.log(`\nPropagation over NATS on loopback, ${N} check-ins (ms)`);
+  console.log(`${''.padEnd(44)}${'p50'.padStart(8)}${'p90'.padStart(8)}${'p99'.padStart(8)}${'max'.padStart(8)}`);
+  row('fossil commit exits -> A announces', detect);
+  row('A announces -> B has it and announces', hop);
+  row('fossil commit exits -> B has it (end to end)', total);
+  row('reference: stock fossil pull of 1 check-in', pulls);
+  console.log(`\nratio end-to-end p50 / fossil pull p50: ${(percentile(total, 50) / median(pulls)).toFixed(2)}`);
+} finally {
+  for (const s of stops.reverse()) await s();
+}
