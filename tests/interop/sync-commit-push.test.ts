@@ -73,4 +73,18 @@ describe.skipIf(!hasFossil)('edgesync commit + push to fossil server; fossil com
     const omit = ['unclustered', 'unsent'];
     expect(differingTables(dumpDerivedTables(ours, { omit }), dumpDerivedTables(copy, { omit }))).toEqual([]);
   });
+
+  it('edgesync sync keeps a private check-in local', () => {
+    const work = join(d(), 'private-work');
+    mkdirSync(work, { recursive: true });
+    writeFileSync(join(work, 'secret.txt'), 'for my eyes only\n');
+    const c = JSON.parse(edgesync(['commit', '-R', ours, '--dir', work, '-m', 'private check-in', '--user', 'bob', '--private', '--json', 'secret.txt']).stdout);
+    const srv = join(d(), 'srv.fossil');
+    const before = fossil(['sql', '-R', srv, 'SELECT count(*) FROM blob']).stdout;
+    const r = edgesync(['sync', '-R', ours]);
+    expect(r.stdout).toMatch(/sync done/);
+    expect(fossil(['sql', '-R', srv, `SELECT count(*) FROM blob WHERE uuid='${c.uuid}'`]).stdout.trim()).toBe('0');
+    expect(fossil(['sql', '-R', srv, 'SELECT count(*) FROM blob']).stdout).toBe(before);
+    expectIntegrity(ours);
+  });
 });
