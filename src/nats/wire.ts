@@ -33,8 +33,7 @@
  * 4. Chunked requests (a push of an artifact larger than max_payload). The client first needs a
  *    peer id: from an earlier reply, or from a probe request whose body is only
  *    `pragma client-version …` (a valid request every fossil peer answers). It then sends parts
- *    0..n-1 to `<prefix>.<code>.sync.<peer>` with an empty-body-free header
- *    `Edgesync-Upload: <id> <i> <n>`; parts before the last are answered with an empty body and
+ *    0..n-1 to `<prefix>.<code>.sync.<peer>` with the header `Edgesync-Upload: <id> <i> <n>`; parts before the last are answered with an empty body and
  *    `Edgesync-Ack: <i>`, the last with the reply to the whole request. A responder that does not
  *    answer with `Edgesync-Peer` cannot take it, and the client fails naming the artifact.
  *
