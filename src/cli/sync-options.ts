@@ -85,9 +85,14 @@ export function targetFor(repo: Repository, urlArg: string | undefined, o: Optio
   return { url, login: loginFrom(url, o) };
 }
 
+/** Remember the URL (with the login, never a password). */
+export function rememberUrl(repo: Repository, url: SyncUrl | NatsUrl, user: string | undefined): void {
+  repo.config.set(LAST_SYNC_URL, isNats(url) ? natsUrlToRemember(url) : urlToRemember(url, user));
+}
+
 /** Remember URL and secret after a successful sync, as fossil remembers its last sync URL. */
 export function rememberTarget(repo: Repository, t: Target): void {
-  repo.config.set(LAST_SYNC_URL, isNats(t.url) ? natsUrlToRemember(t.url) : urlToRemember(t.url, t.login?.user));
+  rememberUrl(repo, t.url, t.login?.user);
   if (t.login) repo.config.set(SYNC_SECRET, loginSecret(t.login.password, t.login.user, repo.projectCode));
 }
 

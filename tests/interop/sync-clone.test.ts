@@ -101,6 +101,18 @@ describe.skipIf(!hasFossil)('clone from fossil server', () => {
     expectSameRepository(ours, reference);
   });
 
+  it('`edgesync pull` finishes an interrupted clone', async () => {
+    const ours = join(dir(), 'ours-pull-resumed.fossil');
+    await expect(
+      libraryClone(new FailingTransport(new NodeHttpTransport(open.url), 2), ours, { login: BOB }),
+    ).rejects.toThrow(/connection dropped/);
+    sqlite(ours, `REPLACE INTO config(name,value,mtime) VALUES('last-sync-url','http://bob@127.0.0.1:${open.port}/',0)`);
+    const r = edgesync(['pull', '-R', ours, '--password', 'bobpw']);
+    expect(r.stdout).toMatch(/Finished the interrupted clone/);
+    expectIntegrity(ours);
+    expectSameRepository(ours, reference);
+  });
+
   it('`edgesync clone` on the command line', () => {
     const ours = join(dir(), 'ours-cli.fossil');
     const r = edgesync(['clone', `http://bob:bobpw@127.0.0.1:${locked.port}/`, ours]);

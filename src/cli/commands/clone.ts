@@ -5,8 +5,9 @@ import { UsageError } from '../args.ts';
 import { createRepoFile, openRepoFile } from '../../repo/node-files.ts';
 import type { Repository } from '../../repo/repository.ts';
 import { CloneVerificationError, cloneInto, isUnfinishedClone, prepareCloneTarget } from '../../sync/clone-client.ts';
+import { CLONE_RECEIVED_SETTING, CLONE_SEQNO_SETTING } from '../../sync/client-session.ts';
 import { workerVerifier } from '../../sync/worker-verifier-node.ts';
-import { loginFrom, openTransport, parseAnyUrl, progressEvents, rememberTarget, requestEncoding, syncOptions } from '../sync-options.ts';
+import { loginFrom, openTransport, parseAnyUrl, progressEvents, rememberTarget, rememberUrl, requestEncoding, syncOptions } from '../sync-options.ts';
 
 export const cloneCommand: Command = {
   name: 'clone',
@@ -38,6 +39,8 @@ export const cloneCommand: Command = {
       const admin = (o['admin-user'] as string | undefined) ?? login?.user ?? process.env.FOSSIL_USER ?? process.env.USER ?? 'root';
       repo = createRepoFile(file, { date: null, adminUser: admin });
       prepareCloneTarget(repo);
+      // Remembered now, so that `edgesync pull -R FILE` can finish an interrupted clone.
+      rememberUrl(repo, url, login?.user);
     }
     const events = progressEvents(ctx, Boolean(o.verbose));
     try {
@@ -71,12 +74,25 @@ export const cloneCommand: Command = {
         rmSync(file, { force: true });
         throw new Error(`${e.message}; the clone was removed`);
       }
+      if (!resumed && nothingReceived(repo)) {
+        // A clone that never got anything (refused, unreachable) leaves no file behind.
+        repo.db.close();
+        rmSync(file, { force: true });
+        throw e;
+      }
+      if (isUnfinishedClone(repo)) {
+        throw new Error(`${(e as Error).message}\nthe clone is incomplete; run the same command again to resume it`);
+      }
       throw e;
     } finally {
       closeQuietly(repo);
     }
   },
 };
+
+function nothingReceived(repo: Repository): boolean {
+  return repo.config.getInt(CLONE_RECEIVED_SETTING, 0) === 0 && repo.config.getInt(CLONE_SEQNO_SETTING, 1) === 1;
+}
 
 function closeQuietly(repo: Repository): void {
   try {
