@@ -27,6 +27,11 @@ export const syncOptions: OptionSpec[] = [
 
 /** Settings where a repository remembers its sync peer. */
 export const LAST_SYNC_URL = 'last-sync-url';
+/**
+ * A NATS URL is remembered here instead: stock fossil autosyncs to `last-sync-url` (even on
+ * `fossil open`) and fails on a scheme it does not know.
+ */
+export const LAST_NATS_URL = 'edgesync-last-nats-url';
 /** The login's shared secret (never the clear-text password), for later syncs. */
 export const SYNC_SECRET = 'edgesync-sync-secret';
 
@@ -70,7 +75,7 @@ export function loginFrom(url: SyncUrl | NatsUrl, o: OptionValues): LoginInfo | 
 
 /** The URL given, else the remembered one; credentials given, else the remembered secret. */
 export function targetFor(repo: Repository, urlArg: string | undefined, o: OptionValues): Target {
-  const remembered = repo.config.get(LAST_SYNC_URL);
+  const remembered = repo.config.get(LAST_NATS_URL) ?? repo.config.get(LAST_SYNC_URL);
   const text = urlArg ?? remembered;
   if (!text) throw new UsageError('no server URL: give one (it is remembered after the first sync)');
   const url = parseAnyUrl(text);
@@ -87,7 +92,12 @@ export function targetFor(repo: Repository, urlArg: string | undefined, o: Optio
 
 /** Remember the URL (with the login, never a password). */
 export function rememberUrl(repo: Repository, url: SyncUrl | NatsUrl, user: string | undefined): void {
-  repo.config.set(LAST_SYNC_URL, isNats(url) ? natsUrlToRemember(url) : urlToRemember(url, user));
+  if (isNats(url)) {
+    repo.config.set(LAST_NATS_URL, natsUrlToRemember(url));
+  } else {
+    repo.config.set(LAST_SYNC_URL, urlToRemember(url, user));
+    repo.config.delete(LAST_NATS_URL);
+  }
 }
 
 /** Remember URL and secret after a successful sync, as fossil remembers its last sync URL. */

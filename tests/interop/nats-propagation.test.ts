@@ -55,6 +55,12 @@ describe.skipIf(!ready)('check-ins propagate by announcement', () => {
     expect(ms).toBeLessThan(2000);
   });
 
+  it('stock fossil opens the NATS clone with autosync on (no nats: URL where fossil looks)', () => {
+    mkdirSync(d('co-b'));
+    fossil(['open', d('b.fossil')], { cwd: d('co-b') });
+    expect(fossil(['status'], { cwd: d('co-b') }).stdout).toMatch(/checkout:/);
+  });
+
   it('keeps going after the hub restarts', async () => {
     await nats.restart();
     // Both leaves reconnect on their own (backoff of at most 5 s).
