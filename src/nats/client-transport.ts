@@ -11,7 +11,7 @@
 import { headers as natsHeaders, type MsgHdrs, type NatsConnection } from '@nats-io/nats-core';
 import { decodeBody, encodeBody, XFER_CONTENT_TYPE } from '../sync/envelope.ts';
 import { TransportError, type SyncTransport, type WireMessage } from '../sync/transport.ts';
-import { maxPayloadOf } from './connect-node.ts';
+import { maxPayloadOf } from './connection-common.ts';
 import { oversizeText } from './oversize.ts';
 import { joinParts, randomId, splitBody } from './parts.ts';
 import type { Subjects } from './subjects.ts';

@@ -7,6 +7,10 @@
 import { wsconnect, type ConnectionOptions, type NatsConnection } from '@nats-io/nats-core';
 import { connect } from '@nats-io/transport-node';
 import type { NatsAuth, NatsUrl } from './nats-url.ts';
+import { backoff } from './connection-common.ts';
+
+// Re-exported: the CLI imports them from here.
+export { backoff, maxPayloadOf } from './connection-common.ts';
 
 export interface ConnectOptions {
   /** Connection name shown by the server's monitoring. */
@@ -19,20 +23,6 @@ export interface ConnectOptions {
   auth?: NatsAuth;
   /** ms before the first connection attempt fails. */
   timeoutMs?: number;
-}
-
-/** Backoff between reconnect attempts: 250 ms doubling to 5 s, with jitter so peers spread out. */
-export function backoff(): { next: () => number; reset: () => void } {
-  let attempt = 0;
-  return {
-    next() {
-      const base = Math.min(5000, 250 * 2 ** Math.min(attempt++, 5));
-      return Math.round(base * (0.75 + Math.random() * 0.5));
-    },
-    reset() {
-      attempt = 0;
-    },
-  };
 }
 
 async function wsFactory(u: string): Promise<{ socket: never; encrypted: boolean }> {
@@ -77,11 +67,4 @@ export async function connectNats(url: NatsUrl, opts: ConnectOptions = {}): Prom
     for await (const s of nc.status()) if (s.type === 'reconnect') delay.reset();
   })();
   return nc;
-}
-
-/** The connection's max_payload as the server announced it (it may change after a reconnect). */
-export function maxPayloadOf(nc: NatsConnection): number {
-  const n = nc.info?.max_payload;
-  if (typeof n !== 'number' || n <= 0) throw new Error('the NATS server did not announce max_payload');
-  return n;
 }

@@ -7,7 +7,7 @@
 import { headers as natsHeaders, type Msg, type MsgHdrs, type NatsConnection, type Subscription } from '@nats-io/nats-core';
 import { CardWriter } from '../sync/card-writer.ts';
 import { encodeBody, XFER_CONTENT_TYPE } from '../sync/envelope.ts';
-import { maxPayloadOf } from './connect-node.ts';
+import { maxPayloadOf } from './connection-common.ts';
 import { oversizeText } from './oversize.ts';
 import { ExpiringMap, joinParts, randomId, splitBody } from './parts.ts';
 import type { Subjects } from './subjects.ts';
