@@ -44,6 +44,17 @@ export function deltaOutputSize(delta: Uint8Array): number {
   return size;
 }
 
+/** Below this many bytes a plain loop beats making a view for set(). */
+const SMALL_COPY = 32;
+
+function copyBytes(from: Uint8Array, at: number, n: number, to: Uint8Array, dest: number): void {
+  if (n <= SMALL_COPY) {
+    for (let i = 0; i < n; i++) to[dest + i] = from[at + i]!;
+  } else {
+    to.set(from.subarray(at, at + n), dest);
+  }
+}
+
 /**
  * Apply delta to source. maxOutput bounds the declared target size (checked before allocating).
  * The trailing checksum is verified; bytes after the final ';' are ignored, as fossil does.
@@ -77,7 +88,7 @@ export function applyDelta(source: Uint8Array, delta: Uint8Array, maxOutput = MA
             `copy at offset ${opStart} reads bytes ${ofst}..${ofst + cnt} past the end of the ${source.length}-byte source`,
           );
         }
-        out.set(source.subarray(ofst, ofst + cnt), total);
+        copyBytes(source, ofst, cnt, out, total);
         total += cnt;
         break;
       }
@@ -88,7 +99,7 @@ export function applyDelta(source: Uint8Array, delta: Uint8Array, maxOutput = MA
         if (cnt > delta.length - r.pos) {
           throw new DeltaError(`insert at offset ${opStart} claims ${cnt} bytes but only ${delta.length - r.pos} remain`);
         }
-        out.set(delta.subarray(r.pos, r.pos + cnt), total);
+        copyBytes(delta, r.pos, cnt, out, total);
         r.pos += cnt;
         total += cnt;
         break;

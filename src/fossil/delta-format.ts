@@ -43,22 +43,7 @@ export function encodeDeltaInt(v: number): string {
   return s;
 }
 
-/**
- * Sum of the data read as big-endian 32-bit words, the last partial word padded with zeros on
- * the right, modulo 2^32. This is the value written before the final ';'.
- */
-export function deltaChecksum(data: Uint8Array): number {
-  const n = data.length;
-  const whole = n & ~3;
-  let sum = 0;
-  for (let i = 0; i < whole; i += 4) {
-    // Int32 addition wraps exactly like unsigned addition modulo 2^32.
-    sum = (sum + ((data[i]! << 24) | (data[i + 1]! << 16) | (data[i + 2]! << 8) | data[i + 3]!)) | 0;
-  }
-  let tail = 0;
-  for (let i = whole, shift = 24; i < n; i++, shift -= 8) tail |= data[i]! << shift;
-  return (sum + tail) >>> 0;
-}
+export { deltaChecksum } from './delta-checksum.ts';
 
 /** Appends delta text and raw bytes to a buffer that grows as needed. */
 export class DeltaWriter {

@@ -30,6 +30,23 @@ describe('delta integers and checksum', () => {
     expect(deltaChecksum(Uint8Array.of(1, 2, 3, 4, 5))).toBe(0x01020304 + 0x05000000);
     expect(deltaChecksum(Uint8Array.of(0xff, 0xff, 0xff, 0xff, 0, 0, 0, 2))).toBe(1);
   });
+  it('gives the bytewise sum for any length and alignment, all bytes 0xff included', () => {
+    const bytewise = (b: Uint8Array) => {
+      let sum = 0;
+      for (let i = 0; i < b.length; i++) sum = (sum + b[i]! * 2 ** (24 - 8 * (i % 4))) % 2 ** 32;
+      return sum;
+    };
+    const next = rng(7);
+    const big = new Uint8Array(70_000 + 11);
+    for (let i = 0; i < big.length; i++) big[i] = next() < 0.3 ? 0xff : Math.floor(next() * 256);
+    for (const len of [0, 1, 3, 4, 5, 15, 16, 17, 1023, 1024, 1025, 4099, 70_000]) {
+      for (const offset of [0, 1, 2, 4]) {
+        const view = big.subarray(offset, offset + len);
+        expect(deltaChecksum(view), `length ${len} at offset ${offset}`).toBe(bytewise(view));
+      }
+    }
+    expect(deltaChecksum(new Uint8Array(1 << 20).fill(0xff))).toBe(bytewise(new Uint8Array(1 << 20).fill(0xff)));
+  });
 });
 
 describe('applyDelta', () => {
