@@ -6,6 +6,7 @@
  */
 import type { Db } from '../db/db.ts';
 import { md5Hex } from '../fossil/hash.ts';
+import { isLikelyArtifact } from '../fossil/artifact.ts';
 import { fossilize } from '../fossil/fossilize.ts';
 import { utf8 } from '../fossil/bytes.ts';
 import { beginCrosslink, crosslinkArtifact, endCrosslink } from './crosslink/crosslink.ts';
@@ -96,6 +97,7 @@ export function rebuild(repo: RebuildRepo, opts: RebuildOptions = {}): RebuildRe
     const shared = shareExpansions(db, blobs);
     s.contentHint = shared.lookup;
     const visited = walkDeltaTrees(db, blobs, (blob, content) => {
+      // Remembered first: linking a check-in asks for its parent, usually a delta of it.
       shared.remember(blob.rid, content);
       opts.onContent?.(blob.rid, blob.uuid, content);
       if (content.length !== blob.size) fixSize.run(content.length, blob.rid);
@@ -151,6 +153,9 @@ function shareExpansions(db: Db, blobs: RepositoryBlobs) {
   const readStored = db.prepare('SELECT content FROM blob WHERE rid=?');
   return {
     remember(rid: number, content: Uint8Array): void {
+      // Only artifacts are ever asked for (check-ins and their parents); holding on to file
+      // content, some of it megabytes, would only add to the peak memory.
+      if (!isLikelyArtifact(content)) return;
       recent.set(rid, content);
       if (recent.size > RECENT_CONTENTS) recent.delete(recent.keys().next().value!);
     },
