@@ -58,10 +58,12 @@ function markMergeAdditions(s: CrosslinkSession, rid: number, a: Artifact, paren
   const links = parentCount + a.cherrypicks.filter((c) => c.op === '+').length;
   if (links <= 1) return;
   // Recomputed from scratch each time: a parent that arrived since may show a file was new after all.
-  s.db.prepare('UPDATE mlink SET pid=0 WHERE mid=? AND pid=-1').run(rid);
+  // The unary + keeps SQLite on the mid index: the pid index would scan every file addition of
+  // the whole history (pid=0) for the few rows of one check-in.
+  s.db.prepare('UPDATE mlink SET pid=0 WHERE mid=? AND +pid=-1').run(rid);
   s.db.prepare(
     `UPDATE mlink SET pid=-1
-      WHERE mid=? AND pid=0
+      WHERE mid=? AND +pid=0
         AND fnid IN (SELECT fnid FROM mlink WHERE mid=? GROUP BY fnid HAVING count(*)<?)`,
   ).run(rid, rid, links);
 }
