@@ -585,6 +585,9 @@ export class ContentStore {
     if (srcRid !== undefined) this.db.run('REPLACE INTO delta(rid, srcid) VALUES(?, ?)', rid, srcRid);
     else if (existing) this.db.run('DELETE FROM delta WHERE rid=?', rid);
     if (!existing && !req.isPrivate) this.db.run('INSERT OR IGNORE INTO unclustered(rid) VALUES(?)', rid);
+    // A phantom was listed in unclustered as public; filled as private it must not stay there
+    // (private artifacts are never announced in clusters, and rebuild never lists them).
+    if (existing && req.isPrivate) this.db.run('DELETE FROM unclustered WHERE rid=?', rid);
 
     const available = req.full !== undefined;
     if (req.full) this.cache.set(req.uuid, req.full);

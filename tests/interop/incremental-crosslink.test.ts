@@ -75,10 +75,6 @@ describe.runIf(hasFossil)('incremental crosslinking', () => {
     for (const a of order) {
       withCrosslink(repo, (s) => {
         const put = repo.content.put(a.content, { uuid: a.uuid, isPrivate: a.isPrivate });
-        // A private artifact that was a (public) phantom keeps its unclustered row in the content
-        // store, as in upstream's content_put; rebuild never lists private artifacts there.
-        // Drop it here until the store does so itself.
-        if (a.isPrivate) db.run('DELETE FROM unclustered WHERE rid=?', put.rid);
         if (put.created) crosslinkArtifact(s, put.rid, a.content);
       });
     }

@@ -148,6 +148,14 @@ describe('ContentStore', () => {
         ipaddr: '10.0.0.1',
       });
       expect(content.get(rid)).toEqual(data);
+
+      // A public phantom filled as private leaves unclustered: private artifacts are never there.
+      const hidden = utf8('private after all\n');
+      const hiddenRid = content.ensure(sha3(hidden));
+      expect(db.value('SELECT count(*) FROM unclustered WHERE rid=?', hiddenRid)).toBe(1);
+      expect(content.put(hidden, { isPrivate: true }).rid).toBe(hiddenRid);
+      expect(content.isPrivate(hiddenRid)).toBe(true);
+      expect(db.value('SELECT count(*) FROM unclustered WHERE rid=?', hiddenRid)).toBe(0);
       db.close();
     });
 
