@@ -28,6 +28,8 @@ export async function connectNatsWeb(server: string, opts: WebConnectOptions = {
     timeout: opts.timeoutMs ?? 10_000,
     pingInterval: 10_000,
     maxPingOut: 2,
+    // A peer's own requests must never reach its own responder in the queue group.
+    noEcho: true,
   };
   const auth = opts.auth ?? {};
   if (auth.token !== undefined) o.token = auth.token;

@@ -10,6 +10,7 @@ import type { NatsConnection } from '@nats-io/nats-core';
 import type { Repository } from '../repo/repository.ts';
 import { syncWith, type LoginInfo } from '../sync/client-session.ts';
 import { CheckinTracker, type NewCheckin } from './checkin-tracker.ts';
+import { parseCommitAnnouncement } from './commit-announcement.ts';
 import { NatsTransport } from './client-transport.ts';
 import { Presence } from './presence.ts';
 import { RepoAnswerer } from './repo-answerer.ts';
@@ -38,17 +39,9 @@ export interface LeafOptions {
 }
 
 const enc = new TextEncoder();
-const dec = new TextDecoder();
 
-export function parseCommitAnnouncement(data: Uint8Array): CommitAnnouncement | undefined {
-  try {
-    const v = JSON.parse(dec.decode(data)) as Partial<CommitAnnouncement>;
-    if (typeof v.peer_id !== 'string' || typeof v.uuid !== 'string') return undefined;
-    return { rid: typeof v.rid === 'number' ? v.rid : 0, uuid: v.uuid.toLowerCase(), peer_id: v.peer_id };
-  } catch {
-    return undefined;
-  }
-}
+// Moved to a platform-free module; re-exported for existing importers.
+export { parseCommitAnnouncement } from './commit-announcement.ts';
 
 type Job = 'pull' | 'sync';
 
