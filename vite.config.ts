@@ -1,9 +1,43 @@
 /// <reference types="vitest/config" />
 import { defineConfig } from 'vite';
 import solid from 'vite-plugin-solid';
+import { VitePWA } from 'vite-plugin-pwa';
 
 export default defineConfig({
-  plugins: [solid()],
+  plugins: [
+    solid(),
+    VitePWA({
+      // Registered by src/ui/pwa.ts with workbox-window, which asks before updating.
+      injectRegister: false,
+      registerType: 'prompt',
+      filename: 'sw.js',
+      includeAssets: ['icon.svg'],
+      manifest: {
+        name: 'EdgeSync',
+        short_name: 'EdgeSync',
+        description: 'Fossil repositories in your browser, synced over NATS.',
+        theme_color: '#1f4e79',
+        background_color: '#f4f6f9',
+        display: 'standalone',
+        start_url: '/',
+        scope: '/',
+        icons: [
+          { src: '/icon-192.png', sizes: '192x192', type: 'image/png' },
+          { src: '/icon-512.png', sizes: '512x512', type: 'image/png' },
+          { src: '/icon-maskable-512.png', sizes: '512x512', type: 'image/png', purpose: 'maskable' },
+          { src: '/icon.svg', sizes: 'any', type: 'image/svg+xml' },
+        ],
+      },
+      workbox: {
+        // The whole app, the worker and SQLite's wasm: a reload works offline.
+        globPatterns: ['**/*.{js,css,html,svg,png,wasm,webmanifest}'],
+        maximumFileSizeToCacheInBytes: 8 * 1024 * 1024,
+        navigateFallback: '/index.html',
+        navigateFallbackDenylist: [/^\/edgesync-hub\.json/],
+        cleanupOutdatedCaches: true,
+      },
+    }),
+  ],
   optimizeDeps: { exclude: ['@sqlite.org/sqlite-wasm'] },
   server: {
     headers: {

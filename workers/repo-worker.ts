@@ -1,52 +1,95 @@
 /**
- * The worker that owns the repositories in the browser. The UI talks to it only through the
- * comlink API below; it never sees SQL. For now it holds in-memory repositories (OPFS storage
- * and sync come with the browser peer).
+ * The worker that owns this browser's repositories (in OPFS) and syncs them over NATS. The UI
+ * talks to it only through the comlink API below and the event stream it subscribes to; it
+ * never sees SQL. The page starts this worker only while it holds the storage lock, so exactly
+ * one worker per origin holds the OPFS pool.
  */
 import * as Comlink from 'comlink';
+import { openOpfsPool } from '../src/db/sqlite-wasm-opfs.ts';
 import { installWebPlatform } from '../src/platform/web.ts';
-import { openWasmDb } from '../src/db/sqlite-wasm.ts';
-import { Repository } from '../src/repo/repository.ts';
-import { crosslinkerFactory } from '../src/repo/crosslink/factory.ts';
-import { createCheckin } from '../src/repo/authoring/checkin.ts';
-import { tipCheckin } from '../src/repo/queries/resolve.ts';
-import { timeline, type TimelineEntry } from '../src/repo/queries/timeline.ts';
-import { repoStats, type RepoStats } from '../src/repo/queries/stats.ts';
-import { verifyRepo } from '../src/repo/verify.ts';
+import type { CheckinRow, CloneRequest, PeerEvent, RepoSummary, StorageInfo, SyncProgress } from '../src/peer/api-types.ts';
+import type { NatsAuth } from '../src/nats/nats-url.ts';
+import { RepoStore } from './repo-store.ts';
 
-const ready = installWebPlatform();
-const repos = new Map<string, Repository>();
+type Listener = (e: PeerEvent) => void;
+const listeners = new Set<Listener>();
 
-function repoNamed(name: string): Repository {
-  const r = repos.get(name);
-  if (!r) throw new Error(`no repository named ${name}`);
-  return r;
+function emit(e: PeerEvent): void {
+  for (const l of listeners) {
+    try {
+      l(e);
+    } catch {
+      // A listener that went away (its page closed) must not stop the others.
+    }
+  }
+}
+
+let storePromise: Promise<RepoStore> | undefined;
+
+function store(): Promise<RepoStore> {
+  storePromise ??= (async () => {
+    await installWebPlatform();
+    const pool = await openOpfsPool();
+    const s = new RepoStore(pool, emit);
+    s.start();
+    return s;
+  })();
+  return storePromise;
 }
 
 export const workerApi = {
-  /** Create an in-memory repository (as `fossil init` would) and return its project code. */
-  async create(name: string, opts: { projectName?: string; user: string }): Promise<string> {
-    await ready;
-    if (repos.has(name)) throw new Error(`repository ${name} already exists`);
-    const repo = Repository.create(await openWasmDb(), { projectName: opts.projectName, adminUser: opts.user, crosslinker: crosslinkerFactory });
-    repos.set(name, repo);
-    return repo.projectCode;
+  /** Opens storage and every repository; resolves when ready (rejects when storage is unusable). */
+  async init(): Promise<void> {
+    await store();
   },
-  /** Commit files on top of the newest check-in. */
-  commit(name: string, files: { name: string; text: string }[], comment: string, user: string): string {
-    const repo = repoNamed(name);
-    const parent = tipCheckin(repo.db);
-    const enc = new TextEncoder();
-    return createCheckin(repo, { parent, comment, user, files: files.map((f) => ({ name: f.name, content: enc.encode(f.text) })) }).uuid;
+  subscribe(listener: Listener): void {
+    listeners.add(listener);
   },
-  timeline(name: string, limit = 50): TimelineEntry[] {
-    return timeline(repoNamed(name).db, { limit });
+  async list(): Promise<RepoSummary[]> {
+    return (await store()).list();
   },
-  stats(name: string): RepoStats {
-    return repoStats(repoNamed(name).db);
+  async summary(name: string): Promise<RepoSummary> {
+    return (await store()).summary(name);
   },
-  verify(name: string): { ok: boolean; checked: number; problems: string[] } {
-    return verifyRepo(repoNamed(name));
+  async checkins(name: string, limit = 200): Promise<CheckinRow[]> {
+    return (await store()).checkins(name, limit);
+  },
+  async create(name: string, user: string): Promise<RepoSummary> {
+    return (await store()).create(name, user);
+  },
+  async clone(req: CloneRequest): Promise<RepoSummary> {
+    return (await store()).clone(req);
+  },
+  async importFile(name: string, bytes: Uint8Array): Promise<RepoSummary> {
+    return (await store()).importFile(name, bytes);
+  },
+  async exportFile(name: string): Promise<Uint8Array> {
+    const bytes = await (await store()).exportFile(name);
+    return Comlink.transfer(bytes, [bytes.buffer as ArrayBuffer]);
+  },
+  async remove(name: string): Promise<void> {
+    (await store()).remove(name);
+  },
+  async setHub(name: string, hub: string, auth?: NatsAuth): Promise<RepoSummary> {
+    return (await store()).setHub(name, hub, auth);
+  },
+  async hubOf(name: string): Promise<{ hub?: string; auth?: NatsAuth; projectCode: string }> {
+    return (await store()).hubOf(name);
+  },
+  async syncNow(name: string): Promise<SyncProgress> {
+    return (await store()).syncNow(name);
+  },
+  async commit(name: string, files: { name: string; text: string }[], comment: string, user: string): Promise<string> {
+    return (await store()).commit(name, files, comment, user);
+  },
+  async storage(): Promise<StorageInfo> {
+    const est = await navigator.storage.estimate();
+    const persisted = (await navigator.storage.persisted?.()) ?? false;
+    return { usedBytes: est.usage ?? 0, quotaBytes: est.quota ?? 0, persisted };
+  },
+  /** Close every repository and connection (before another tab takes over). */
+  async shutdown(): Promise<void> {
+    if (storePromise) await (await storePromise).close();
   },
 };
 

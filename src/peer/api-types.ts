@@ -1,0 +1,81 @@
+/**
+ * What the repository worker tells the UI: plain data that crosses the worker boundary. The UI
+ * sees repositories only through these shapes (and the worker API), never through SQL.
+ */
+import type { NatsAuth } from '../nats/nats-url.ts';
+
+export type ConnectionState = 'none' | 'connecting' | 'connected' | 'reconnecting' | 'offline';
+
+export interface PeerInfo {
+  peerId: string;
+  name: string;
+  kind: string;
+}
+
+/** A repository on this device, as the home screen lists it. */
+export interface RepoSummary {
+  /** Local name (also the file name in browser storage). */
+  name: string;
+  projectCode: string;
+  projectName: string;
+  bytes: number;
+  checkins: number;
+  /** ISO time of the newest check-in. */
+  newest?: string;
+  hub?: string;
+  /** ISO time of the last successful sync. */
+  lastSync?: string;
+  connection: ConnectionState;
+  peers: PeerInfo[];
+  /** A clone that was interrupted (it resumes on the next clone of the same project). */
+  unfinished: boolean;
+}
+
+export interface CheckinRow {
+  uuid: string;
+  comment: string;
+  user: string;
+  time: string;
+  branch: string | null;
+  tags: string[];
+}
+
+export interface StorageInfo {
+  usedBytes: number;
+  quotaBytes: number;
+  persisted: boolean;
+}
+
+export interface CloneRequest {
+  hub: string;
+  projectCode: string;
+  name?: string;
+  auth?: NatsAuth;
+}
+
+/** The activity of one sync or clone, for progress bars. */
+export interface SyncProgress {
+  repo: string;
+  kind: 'clone' | 'sync' | 'pull';
+  phase: 'running' | 'done' | 'failed';
+  rounds: number;
+  artifactsIn: number;
+  artifactsOut: number;
+  bytesIn: number;
+  bytesOut: number;
+  /** 0..1 when it can be told. */
+  fraction?: number;
+  /** Plain words, for the UI. */
+  text: string;
+  error?: string;
+  /** With whom. */
+  peer?: string;
+}
+
+export type PeerEvent =
+  | { type: 'repos' }
+  | { type: 'connection'; hub: string; state: ConnectionState; error?: string }
+  | { type: 'progress'; progress: SyncProgress }
+  | { type: 'checkins'; repo: string; uuids: string[]; source: 'local' | 'remote' }
+  | { type: 'peers'; repo: string; peers: PeerInfo[] }
+  | { type: 'log'; repo?: string; text: string };

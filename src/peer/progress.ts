@@ -1,0 +1,88 @@
+/** Turning a sync's engine events into progress for the UI, and errors into plain words. */
+import type { SyncEvents } from '../sync/sync-events.ts';
+import type { SyncResult } from '../sync/client-session.ts';
+import type { PeerEvent, SyncProgress } from './api-types.ts';
+
+/** At most this often a progress event while bytes flow (a clone has thousands of rounds). */
+const THROTTLE_MS = 100;
+
+export function progressEvents(repo: string, kind: SyncProgress['kind'], emit: (e: PeerEvent) => void, peer?: string) {
+  const p: SyncProgress = { repo, kind, phase: 'running', rounds: 0, artifactsIn: 0, artifactsOut: 0, bytesIn: 0, bytesOut: 0, text: startText(kind) };
+  if (peer) p.peer = peer;
+  let last = 0;
+  const send = (force = false) => {
+    const now = Date.now();
+    if (!force && now - last < THROTTLE_MS) return;
+    last = now;
+    emit({ type: 'progress', progress: { ...p } });
+  };
+  send(true);
+  const events: SyncEvents = {
+    round(r) {
+      p.rounds = r.round;
+      p.artifactsIn += r.received.files + r.received.deltas;
+      p.artifactsOut += r.sent.files + r.sent.deltas;
+      p.bytesIn += r.received.wireBytes;
+      p.bytesOut += r.sent.wireBytes;
+      if (kind !== 'clone') p.text = `${verb(kind)}: ${p.artifactsIn} in, ${p.artifactsOut} out`;
+      send();
+    },
+    cloneProgress(c) {
+      if (c.estimatedTotal) p.fraction = Math.min(1, c.received / c.estimatedTotal);
+      p.text = c.estimatedTotal ? `Cloning: ${c.received} of about ${c.estimatedTotal} artifacts` : `Cloning: ${c.received} artifacts`;
+      send();
+    },
+  };
+  return {
+    events,
+    /** Extra steps (e.g. the rebuild after a clone). */
+    step(text: string, fraction?: number) {
+      p.text = text;
+      if (fraction !== undefined) p.fraction = fraction;
+      send(true);
+    },
+    done(r: SyncResult): SyncProgress {
+      p.phase = 'done';
+      p.fraction = 1;
+      p.artifactsIn = r.artifactsReceived;
+      p.artifactsOut = r.artifactsSent;
+      p.bytesIn = r.bytesReceived;
+      p.bytesOut = r.bytesSent;
+      p.text = doneText(kind, r);
+      send(true);
+      return { ...p };
+    },
+    failed(text: string): SyncProgress {
+      p.phase = 'failed';
+      p.error = text;
+      p.text = text;
+      send(true);
+      return { ...p };
+    },
+  };
+}
+
+function verb(kind: SyncProgress['kind']): string {
+  return kind === 'clone' ? 'Cloning' : kind === 'pull' ? 'Pulling' : 'Syncing';
+}
+
+function startText(kind: SyncProgress['kind']): string {
+  return `${verb(kind)}…`;
+}
+
+function doneText(kind: SyncProgress['kind'], r: SyncResult): string {
+  if (kind === 'clone') return `Cloned ${r.artifactsReceived} artifacts`;
+  if (!r.artifactsReceived && !r.artifactsSent) return 'Up to date';
+  return `Synced: ${r.artifactsReceived} received, ${r.artifactsSent} sent`;
+}
+
+/** Errors as a user can act on them. */
+export function plainError(e: unknown): string {
+  const m = (e as Error)?.message ?? String(e);
+  if (/no responder|no reply on/i.test(m)) return 'No peer is serving this repository right now. It syncs as soon as one is online.';
+  if (/CONNECTION_REFUSED|ECONNREFUSED|failed to connect|websocket/i.test(m)) return 'Cannot reach the hub. Check its address; EdgeSync keeps trying.';
+  if (/Authorization|authentication|permissions/i.test(m)) return 'The hub refused the credentials (user, password or token).';
+  if (/not authorized|login failed|capabilit/i.test(m)) return `The repository refused access: ${m}`;
+  if (/closed/i.test(m) && /connection/i.test(m)) return 'The connection to the hub closed.';
+  return m;
+}

@@ -1,0 +1,53 @@
+/**
+ * Share links: an app URL whose fragment names a hub and a project, e.g.
+ * `http://127.0.0.1:8080/#/clone?hub=ws%3A%2F%2F127.0.0.1%3A8222&project=<code>&name=demo`.
+ * Opened in any browser, the app clones that project from that hub and shows it. An invite
+ * adds NATS credentials (`user`+`password` or `token`); they live in the fragment, which a
+ * browser never sends to the web server.
+ */
+import type { NatsAuth } from '../nats/nats-url.ts';
+
+export interface ShareTarget {
+  /** ws:// or wss:// URL of the hub's WebSocket listener, without credentials. */
+  hub: string;
+  projectCode: string;
+  /** Suggested local name. */
+  name?: string;
+  auth?: NatsAuth;
+}
+
+const CODE = /^[0-9a-f]{40}([0-9a-f]{24})?$/;
+
+export function shareLink(appUrl: string, t: ShareTarget): string {
+  const q = new URLSearchParams({ hub: t.hub, project: t.projectCode });
+  if (t.name) q.set('name', t.name);
+  if (t.auth?.token !== undefined) q.set('token', t.auth.token);
+  if (t.auth?.user !== undefined) {
+    q.set('user', t.auth.user);
+    q.set('password', t.auth.password ?? '');
+  }
+  const base = appUrl.replace(/#.*$/, '');
+  return `${base}#/clone?${q.toString()}`;
+}
+
+/** The target of a share link (or of just its `#/clone?…` fragment); undefined if it is none. */
+export function parseShareLink(text: string): ShareTarget | undefined {
+  const at = text.indexOf('#/clone?');
+  if (at < 0) return undefined;
+  const q = new URLSearchParams(text.slice(at + '#/clone?'.length));
+  const hub = q.get('hub') ?? '';
+  const projectCode = (q.get('project') ?? '').toLowerCase();
+  if (!/^wss?:\/\/[^/\s]+/i.test(hub) || !CODE.test(projectCode)) return undefined;
+  const t: ShareTarget = { hub: hub.replace(/\/+$/, ''), projectCode };
+  const name = q.get('name');
+  if (name) t.name = name;
+  if (q.get('token') !== null) t.auth = { token: q.get('token')! };
+  else if (q.get('user') !== null) t.auth = { user: q.get('user')!, password: q.get('password') ?? '' };
+  return t;
+}
+
+/** A file-system-safe local name for a repository. */
+export function localRepoName(wanted: string): string {
+  const n = wanted.trim().toLowerCase().replace(/\.fossil$/, '').replace(/[^a-z0-9._-]+/g, '-').replace(/^[-.]+|-+$/g, '');
+  return n.slice(0, 60) || 'repo';
+}

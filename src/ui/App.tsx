@@ -1,0 +1,73 @@
+/**
+ * The app shell: header, the page for the current route, the update prompt, and the states
+ * where this tab does not own the repositories (open in another tab, or moved away).
+ */
+import { createResource, Match, Show, Switch, type JSX } from 'solid-js';
+import type { Remote } from 'comlink';
+import type { WorkerApi } from '../../workers/repo-worker.ts';
+import type { Peer } from './peer-state.ts';
+import type { Ownership } from './ownership.ts';
+import { fetchHubInfo } from './hub-info.ts';
+import { route } from './route.ts';
+import { Home } from './Home.tsx';
+import { RepoView } from './RepoView.tsx';
+import { CloneLanding } from './CloneLanding.tsx';
+import './app.css';
+
+export interface AppProps {
+  api: Remote<WorkerApi> | undefined;
+  peer: Peer | undefined;
+  ownership: Ownership | undefined;
+  takeOver: () => void;
+  update: JSX.Element;
+}
+
+export function App(props: AppProps) {
+  const [hub] = createResource(fetchHubInfo);
+  return (
+    <>
+      <header class="topbar">
+        <a href="#/" class="brand" aria-label="EdgeSync home">
+          <img src="/icon.svg" alt="" width="28" height="28" />
+          <span>EdgeSync</span>
+        </a>
+        <span class="muted small tagline">Fossil repositories in your browser</span>
+      </header>
+      {props.update}
+      <Switch fallback={<main class="page"><p class="muted">Starting…</p></main>}>
+        <Match when={props.ownership === 'elsewhere'}>
+          <main class="page narrow"><section class="card" role="status">
+            <h2>EdgeSync is open in another tab</h2>
+            <p>Your repositories are in use there; only one tab at a time works with them, so nothing is ever written twice.</p>
+            <button type="button" onClick={() => props.takeOver()}>Use it here instead</button>
+          </section></main>
+        </Match>
+        <Match when={props.ownership === 'moved'}>
+          <main class="page narrow"><section class="card" role="status">
+            <h2>EdgeSync moved to another tab</h2>
+            <p>Another tab took over your repositories. Close this one, or bring them back here.</p>
+            <button type="button" onClick={() => props.takeOver()}>Use it here</button>
+          </section></main>
+        </Match>
+        <Match when={props.peer?.state.error}>
+          <main class="page narrow"><p role="alert" class="error">{props.peer!.state.error}</p></main>
+        </Match>
+        <Match when={props.api && props.peer?.state.ready && props.peer}>
+          {(peer) => (
+            <Switch>
+              <Match when={route().page === 'clone' && route()}>
+                {(r) => <CloneLanding api={props.api!} peer={peer()} link={(r() as { link: string }).link} />}
+              </Match>
+              <Match when={route().page === 'repo' && route()}>
+                {(r) => <RepoView api={props.api!} peer={peer()} name={(r() as { name: string }).name} hub={hub()} />}
+              </Match>
+              <Match when={route().page === 'home'}>
+                <Home api={props.api!} peer={peer()} hub={hub()} />
+              </Match>
+            </Switch>
+          )}
+        </Match>
+      </Switch>
+    </>
+  );
+}

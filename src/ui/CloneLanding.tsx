@@ -1,0 +1,41 @@
+/** Where a share link lands: clone the project (or find it here already) and open it. */
+import { createSignal, onMount, Show } from 'solid-js';
+import type { Remote } from 'comlink';
+import type { WorkerApi } from '../../workers/repo-worker.ts';
+import { parseShareLink } from '../peer/share-link.ts';
+import type { Peer } from './peer-state.ts';
+import { ProgressBar } from './ProgressBar.tsx';
+import { go, repoHash } from './route.ts';
+
+export function CloneLanding(props: { api: Remote<WorkerApi>; peer: Peer; link: string }) {
+  const target = parseShareLink(props.link);
+  const [error, setError] = createSignal<string>();
+  const progress = () => Object.values(props.peer.state.progress).find((p) => p.kind === 'clone');
+
+  async function start() {
+    setError(undefined);
+    if (!target) return setError('This link is not a complete EdgeSync share link.');
+    try {
+      const r = await props.api.clone(target);
+      go(repoHash(r.name), true);
+    } catch (e) {
+      setError((e as Error).message);
+    }
+  }
+  onMount(() => void start());
+
+  return (
+    <main class="page narrow">
+      <section class="card" aria-live="polite">
+        <h2>Cloning {target?.name ?? 'a shared repository'}</h2>
+        <Show when={target}>
+          <p class="muted small">from <code>{target!.hub}</code>, project <code>{target!.projectCode.slice(0, 12)}</code></p>
+        </Show>
+        <Show when={!error()} fallback={<><p role="alert" class="error">{error()}</p><button type="button" onClick={() => void start()}>Try again</button> <a href="#/">Home</a></>}>
+          <p data-testid="clone-status">{progress()?.text ?? 'Connecting to the hub…'}</p>
+          <ProgressBar fraction={progress()?.fraction} label="clone progress" />
+        </Show>
+      </section>
+    </main>
+  );
+}

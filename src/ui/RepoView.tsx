@@ -1,0 +1,104 @@
+/**
+ * One repository: its sync panel and timeline, and the actions on it (share, download as
+ * `.fossil`, put on a hub, delete), plus a small note form to make a check-in from here.
+ */
+import { createSignal, Show } from 'solid-js';
+import type { Remote } from 'comlink';
+import type { WorkerApi } from '../../workers/repo-worker.ts';
+import type { Peer } from './peer-state.ts';
+import type { HubInfo } from './hub-info.ts';
+import { SyncPanel } from './SyncPanel.tsx';
+import { Timeline } from './Timeline.tsx';
+import { ShareDialog } from './ShareDialog.tsx';
+import { formatBytes } from './format.ts';
+import { go } from './route.ts';
+
+export function RepoView(props: { api: Remote<WorkerApi>; peer: Peer; name: string; hub: HubInfo | undefined }) {
+  const repo = () => props.peer.state.repos.find((r) => r.name === props.name);
+  const [sharing, setSharing] = createSignal(false);
+  const [error, setError] = createSignal<string>();
+
+  async function download() {
+    setError(undefined);
+    try {
+      const bytes = await props.api.exportFile(props.name);
+      const url = URL.createObjectURL(new Blob([bytes as BlobPart], { type: 'application/x-sqlite3' }));
+      const a = document.createElement('a');
+      a.href = url;
+      a.download = `${props.name}.fossil`;
+      a.click();
+      setTimeout(() => URL.revokeObjectURL(url), 10_000);
+    } catch (e) {
+      setError((e as Error).message);
+    }
+  }
+
+  async function remove() {
+    if (!confirm(`Delete “${props.name}” from this browser? Copies elsewhere are not touched.`)) return;
+    await props.api.remove(props.name);
+    go('#/');
+  }
+
+  async function joinHub() {
+    const hub = prompt('Hub address (WebSocket)', props.hub?.ws ?? 'ws://127.0.0.1:8222');
+    if (!hub) return;
+    try {
+      await props.api.setHub(props.name, hub);
+    } catch (e) {
+      setError((e as Error).message);
+    }
+  }
+
+  async function note(e: SubmitEvent) {
+    e.preventDefault();
+    const form = e.currentTarget as HTMLFormElement;
+    const f = new FormData(form);
+    setError(undefined);
+    try {
+      await props.api.commit(props.name, [{ name: String(f.get('file')), text: String(f.get('text')) }], String(f.get('comment') || 'edit'), String(f.get('user') || 'me'));
+      form.reset();
+    } catch (err) {
+      setError((err as Error).message);
+    }
+  }
+
+  return (
+    <Show when={repo()} fallback={<main class="page"><p>{props.peer.state.ready ? `There is no repository “${props.name}” here.` : 'Opening…'}</p><a href="#/">All repositories</a></main>}>
+      {(r) => (
+        <main class="page">
+          <div class="repo-head">
+            <div>
+              <h2 class="repo-title" data-testid="repo-title">{r().name}</h2>
+              <p class="muted small">
+                {r().projectName} · {r().checkins} check-ins · {formatBytes(r().bytes)} · <code title={r().projectCode}>{r().projectCode.slice(0, 12)}</code>
+              </p>
+            </div>
+            <div class="actions">
+              <button type="button" onClick={() => setSharing(true)}>Share</button>
+              <button type="button" class="secondary" onClick={() => void download()} data-testid="download">Download .fossil</button>
+              <button type="button" class="danger" onClick={() => void remove()}>Delete</button>
+            </div>
+          </div>
+          <Show when={error()}><p role="alert" class="error">{error()}</p></Show>
+          <div class="repo-grid">
+            <SyncPanel api={props.api} peer={props.peer} repo={r()} onJoinHub={() => void joinHub()} />
+            <Timeline api={props.api} peer={props.peer} name={props.name} />
+            <details class="card">
+              <summary>Write a note (a check-in of one text file)</summary>
+              <form onSubmit={note} class="note-form">
+                <label>File<input name="file" required value="NOTES.txt" /></label>
+                <label>Text<textarea name="text" rows="3" required /></label>
+                <label>Comment<input name="comment" required /></label>
+                <label>User<input name="user" value="me" /></label>
+                <button type="submit">Commit</button>
+              </form>
+            </details>
+          </div>
+          <Show when={sharing()}>
+            <ShareDialog api={props.api} name={props.name} onClose={() => setSharing(false)} />
+          </Show>
+        </main>
+      )}
+    </Show>
+  );
+}

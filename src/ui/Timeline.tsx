@@ -1,0 +1,35 @@
+/** The check-ins of a repository, newest first; reloads whenever the worker reports new ones. */
+import { createResource, For, Show } from 'solid-js';
+import type { Remote } from 'comlink';
+import type { WorkerApi } from '../../workers/repo-worker.ts';
+import type { Peer } from './peer-state.ts';
+import { dateTime } from './format.ts';
+
+export function Timeline(props: { api: Remote<WorkerApi>; peer: Peer; name: string }) {
+  const [rows] = createResource(
+    () => ({ name: props.name, v: props.peer.state.changes[props.name] ?? 0, n: props.peer.state.repos.find((r) => r.name === props.name)?.checkins }),
+    (k) => props.api.checkins(k.name, 500),
+  );
+  return (
+    <section class="card" aria-labelledby="tl-h">
+      <h2 id="tl-h">Timeline</h2>
+      <Show when={(rows.latest ?? []).length > 0} fallback={<p class="muted">{rows.latest ? 'No check-ins yet.' : 'Loading…'}</p>}>
+        <ol class="timeline" data-testid="timeline">
+          <For each={rows.latest}>
+            {(c) => (
+              <li data-uuid={c.uuid}>
+                <div class="comment">{c.comment}</div>
+                <div class="small muted">
+                  <time datetime={c.time}>{dateTime(c.time)}</time>
+                  {' · '}<span class="who">{c.user}</span>
+                  <Show when={c.branch}>{' · '}<span class="branch">{c.branch}</span></Show>
+                  {' · '}<code>{c.uuid.slice(0, 10)}</code>
+                </div>
+              </li>
+            )}
+          </For>
+        </ol>
+      </Show>
+    </section>
+  );
+}

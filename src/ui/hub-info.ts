@@ -1,0 +1,20 @@
+/**
+ * What the hub that served this page tells about itself (`/edgesync-hub.json`, written by
+ * `edgesync hub`): its WebSocket URL and the repositories it serves. Missing when the app comes
+ * from elsewhere; the user then types a hub address.
+ */
+export interface HubInfo {
+  ws: string;
+  repos: { projectCode: string; name: string }[];
+}
+
+export async function fetchHubInfo(): Promise<HubInfo | undefined> {
+  try {
+    const r = await fetch('/edgesync-hub.json', { cache: 'no-store' });
+    if (!r.ok) return undefined;
+    const v = (await r.json()) as HubInfo;
+    return typeof v.ws === 'string' ? v : undefined;
+  } catch {
+    return undefined;
+  }
+}

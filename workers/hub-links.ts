@@ -1,0 +1,112 @@
+/**
+ * The worker's connections to hubs, one per hub URL and credentials, shared by every repository
+ * synced there. A connection is attempted in the background and retried forever (the app works
+ * offline meanwhile); its state goes to the UI as events.
+ */
+import type { NatsConnection } from '@nats-io/nats-core';
+import { connectNatsWeb } from '../src/nats/connect-web.ts';
+import type { NatsAuth } from '../src/nats/nats-url.ts';
+import type { ConnectionState, PeerEvent } from '../src/peer/api-types.ts';
+import { plainError } from '../src/peer/progress.ts';
+
+export class HubLink {
+  state: ConnectionState = 'connecting';
+  error: string | undefined;
+  private conn: Promise<NatsConnection>;
+  private nc: NatsConnection | undefined;
+  private closed = false;
+
+  constructor(
+    readonly hub: string,
+    private readonly auth: NatsAuth | undefined,
+    private readonly emit: (e: PeerEvent) => void,
+  ) {
+    this.conn = this.connect();
+  }
+
+  private set(state: ConnectionState, error?: string): void {
+    this.state = state;
+    this.error = error;
+    this.emit({ type: 'connection', hub: this.hub, state, error });
+  }
+
+  private async connect(): Promise<NatsConnection> {
+    this.set('connecting');
+    // The first attempt fails fast so the UI can say so; later ones retry on their own.
+    for (let attempt = 0; ; attempt++) {
+      try {
+        const nc = await connectNatsWeb(this.hub, { auth: this.auth, waitOnFirstConnect: false, timeoutMs: 5000 });
+        if (this.closed) {
+          await nc.close();
+          throw new Error('closed');
+        }
+        this.nc = nc;
+        this.set('connected');
+        void this.watch(nc);
+        return nc;
+      } catch (e) {
+        if (this.closed) throw e;
+        this.set('offline', plainError(e));
+        await new Promise((r) => setTimeout(r, Math.min(5000, 500 * 2 ** Math.min(attempt, 4))));
+      }
+    }
+  }
+
+  private async watch(nc: NatsConnection): Promise<void> {
+    for await (const s of nc.status()) {
+      if (this.closed) return;
+      if (s.type === 'disconnect') this.set('offline', 'Lost the hub; reconnecting…');
+      else if (s.type === 'reconnecting') this.set('reconnecting');
+      else if (s.type === 'reconnect') this.set('connected');
+    }
+  }
+
+  /** The connection once it is up; rejects after `timeoutMs` (it keeps trying in the background). */
+  ready(timeoutMs = 8000): Promise<NatsConnection> {
+    if (this.nc && this.state === 'connected') return Promise.resolve(this.nc);
+    return new Promise((resolve, reject) => {
+      const t = setTimeout(() => reject(new Error(this.error ?? `Cannot reach the hub at ${this.hub}`)), timeoutMs);
+      this.conn.then(
+        (nc) => {
+          clearTimeout(t);
+          resolve(nc);
+        },
+        (e) => {
+          clearTimeout(t);
+          reject(e);
+        },
+      );
+    });
+  }
+
+  /** Runs fn once connected (now, or whenever the hub is reached). */
+  whenConnected(fn: (nc: NatsConnection) => void): void {
+    this.conn.then(fn, () => undefined);
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    await this.nc?.drain().catch(() => undefined);
+  }
+}
+
+export class HubLinks {
+  private readonly links = new Map<string, HubLink>();
+
+  constructor(private readonly emit: (e: PeerEvent) => void) {}
+
+  get(hub: string, auth?: NatsAuth): HubLink {
+    const key = `${hub} ${JSON.stringify(auth ?? {})}`;
+    let l = this.links.get(key);
+    if (!l) {
+      l = new HubLink(hub, auth, this.emit);
+      this.links.set(key, l);
+    }
+    return l;
+  }
+
+  async closeAll(): Promise<void> {
+    await Promise.all([...this.links.values()].map((l) => l.close()));
+    this.links.clear();
+  }
+}
