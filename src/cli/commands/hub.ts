@@ -8,6 +8,7 @@ import { parseNatsUrl } from '../../nats/nats-url.ts';
 import type { Repository } from '../../repo/repository.ts';
 import { openRepository } from '../repo-access.ts';
 import { startLeaves, untilSignal } from '../leaf-serving.ts';
+import { startHubWeb } from '../hub-web.ts';
 
 export const hubCommand: Command = {
   name: 'hub',
@@ -29,6 +30,7 @@ export const hubCommand: Command = {
     { name: 'user', type: 'string', value: 'U', help: 'require this NATS user…' },
     { name: 'password', type: 'string', value: 'P', help: '…with this password' },
     { name: 'token', type: 'string', value: 'T', help: 'require this NATS token' },
+    { name: 'web-port', type: 'number', value: 'N', help: 'serve the web app and share links on this port (default 8080; 0 = no web app)' },
     { name: 'peer-id', type: 'string', value: 'ID', help: 'peer id of the served repositories' },
     { name: 'verbose', short: 'v', type: 'boolean', help: 'log what the leaves do' },
   ],
@@ -67,8 +69,10 @@ export const hubCommand: Command = {
       const nc = await connectNats(parseNatsUrl(`nats://${host}:${port}`), { name: 'edgesync hub', auth });
       const agents = startLeaves(nc, repos, { peerId: o['peer-id'] as string | undefined, log: o.verbose ? stdout : undefined });
       for (const a of agents) stdout(`  serving ${a.repo.projectCode}: nats://${cred}${host}:${port}/${a.repo.projectCode}`);
+      const web = await startHubWeb({ config, webPort: o['web-port'] === undefined ? 8080 : Number(o['web-port']), repos, stdout, stderr });
       const why = await Promise.race([stopped, hub.exited.then((c) => `nats-server exited (${c})`)]);
       if (why.startsWith('nats-server')) stderr(`${why}\n${hub.output()}`);
+      await web?.close();
       for (const a of agents) await a.stop();
       await nc.close().catch(() => undefined);
     } finally {

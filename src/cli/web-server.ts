@@ -1,0 +1,105 @@
+/**
+ * The web app served by `edgesync hub`: the built app (dist/web) with the headers it needs
+ * (cross-origin isolation for SQLite-WASM, no caching of the entry points so the service worker
+ * sees updates, long caching of hashed assets), `/edgesync-hub.json` telling the app where the
+ * hub's WebSocket is and what it serves, and the share link of every served repository.
+ */
+import { createServer, type Server } from 'node:http';
+import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { dirname, extname, join, normalize, resolve, sep } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { AddressInfo } from 'node:net';
+import { shareLink } from '../peer/share-link.ts';
+import type { NatsAuth } from '../nats/nats-url.ts';
+
+const TYPES: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8', '.js': 'text/javascript; charset=utf-8', '.css': 'text/css; charset=utf-8',
+  '.wasm': 'application/wasm', '.svg': 'image/svg+xml', '.png': 'image/png', '.json': 'application/json',
+  '.webmanifest': 'application/manifest+json', '.ico': 'image/x-icon', '.txt': 'text/plain; charset=utf-8',
+};
+
+/** dist/web of this checkout, from src/cli (tests) or dist/cli (the built command). */
+export function defaultWebRoot(): string {
+  return resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', 'dist', 'web');
+}
+
+export interface ServedRepo {
+  projectCode: string;
+  /** File name without `.fossil`: the name a clone gets. */
+  name: string;
+}
+
+export interface WebServerOptions {
+  host: string;
+  port: number;
+  /** ws:// URL of the hub as a browser reaches it. */
+  ws: string;
+  repos: ServedRepo[];
+  root?: string;
+}
+
+export interface WebServer {
+  url: string;
+  root: string;
+  built: boolean;
+  share(repo: ServedRepo, auth?: NatsAuth): string;
+  close(): Promise<void>;
+}
+
+export async function startWebServer(o: WebServerOptions): Promise<WebServer> {
+  const root = o.root ?? defaultWebRoot();
+  const hubJson = JSON.stringify({ ws: o.ws, repos: o.repos });
+  const server: Server = createServer((req, res) => {
+    const path = normalize(decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname));
+    const common = {
+      'Cross-Origin-Opener-Policy': 'same-origin',
+      'Cross-Origin-Embedder-Policy': 'require-corp',
+      'Cross-Origin-Resource-Policy': 'same-origin',
+      'X-Content-Type-Options': 'nosniff',
+    };
+    if (req.method !== 'GET' && req.method !== 'HEAD') {
+      res.writeHead(405, { ...common, Allow: 'GET, HEAD' }).end();
+      return;
+    }
+    if (path === '/edgesync-hub.json') {
+      res.writeHead(200, { ...common, 'Content-Type': TYPES['.json']!, 'Cache-Control': 'no-store' }).end(hubJson);
+      return;
+    }
+    let file = join(root, path.endsWith('/') ? `${path}index.html` : path);
+    // Never outside the root; any route without a file extension is the app itself.
+    if (!file.startsWith(root + sep)) file = join(root, 'index.html');
+    if (!existsSync(file) && !extname(path)) file = join(root, 'index.html');
+    readFile(file).then(
+      (body) => {
+        const hashed = file.includes(`${sep}assets${sep}`);
+        res.writeHead(200, {
+          ...common,
+          'Content-Type': TYPES[extname(file)] ?? 'application/octet-stream',
+          'Content-Length': body.length,
+          'Cache-Control': hashed ? 'public, max-age=31536000, immutable' : 'no-cache',
+          ...(file.endsWith(`${sep}sw.js`) ? { 'Service-Worker-Allowed': '/' } : {}),
+        });
+        res.end(req.method === 'HEAD' ? undefined : body);
+      },
+      () => res.writeHead(404, { ...common, 'Content-Type': 'text/plain' }).end('not found\n'),
+    );
+  });
+  await new Promise<void>((ok, fail) => {
+    server.once('error', fail);
+    server.listen(o.port, o.host, () => ok());
+  });
+  const { port } = server.address() as AddressInfo;
+  const host = o.host.includes(':') ? `[${o.host}]` : o.host;
+  const url = `http://${host}:${port}/`;
+  return {
+    url,
+    root,
+    built: existsSync(join(root, 'index.html')),
+    share: (repo, auth) => shareLink(url, { hub: o.ws, projectCode: repo.projectCode, name: repo.name, auth }),
+    close: () => new Promise((r) => {
+      server.closeAllConnections();
+      server.close(() => r());
+    }),
+  };
+}
