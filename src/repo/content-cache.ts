@@ -7,7 +7,17 @@ export class ContentCache {
   private readonly entries = new Map<string, Uint8Array>();
   private bytes = 0;
 
-  constructor(readonly maxBytes: number) {}
+  constructor(private max: number) {}
+
+  /** The budget in bytes; lowering it evicts the least recently used entries at once. */
+  get maxBytes(): number {
+    return this.max;
+  }
+
+  set maxBytes(n: number) {
+    this.max = n;
+    this.evict();
+  }
 
   get(uuid: string): Uint8Array | undefined {
     const v = this.entries.get(uuid);
@@ -32,8 +42,12 @@ export class ContentCache {
     }
     this.entries.set(uuid, content);
     this.bytes += content.length;
+    this.evict();
+  }
+
+  private evict(): void {
     for (const [k, v] of this.entries) {
-      if (this.bytes <= this.maxBytes) break;
+      if (this.bytes <= this.max) break;
       this.entries.delete(k);
       this.bytes -= v.length;
     }

@@ -203,6 +203,15 @@ export class ContentStore {
     this.cache.clear();
   }
 
+  /** Budget of the expanded-content cache in bytes (see ContentStoreOptions.cacheBytes). */
+  get cacheBytes(): number {
+    return this.cache.maxBytes;
+  }
+
+  set cacheBytes(n: number) {
+    this.cache.maxBytes = n;
+  }
+
   /** The content, or a sentence saying why it is unavailable. */
   private expand(rid: number): Uint8Array | string {
     const head = this.findRef(rid);

@@ -10,7 +10,12 @@ export class ArtifactCache {
   private readonly entries = new Map<number, Artifact>();
   private weight = 0;
 
-  constructor(private readonly maxFileCards = 250_000) {}
+  /**
+   * The default holds a few dozen check-ins of a tree of a thousand files or so: enough for a
+   * rebuild, which meets a check-in's parents and children close together in its walk. (A parsed
+   * manifest also keeps its whole text alive, its strings being slices of it.)
+   */
+  constructor(private readonly maxFileCards = 50_000) {}
 
   get(rid: number): Artifact | undefined {
     const a = this.entries.get(rid);
