@@ -36,6 +36,8 @@ export interface RebuildContent extends CrosslinkContent {
   put(data: Uint8Array, opts?: { isPrivate?: boolean }): { rid: number };
   undeltify(rid: number): boolean;
   clearCache?(): void;
+  /** Budget of the store's expanded-content cache, if it has one. */
+  cacheBytes?: number;
 }
 
 export interface RebuildRepo extends CrosslinkRepo {
@@ -75,6 +77,19 @@ export function rebuild(repo: RebuildRepo, opts: RebuildOptions = {}): RebuildRe
   const db = repo.db;
   // A running session caches tag and file-name ids from the tables rebuild is about to replace.
   if (activeSession(db)) throw new Error('cannot rebuild while a crosslink session is running on this repository');
+  // The walk hands the crosslinker nearly everything it asks for; the store's cache only serves
+  // the odd parent found elsewhere (a merge), and a full-size one would mostly add to the peak.
+  const savedCacheBytes = repo.content.cacheBytes;
+  if (savedCacheBytes !== undefined) repo.content.cacheBytes = Math.min(savedCacheBytes, REBUILD_CACHE_BYTES);
+  try {
+    return rebuildInTransaction(repo, opts);
+  } finally {
+    if (savedCacheBytes !== undefined) repo.content.cacheBytes = savedCacheBytes;
+  }
+}
+
+function rebuildInTransaction(repo: RebuildRepo, opts: RebuildOptions): RebuildResult {
+  const db = repo.db;
   return db.transaction(() => {
     resetDerivedTables(db);
     removeShunned(repo);
@@ -96,6 +111,7 @@ export function rebuild(repo: RebuildRepo, opts: RebuildOptions = {}): RebuildRe
     };
     const shared = shareExpansions(db, blobs);
     s.contentHint = shared.lookup;
+    s.knownRids = ridsByHash(blobs);
     const visited = walkDeltaTrees(db, blobs, (blob, content) => {
       // Remembered first: linking a check-in asks for its parent, usually a delta of it.
       shared.remember(blob.rid, content);
@@ -106,6 +122,7 @@ export function rebuild(repo: RebuildRepo, opts: RebuildOptions = {}): RebuildRe
       step();
     }, { expanded: shared.take });
     s.contentHint = undefined;
+    s.knownRids = undefined;
     // Whatever the walk could not reach: phantoms, and deltas whose chain is broken.
     const addPhantom = db.prepare('INSERT OR IGNORE INTO phantom VALUES(?)');
     for (const blob of blobs.byRid.values()) {
@@ -136,6 +153,9 @@ export function rebuild(repo: RebuildRepo, opts: RebuildOptions = {}): RebuildRe
     return result;
   });
 }
+
+/** Budget of the content store's cache while rebuilding (see rebuild). */
+const REBUILD_CACHE_BYTES = 16 * 1024 * 1024;
 
 /** How many of the most recently walked artifacts stay at hand for the crosslinker. */
 const RECENT_CONTENTS = 16;
@@ -179,6 +199,13 @@ function shareExpansions(db: Db, blobs: RepositoryBlobs) {
       return content;
     },
   };
+}
+
+/** Hash -> rid of every blob row (phantoms included: a phantom's rid is as good as any). */
+function ridsByHash(blobs: RepositoryBlobs): Map<string, number> {
+  const rids = new Map<string, number>();
+  for (const b of blobs.byRid.values()) rids.set(b.uuid, b.rid);
+  return rids;
 }
 
 /** Drop every derived table (whatever their schema) and create them afresh, empty. */

@@ -52,7 +52,8 @@ export function addOneMlink(
   const fid = toUuid ? s.ensure(toUuid) : 0;
   if (fid && isPublic) db.prepare('DELETE FROM private WHERE rid=?').run(fid);
   if (!isPrimary) {
-    const primaryChanged = db.prepare('SELECT 1 FROM mlink WHERE mid=? AND fnid=? AND NOT isaux').get(mid, fnid);
+    // +fnid keeps SQLite on the mid index: the fnid index would scan the file's whole history.
+    const primaryChanged = db.prepare('SELECT 1 FROM mlink WHERE mid=? AND +fnid=? AND NOT isaux').get(mid, fnid);
     if (primaryChanged === undefined) return;
   }
   db.prepare('INSERT INTO mlink(mid,fid,pmid,pid,fnid,pfnid,mperm,isaux) VALUES(?,?,?,?,?,?,?,?)')

@@ -55,15 +55,22 @@ export class CrosslinkSession {
     this.digits = readHashDigits(this.db);
   }
 
+  /**
+   * Rids of hashes known to be stored, consulted before the database: a rebuild looks up every
+   * file of every changed check-in, and already holds the whole blob table in memory. Rows are
+   * never removed while a session runs, so an entry cannot go stale.
+   */
+  knownRids: ReadonlyMap<string, number> | undefined;
+
   /** The rid of a hash, or 0 when it is unknown (no phantom is made). */
   ridOf(uuid: string): number {
-    return this.content.ridOf(uuid) || 0;
+    return this.knownRids?.get(uuid) ?? (this.content.ridOf(uuid) || 0);
   }
 
   /** The rid of a hash, making a phantom when it is unknown (upstream uuid_to_rid(x, 1)). */
   ensure(uuid: string): number {
     // Most hashes are known already; only a new one needs the store's phantom machinery.
-    return this.content.ridOf(uuid) || this.content.ensure(uuid) || 0;
+    return this.knownRids?.get(uuid) ?? (this.content.ridOf(uuid) || this.content.ensure(uuid) || 0);
   }
 
   uuidOf(rid: number): string | undefined {
