@@ -338,7 +338,8 @@ class Parser {
         `file names not in strictly ascending order: ${shown(escaped ?? b.subarray(ns, ne))} after ${shown(bytesOfRaw(this.lastFileName))}`,
       );
     }
-    const name = escaped ? decodeLossless(escaped) : t.str(ns, ne);
+    // Pure ASCII: the comparison key is already the name.
+    const name = escaped ? decodeLossless(escaped) : t.ascii ? key : t.str(ns, ne);
     const perm = permTok === undefined ? '' : permTok.includes('x') ? 'x' : permTok.includes('l') ? 'l' : '';
     const file: FileCard = { name, uuid, perm };
     if (prior !== undefined) file.oldName = prior;
