@@ -8,7 +8,7 @@ import type { WorkerApi } from '../../workers/repo-worker.ts';
 import type { Peer } from './peer-state.ts';
 import type { Ownership } from './ownership.ts';
 import { fetchHubInfo } from './hub-info.ts';
-import { route } from './route.ts';
+import { route, type Route } from './route.ts';
 import { Home } from './Home.tsx';
 import { RepoView } from './RepoView.tsx';
 import { CloneLanding } from './CloneLanding.tsx';
@@ -59,7 +59,10 @@ export function App(props: AppProps) {
                 {(r) => <CloneLanding api={props.api!} peer={peer()} link={(r() as { link: string }).link} />}
               </Match>
               <Match when={route().page === 'repo' && route()}>
-                {(r) => <RepoView api={props.api!} peer={peer()} name={(r() as { name: string }).name} hub={hub()} />}
+                {(r) => {
+                  const repo = () => r() as Extract<Route, { page: 'repo' }>;
+                  return <RepoView api={props.api!} peer={peer()} name={repo().name} section={repo().section} args={repo().args} query={repo().query} hub={hub()} />;
+                }}
               </Match>
               <Match when={route().page === 'home'}>
                 <Home api={props.api!} peer={peer()} hub={hub()} />

@@ -2,7 +2,8 @@
  * One repository: its sync panel and timeline, and the actions on it (share, download as
  * `.fossil`, put on a hub, delete), plus a small note form to make a check-in from here.
  */
-import { createSignal, Show } from 'solid-js';
+import { createSignal, For, Show } from 'solid-js';
+import { Dynamic } from 'solid-js/web';
 import type { Remote } from 'comlink';
 import type { WorkerApi } from '../../workers/repo-worker.ts';
 import type { Peer } from './peer-state.ts';
@@ -11,10 +12,22 @@ import { SyncPanel } from './SyncPanel.tsx';
 import { Timeline } from './Timeline.tsx';
 import { ShareDialog } from './ShareDialog.tsx';
 import { formatBytes } from './format.ts';
-import { go } from './route.ts';
+import { go, repoHash } from './route.ts';
+import { repoSections } from './repo-sections.tsx';
 
-export function RepoView(props: { api: Remote<WorkerApi>; peer: Peer; name: string; hub: HubInfo | undefined }) {
+export interface RepoViewProps {
+  api: Remote<WorkerApi>;
+  peer: Peer;
+  name: string;
+  section: string;
+  args: string[];
+  query: URLSearchParams;
+  hub: HubInfo | undefined;
+}
+
+export function RepoView(props: RepoViewProps) {
   const repo = () => props.peer.state.repos.find((r) => r.name === props.name);
+  const section = () => repoSections.find((s) => s.id === props.section);
   const [sharing, setSharing] = createSignal(false);
   const [error, setError] = createSignal<string>();
 
@@ -80,6 +93,20 @@ export function RepoView(props: { api: Remote<WorkerApi>; peer: Peer; name: stri
             </div>
           </div>
           <Show when={error()}><p role="alert" class="error">{error()}</p></Show>
+          <Show when={repoSections.some((s) => s.nav)}>
+            <nav class="repo-tabs" aria-label="Repository pages">
+              <a href={repoHash(props.name)} aria-current={props.section === '' ? 'page' : undefined}>Overview</a>
+              <For each={repoSections.filter((s) => s.nav)}>
+                {(s) => <a href={repoHash(props.name, s.id)} aria-current={props.section === s.id ? 'page' : undefined}>{s.nav}</a>}
+              </For>
+            </nav>
+          </Show>
+          <Show when={props.section !== ''}>
+            <Show when={section()} fallback={<p class="muted">There is no page “{props.section}” here. <a href={repoHash(props.name)}>Back to the overview</a></p>}>
+              {(s) => <Dynamic component={s().component} api={props.api} peer={props.peer} name={props.name} args={props.args} query={props.query} />}
+            </Show>
+          </Show>
+          <Show when={props.section === ''}>
           <div class="repo-grid">
             <SyncPanel api={props.api} peer={props.peer} repo={r()} onJoinHub={() => void joinHub()} />
             <Timeline api={props.api} peer={props.peer} name={props.name} />
@@ -94,6 +121,7 @@ export function RepoView(props: { api: Remote<WorkerApi>; peer: Peer; name: stri
               </form>
             </details>
           </div>
+          </Show>
           <Show when={sharing()}>
             <ShareDialog api={props.api} name={props.name} onClose={() => setSharing(false)} />
           </Show>

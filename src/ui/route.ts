@@ -1,15 +1,23 @@
 /**
- * Routes live in the URL fragment (`#/`, `#/repo/<name>`, `#/clone?…`): the app is one static
- * page, so any web server (and the service worker offline) serves every route.
+ * Routes live in the URL fragment (`#/`, `#/repo/<name>[/<section>/<args…>][?query]`, `#/clone?…`):
+ * the app is one static page, so any web server (and the service worker offline) serves every
+ * route. A repository's pages are sections (see `repo-sections.tsx`); `args` are the
+ * URI-decoded path segments after the section, `query` the fragment's query string.
  */
 import { createSignal } from 'solid-js';
 
-export type Route = { page: 'home' } | { page: 'repo'; name: string } | { page: 'clone'; link: string };
+export type Route =
+  | { page: 'home' }
+  | { page: 'repo'; name: string; section: string; args: string[]; query: URLSearchParams }
+  | { page: 'clone'; link: string };
 
 function parse(hash: string): Route {
   if (hash.startsWith('#/clone?')) return { page: 'clone', link: hash };
-  const m = /^#\/repo\/([^/?]+)/.exec(hash);
-  if (m) return { page: 'repo', name: decodeURIComponent(m[1]!) };
+  const m = /^#\/repo\/([^/?]+)((?:\/[^?]*)?)(?:\?(.*))?$/.exec(hash);
+  if (m) {
+    const [section = '', ...args] = m[2]!.split('/').slice(1).map(decodeURIComponent);
+    return { page: 'repo', name: decodeURIComponent(m[1]!), section, args, query: new URLSearchParams(m[3] ?? '') };
+  }
   return { page: 'home' };
 }
 
@@ -27,4 +35,8 @@ export function go(hash: string, replace = false): void {
   }
 }
 
-export const repoHash = (name: string) => `#/repo/${encodeURIComponent(name)}`;
+/** The link to a repository page: `repoHash('r')`, `repoHash('r', 'checkin', uuid)`, `repoHash('r', 'file', uuid, 'src/a.c')`. */
+export function repoHash(name: string, section?: string, ...args: string[]): string {
+  const parts = [name, ...(section ? [section, ...args] : [])].map(encodeURIComponent);
+  return `#/repo/${parts.join('/')}`;
+}

@@ -1,0 +1,29 @@
+/**
+ * The pages of one repository beyond its overview, by the section name in the URL
+ * (`#/repo/<name>/<section>/…`). Each entry is one page; `nav` puts it in the repository's tab bar.
+ * Pages add themselves here, so the repository view needs no change when one is added.
+ */
+import type { Component } from 'solid-js';
+import type { Remote } from 'comlink';
+import type { WorkerApi } from '../../workers/repo-worker.ts';
+import type { Peer } from './peer-state.ts';
+
+export interface SectionProps {
+  api: Remote<WorkerApi>;
+  peer: Peer;
+  /** The repository's local name. */
+  name: string;
+  /** URI-decoded path segments after the section name. */
+  args: string[];
+  query: URLSearchParams;
+}
+
+export interface RepoSection {
+  /** The URL segment; '' is the overview. */
+  id: string;
+  /** Tab label; sections without one are reached only by links. */
+  nav?: string;
+  component: Component<SectionProps>;
+}
+
+export const repoSections: RepoSection[] = [];
