@@ -20,9 +20,11 @@ import { serveCommand } from './serve.ts';
 import { hubCommand } from './hub.ts';
 import { bridgeCommand } from './bridge.ts';
 import { doctorCommand } from './doctor.ts';
+import { notifyCommand } from './notify.ts';
 
 export const commands: Command[] = [
   newCommand, infoCommand, timelineCommand, lsCommand, catCommand, checkoutCommand, commitCommand,
   wikiCommand, tagCommand, userCommand, verifyCommand, rebuildCommand,
   cloneCommand, pullCommand, pushCommand, syncCommand, serveCommand, hubCommand, bridgeCommand, doctorCommand,
+  notifyCommand,
 ];

@@ -1,0 +1,54 @@
+/**
+ * `notify watch`: first what this device has not seen yet (everything kept, on first use, unless
+ * --new-only), then live messages, each once and in stream order. The device's cursor (last
+ * sequence and recent ids) is saved after every message, so the next run starts where this one
+ * stopped. While watching, this device is online in the project's presence.
+ */
+import type { CommandContext } from '../command.ts';
+import { SeenIds } from '../../notify/dedup.ts';
+import { messageLine, } from '../../notify/format.ts';
+import { messageJson, threadShort } from '../../notify/message.ts';
+import { notifyPresence } from '../../notify/presence.ts';
+import { NotifyStateFile } from '../../notify/read-state-file.ts';
+import { followStream } from '../../notify/stream.ts';
+import { openSession, untilSignal } from './notify-common.ts';
+
+export async function notifyWatch(ctx: CommandContext): Promise<number> {
+  const o = ctx.args.options;
+  const limit = o.count === undefined ? Infinity : Number(o.count);
+  const s = await openSession(ctx);
+  const stop = untilSignal();
+  const thread = o.thread ? threadShort(String(o.thread)) : undefined;
+  const key = NotifyStateFile.key(s.url.server, s.project, thread);
+  const cursor = s.state.cursor(key);
+  const seen = new SeenIds(10_000, cursor.ids);
+  let seq = cursor.seq;
+  let printed = 0;
+  let enough!: () => void;
+  const done = new Promise<void>((r) => (enough = r));
+  const presence = notifyPresence(s.nc, s.project, { peerId: s.self.id, name: `${s.self.name} (cli)`, kind: 'leaf', serves: [] });
+  presence.start();
+  try {
+    if (limit <= 0) return 0;
+    const f = await followStream(s.n, { project: s.project, thread, fromSeq: seq + 1, newOnly: Boolean(o['new-only']) && cursor.seq === 0 }, (e) => {
+      if (printed >= limit || e.seq <= seq) return;
+      seq = e.seq;
+      if (e.message && seen.add(e.message.id)) {
+        ctx.stdout(o.json ? messageJson(e.message) : messageLine(e.message));
+        printed++;
+      } else if (e.error) {
+        ctx.stderr(`skipped stream message ${e.seq} on ${e.subject}: ${e.error}`);
+      }
+      s.state.setCursor(key, { seq, ids: seen.newest(500) });
+      s.state.save();
+      if (printed >= limit) enough();
+    });
+    await Promise.race([done, stop.promise, f.done]);
+    f.stop();
+    return 0;
+  } finally {
+    stop.dispose();
+    presence.stop();
+    await s.close();
+  }
+}

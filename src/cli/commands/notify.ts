@@ -1,0 +1,67 @@
+/**
+ * `edgesync notify`: durable two-way messages between people and agents on the hub's mesh
+ * (`notify.<project>.<thread8>`, kept by the hub's JetStream), compatible with the Go peers.
+ */
+import { UsageError } from '../args.ts';
+import type { Command, CommandContext } from '../command.ts';
+import { jsonOption } from '../command.ts';
+import { DEFAULT_NATS } from './notify-common.ts';
+import { notifyLog, notifyThreads, notifyWho } from './notify-read.ts';
+import { notifyAsk, notifySend } from './notify-send.ts';
+import { notifyWatch } from './notify-watch.ts';
+
+const subcommands: Record<string, (ctx: CommandContext) => Promise<number>> = {
+  send: notifySend,
+  ask: notifyAsk,
+  watch: notifyWatch,
+  threads: notifyThreads,
+  log: notifyLog,
+  who: notifyWho,
+};
+
+export const notifyCommand: Command = {
+  name: 'notify',
+  summary: 'messages between people and agents: send, ask, watch, threads, log, who',
+  usage: [
+    'notify send --project P [--thread T] [--priority info|action_required|urgent] [--actions a,b] BODY',
+    '       edgesync notify ask --project P [--thread T] [--actions a,b] [--timeout S] BODY   (exit 2 on timeout)',
+    '       edgesync notify watch --project P [--thread T] [--new-only] [--count N]',
+    '       edgesync notify threads --project P',
+    '       edgesync notify log --project P THREAD',
+    '       edgesync notify who --project P',
+  ].join('\n'),
+  description: [
+    `Every subcommand takes --nats URL (default $EDGESYNC_NATS or ${DEFAULT_NATS}); NATS credentials go`,
+    'in the URL (nats://USER:PW@HOST:PORT, nats://TOKEN@HOST:PORT) or in --user/--password/--token.',
+    'Messages are kept by the hub (a JetStream stream over notify.>), so nothing sent while a device',
+    'is away is lost. `watch` prints what this device has not seen yet, then live messages; what it',
+    'has seen is remembered in notify-state.json under $EDGESYNC_CONFIG_DIR (default ~/.config/edgesync).',
+    '`ask` prints the first answer in its thread from someone else (an action\'s id when an action',
+    'was tapped). --actions takes ids, each optionally with a label: approve:Approve it,reject.',
+  ].join('\n'),
+  options: [
+    { name: 'nats', type: 'string', value: 'URL', help: 'the hub (nats://, tls://, ws://, wss://)' },
+    { name: 'user', type: 'string', value: 'U', help: 'NATS user (hub auth)' },
+    { name: 'password', type: 'string', value: 'PW', help: 'NATS password' },
+    { name: 'token', type: 'string', value: 'T', help: 'NATS token' },
+    { name: 'project', short: 'p', type: 'string', value: 'P', help: 'the notify project (letters, digits, - and _)' },
+    { name: 'thread', short: 't', type: 'string', value: 'T', help: 'a thread: thread-<32 hex>, or its first 8+ hex digits' },
+    { name: 'priority', type: 'string', value: 'X', help: 'info (default), action_required or urgent' },
+    { name: 'actions', type: 'string', value: 'A,B', help: 'answer buttons: id[:label],…' },
+    { name: 'reply-to', type: 'string', value: 'MSG', help: 'the message id this one answers' },
+    { name: 'action-response', type: 'boolean', help: 'this reply is a tapped action (BODY is its id)' },
+    { name: 'media', type: 'string', repeat: true, value: 'NAME', help: 'a media name to attach (repeatable)' },
+    { name: 'name', type: 'string', value: 'NAME', help: 'your display name (default $EDGESYNC_NAME or user@host)' },
+    { name: 'timeout', type: 'number', value: 'S', help: 'ask: seconds to wait for an answer (default 300)' },
+    { name: 'new-only', type: 'boolean', help: 'watch: on first use, skip what was sent before' },
+    { name: 'count', type: 'number', value: 'N', help: 'watch: stop after N messages' },
+    { name: 'wait', type: 'number', value: 'MS', help: 'who: how long to listen (default 1000)' },
+    jsonOption,
+  ],
+  async run(ctx) {
+    const sub = ctx.args.positional[0];
+    const fn = sub ? subcommands[sub] : undefined;
+    if (!fn) throw new UsageError(sub ? `unknown notify subcommand "${sub}"` : 'which one: send, ask, watch, threads, log or who?');
+    return fn(ctx);
+  },
+};
