@@ -303,6 +303,27 @@ export class RepoStore {
     return uuid;
   }
 
+  /** A repository by name, for the authoring API (workers/author-api.ts). */
+  repository(name: string): Repository {
+    return this.get(name).repo;
+  }
+
+  /**
+   * After a write made here: announce new check-ins (peers pull them) and push what the hub
+   * has not seen yet (wiki, tickets and tags are not announced). Offline, the artifacts stay
+   * unsent and go with the sync that follows the reconnect.
+   */
+  wrote(name: string, kind: 'checkin' | 'other'): void {
+    const o = this.get(name);
+    if (o.agent) {
+      if (kind === 'checkin') o.agent.checkNew('local');
+      void o.agent.syncAll('sync');
+    } else if (kind === 'checkin') {
+      const uuid = o.repo.db.value<string>("SELECT uuid FROM blob WHERE rid=(SELECT max(objid) FROM event WHERE type='ci')");
+      this.emit({ type: 'checkins', repo: name, uuids: uuid ? [uuid] : [], source: 'local' });
+    }
+  }
+
   remove(name: string): void {
     const o = this.open.get(name);
     if (o) {

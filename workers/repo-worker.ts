@@ -10,6 +10,7 @@ import { installWebPlatform } from '../src/platform/web.ts';
 import type { CheckinRow, CloneRequest, PeerEvent, RepoSummary, StorageInfo, SyncProgress } from '../src/peer/api-types.ts';
 import type { NatsAuth } from '../src/nats/nats-url.ts';
 import { RepoStore } from './repo-store.ts';
+import { authorApi } from './author-api.ts';
 
 type Listener = (e: PeerEvent) => void;
 const listeners = new Set<Listener>();
@@ -82,6 +83,8 @@ export const workerApi = {
   async commit(name: string, files: { name: string; text: string }[], comment: string, user: string): Promise<string> {
     return (await store()).commit(name, files, comment, user);
   },
+  /** Writing in the browser: the working copy and its commit, wiki, tickets, tags. */
+  author: authorApi(store),
   async storage(): Promise<StorageInfo> {
     const est = await navigator.storage.estimate();
     const persisted = (await navigator.storage.persisted?.()) ?? false;
