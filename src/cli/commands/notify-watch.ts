@@ -6,7 +6,7 @@
  */
 import type { CommandContext } from '../command.ts';
 import { SeenIds } from '../../notify/dedup.ts';
-import { messageLine, } from '../../notify/format.ts';
+import { messageLine } from '../../notify/format.ts';
 import { messageJson, threadShort } from '../../notify/message.ts';
 import { notifyPresence } from '../../notify/presence.ts';
 import { NotifyStateFile } from '../../notify/read-state-file.ts';
@@ -22,7 +22,9 @@ export async function notifyWatch(ctx: CommandContext): Promise<number> {
   const key = NotifyStateFile.key(s.url.server, s.project, thread);
   const cursor = s.state.cursor(key);
   const seen = new SeenIds(10_000, cursor.ids);
-  let seq = cursor.seq;
+  // A stream made anew (the hub's store was wiped) numbers from 1 again: start over, ids dedup.
+  const last = (await s.n.jsm.streams.info(s.n.stream)).state.last_seq;
+  let seq = cursor.seq > last ? 0 : cursor.seq;
   let printed = 0;
   let enough!: () => void;
   const done = new Promise<void>((r) => (enough = r));
@@ -30,7 +32,7 @@ export async function notifyWatch(ctx: CommandContext): Promise<number> {
   presence.start();
   try {
     if (limit <= 0) return 0;
-    const f = await followStream(s.n, { project: s.project, thread, fromSeq: seq + 1, newOnly: Boolean(o['new-only']) && cursor.seq === 0 }, (e) => {
+    const f = await followStream(s.n, { project: s.project, thread, fromSeq: seq + 1, newOnly: Boolean(o['new-only']) && seq === 0 }, (e) => {
       if (printed >= limit || e.seq <= seq) return;
       seq = e.seq;
       if (e.message && seen.add(e.message.id)) {
