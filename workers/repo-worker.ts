@@ -11,6 +11,7 @@ import type { CheckinRow, CloneRequest, PeerEvent, RepoSummary, StorageInfo, Syn
 import type { NatsAuth } from '../src/nats/nats-url.ts';
 import { RepoStore } from './repo-store.ts';
 import { authorApi } from './author-api.ts';
+import { browseGroup } from './browse-api.ts';
 
 type Listener = (e: PeerEvent) => void;
 const listeners = new Set<Listener>();
@@ -90,6 +91,8 @@ export const workerApi = {
     const persisted = (await navigator.storage.persisted?.()) ?? false;
     return { usedBytes: est.usage ?? 0, quotaBytes: est.quota ?? 0, persisted };
   },
+  /** Reading a repository: timeline, check-ins, diffs, files, wiki, tickets, forum (see browse-api.ts). */
+  browse: browseGroup(async (name) => (await store()).repository(name)),
   /** Close every repository and connection (before another tab takes over). */
   async shutdown(): Promise<void> {
     if (storePromise) await (await storePromise).close();

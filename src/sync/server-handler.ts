@@ -183,6 +183,11 @@ class ServerRequest {
       case 'login': {
         const r = checkLogin(repo.db, this.message, card, repo.projectCode);
         if (!r.ok) this.stop('login failed');
+        // A nonce recorded by an earlier receipt means this exact request was delivered before
+        // (a replay, or a network duplicate): refuse it, rather than fail on rcvfrom's UNIQUE nonce.
+        if (repo.db.value('SELECT 1 FROM rcvfrom WHERE nonce=?', card.nonce) !== undefined) {
+          this.stop('login failed: replayed request (nonce already used)');
+        }
         addCapabilities(rights, r.caps, repo.db, this.inherited);
         if (r.uid !== undefined) {
           this.uid = r.uid;
