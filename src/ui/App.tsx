@@ -12,6 +12,7 @@ import { route, type Route } from './route.ts';
 import { Home } from './Home.tsx';
 import { RepoView } from './RepoView.tsx';
 import { CloneLanding } from './CloneLanding.tsx';
+import './browse/index.ts';
 import './app.css';
 
 export interface AppProps {

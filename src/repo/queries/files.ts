@@ -1,0 +1,55 @@
+/**
+ * Files as `fossil ls -r` and `fossil finfo` see them: the tree of one check-in (with sizes) and
+ * every check-in that changed one file, newest first.
+ */
+import type { Db } from '../../db/db.ts';
+import { filesOfCheckin } from '../checkin-files.ts';
+import type { Repository } from '../repository.ts';
+import { julianToIso } from './time.ts';
+
+export interface TreeFile {
+  name: string;
+  uuid: string;
+  perm: '' | 'x' | 'l';
+  /** Expanded size in bytes; -1 when the content is a phantom. */
+  size: number;
+}
+
+export function treeOfCheckin(repo: Repository, rid: number): TreeFile[] {
+  const sizeOf = repo.db.prepare('SELECT size FROM blob WHERE uuid=?');
+  return filesOfCheckin(repo, rid)
+    .filter((f) => f.uuid)
+    .map((f) => ({ name: f.name, uuid: f.uuid!, perm: f.perm, size: sizeOf.get<{ size: number }>(f.uuid)?.size ?? -1 }));
+}
+
+export interface FileVersion {
+  /** The check-in that changed the file. */
+  checkin: string;
+  time: string;
+  user: string;
+  comment: string;
+  branch: string | null;
+  /** The file's content hash in that check-in. */
+  uuid: string;
+  /** Name the file had before, when that check-in renamed it. */
+  renamedFrom: string | null;
+}
+
+/** Every check-in that changed PATH (not its deletions), newest first, as `fossil finfo` lists them. */
+export function fileHistory(db: Db, path: string, limit = 500): FileVersion[] {
+  const rows = db.all<{ checkin: string; mtime: number; user: string; comment: string; branch: string | null; uuid: string; oldname: string | null }>(
+    `SELECT DISTINCT ci.uuid AS checkin, event.mtime AS mtime, coalesce(event.euser, event.user, '') AS user,
+            coalesce(event.ecomment, event.comment, '') AS comment,
+            (SELECT value FROM tagxref WHERE tagxref.rid=mlink.mid AND tagid=8 AND tagtype>0) AS branch,
+            b.uuid AS uuid,
+            (SELECT name FROM filename WHERE fnid=mlink.pfnid AND mlink.pfnid>0 AND mlink.pfnid!=mlink.fnid) AS oldname
+       FROM filename JOIN mlink ON mlink.fnid=filename.fnid JOIN blob b ON b.rid=mlink.fid
+       JOIN event ON event.objid=mlink.mid JOIN blob ci ON ci.rid=mlink.mid
+      WHERE filename.name=? AND mlink.fid>0
+      ORDER BY event.mtime DESC LIMIT ?`,
+    path, limit,
+  );
+  return rows.map((r) => ({
+    checkin: r.checkin, time: julianToIso(r.mtime), user: r.user, comment: r.comment, branch: r.branch, uuid: r.uuid, renamedFrom: r.oldname,
+  }));
+}

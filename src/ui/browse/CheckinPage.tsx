@@ -1,0 +1,96 @@
+/**
+ * One check-in, as `fossil info` and the /info page show it: comment, user, time, branch, tags,
+ * parents and children, and the files it changed with their diffs (unified or side by side).
+ * The page paints as soon as the check-in is read; diffs follow in batches.
+ */
+import { createResource, createSignal, For, Show } from 'solid-js';
+import type { SectionProps } from '../repo-sections.tsx';
+import { go, repoHash } from '../route.ts';
+import type { CheckinView, FileDiff } from '../../peer/browse-types.ts';
+import { BranchLink, browseOf, HashLink, Loaded, When } from './common.tsx';
+import { Comment } from './Comment.tsx';
+import { DiffStat, DiffView } from './DiffView.tsx';
+
+const FIRST_BATCH = 12;
+const BATCH = 40;
+
+export function CheckinPage(props: SectionProps) {
+  const api = () => browseOf(props);
+  const split = () => props.query.get('diff') === 'split';
+  const [diffs, setDiffs] = createSignal<(FileDiff | undefined)[]>([]);
+  const [ci] = createResource(() => ({ name: props.name, ref: props.args[0] ?? 'tip' }), async (k) => {
+    const c = await api().checkin(k.name, k.ref);
+    setDiffs([]);
+    void loadDiffs(k.name, c);
+    return c;
+  });
+
+  async function loadDiffs(name: string, c: CheckinView) {
+    const reqs = c.changed.map((f) => ({ before: f.prevUuid, after: f.uuid }));
+    let got: FileDiff[] = [];
+    for (let i = 0; i < reqs.length; i += i === 0 ? FIRST_BATCH : BATCH) {
+      const part = await api().diffs(name, reqs.slice(i, i + (i === 0 ? FIRST_BATCH : BATCH)));
+      if (ci.latest?.uuid !== c.uuid && ci.latest) return;
+      got = [...got, ...part];
+      setDiffs(got);
+    }
+  }
+
+  const toggle = () => go(`${repoHash(props.name, 'checkin', props.args[0] ?? 'tip')}${split() ? '' : '?diff=split'}`, true);
+
+  return (
+    <Loaded data={ci}>
+      {(c) => (
+        <article class="browse checkin-page" data-testid="checkin" data-uuid={c.uuid}>
+          <section class="card">
+            <h2 class="checkin-comment"><Comment repo={props.name} text={c.comment} /></h2>
+            <dl class="facts">
+              <dt>Check-in</dt><dd><code data-testid="checkin-uuid">{c.uuid}</code></dd>
+              <dt>Date</dt><dd><When iso={c.time} /> UTC</dd>
+              <dt>User</dt><dd data-testid="checkin-user">{c.user}</dd>
+              <dt>Branch</dt><dd><BranchLink repo={props.name} branch={c.branch} />{c.leaf ? ' (leaf)' : ''}{c.closed ? ' (closed)' : ''}</dd>
+              <dt>Tags</dt>
+              <dd data-testid="checkin-tags">
+                <For each={c.tags}>{(t) => <span class="chip" title={t.propagating ? 'propagating' : undefined}>{t.name.replace(/^sym-/, '')}{t.value && t.name !== 'branch' ? `=${t.value}` : ''}</span>}</For>
+              </dd>
+              <dt>Parents</dt>
+              <dd data-testid="checkin-parents"><For each={c.parents} fallback={<span class="muted">none (first check-in)</span>}>{(p, i) => <>{i() > 0 ? <span class="muted"> merge </span> : null}<a href={repoHash(props.name, 'checkin', p)} data-uuid={p}><code>{p.slice(0, 12)}</code></a> </>}</For></dd>
+              <dt>Children</dt>
+              <dd data-testid="checkin-children"><For each={c.children} fallback={<span class="muted">none</span>}>{(p) => <><a href={repoHash(props.name, 'checkin', p)} data-uuid={p}><code>{p.slice(0, 12)}</code></a> </>}</For></dd>
+            </dl>
+            <div class="actions">
+              <a class="button-link" href={repoHash(props.name, 'files', c.uuid)}>Files at this check-in</a>
+              <a class="button-link" href={`${repoHash(props.name, 'timeline')}?b=${encodeURIComponent(c.branch ?? '')}`}>Branch timeline</a>
+            </div>
+          </section>
+          <section class="card">
+            <div class="row">
+              <h2>{c.changed.length} changed file{c.changed.length === 1 ? '' : 's'}</h2>
+              <button type="button" class="secondary" onClick={toggle} data-testid="diff-toggle">{split() ? 'Unified diffs' : 'Side-by-side diffs'}</button>
+            </div>
+            <ul class="changed" data-testid="changed-files">
+              <For each={c.changed}>
+                {(f, i) => (
+                  <li class="changed-file" data-name={f.name} data-change={f.change}>
+                    <div class="changed-head">
+                      <span class={`change change-${f.change}`}>{f.change}</span>
+                      <Show when={f.uuid} fallback={<span class="fname">{f.name}</span>}>
+                        <a class="fname" href={repoHash(props.name, 'file', c.uuid, ...f.name.split('/'))}>{f.name}</a>
+                      </Show>
+                      <Show when={f.oldName}><span class="muted small"> from {f.oldName}</span></Show>
+                      <DiffStat diff={diffs()[i()]} />
+                      <a class="small" href={repoHash(props.name, 'finfo', ...f.name.split('/'))}>history</a>
+                    </div>
+                    <Show when={diffs()[i()]} fallback={<p class="muted small">Diff loading…</p>}>
+                      {(d) => <DiffView diff={d()} split={split()} />}
+                    </Show>
+                  </li>
+                )}
+              </For>
+            </ul>
+          </section>
+        </article>
+      )}
+    </Loaded>
+  );
+}

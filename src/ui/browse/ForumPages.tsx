@@ -1,0 +1,53 @@
+/** Forum: the threads, and one thread with each post at its newest version, replies indented. */
+import { createResource, For, Show } from 'solid-js';
+import type { SectionProps } from '../repo-sections.tsx';
+import { repoHash } from '../route.ts';
+import type { ForumPostView } from '../../peer/browse-types.ts';
+import { browseOf, HashLink, Loaded, When } from './common.tsx';
+import { RepoText } from './RepoText.tsx';
+
+export function ForumPage(props: SectionProps) {
+  const api = () => browseOf(props);
+  const root = () => props.args[0];
+  const [list] = createResource(() => (root() ? false : props.name), (n) => api().forumList(n));
+  const [thread] = createResource(() => (root() ? { n: props.name, r: root()! } : false), (k) => api().forumThread(k.n, k.r));
+  const depth = (posts: ForumPostView[], p: ForumPostView) => {
+    let d = 0;
+    for (let at = p.inReplyTo; at && d < 6; d++) at = posts.find((x) => x.first === at)?.inReplyTo ?? null;
+    return d;
+  };
+  return (
+    <Show when={root()} fallback={
+      <section class="card browse">
+        <h2>Forum</h2>
+        <Loaded data={list}>
+          {(threads) => (
+            <Show when={threads.length} fallback={<p class="muted">No forum posts.</p>}>
+              <ul class="plain link-list" data-testid="forum-list">
+                <For each={threads}>{(t) => <li data-root={t.root}><a href={repoHash(props.name, 'forum', t.root)}>{t.title}</a> <span class="muted small">{t.user} · {t.posts} post{t.posts === 1 ? '' : 's'} · <When iso={t.time} /></span></li>}</For>
+              </ul>
+            </Show>
+          )}
+        </Loaded>
+      </section>
+    }>
+      <Loaded data={thread}>
+        {(t) => (
+          <article class="browse" data-testid="forum-thread" data-root={t.root}>
+            <h2 class="thread-title">{t.title}</h2>
+            <For each={t.posts}>
+              {(p) => (
+                <section class="card forum-post" style={{ 'margin-left': `${depth(t.posts, p) * 1.5}rem` }} data-uuid={p.uuid} data-first={p.first}>
+                  <div class="small muted">{p.user} · <When iso={p.time} /> · <HashLink repo={props.name} uuid={p.uuid} />{p.edits ? ` · edited ${p.edits}×` : ''}</div>
+                  <Show when={!p.deleted} fallback={<p class="muted">(deleted)</p>}>
+                    <RepoText repo={props.name} text={p.text} mimetype={p.mimetype} />
+                  </Show>
+                </section>
+              )}
+            </For>
+          </article>
+        )}
+      </Loaded>
+    </Show>
+  );
+}

@@ -1,0 +1,136 @@
+/** Branches, tags and leaves (as `fossil branch ls`, `tag ls`, `leaves` list them) and repository stats. */
+import { createResource, For, Show } from 'solid-js';
+import type { SectionProps } from '../repo-sections.tsx';
+import { go, repoHash } from '../route.ts';
+import { branchColor, BranchLink, browseOf, formatSize, HashLink, Loaded, When } from './common.tsx';
+import { Comment } from './Comment.tsx';
+
+export function BranchesPage(props: SectionProps) {
+  const [rows] = createResource(() => props.name, (n) => browseOf(props).branchList(n));
+  return (
+    <section class="card browse">
+      <h2>Branches</h2>
+      <Loaded data={rows}>
+        {(bs) => (
+          <div class="table-scroll">
+            <table class="grid-table" data-testid="branch-list">
+              <thead><tr><th>Branch</th><th>Check-ins</th><th>Newest</th><th>Tip</th></tr></thead>
+              <tbody>
+                <For each={bs}>
+                  {(b) => (
+                    <tr data-name={b.name} classList={{ closed: b.closed }}>
+                      <td><span class="swatch" style={{ background: branchColor(b.name) }} /> <a href={`${repoHash(props.name, 'timeline')}?b=${encodeURIComponent(b.name)}`}>{b.name}</a>{b.closed ? <span class="muted small"> closed</span> : null}</td>
+                      <td class="num">{b.checkins}</td>
+                      <td class="small"><When iso={b.time} /></td>
+                      <td><HashLink repo={props.name} uuid={b.tip} /> <a class="small" href={repoHash(props.name, 'files', b.name)}>files</a></td>
+                    </tr>
+                  )}
+                </For>
+              </tbody>
+            </table>
+          </div>
+        )}
+      </Loaded>
+    </section>
+  );
+}
+
+export function TagsPage(props: SectionProps) {
+  const [rows] = createResource(() => props.name, (n) => browseOf(props).tagList(n));
+  return (
+    <section class="card browse">
+      <h2>Tags</h2>
+      <Loaded data={rows}>
+        {(ts) => (
+          <Show when={ts.length} fallback={<p class="muted">No tags.</p>}>
+            <ul class="plain tag-cloud" data-testid="tag-list">
+              <For each={ts}>{(t) => <li data-name={t.name}><a class="chip" href={repoHash(props.name, 'checkin', t.name)}>{t.name}</a> <span class="muted small">{t.checkins} check-in{t.checkins === 1 ? '' : 's'}</span></li>}</For>
+            </ul>
+          </Show>
+        )}
+      </Loaded>
+    </section>
+  );
+}
+
+export function LeavesPage(props: SectionProps) {
+  const [rows] = createResource(() => props.name, (n) => browseOf(props).leafList(n, true));
+  return (
+    <section class="card browse">
+      <h2>Leaves</h2>
+      <p class="small muted">Check-ins with no children: the tip of each line of work.</p>
+      <Loaded data={rows}>
+        {(ls) => (
+          <ol class="tl" data-testid="leaf-list">
+            <For each={ls}>
+              {(l) => (
+                <li class="tl-row" data-uuid={l.uuid} classList={{ closed: l.closed }}>
+                  <span class="tl-time small muted">{l.time.slice(0, 10)}</span>
+                  <div class="tl-body">
+                    <HashLink repo={props.name} uuid={l.uuid} /> <Comment repo={props.name} text={l.comment} />
+                    <div class="small muted"><BranchLink repo={props.name} branch={l.branch} />{l.closed ? ' · closed' : ''}</div>
+                  </div>
+                </li>
+              )}
+            </For>
+          </ol>
+        )}
+      </Loaded>
+    </section>
+  );
+}
+
+export function StatsPage(props: SectionProps) {
+  const [s] = createResource(() => ({ n: props.name, v: props.peer.state.changes[props.name] ?? 0 }), (k) => browseOf(props).stats(k.n));
+  return (
+    <section class="card browse">
+      <h2>Statistics</h2>
+      <Loaded data={s}>
+        {(st) => (
+          <dl class="facts stats" data-testid="stats">
+            <dt>Project</dt><dd>{st.projectName ?? '(unnamed)'}</dd>
+            <dt>Project code</dt><dd><code>{st.projectCode}</code></dd>
+            <dt>Artifacts</dt><dd data-stat="artifacts">{st.artifacts}</dd>
+            <dt>Phantoms</dt><dd data-stat="phantoms">{st.phantoms}</dd>
+            <dt>Stored as deltas</dt><dd data-stat="deltas">{st.deltas}</dd>
+            <dt>Check-ins</dt><dd data-stat="checkins">{st.checkins}</dd>
+            <dt>Files</dt><dd data-stat="files">{st.files}</dd>
+            <dt>Wiki edits</dt><dd data-stat="wiki">{st.wikiEdits}</dd>
+            <dt>Ticket changes</dt><dd data-stat="tickets">{st.ticketChanges}</dd>
+            <dt>Technotes</dt><dd data-stat="technotes">{st.technotes}</dd>
+            <dt>Forum posts</dt><dd data-stat="forum">{st.forumPosts}</dd>
+            <dt>Tag changes</dt><dd data-stat="tags">{st.tagChanges}</dd>
+            <dt>Content</dt><dd>{formatSize(st.expandedBytes)} expanded, {formatSize(st.storedBytes)} stored ({st.storedBytes ? Math.round(st.expandedBytes / st.storedBytes) : 0}:1)</dd>
+          </dl>
+        )}
+      </Loaded>
+    </section>
+  );
+}
+
+/** `info/HASH`: finds what the hash names and shows its page (as fossil's /info does). */
+export function InfoPage(props: SectionProps) {
+  const [t] = createResource(() => ({ n: props.name, h: props.args[0] ?? '' }), (k) => browseOf(props).resolve(k.n, k.h));
+  const target = () => {
+    const r = t.latest;
+    if (!r) return undefined;
+    switch (r.kind) {
+      case 'checkin': return repoHash(props.name, 'checkin', r.uuid);
+      case 'file': return repoHash(props.name, 'file', r.checkin!, ...r.path!.split('/'));
+      case 'wiki': return `${repoHash(props.name, 'wiki', r.target!)}?v=${r.uuid}`;
+      case 'ticket': return repoHash(props.name, 'ticket', r.target!);
+      case 'technote': return repoHash(props.name, 'technote', r.target!);
+      case 'forum': return repoHash(props.name, 'forum', r.target!);
+      default: return repoHash(props.name, 'artifact', r.uuid);
+    }
+  };
+  return (
+    <Loaded data={t}>
+      {() => {
+        const to = target();
+        if (to) queueMicrotask(() => go(to, true));
+        return <p class="muted">Opening…</p>;
+      }}
+    </Loaded>
+  );
+}

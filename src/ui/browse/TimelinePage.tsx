@@ -1,0 +1,139 @@
+/**
+ * The timeline of every event kind, newest first, with the graph of parents and merges, branch
+ * colours, filters in the URL (b branch, u user, y type, since, until, q search) and paging.
+ */
+import { createMemo, createResource, createSignal, For, Show } from 'solid-js';
+import type { SectionProps } from '../repo-sections.tsx';
+import { go, repoHash } from '../route.ts';
+import type { TimelineEntry, TimelinePage as Page } from '../../peer/browse-types.ts';
+import { branchColor, BranchLink, browseOf, HashLink, queryString, When } from './common.tsx';
+import { Comment, eventText } from './Comment.tsx';
+import { layoutGraph } from './graph.ts';
+import { GraphCell } from './GraphCell.tsx';
+
+const PAGE = 50;
+const TYPES: [string, string][] = [['', 'All events'], ['ci', 'Check-ins'], ['w', 'Wiki'], ['t', 'Tickets'], ['e', 'Technotes'], ['g', 'Tag changes'], ['f', 'Forum']];
+const TYPE_LABEL: Record<string, string> = { ci: 'check-in', w: 'wiki', t: 'ticket', e: 'technote', g: 'tags', f: 'forum' };
+
+export function TimelinePage(props: SectionProps) {
+  const api = () => browseOf(props);
+  const filters = () => ({
+    b: props.query.get('b') ?? '', u: props.query.get('u') ?? '', y: props.query.get('y') ?? '',
+    since: props.query.get('since') ?? '', until: props.query.get('until') ?? '', q: props.query.get('q') ?? '',
+  });
+  const version = () => props.peer.state.changes[props.name] ?? 0;
+  const [extra, setExtra] = createSignal<TimelineEntry[]>([]);
+  const [more, setMore] = createSignal(false);
+  const request = (offset: number) => {
+    const f = filters();
+    return api().timelinePage(props.name, {
+      limit: PAGE, offset,
+      ...(f.b ? { branch: f.b } : {}), ...(f.y ? { types: [f.y] } : {}), ...(f.u ? { user: f.u } : {}),
+      ...(f.q ? { search: f.q } : {}), ...(f.since ? { since: f.since } : {}), ...(f.until ? { until: f.until } : {}),
+    });
+  };
+  const [first] = createResource(() => ({ ...filters(), v: version(), name: props.name }), async (): Promise<Page> => {
+    const p = await request(0);
+    setExtra([]);
+    setMore(p.more);
+    return p;
+  });
+  const [branches] = createResource(() => props.name, (n) => api().branchList(n));
+  const [users] = createResource(() => props.name, (n) => api().users(n));
+  const entries = createMemo(() => [...(first.latest?.entries ?? []), ...extra()]);
+  const graph = createMemo(() => layoutGraph(entries().map((e) => ({ uuid: e.uuid, parents: e.parents, branch: e.type === 'ci' ? e.branch ?? 'trunk' : null })), branchColor));
+  const [loadingMore, setLoadingMore] = createSignal(false);
+
+  async function loadMore() {
+    setLoadingMore(true);
+    try {
+      const p = await request(entries().length);
+      setExtra([...extra(), ...p.entries]);
+      setMore(p.more);
+    } finally {
+      setLoadingMore(false);
+    }
+  }
+
+  function apply(e: Event) {
+    e.preventDefault();
+    const f = new FormData(e.currentTarget as HTMLFormElement);
+    const v = (k: string) => String(f.get(k) ?? '').trim() || undefined;
+    go(`${repoHash(props.name, 'timeline')}${queryString({ b: v('b'), u: v('u'), y: v('y'), since: v('since'), until: v('until'), q: v('q') })}`);
+  }
+
+  return (
+    <section class="card browse" aria-labelledby="tlp-h">
+      <div class="row">
+        <h2 id="tlp-h">Timeline</h2>
+        <Show when={Object.values(filters()).some(Boolean)}>
+          <a href={repoHash(props.name, 'timeline')} class="small">Clear filters</a>
+        </Show>
+      </div>
+      <form class="filters" onSubmit={apply} data-testid="timeline-filters">
+        <label>Search<input name="q" type="search" value={filters().q} placeholder="in comments" /></label>
+        <label>Type
+          <select name="y" value={filters().y}>
+            <For each={TYPES}>{([v, l]) => <option value={v} selected={v === filters().y}>{l}</option>}</For>
+          </select>
+        </label>
+        <label>Branch
+          <select name="b">
+            <option value="">All branches</option>
+            <For each={branches.latest ?? []}>{(b) => <option value={b.name} selected={b.name === filters().b}>{b.name}</option>}</For>
+          </select>
+        </label>
+        <label>User
+          <select name="u">
+            <option value="">Anyone</option>
+            <For each={users.latest ?? []}>{(u) => <option value={u} selected={u === filters().u}>{u}</option>}</For>
+          </select>
+        </label>
+        <label>Since<input name="since" type="date" value={filters().since} /></label>
+        <label>Until<input name="until" type="date" value={filters().until} /></label>
+        <button type="submit">Show</button>
+      </form>
+      <Show when={first.error}><p role="alert" class="error">{String(first.error?.message ?? first.error)}</p></Show>
+      <Show when={first.latest} fallback={<p class="muted" aria-busy="true">Loading…</p>}>
+        <Show when={entries().length > 0} fallback={<p class="muted" data-testid="timeline-empty">Nothing matches.</p>}>
+          <ol class="tl" data-testid="browse-timeline">
+            <For each={entries()}>
+              {(e, i) => {
+                const day = () => e.time.slice(0, 10);
+                const newDay = () => i() === 0 || entries()[i() - 1]!.time.slice(0, 10) !== day();
+                return (
+                  <>
+                    <Show when={newDay()}><li class="tl-day" aria-hidden="true"><span>{day()}</span></li></Show>
+                    <li class="tl-row" data-testid="timeline-row" data-uuid={e.uuid} data-type={e.type} style={e.bgcolor ? { '--row-bg': e.bgcolor } : {}} classList={{ 'has-bg': Boolean(e.bgcolor) }}>
+                      <span class="tl-time small muted">{e.time.slice(11, 16)}</span>
+                      <GraphCell row={graph()[i()]!} leaf={e.leaf} merge={e.parents.length > 1} color={branchColor(e.branch ?? 'trunk')} />
+                      <div class="tl-body">
+                        <a class="tl-kind" classList={{ [`kind-${e.type}`]: true }} href={repoHash(props.name, 'info', e.uuid)}>{TYPE_LABEL[e.type] ?? e.type}</a>
+                        <Comment repo={props.name} text={eventText(e.type, e.comment)} />
+                        <div class="small muted tl-meta">
+                          <HashLink repo={props.name} uuid={e.uuid} />
+                          {' · '}<a href={`${repoHash(props.name, 'timeline')}?u=${encodeURIComponent(e.user)}`} class="who">{e.user}</a>
+                          <Show when={e.type === 'ci'}>
+                            {' · '}<BranchLink repo={props.name} branch={e.branch} />
+                            <Show when={e.leaf}>{' · '}<span class="leaf-mark">leaf</span></Show>
+                            <For each={e.tags.filter((t) => t !== e.branch)}>{(t) => <span class="chip tag-chip">{t}</span>}</For>
+                          </Show>
+                          <span class="sr-only"><When iso={e.time} /></span>
+                        </div>
+                      </div>
+                    </li>
+                  </>
+                );
+              }}
+            </For>
+          </ol>
+          <Show when={more()}>
+            <button type="button" class="secondary load-more" onClick={() => void loadMore()} disabled={loadingMore()} data-testid="timeline-more">
+              {loadingMore() ? 'Loading…' : 'Older events'}
+            </button>
+          </Show>
+        </Show>
+      </Show>
+    </section>
+  );
+}

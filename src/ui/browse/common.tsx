@@ -1,0 +1,59 @@
+/** Small pieces every reading page uses: loading and error states, times, hashes, branch colours. */
+import { Match, Switch, type JSX, type Resource } from 'solid-js';
+import { dateTime } from '../format.ts';
+import { repoHash } from '../route.ts';
+import type { SectionProps } from '../repo-sections.tsx';
+import type { BrowseGroup } from '../../../workers/browse-api.ts';
+
+/**
+ * The worker's read API. Comlink calls nested methods through the proxy, though its types
+ * describe a nested plain object as a promise; the group's methods all return promises already.
+ */
+export const browseOf = (props: SectionProps) => props.api.browse as unknown as BrowseGroup;
+
+/** Shows `children` once the resource has a value; its error in plain words; "Loading…" before. */
+export function Loaded<T>(props: { data: Resource<T>; children: (v: T) => JSX.Element }) {
+  return (
+    <Switch fallback={<p class="muted" aria-busy="true">Loading…</p>}>
+      <Match when={props.data.error as unknown}>
+        <p role="alert" class="error" data-testid="browse-error">{String((props.data.error as Error)?.message ?? props.data.error).replace(/^Error: /, '')}</p>
+      </Match>
+      <Match when={props.data.latest !== undefined}>{props.children(props.data.latest as T)}</Match>
+    </Switch>
+  );
+}
+
+export function When(props: { iso: string }) {
+  return <time datetime={props.iso}>{dateTime(props.iso)}</time>;
+}
+
+/** A short hash linking to the artifact's page. */
+export function HashLink(props: { repo: string; uuid: string; len?: number }) {
+  return <a href={repoHash(props.repo, 'info', props.uuid)} class="hash" title={props.uuid}><code>{props.uuid.slice(0, props.len ?? 10)}</code></a>;
+}
+
+/** A stable colour per branch name (fossil picks one by hashing the name too). */
+export function branchColor(name: string | null | undefined): string {
+  if (!name) return 'hsl(0 0% 60%)';
+  let h = 0;
+  for (let i = 0; i < name.length; i++) h = (h * 31 + name.charCodeAt(i)) >>> 0;
+  return name === 'trunk' ? 'hsl(210 55% 45%)' : `hsl(${h % 360} 55% 45%)`;
+}
+
+export function BranchLink(props: { repo: string; branch: string | null }) {
+  return props.branch
+    ? <a class="branch-chip" style={{ '--bc': branchColor(props.branch) }} href={`${repoHash(props.repo, 'timeline')}?b=${encodeURIComponent(props.branch)}`}>{props.branch}</a>
+    : <span class="muted">no branch</span>;
+}
+
+export function formatSize(n: number): string {
+  return n < 0 ? 'missing' : n < 10_000 ? `${n} B` : n < 10_000_000 ? `${Math.round(n / 1024)} KB` : `${(n / 1048576).toFixed(1)} MB`;
+}
+
+/** A query string from the defined, non-empty entries of o. */
+export function queryString(o: Record<string, string | undefined>): string {
+  const q = new URLSearchParams();
+  for (const [k, v] of Object.entries(o)) if (v) q.set(k, v);
+  const s = q.toString();
+  return s ? `?${s}` : '';
+}
