@@ -63,7 +63,7 @@ export function TimelinePage(props: SectionProps) {
   }
 
   return (
-    <section class="card browse" aria-labelledby="tlp-h">
+    <section class="card browse" aria-labelledby="tlp-h" aria-busy={first.loading}>
       <div class="row">
         <h2 id="tlp-h">Timeline</h2>
         <Show when={Object.values(filters()).some(Boolean)}>
@@ -94,7 +94,7 @@ export function TimelinePage(props: SectionProps) {
         <button type="submit">Show</button>
       </form>
       <Show when={first.error}><p role="alert" class="error">{String(first.error?.message ?? first.error)}</p></Show>
-      <Show when={first.latest} fallback={<p class="muted" aria-busy="true">Loading…</p>}>
+      <Show when={first.latest} fallback={<p class="muted">Loading…</p>}>
         <Show when={entries().length > 0} fallback={<p class="muted" data-testid="timeline-empty">Nothing matches.</p>}>
           <ol class="tl" data-testid="browse-timeline">
             <For each={entries()}>

@@ -14,12 +14,14 @@ export const browseOf = (props: SectionProps) => props.api.browse as unknown as 
 /** Shows `children` once the resource has a value; its error in plain words; "Loading…" before. */
 export function Loaded<T>(props: { data: Resource<T>; children: (v: T) => JSX.Element }) {
   return (
-    <Switch fallback={<p class="muted" aria-busy="true">Loading…</p>}>
+    <div class="loaded" aria-busy={props.data.loading}>
+    <Switch fallback={<p class="muted">Loading…</p>}>
       <Match when={props.data.error as unknown}>
         <p role="alert" class="error" data-testid="browse-error">{String((props.data.error as Error)?.message ?? props.data.error).replace(/^Error: /, '')}</p>
       </Match>
       <Match when={props.data.latest !== undefined}>{props.children(props.data.latest as T)}</Match>
     </Switch>
+    </div>
   );
 }
 
