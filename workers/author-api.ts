@@ -22,7 +22,7 @@ import type { Repository } from '../src/repo/repository.ts';
 /** What the API needs from the store: a repository by name, and the step after each write. */
 export interface AuthorHost {
   repository(name: string): Repository;
-  wrote(name: string, kind: 'checkin' | 'other'): void;
+  wrote(name: string, kind: 'checkin' | 'other', uuid: string): void;
 }
 
 const decoder = new TextDecoder('utf-8', { fatal: true });
@@ -123,7 +123,7 @@ export function authorApi(host: () => Promise<AuthorHost>) {
     async commit(name: string, req: CommitRequest): Promise<CommitOutcome> {
       const h = await host();
       const c = new Draft(h.repository(name)).commit({ comment: req.comment, user: req.user, branch: req.newBranch?.trim() || undefined });
-      h.wrote(name, 'checkin');
+      h.wrote(name, 'checkin', c.uuid);
       return { uuid: c.uuid, branch: c.branch };
     },
     async forks(name: string): Promise<ForkInfo[]> {
@@ -144,7 +144,7 @@ export function authorApi(host: () => Promise<AuthorHost>) {
     async writeWiki(name: string, page: { title: string; text: string; mimetype: string; user: string }): Promise<string> {
       const h = await host();
       const { uuid } = writeWikiPage(h.repository(name), { title: page.title, text: page.text, mimetype: page.mimetype, user: page.user });
-      h.wrote(name, 'other');
+      h.wrote(name, 'other', uuid);
       return uuid;
     },
 
@@ -166,8 +166,8 @@ export function authorApi(host: () => Promise<AuthorHost>) {
     /** A new ticket (no id) or a change of an existing one; fields named `+x` append to x. */
     async writeTicket(name: string, change: { id?: string; fields: Record<string, string>; user: string }): Promise<string> {
       const h = await host();
-      const { ticketId } = changeTicket(h.repository(name), { ticketId: change.id, fields: change.fields, user: change.user });
-      h.wrote(name, 'other');
+      const { ticketId, uuid } = changeTicket(h.repository(name), { ticketId: change.id, fields: change.fields, user: change.user });
+      h.wrote(name, 'other', uuid);
       return ticketId;
     },
 
@@ -177,7 +177,7 @@ export function authorApi(host: () => Promise<AuthorHost>) {
       const r = h.repository(name);
       const target = resolveCheckin(r.db, req.checkin.trim());
       const { uuid } = addSymbolicTag(r, target, req.tag.trim(), req.user, { propagate: req.propagate });
-      h.wrote(name, 'other');
+      h.wrote(name, 'other', uuid);
       return { uuid, checkin: r.content.uuidOf(target)! };
     },
   });

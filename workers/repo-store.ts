@@ -12,6 +12,7 @@ import type { NatsAuth } from '../src/nats/nats-url.ts';
 import { Subjects } from '../src/nats/subjects.ts';
 import type { CheckinRow, CloneRequest, PeerEvent, RepoSummary, SyncProgress } from '../src/peer/api-types.ts';
 import { PeerAgent } from '../src/peer/peer-agent.ts';
+import { addToOutbox } from '../src/peer/outbox.ts';
 import { plainError, progressEvents } from '../src/peer/progress.ts';
 import { localRepoName } from '../src/peer/share-link.ts';
 import { createCheckin, type CheckinFile } from '../src/repo/authoring/checkin.ts';
@@ -309,18 +310,19 @@ export class RepoStore {
   }
 
   /**
-   * After a write made here: announce new check-ins (peers pull them) and push what the hub
-   * has not seen yet (wiki, tickets and tags are not announced). Offline, the artifacts stay
-   * unsent and go with the sync that follows the reconnect.
+   * After a write made here (`uuid` is the new artifact): keep it in the outbox and announce it
+   * (peers pull what they lack; a browser may not push to a leaf), announce new check-ins, and
+   * sync. Offline, the outbox is announced again on reconnect and when a peer appears.
    */
-  wrote(name: string, kind: 'checkin' | 'other'): void {
+  wrote(name: string, kind: 'checkin' | 'other', uuid: string): void {
     const o = this.get(name);
+    addToOutbox(o.repo, [uuid]);
     if (o.agent) {
       if (kind === 'checkin') o.agent.checkNew('local');
+      o.agent.announceOutbox();
       void o.agent.syncAll('sync');
     } else if (kind === 'checkin') {
-      const uuid = o.repo.db.value<string>("SELECT uuid FROM blob WHERE rid=(SELECT max(objid) FROM event WHERE type='ci')");
-      this.emit({ type: 'checkins', repo: name, uuids: uuid ? [uuid] : [], source: 'local' });
+      this.emit({ type: 'checkins', repo: name, uuids: [uuid], source: 'local' });
     }
   }
 

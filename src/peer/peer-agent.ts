@@ -18,6 +18,7 @@ import type { Repository } from '../repo/repository.ts';
 import { syncWith } from '../sync/client-session.ts';
 import type { PeerEvent, PeerInfo, SyncProgress } from './api-types.ts';
 import { plainError, progressEvents } from './progress.ts';
+import { readOutbox } from './outbox.ts';
 
 export interface PeerAgentOptions {
   /** The repository's local name, for events. */
@@ -94,6 +95,8 @@ export class PeerAgent {
 
   private reportPeers(): void {
     const peers = this.peers();
+    // A peer that just appeared (a leaf that restarted) hears what we wrote while it was away.
+    if (peers.some((p) => !this.lastPeers.includes(`"${p.peerId}"`))) this.announceOutbox();
     const key = JSON.stringify(peers);
     if (key === this.lastPeers) return;
     this.lastPeers = key;
@@ -106,6 +109,7 @@ export class PeerAgent {
       if (s.type === 'reconnect') {
         this.presence.announce('online');
         this.presence.query();
+        this.announceOutbox();
         // Announcements sent while we were away are lost: catch up with whoever is there.
         setTimeout(() => this.syncAll('sync'), 500);
       }
@@ -122,6 +126,21 @@ export class PeerAgent {
       this.nc.publish(this.subjects.commit, enc.encode(JSON.stringify(a)));
     }
     this.opts.onEvent({ type: 'checkins', repo: this.opts.repoName, uuids: fresh.map((c) => c.uuid), source });
+  }
+
+  /**
+   * Announce what this peer wrote and others may lack (see outbox.ts), check-ins and other
+   * artifacts alike: a peer pulls from us when it lacks the hash.
+   */
+  announceOutbox(): void {
+    if (this.stopped) return;
+    const c = this.repo.content;
+    for (const e of readOutbox(this.repo)) {
+      const rid = c.ridOf(e.uuid);
+      if (rid === undefined) continue;
+      const a: CommitAnnouncement = { rid, uuid: e.uuid, peer_id: this.opts.peerId, name: this.opts.name };
+      this.nc.publish(this.subjects.commit, enc.encode(JSON.stringify(a)));
+    }
   }
 
   private onAnnouncement(a: CommitAnnouncement): void {

@@ -13,7 +13,8 @@ import { Timeline } from './Timeline.tsx';
 import { ShareDialog } from './ShareDialog.tsx';
 import { formatBytes } from './format.ts';
 import { go, repoHash } from './route.ts';
-import { repoSections } from './repo-sections.tsx';
+import { repoBanners, repoSections } from './repo-sections.tsx';
+import './write/index.ts';
 
 export interface RepoViewProps {
   api: Remote<WorkerApi>;
@@ -93,6 +94,7 @@ export function RepoView(props: RepoViewProps) {
             </div>
           </div>
           <Show when={error()}><p role="alert" class="error">{error()}</p></Show>
+          <For each={repoBanners}>{(B) => <Dynamic component={B} api={props.api} peer={props.peer} name={props.name} />}</For>
           <Show when={repoSections.some((s) => s.nav)}>
             <nav class="repo-tabs" aria-label="Repository pages">
               <a href={repoHash(props.name)} aria-current={props.section === '' ? 'page' : undefined}>Overview</a>

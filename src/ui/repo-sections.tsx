@@ -27,3 +27,6 @@ export interface RepoSection {
 }
 
 export const repoSections: RepoSection[] = [];
+
+/** Notices shown above every page of a repository (e.g. a branch that forked). */
+export const repoBanners: Component<Pick<SectionProps, 'api' | 'peer' | 'name'>>[] = [];

@@ -1,0 +1,49 @@
+/** Tag a check-in: a symbolic tag (optionally propagating to descendants), as `fossil tag add` does. */
+import { createSignal, Show } from 'solid-js';
+import type { SectionProps } from '../repo-sections.tsx';
+import { repoHash } from '../route.ts';
+import { author, authorOr, message, setAuthor, short } from './common.ts';
+
+export function TagPage(props: SectionProps) {
+  const [error, setError] = createSignal<string>();
+  const [done, setDone] = createSignal<{ tag: string; checkin: string }>();
+
+  async function save(e: SubmitEvent) {
+    e.preventDefault();
+    const form = e.currentTarget as HTMLFormElement;
+    const f = new FormData(form);
+    const user = String(f.get('user') ?? '').trim();
+    if (user) setAuthor(user);
+    const tag = String(f.get('tag') ?? '').trim();
+    setError(undefined);
+    setDone(undefined);
+    try {
+      const r = await props.api.author.addTag(props.name, { checkin: String(f.get('checkin') ?? ''), tag, user: authorOr(), propagate: f.get('propagate') === 'on' });
+      setDone({ tag, checkin: r.checkin });
+      (form.elements.namedItem('tag') as HTMLInputElement).value = '';
+    } catch (err) {
+      setError(message(err));
+    }
+  }
+
+  return (
+    <section class="card write-tag" aria-labelledby="tag-h">
+      <h2 id="tag-h">Tag a check-in</h2>
+      <Show when={error()}><p role="alert" class="error" data-testid="write-error">{error()}</p></Show>
+      <Show when={done()}>
+        {(d) => (
+          <p role="status" class="write-notice" data-testid="write-notice">
+            Tagged <a href={repoHash(props.name, 'checkin', d().checkin)}><code>{short(d().checkin)}</code></a> with <strong>{d().tag}</strong>.
+          </p>
+        )}
+      </Show>
+      <form onSubmit={(e) => void save(e)}>
+        <label>Check-in (hash prefix, branch or tag name)<input name="checkin" required value={props.args[0] ?? props.query.get('checkin') ?? ''} autocomplete="off" data-testid="tag-checkin" /></label>
+        <label>Tag<input name="tag" required autocomplete="off" placeholder="e.g. release-1.0" data-testid="tag-name" /></label>
+        <label class="check"><input type="checkbox" name="propagate" /> Propagate to descendants</label>
+        <label>Your name<input name="user" value={author()} placeholder="anonymous" autocomplete="username" /></label>
+        <button type="submit" data-testid="tag-save">Add tag</button>
+      </form>
+    </section>
+  );
+}

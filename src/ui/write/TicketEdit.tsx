@@ -1,0 +1,100 @@
+/**
+ * A new ticket, or a change to an existing one: the usual fields of fossil's default ticket
+ * form, and a remark appended to the ticket's history. Each save is one ticket artifact.
+ */
+import { createEffect, createSignal, For, on, Show } from 'solid-js';
+import type { SectionProps } from '../repo-sections.tsx';
+import { go, repoHash } from '../route.ts';
+import { author, authorOr, message, setAuthor, short } from './common.ts';
+
+const CHOICES: Record<string, string[]> = {
+  type: ['Code_Defect', 'Build_Problem', 'Documentation', 'Feature_Request', 'Incident'],
+  status: ['Open', 'Verified', 'Review', 'Deferred', 'Fixed', 'Tested', 'Closed'],
+  severity: ['Critical', 'Severe', 'Important', 'Minor', 'Cosmetic'],
+  priority: ['Immediate', 'High', 'Medium', 'Low', 'Zero'],
+  resolution: ['Open', 'Fixed', 'Rejected', 'Workaround', 'Unable_To_Reproduce', 'Works_As_Designed', 'External_Bug', 'Not_A_Bug', 'Duplicate', 'Overcome_By_Events', 'Drive_By_Patch'],
+};
+const SELECTS = ['type', 'status', 'severity', 'priority', 'resolution'] as const;
+const TEXTS = ['subsystem', 'foundin'] as const;
+
+export function TicketEdit(props: SectionProps) {
+  const id = () => props.args[0];
+  const [fields, setFields] = createSignal<Record<string, string>>({});
+  const [error, setError] = createSignal<string>();
+  const [saved, setSaved] = createSignal<string>();
+
+  createEffect(on(id, async (t) => {
+    // A new ticket's page moves to its own address: keep saying it was saved.
+    if (t !== saved()) setSaved(undefined);
+    if (!t) return setFields({ type: 'Code_Defect', status: 'Open', severity: 'Important', priority: 'Medium', resolution: 'Open' });
+    try {
+      setFields((await props.api.author.ticket(props.name, t)).fields);
+    } catch (e) {
+      setError(message(e));
+    }
+  }));
+
+  async function save(e: SubmitEvent) {
+    e.preventDefault();
+    const form = e.currentTarget as HTMLFormElement;
+    const f = new FormData(form);
+    const user = String(f.get('user') ?? '').trim();
+    if (user) setAuthor(user);
+    const before = fields();
+    const change: Record<string, string> = {};
+    for (const k of ['title', ...SELECTS, ...TEXTS]) {
+      const v = String(f.get(k) ?? '');
+      if (!id() ? v !== '' : v !== (before[k] ?? '')) change[k] = v;
+    }
+    const remark = String(f.get('remark') ?? '').trim();
+    if (remark) {
+      if (id()) change['+icomment'] = remark;
+      else change['comment'] = remark;
+    }
+    if (remark) change['mimetype'] = 'text/x-markdown';
+    setError(undefined);
+    try {
+      const tid = await props.api.author.writeTicket(props.name, { id: id(), fields: change, user: authorOr() });
+      setSaved(tid);
+      (form.elements.namedItem('remark') as HTMLTextAreaElement).value = '';
+      if (!id()) go(repoHash(props.name, 'ticket-edit', tid), true);
+      else setFields((await props.api.author.ticket(props.name, tid)).fields);
+    } catch (err) {
+      setError(message(err));
+    }
+  }
+
+  return (
+    <section class="card write-ticket" aria-labelledby="tkt-h">
+      <h2 id="tkt-h">{id() ? <>Change ticket <code>{short(id())}</code></> : 'New ticket'}</h2>
+      <Show when={error()}><p role="alert" class="error" data-testid="write-error">{error()}</p></Show>
+      <Show when={saved()}>
+        <p role="status" class="write-notice" data-testid="write-notice">
+          Saved ticket <code data-testid="ticket-id">{saved()}</code>. <a href={repoHash(props.name, 'ticket', saved()!)}>View it</a>
+        </p>
+      </Show>
+      <form onSubmit={(e) => void save(e)}>
+        <label>Title<input name="title" required value={fields()['title'] ?? ''} data-testid="ticket-title" /></label>
+        <div class="write-fields">
+          <For each={SELECTS}>
+            {(k) => (
+              <label>{k[0]!.toUpperCase() + k.slice(1)}
+                <select name={k} data-testid={`ticket-${k}`}>
+                  <For each={[...new Set([...(CHOICES[k] ?? []), ...(fields()[k] ? [fields()[k]!] : [])])]}>
+                    {(c) => <option value={c} selected={c === fields()[k]}>{c.replace(/_/g, ' ')}</option>}
+                  </For>
+                </select>
+              </label>
+            )}
+          </For>
+          <For each={TEXTS}>
+            {(k) => <label>{k === 'foundin' ? 'Found in' : 'Subsystem'}<input name={k} value={fields()[k] ?? ''} /></label>}
+          </For>
+        </div>
+        <label>{id() ? 'Add a remark' : 'Description'}<textarea name="remark" rows="5" data-testid="ticket-remark" /></label>
+        <label>Your name<input name="user" value={author()} placeholder="anonymous" autocomplete="username" /></label>
+        <button type="submit" data-testid="ticket-save">{id() ? 'Save changes' : 'Create ticket'}</button>
+      </form>
+    </section>
+  );
+}

@@ -1,0 +1,29 @@
+/** Small things the write pages share: the author's name (kept in this browser) and errors in plain words. */
+import { createSignal } from 'solid-js';
+
+const KEY = 'edgesync-author';
+
+const [author, setAuthorSignal] = createSignal(localStorage.getItem(KEY) ?? '');
+
+export { author };
+
+export function setAuthor(name: string): void {
+  const n = name.trim();
+  setAuthorSignal(n);
+  if (n) localStorage.setItem(KEY, n);
+}
+
+/** The user a write is made as: the name typed here, else the repository's default. */
+export function authorOr(fallback = 'anonymous'): string {
+  return author() || fallback;
+}
+
+/** An error from the worker as a sentence (comlink keeps the message). */
+export function message(e: unknown): string {
+  const m = e instanceof Error ? e.message : String(e);
+  return m.replace(/^(AuthoringError|NameError|Error):\s*/, '');
+}
+
+export function short(uuid: string | undefined): string {
+  return uuid ? uuid.slice(0, 10) : '';
+}

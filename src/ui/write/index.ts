@@ -1,0 +1,18 @@
+/** The write pages of a repository: the working copy, wiki, tickets, tags; and the fork banner. */
+import { repoBanners, repoSections } from '../repo-sections.tsx';
+import { EditPage } from './EditPage.tsx';
+import { WritePage } from './WritePage.tsx';
+import { WikiEdit } from './WikiEdit.tsx';
+import { TicketEdit } from './TicketEdit.tsx';
+import { TagPage } from './TagPage.tsx';
+import { ForkBanner } from './ForkBanner.tsx';
+import './write.css';
+
+repoSections.push(
+  { id: 'edit', nav: 'Edit files', component: EditPage },
+  { id: 'write', nav: 'Write', component: WritePage },
+  { id: 'wiki-edit', component: WikiEdit },
+  { id: 'ticket-edit', component: TicketEdit },
+  { id: 'tag-add', component: TagPage },
+);
+repoBanners.push(ForkBanner);
