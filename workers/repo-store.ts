@@ -5,7 +5,7 @@
  * under `edgesync-` names, which fossil ignores and never syncs.
  */
 import type { Db } from '../src/db/db.ts';
-import { openWasmDb } from '../src/db/sqlite-wasm.ts';
+import { exportWasmDb, openWasmDb } from '../src/db/sqlite-wasm.ts';
 import type { OpfsPool } from '../src/db/sqlite-wasm-opfs.ts';
 import { NatsTransport } from '../src/nats/client-transport.ts';
 import type { NatsAuth } from '../src/nats/nats-url.ts';
@@ -22,6 +22,7 @@ import { tipCheckin } from '../src/repo/queries/resolve.ts';
 import { timeline } from '../src/repo/queries/timeline.ts';
 import { Repository } from '../src/repo/repository.ts';
 import { CLONE_RECEIVED_SETTING, CLONE_SEQNO_SETTING } from '../src/sync/client-session.ts';
+import { ringVerifier } from './ring-verifier.ts';
 import { cloneInto, isUnfinishedClone, prepareCloneTarget } from '../src/sync/clone-client.ts';
 import { HubLinks } from './hub-links.ts';
 
@@ -45,6 +46,8 @@ function randomHex(n: number): string {
 
 export class RepoStore {
   private readonly open = new Map<string, Open>();
+  /** While a finished in-memory clone replaces its placeholder file, calls wait for it. */
+  private swapping: Promise<void> = Promise.resolve();
   readonly hubs: HubLinks;
 
   constructor(
@@ -66,6 +69,11 @@ export class RepoStore {
         this.emit({ type: 'log', repo: m[1], text: `cannot open: ${plainError(e)}` });
       }
     }
+  }
+
+  /** Resolves when no repository is being swapped in (the worker API awaits it before each call). */
+  settled(): Promise<void> {
+    return this.swapping;
   }
 
   names(): string[] {
@@ -197,22 +205,65 @@ export class RepoStore {
       this.open.set(name, o);
       this.emit({ type: 'repos' });
     }
-    const { name, repo } = o;
+    const { name } = o;
     const progress = progressEvents(name, 'clone', this.emit);
+    // A fresh clone runs in memory and goes to OPFS as one file at the end: SQLite writing
+    // page by page into OPFS is several times slower than the whole transfer and rebuild in
+    // memory. (A clone interrupted this way starts over; one already in OPFS resumes there.)
+    const fresh = !have;
+    const target = fresh ? Repository.create(await openWasmDb(), { date: null, adminUser: req.auth?.user ?? 'browser' }) : o.repo;
+    if (fresh) prepareCloneTarget(target);
     try {
       const nc = await this.hubs.get(req.hub, req.auth).ready();
       const transport = new NatsTransport(nc, subjects, { retryForMs: 15_000, timeoutMs: 30_000 });
-      const r = await cloneInto(repo, transport, {
+      const started = performance.now();
+      let rebuildStarted = 0;
+      const verifier = await ringVerifier();
+      const r = await cloneInto(target, transport, {
+        verifier,
         events: progress.events,
-        onRebuildProgress: (p) => progress.step('Checking and indexing what arrived…', 0.99 * p.done / Math.max(1, p.total)),
-      });
-      repo.config.delete(CLONE_PROJECT);
-      repo.config.set(LAST_SYNC, new Date().toISOString());
-      repo.setCrosslinker(crosslinkerFactory);
+        onRebuildProgress: (p) => {
+          rebuildStarted ||= performance.now();
+          progress.step('Checking and indexing what arrived…', (0.99 * p.done) / Math.max(1, p.total));
+        },
+      }).finally(() => verifier.close());
+      const stored = performance.now();
+      target.config.set(HUB, req.hub);
+      if (req.auth) target.config.set(HUB_AUTH, JSON.stringify(req.auth));
+      target.config.set(LAST_SYNC, new Date().toISOString());
+      if (fresh) {
+        progress.step('Saving to browser storage…', 0.995);
+        let swapped!: () => void;
+        this.swapping = new Promise((r) => (swapped = r));
+        try {
+          const bytes = exportWasmDb(target.db);
+          target.db.close();
+          o.repo.db.close();
+          this.open.delete(name);
+          this.pool.remove(fileOf(name));
+          await this.pool.importFile(fileOf(name), bytes);
+          o = this.openRepo(name);
+        } finally {
+          swapped();
+        }
+      } else {
+        target.config.delete(CLONE_PROJECT);
+        target.setCrosslinker(crosslinkerFactory);
+      }
+      const s = (ms: number) => (ms / 1000).toFixed(1);
+      const end = performance.now();
+      this.emit({ type: 'log', repo: name, text: `clone: ${r.artifactsReceived} artifacts, ${r.rounds} rounds, transfer ${s((rebuildStarted || stored) - started)} s, rebuild ${s(rebuildStarted ? stored - rebuildStarted : 0)} s, save ${s(end - stored)} s` });
       progress.done(r);
     } catch (e) {
       progress.failed(plainError(e));
-      if (nothingReceived(repo)) this.remove(name);
+      if (fresh) {
+        try {
+          target.db.close();
+        } catch {
+          // already closed by a failed swap
+        }
+      }
+      if (fresh || nothingReceived(o.repo)) this.remove(name);
       else this.emit({ type: 'repos' });
       throw new Error(plainError(e));
     }

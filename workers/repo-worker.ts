@@ -10,6 +10,9 @@ import { installWebPlatform } from '../src/platform/web.ts';
 import type { CheckinRow, CloneRequest, PeerEvent, RepoSummary, StorageInfo, SyncProgress } from '../src/peer/api-types.ts';
 import type { NatsAuth } from '../src/nats/nats-url.ts';
 import { RepoStore } from './repo-store.ts';
+import { NotifyService } from './notify-service.ts';
+import type { ChatSendRequest, ChatView } from '../src/peer/notify-types.ts';
+import type { NotifyMessage } from '../src/notify/message.ts';
 import { authorApi } from './author-api.ts';
 import { browseGroup } from './browse-api.ts';
 
@@ -28,7 +31,13 @@ function emit(e: PeerEvent): void {
 
 let storePromise: Promise<RepoStore> | undefined;
 
-function store(): Promise<RepoStore> {
+async function store(): Promise<RepoStore> {
+  const s = await openStore();
+  await s.settled();
+  return s;
+}
+
+function openStore(): Promise<RepoStore> {
   storePromise ??= (async () => {
     await installWebPlatform();
     const pool = await openOpfsPool();
@@ -39,10 +48,14 @@ function store(): Promise<RepoStore> {
   return storePromise;
 }
 
+/** The repositories' chats (notify), started with the store. */
+const notify = new NotifyService(store, emit);
+
 export const workerApi = {
   /** Opens storage and every repository; resolves when ready (rejects when storage is unusable). */
   async init(): Promise<void> {
     await store();
+    void notify.startAll().catch(() => undefined);
   },
   subscribe(listener: Listener): void {
     listeners.add(listener);
@@ -71,9 +84,12 @@ export const workerApi = {
   },
   async remove(name: string): Promise<void> {
     (await store()).remove(name);
+    await notify.reset(name);
   },
   async setHub(name: string, hub: string, auth?: NatsAuth): Promise<RepoSummary> {
-    return (await store()).setHub(name, hub, auth);
+    const r = await (await store()).setHub(name, hub, auth);
+    await notify.reset(name);
+    return r;
   },
   async hubOf(name: string): Promise<{ hub?: string; auth?: NatsAuth; projectCode: string }> {
     return (await store()).hubOf(name);
@@ -93,8 +109,25 @@ export const workerApi = {
   },
   /** Reading a repository: timeline, check-ins, diffs, files, wiki, tickets, forum (see browse-api.ts). */
   browse: browseGroup(async (name) => (await store()).repository(name)),
+  // Notify: the repository's chat on its hub (workers/notify-service.ts).
+  async notifyView(name: string, thread?: string): Promise<ChatView> {
+    return notify.view(name, thread);
+  },
+  async notifySend(name: string, req: ChatSendRequest): Promise<NotifyMessage> {
+    return notify.send(name, req);
+  },
+  async notifyMarkRead(name: string, thread: string): Promise<void> {
+    await notify.markRead(name, thread);
+  },
+  async notifySetProject(name: string, project: string): Promise<void> {
+    await notify.setProject(name, project);
+  },
+  async notifySetName(displayName: string): Promise<void> {
+    await notify.setName(displayName);
+  },
   /** Close every repository and connection (before another tab takes over). */
   async shutdown(): Promise<void> {
+    await notify.close();
     if (storePromise) await (await storePromise).close();
   },
 };

@@ -4,6 +4,26 @@ import { describe, expect, it } from 'vitest';
 import { hashBytes } from '../../src/fossil/hash.ts';
 import { inlineVerifier } from '../../src/sync/artifact-verifier.ts';
 import { workerVerifier } from '../../src/sync/worker-verifier-node.ts';
+import { createHashRing, hashRingVerifier } from '../../src/sync/hash-ring.ts';
+import { Worker } from 'node:worker_threads';
+import { existsSync } from 'node:fs';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+
+// The browser hashes through a shared ring (src/sync/hash-ring.ts, run by workers/hash-worker.ts);
+// here a Node worker thread runs the same consumer, from the compiled module.
+const compiledRing = fileURLToPath(new URL('../../dist/sync/hash-ring.js', import.meta.url));
+function sharedRingVerifier() {
+  if (!existsSync(compiledRing)) throw new Error(`${compiledRing} is missing: run npm run build:cli`);
+  // A small ring and queue, so both wrap many times.
+  const ring = createHashRing(4 * 1024 * 1024, 64);
+  const source = `
+    import { workerData } from 'node:worker_threads';
+    import { createHash } from 'node:crypto';
+    const { runHashRingConsumer } = await import(${JSON.stringify(pathToFileURL(compiledRing).href)});
+    runHashRingConsumer(workerData, (name, bytes) => createHash(name.length > 40 ? 'sha3-256' : 'sha1').update(bytes).digest('hex'));`;
+  const worker = new Worker(new URL(`data:text/javascript,${encodeURIComponent(source)}`), { workerData: ring });
+  return hashRingVerifier(ring, () => void worker.terminate());
+}
 
 function artifact(i: number, size: number): Uint8Array {
   const b = new Uint8Array(size);
@@ -14,6 +34,7 @@ function artifact(i: number, size: number): Uint8Array {
 describe.each([
   ['worker', workerVerifier],
   ['inline', inlineVerifier],
+  ['shared ring', sharedRingVerifier],
 ])('%s verifier', (_name, make) => {
   it('accepts matching content through many wraps of the ring', () => {
     const v = make();

@@ -1,0 +1,13 @@
+/**
+ * A second thread for the repository worker: it checks artifacts against their names while a
+ * clone's rebuild runs (see src/sync/hash-ring.ts). Started per clone, stopped when it ends.
+ */
+import { installWebPlatform } from '../src/platform/web.ts';
+import { runHashRingConsumer, type HashRing } from '../src/sync/hash-ring.ts';
+
+addEventListener('message', async (e: MessageEvent<HashRing>) => {
+  const p = await installWebPlatform();
+  postMessage('ready');
+  runHashRingConsumer(e.data, (name, bytes) => (name.length > 40 ? p.sha3(bytes) : p.sha1(bytes)));
+  postMessage('ended');
+});
