@@ -20,7 +20,7 @@ export async function startHubWeb(o: HubWebOptions): Promise<WebServer | undefin
   const c = o.config;
   const host = c.host.includes(':') ? `[${c.host}]` : c.host;
   const served = o.repos.map(({ path, repo }) => ({ projectCode: repo.projectCode, name: basename(path).replace(/\.fossil$/, '') }));
-  const web = await startWebServer({ host: c.host, port: o.webPort, ws: `ws://${host}:${c.wsPort}`, repos: served });
+  const web = await startWebServer({ host: c.host, port: o.webPort, ws: `${c.tls ? 'wss' : 'ws'}://${host}:${c.wsPort}`, repos: served });
   if (!web.built) o.stderr(`the web app is not built in ${web.root} (run: npm run build:web)`);
   o.stdout(`  Web app:   ${web.url}`);
   const auth: NatsAuth | undefined = c.user !== undefined ? { user: c.user, password: c.password ?? '' } : c.token !== undefined ? { token: c.token } : undefined;

@@ -25,10 +25,15 @@ export interface ConnectOptions {
   timeoutMs?: number;
 }
 
-async function wsFactory(u: string): Promise<{ socket: never; encrypted: boolean }> {
-  const { default: WebSocket } = await import('ws');
-  const socket = new WebSocket(u);
-  return { socket: socket as never, encrypted: u.startsWith('wss:') };
+/** A `ws` socket factory; for wss:// it trusts the URL's `ca=` file (a private CA) and presents `cert=`/`key=`. */
+function wsFactoryWith(tls: NatsUrl['tls']) {
+  return async (u: string): Promise<{ socket: never; encrypted: boolean }> => {
+    const { default: WebSocket } = await import('ws');
+    const { readFileSync } = await import('node:fs');
+    const read = (f: string | undefined) => (f ? readFileSync(f) : undefined);
+    const socket = new WebSocket(u, tls ? { ca: read(tls.ca), cert: read(tls.cert), key: read(tls.key) } : {});
+    return { socket: socket as never, encrypted: u.startsWith('wss:') };
+  };
 }
 
 export async function connectNats(url: NatsUrl, opts: ConnectOptions = {}): Promise<NatsConnection> {
@@ -59,7 +64,9 @@ export async function connectNats(url: NatsUrl, opts: ConnectOptions = {}): Prom
   let nc: NatsConnection;
   if (url.scheme === 'ws' || url.scheme === 'wss') {
     const hasGlobal = typeof (globalThis as { WebSocket?: unknown }).WebSocket === 'function';
-    nc = await wsconnect(hasGlobal ? base : { ...base, wsFactory } as ConnectionOptions);
+    // Node's own WebSocket (when present) cannot be given a CA, so a private CA needs `ws`.
+    const useWs = !hasGlobal || (url.scheme === 'wss' && url.tls !== undefined);
+    nc = await wsconnect(useWs ? ({ ...base, tls: undefined, wsFactory: wsFactoryWith(url.tls) } as ConnectionOptions) : base);
   } else {
     nc = await connect(base);
   }

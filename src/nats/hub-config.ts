@@ -1,6 +1,6 @@
 /**
  * The nats-server configuration a hub runs with: client and WebSocket listeners (loopback by
- * default; WebSocket without TLS, so only for loopback or behind a TLS proxy), max_payload
+ * default; with a certificate, TLS on both: `tls://` and `wss://`, else plain), max_payload
  * raised so fewer replies need parts, JetStream with its store under the hub's directory, and
  * optional user/password or token auth.
  */
@@ -14,6 +14,8 @@ export interface HubConfig {
   user?: string;
   password?: string;
   token?: string;
+  /** PEM certificate chain and key: TLS on the client and WebSocket ports. */
+  tls?: { cert: string; key: string };
 }
 
 /** 8 MiB: nats-server warns above this. */
@@ -34,10 +36,12 @@ export function hubConfigText(c: HubConfig): string {
   if (c.maxPayload > 0) lines.push(`max_payload: ${c.maxPayload}`);
   if (c.user !== undefined) lines.push(`authorization { user: ${q(c.user)}, password: ${q(c.password ?? '')} }`);
   else if (c.token !== undefined) lines.push(`authorization { token: ${q(c.token)} }`);
+  const tls = c.tls ? `tls { cert_file: ${q(c.tls.cert)}, key_file: ${q(c.tls.key)} }` : undefined;
+  if (tls) lines.push(tls);
   lines.push(
     'websocket {',
     `  listen: ${q(`${c.host}:${c.wsPort}`)}`,
-    '  no_tls: true',
+    tls ? `  ${tls}` : '  no_tls: true',
     '}',
     'jetstream {',
     `  store_dir: ${q(`${c.dir}/jetstream`)}`,

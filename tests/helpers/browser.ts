@@ -11,10 +11,11 @@ export function haveChromium(): boolean {
   return ok;
 }
 
-export function launchChromium(): Promise<Browser> {
+/** `extraArgs`: e.g. `--ignore-certificate-errors` for a hub with a test CA's certificate. */
+export function launchChromium(extraArgs: string[] = []): Promise<Browser> {
   return chromium.launch({
     executablePath: CHROMIUM,
     headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', ...extraArgs],
   });
 }

@@ -13,11 +13,12 @@ import { startHubWeb } from '../hub-web.ts';
 export const hubCommand: Command = {
   name: 'hub',
   summary: 'run a NATS hub (nats-server) and serve repositories on it',
-  usage: 'hub [--dir DIR] [--port N] [--ws-port N] [--serve FILE...] [--user U --password P | --token T]',
+  usage: 'hub [--dir DIR] [--port N] [--ws-port N] [--serve FILE...] [--user U --password P | --token T] [--tls-cert PEM --tls-key PEM [--tls-ca PEM]]',
   description: [
     'Starts nats-server with a generated config in DIR: a client port, a WebSocket port for browsers',
-    '(no TLS: loopback, or put a TLS proxy in front), max_payload raised to 8 MiB, JetStream stored in',
-    'DIR/jetstream and optional auth. Each --serve repository is served as a leaf in this process.',
+    '(TLS on both with --tls-cert/--tls-key: tls:// and wss://; else plain, for loopback or behind a',
+    'TLS proxy), max_payload raised to 8 MiB, JetStream stored in DIR/jetstream and optional auth.',
+    'Each --serve repository is served as a leaf in this process.',
     'Ctrl-C stops the leaves, then nats-server.',
   ].join('\n'),
   options: [
@@ -30,6 +31,9 @@ export const hubCommand: Command = {
     { name: 'user', type: 'string', value: 'U', help: 'require this NATS user…' },
     { name: 'password', type: 'string', value: 'P', help: '…with this password' },
     { name: 'token', type: 'string', value: 'T', help: 'require this NATS token' },
+    { name: 'tls-cert', type: 'string', value: 'PEM', help: 'certificate (chain) for TLS on both ports' },
+    { name: 'tls-key', type: 'string', value: 'PEM', help: 'its private key' },
+    { name: 'tls-ca', type: 'string', value: 'PEM', help: 'CA the served leaves trust the hub by (a private CA)' },
     { name: 'web-port', type: 'number', value: 'N', help: 'serve the web app and share links on this port (default 8080; 0 = no web app)' },
     { name: 'peer-id', type: 'string', value: 'ID', help: 'peer id of the served repositories' },
     { name: 'verbose', short: 'v', type: 'boolean', help: 'log what the leaves do' },
@@ -54,6 +58,10 @@ export const hubCommand: Command = {
       config.password = String(o.password);
     }
     if (o.token !== undefined) config.token = String(o.token);
+    if ((o['tls-cert'] === undefined) !== (o['tls-key'] === undefined)) throw new UsageError('--tls-cert and --tls-key go together');
+    if (o['tls-cert'] !== undefined) config.tls = { cert: resolve(String(o['tls-cert'])), key: resolve(String(o['tls-key'])) };
+    const [natsScheme, wsScheme] = config.tls ? ['tls', 'wss'] : ['nats', 'ws'];
+    const ca = o['tls-ca'] === undefined ? '' : `?ca=${encodeURIComponent(resolve(String(o['tls-ca'])))}`;
     const files = (o.serve as string[] | undefined) ?? [];
     const repos: { path: string; repo: Repository }[] = [];
     for (const path of files) repos.push({ path, repo: openRepository(path) });
@@ -61,14 +69,14 @@ export const hubCommand: Command = {
     const host = config.host.includes(':') ? `[${config.host}]` : config.host;
     const cred = config.user !== undefined ? `${encodeURIComponent(config.user)}:***@` : config.token !== undefined ? '***@' : '';
     stdout(`nats-server running (pid ${hub.pid}), config ${hub.configFile}`);
-    stdout(`  NATS:      nats://${cred}${host}:${port}`);
-    stdout(`  WebSocket: ws://${cred}${host}:${wsPort}`);
+    stdout(`  NATS:      ${natsScheme}://${cred}${host}:${port}`);
+    stdout(`  WebSocket: ${wsScheme}://${cred}${host}:${wsPort}`);
     const stopped = untilSignal();
     try {
       const auth = config.user !== undefined ? { user: config.user, password: config.password } : config.token !== undefined ? { token: config.token } : {};
-      const nc = await connectNats(parseNatsUrl(`nats://${host}:${port}`), { name: 'edgesync hub', auth });
+      const nc = await connectNats(parseNatsUrl(`${natsScheme}://${host}:${port}${ca}`), { name: 'edgesync hub', auth });
       const agents = startLeaves(nc, repos, { peerId: o['peer-id'] as string | undefined, log: o.verbose ? stdout : undefined });
-      for (const a of agents) stdout(`  serving ${a.repo.projectCode}: nats://${cred}${host}:${port}/${a.repo.projectCode}`);
+      for (const a of agents) stdout(`  serving ${a.repo.projectCode}: ${natsScheme}://${cred}${host}:${port}/${a.repo.projectCode}`);
       const web = await startHubWeb({ config, webPort: o['web-port'] === undefined ? 8080 : Number(o['web-port']), repos, stdout, stderr });
       const why = await Promise.race([stopped, hub.exited.then((c) => `nats-server exited (${c})`)]);
       if (why.startsWith('nats-server')) stderr(`${why}\n${hub.output()}`);
