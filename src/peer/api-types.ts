@@ -3,6 +3,7 @@
  * sees repositories only through these shapes (and the worker API), never through SQL.
  */
 import type { NatsAuth } from '../nats/nats-url.ts';
+import type { NotifyEvent } from './notify-types.ts';
 
 export type ConnectionState = 'none' | 'connecting' | 'connected' | 'reconnecting' | 'offline';
 
@@ -78,4 +79,5 @@ export type PeerEvent =
   | { type: 'progress'; progress: SyncProgress }
   | { type: 'checkins'; repo: string; uuids: string[]; source: 'local' | 'remote' }
   | { type: 'peers'; repo: string; peers: PeerInfo[] }
-  | { type: 'log'; repo?: string; text: string };
+  | { type: 'log'; repo?: string; text: string }
+  | NotifyEvent;

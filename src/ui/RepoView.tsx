@@ -13,6 +13,8 @@ import { Timeline } from './Timeline.tsx';
 import { ShareDialog } from './ShareDialog.tsx';
 import { formatBytes } from './format.ts';
 import { go, repoHash } from './route.ts';
+import { ChatBanner } from './chat/ChatBanner.tsx';
+import './chat/register.ts';
 import { repoBanners, repoSections } from './repo-sections.tsx';
 import './write/index.ts';
 
@@ -94,6 +96,7 @@ export function RepoView(props: RepoViewProps) {
             </div>
           </div>
           <Show when={error()}><p role="alert" class="error">{error()}</p></Show>
+          <ChatBanner api={props.api} name={props.name} section={props.section} />
           <For each={repoBanners}>{(B) => <Dynamic component={B} api={props.api} peer={props.peer} name={props.name} />}</For>
           <Show when={repoSections.some((s) => s.nav)}>
             <nav class="repo-tabs" aria-label="Repository pages">
