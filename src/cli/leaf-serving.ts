@@ -1,4 +1,5 @@
 /** Serving repositories as NATS leaves from the CLI (`serve --nats` and `hub --serve`). */
+import type { PeerKind } from '../nats/wire.ts';
 import type { NatsConnection } from '@nats-io/nats-core';
 import { LeafAgent } from '../nats/leaf-agent.ts';
 import { defaultPeerId } from '../nats/peer-id.ts';
@@ -13,6 +14,8 @@ export interface LeafServeOptions {
   safetySyncMs?: number;
   login?: LoginInfo;
   log?: (line: string) => void;
+  /** How the leaves announce themselves: `hub` for the repositories a hub serves itself. */
+  kind?: PeerKind;
 }
 
 export function startLeaves(nc: NatsConnection, repos: { path: string; repo: Repository }[], o: LeafServeOptions): LeafAgent[] {
@@ -27,6 +30,7 @@ export function startLeaves(nc: NatsConnection, repos: { path: string; repo: Rep
       file: path,
       login: o.login,
       log: o.log,
+      kind: o.kind,
     });
     agent.start();
     agents.push(agent);

@@ -75,7 +75,7 @@ export const hubCommand: Command = {
     try {
       const auth = config.user !== undefined ? { user: config.user, password: config.password } : config.token !== undefined ? { token: config.token } : {};
       const nc = await connectNats(parseNatsUrl(`${natsScheme}://${host}:${port}${ca}`), { name: 'edgesync hub', auth });
-      const agents = startLeaves(nc, repos, { peerId: o['peer-id'] as string | undefined, log: o.verbose ? stdout : undefined });
+      const agents = startLeaves(nc, repos, { kind: 'hub', peerId: o['peer-id'] as string | undefined, log: o.verbose ? stdout : undefined });
       for (const a of agents) stdout(`  serving ${a.repo.projectCode}: ${natsScheme}://${cred}${host}:${port}/${a.repo.projectCode}`);
       const web = await startHubWeb({ config, webPort: o['web-port'] === undefined ? 8080 : Number(o['web-port']), repos, stdout, stderr });
       const why = await Promise.race([stopped, hub.exited.then((c) => `nats-server exited (${c})`)]);
