@@ -216,6 +216,19 @@ describe.skipIf(!ready)('notify: CLI and browser chat', () => {
     // A reload shows the same, once (kept in the browser, not fetched twice).
     await page.reload();
     await expect.poll(() => bodies(page), { timeout: 15_000 }).toHaveLength(5);
+    // As an installed app with no network at all: the service worker serves the app, the chat
+    // comes from the browser's own storage.
+    await page.evaluate(() => navigator.serviceWorker.ready.then(() => true));
+    await expect.poll(() => page.evaluate(() => Boolean(navigator.serviceWorker.controller))).toBe(true);
+    await ctx.setOffline(true);
+    relay.cut();
+    await page.reload();
+    await expect.poll(() => bodies(page), { timeout: 15_000 }).toEqual([
+      'while you were away 1', 'while you were away 2', 'while you were away 3', 'sent while offline', 'written offline',
+    ]);
+    await ctx.setOffline(false);
+    relay.restore();
+    await expect.poll(() => page.getByTestId('connection').first().textContent(), { timeout: 30_000 }).toBe('connected');
     expect(errors).toEqual([]);
   });
 
