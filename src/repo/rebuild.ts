@@ -141,17 +141,36 @@ function rebuildInTransaction(repo: RebuildRepo, opts: RebuildOptions): RebuildR
       step();
     }
     endCrosslink(s);
-    tagTrunkIfUntagged(repo, opts);
-    reconstructPrivateTable(repo);
-    const setConfig = db.prepare(
-      "REPLACE INTO config(name,value,mtime) VALUES(?,?,CAST(strftime('%s','now') AS INTEGER))",
-    );
-    setConfig.run('content-schema', CONTENT_SCHEMA);
-    setConfig.run('aux-schema', AUX_SCHEMA_MAX);
-    setConfig.run('rebuilt', REBUILT_BY);
+    finishRebuilt(repo, opts);
     opts.onProgress?.({ done: total, total });
     return result;
   });
+}
+
+/**
+ * What a rebuild does after crosslinking everything, for a repository whose artifacts were all
+ * crosslinked as they arrived (a fresh clone): it ends up as if rebuilt.
+ */
+export function settleLinkedRepository(repo: RebuildRepo, opts: Pick<RebuildOptions, 'user' | 'now'> = {}): void {
+  const db = repo.db;
+  db.transaction(() => {
+    db.exec(ARTIFACT_VIEW_SQL.replace('CREATE VIEW', 'CREATE VIEW IF NOT EXISTS'));
+    db.exec(`DELETE FROM config WHERE name IN ('remote-code', 'remote-maxid')`);
+    db.exec(`UPDATE user SET mtime=strftime('%s','now') WHERE mtime IS NULL`);
+    finishRebuilt(repo, opts);
+  });
+}
+
+function finishRebuilt(repo: RebuildRepo, opts: Pick<RebuildOptions, 'user' | 'now'>): void {
+  const db = repo.db;
+  tagTrunkIfUntagged(repo, opts);
+  reconstructPrivateTable(repo);
+  const setConfig = db.prepare(
+    "REPLACE INTO config(name,value,mtime) VALUES(?,?,CAST(strftime('%s','now') AS INTEGER))",
+  );
+  setConfig.run('content-schema', CONTENT_SCHEMA);
+  setConfig.run('aux-schema', AUX_SCHEMA_MAX);
+  setConfig.run('rebuilt', REBUILT_BY);
 }
 
 /** Budget of the content store's cache while rebuilding (see rebuild). */
@@ -249,7 +268,7 @@ function cardDate(d: Date): string {
  * A repository whose history never named its trunk gets `sym-trunk` and `branch=trunk` tags on
  * its root check-in, as real control artifacts (so they survive the next rebuild).
  */
-function tagTrunkIfUntagged(repo: RebuildRepo, opts: RebuildOptions): void {
+function tagTrunkIfUntagged(repo: RebuildRepo, opts: Pick<RebuildOptions, 'user' | 'now'>): void {
   const db = repo.db;
   if (db.value("SELECT 1 FROM tag WHERE tagname='sym-trunk'") !== undefined) return;
   const root = db.value<number>('SELECT pid FROM plink AS x WHERE NOT EXISTS(SELECT 1 FROM plink WHERE cid=x.pid)');

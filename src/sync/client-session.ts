@@ -52,6 +52,11 @@ export interface ClientSyncOptions {
   push?: boolean;
   /** Clone protocol 3 from this seqno (the clone driver sets it). */
   cloneFrom?: number;
+  /**
+   * Work to do while a request is out (the clone's linker): called once the request is on its
+   * way; it should return soon after `replied()` turns true. Not inside any transaction.
+   */
+  whileWaiting?: (replied: () => boolean) => Promise<void>;
   /** Also sync private artifacts (needs capability x on the server). */
   private?: boolean;
   /** Also sync unversioned files. */
@@ -256,7 +261,20 @@ export class ClientSession {
     this.result.artifactsSent += x.counters.filesSent + x.counters.deltasSent + uvSent;
 
     // ----- the exchange -----
-    const reply = await this.transport.exchange({ contentType, body });
+    const exchange = this.transport.exchange({ contentType, body });
+    if (this.opts.whileWaiting) {
+      let replied = false;
+      const settled = exchange.then(() => (replied = true), () => (replied = true));
+      // One turn of the event loop first, so the request is written out before the work starts.
+      await new Promise((r) => setTimeout(r, 0));
+      try {
+        await this.opts.whileWaiting(() => replied);
+      } catch (e) {
+        await settled;
+        throw e;
+      }
+    }
+    const reply = await exchange;
     let text: Uint8Array;
     try {
       const decoded = decodeBody(reply.body, reply.contentType);

@@ -4,14 +4,21 @@
  *
  * Every round commits, and the server's next seqno is kept in a setting, so an interrupted clone
  * leaves a repository that opens and that the next clone (or pull) of it resumes where it
- * stopped. As upstream, artifacts are stored as they arrive; the rebuild at the end expands each
- * one once, checks it against its name and crosslinks it.
+ * stopped. As upstream, artifacts are stored as they arrive. A fresh clone expands, checks and
+ * crosslinks them while the next batch is on its way (clone-linker.ts); a resumed one, or one
+ * the linker could not finish, is rebuilt at the end, which expands each artifact once, checks
+ * it against its name and crosslinks it.
  */
 import type { Repository } from '../repo/repository.ts';
-import { rebuild, type RebuildProgress } from '../repo/rebuild.ts';
+import { rebuild, settleLinkedRepository, type RebuildProgress } from '../repo/rebuild.ts';
 import { ClientSession, CLONE_RECEIVED_SETTING, CLONE_SEQNO_SETTING, SyncError, type ClientSyncOptions, type SyncResult } from './client-session.ts';
 import { inlineVerifier, type ArtifactVerifier } from './artifact-verifier.ts';
 import { ConfigGroup } from './config-sync.ts';
+import { CloneLinker } from './clone-linker.ts';
+import { TagId } from '../repo/schema.ts';
+
+/** Tags a clone makes are numbered after the fixed ones every repository starts with. */
+const FIRST_CUSTOM_TAG_ID = Math.max(...Object.values(TagId)) + 1;
 import type { SyncTransport } from './transport.ts';
 
 export interface FinishOptions {
@@ -19,6 +26,11 @@ export interface FinishOptions {
   onRebuildProgress?: (p: RebuildProgress) => void;
   /** How artifacts are checked against their names (default: hashed on the spot). */
   verifier?: ArtifactVerifier;
+  /**
+   * Crosslink a fresh clone while it arrives (default true); a resumed one is always rebuilt at
+   * the end.
+   */
+  linkWhileArriving?: boolean;
 }
 
 export interface CloneOptions extends Omit<ClientSyncOptions, 'cloneFrom' | 'pull' | 'push'>, FinishOptions {}
@@ -57,48 +69,78 @@ export async function cloneInto(repo: Repository, transport: SyncTransport, opts
   const seqno = repo.config.getInt(CLONE_SEQNO_SETTING, 1);
   const fresh = seqno === 1 && repo.config.getInt(CLONE_RECEIVED_SETTING, 0) === 0;
   let result: SyncResult = { rounds: 0, artifactsSent: 0, artifactsReceived: 0, bytesSent: 0, bytesReceived: 0, messages: [] };
-  if (seqno > 0) {
-    result = await new ClientSession(repo, transport, {
-      ...opts,
-      cloneFrom: seqno,
-      configGroups: opts.configGroups ?? ConfigGroup.ALL,
-    }).run();
+  const verifier = opts.verifier ?? inlineVerifier();
+  const linker = fresh && opts.linkWhileArriving !== false ? new CloneLinker(repo, verifier) : undefined;
+  try {
+    if (seqno > 0) {
+      result = await new ClientSession(repo, transport, {
+        ...opts,
+        cloneFrom: seqno,
+        configGroups: opts.configGroups ?? ConfigGroup.ALL,
+        whileWaiting: linker ? (replied) => linker.runWhile(() => !replied()) : undefined,
+      }).run();
+    }
+    finishClone(repo, { ...opts, verifier }, linker);
+  } finally {
+    verifier.close();
   }
-  finishClone(repo, opts);
   return { ...result, fresh, projectCode: repo.projectCode };
 }
 
-/** Check the transfer is complete, then derive everything from the artifacts. */
-export function finishClone(repo: Repository, opts: FinishOptions = {}): void {
+/**
+ * Check the transfer is complete, then derive everything from the artifacts: finish what the
+ * linker (if it ran while the clone arrived) has not done yet, or rebuild from scratch.
+ */
+export function finishClone(repo: Repository, opts: FinishOptions = {}, linker?: CloneLinker): void {
   const db = repo.db;
   if (!repo.config.projectCode) throw new SyncError('clone incomplete: the server never said its project code');
   if (repo.config.getInt(CLONE_SEQNO_SETTING, 0) > 0) throw new SyncError('clone incomplete: the server stopped before sending everything');
   if (db.value('SELECT 1 FROM delta WHERE srcid IN (SELECT rid FROM phantom) LIMIT 1') !== undefined) {
     throw new SyncError('there are unresolved deltas - the clone is incomplete');
   }
-  const stored = db.value<number>('SELECT count(*) FROM blob WHERE size>=0') ?? 0;
-  let checked = 0;
   const verifier = opts.verifier ?? inlineVerifier();
   try {
+    if (linker) {
+      linker.finish();
+      // Shunned artifacts must go, which only the rebuild does; so does anything the linker could not reach.
+      const linked = linker.complete && db.value('SELECT 1 FROM shun LIMIT 1') === undefined;
+      if (linked) {
+        db.transaction(() => {
+          const bad = verifier.finish();
+          if (bad !== undefined) throw new CloneVerificationError(`wrong hash on received artifact: ${bad}`);
+          linker.renumberTags(FIRST_CUSTOM_TAG_ID);
+          settleLinkedRepository(repo);
+          markCloneFinished(repo);
+        });
+        return;
+      }
+    }
+    const stored = db.value<number>('SELECT count(*) FROM blob WHERE size>=0') ?? 0;
+    let checked = 0;
+    const fresh = linker ? inlineVerifier() : verifier;
     db.transaction(() => {
       rebuild(repo, {
         onProgress: opts.onRebuildProgress,
         onContent(rid, uuid, content) {
-          verifier.check(rid, uuid, content);
+          fresh.check(rid, uuid, content);
           checked++;
         },
       });
-      const bad = verifier.finish();
+      const bad = fresh.finish();
       if (bad !== undefined) throw new CloneVerificationError(`wrong hash on received artifact: ${bad}`);
       if (checked !== stored) {
         throw new CloneVerificationError(`${stored - checked} received artifacts cannot be expanded (broken or looping deltas)`);
       }
-      repo.config.delete(CLONE_SEQNO_SETTING);
-      repo.config.delete(CLONE_RECEIVED_SETTING);
+      markCloneFinished(repo);
     });
   } finally {
     verifier.close();
   }
+}
+
+function markCloneFinished(repo: Repository): void {
+  repo.config.delete(CLONE_SEQNO_SETTING);
+  repo.config.delete(CLONE_RECEIVED_SETTING);
 }
 
 /**

@@ -77,6 +77,16 @@ export function abortCrosslink(s: CrosslinkSession): void {
 export function crosslinkArtifact(s: CrosslinkSession, rid: number, content: Uint8Array | Artifact): boolean {
   const a = content instanceof Uint8Array ? s.artifacts.get(rid) ?? parseStructural(content) : content;
   if (!a) return false;
+  const outer = s.linkingRid;
+  s.linkingRid = rid;
+  try {
+    return linkParsed(s, rid, a);
+  } finally {
+    s.linkingRid = outer;
+  }
+}
+
+function linkParsed(s: CrosslinkSession, rid: number, a: Artifact): boolean {
   if (a.type === 'manifest' && !loadBaseline(s, rid, a)) return false;
 
   let primaryParent = 0;

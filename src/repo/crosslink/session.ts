@@ -97,8 +97,17 @@ export class CrosslinkSession {
     return id ?? 0;
   }
 
+  /**
+   * Hears every tag name the crosslinker asks for with creation allowed, so a caller that links
+   * artifacts out of rebuild order can later number the tags as a rebuild would (clone-linker).
+   */
+  onTagWanted: ((name: string, rid: number) => void) | undefined;
+  /** The artifact crosslinkArtifact is linking now (0 outside it). */
+  linkingRid = 0;
+
   /** The tagid of name, creating the tag when needed (upstream tag_findid(x, 1)). */
   ensureTagId(name: string): number {
+    this.onTagWanted?.(name, this.linkingRid);
     const id = this.tagId(name);
     if (id) return id;
     const created = this.db.run('INSERT INTO tag(tagname) VALUES(?)', name).lastInsertRowid;

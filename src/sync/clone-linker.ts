@@ -1,0 +1,236 @@
+/**
+ * Crosslinking a fresh clone while it is still arriving, instead of in one rebuild at the end.
+ *
+ * A clone's rounds leave the client idle while the server gathers the next batch, and the final
+ * rebuild (expand every artifact, check its hash, crosslink) is most of a clone's time. The
+ * linker does that work in the gaps: between rounds it finds what has arrived since it last
+ * looked, and expands, checks and crosslinks every artifact whose delta chain is now complete
+ * (a delta that arrived before its source waits for it; the source expands the whole waiting
+ * tree, each artifact once). It stops as soon as the next reply is in, so the transfer never
+ * waits for it, and what is left is done at the end.
+ *
+ * Crosslinking in arrival order gives the same tables as a rebuild (each crosslink step copes
+ * with related artifacts being present or not yet), and each slice of work is one transaction
+ * with its own crosslink session, as a pull's rounds are. Hashes go to the clone's verifier as in
+ * the rebuild; a clone whose linker could not reach every artifact falls back to the rebuild.
+ */
+import type { Db } from '../db/db.ts';
+import { beginCrosslink, crosslinkArtifact, endCrosslink, abortCrosslink, linkOrphansOf } from '../repo/crosslink/crosslink.ts';
+import { expandStored, loadRepositoryBlobs } from '../repo/delta-tree-walk.ts';
+import type { Repository } from '../repo/repository.ts';
+import type { ArtifactVerifier } from './artifact-verifier.ts';
+
+interface Frame {
+  rid: number;
+  /** Expanded content of its delta source; undefined for full content. */
+  source?: Uint8Array;
+}
+
+export interface CloneLinkerProgress {
+  linked: number;
+  /** Artifacts stored so far (phantoms not counted). */
+  stored: number;
+}
+
+export class CloneLinker {
+  private readonly db: Db;
+  /** Highest blob rid looked at. */
+  private watermark = 0;
+  /** Rows seen as phantoms, to look at again once their content may have come. */
+  private readonly unfilled = new Set<number>();
+  /** Delta source rid -> rids stored as deltas of it, waiting for it to be expanded. */
+  private readonly waiting = new Map<number, number[]>();
+  private readonly done = new Set<number>();
+  private readonly stack: Frame[] = [];
+  private readonly readRow;
+  private readonly readSource;
+  private readonly fixSize;
+  private storedCount = 0;
+  /** Tag name -> (rid of an artifact that asked for it -> order of asking), to number tags as a rebuild does. */
+  private readonly tagWants = new Map<string, Map<number, number>>();
+  private wantSeq = 0;
+
+  constructor(
+    private readonly repo: Repository,
+    private readonly verifier: ArtifactVerifier,
+  ) {
+    this.db = repo.db;
+    this.readRow = this.db.prepare('SELECT uuid, size, content FROM blob WHERE rid=?');
+    this.readSource = this.db.prepare('SELECT srcid FROM delta WHERE rid=?');
+    this.fixSize = this.db.prepare('UPDATE blob SET size=? WHERE rid=?');
+  }
+
+  get progress(): CloneLinkerProgress {
+    return { linked: this.done.size, stored: this.storedCount };
+  }
+
+  /**
+   * Link what is ready until `stop()` says to (checked between artifacts, at least every
+   * `sliceMs`, when a slice's transaction commits). Returns when there is nothing ready or
+   * stop() is true.
+   */
+  async runWhile(keepGoing: () => boolean, sliceMs = 50): Promise<void> {
+    while (keepGoing()) {
+      const deadline = performance.now() + sliceMs;
+      const more = this.slice(() => performance.now() < deadline);
+      if (!more) return;
+      // Let the reply (and anything else) in before the next slice.
+      await new Promise((r) => setTimeout(r, 0));
+    }
+  }
+
+  /** Link everything that can be linked now, in one transaction. */
+  finish(): void {
+    this.slice(() => true);
+  }
+
+  /** True when every stored artifact has been expanded, checked and linked. */
+  get complete(): boolean {
+    const stored = this.db.value<number>('SELECT count(*) FROM blob WHERE size>=0') ?? 0;
+    return this.stack.length === 0 && this.done.size === stored;
+  }
+
+  /** One transaction's worth: returns true if work is left that is ready now. */
+  private slice(more: () => boolean): boolean {
+    return this.db.transaction(() => {
+      this.collectArrivals();
+      const s = beginCrosslink(this.repo);
+      s.onTagWanted = (name, rid) => this.wantTag(name, rid);
+      try {
+        while (this.stack.length > 0) {
+          this.step(s);
+          if (!more()) break;
+        }
+      } catch (e) {
+        abortCrosslink(s);
+        throw e;
+      }
+      endCrosslink(s);
+      return this.stack.length > 0;
+    });
+  }
+
+  private wantTag(name: string, rid: number): void {
+    let byRid = this.tagWants.get(name);
+    if (!byRid) this.tagWants.set(name, (byRid = new Map()));
+    if (!byRid.has(rid)) byRid.set(rid, ++this.wantSeq);
+  }
+
+  /**
+   * Give the tags made during the clone the ids a rebuild would have given them. A rebuild walks
+   * the delta trees in a fixed order and makes each tag when the first artifact in that order
+   * asks for it; linking in arrival order makes them in another order. The ids are only names,
+   * but fossil lists a check-in's tags by id, so its timeline would read differently.
+   */
+  renumberTags(firstTagId: number): void {
+    const order = rebuildWalkOrder(this.db);
+    const keyOf = (name: string): [number, number] => {
+      let best: [number, number] = [Infinity, Infinity];
+      for (const [rid, seq] of this.tagWants.get(name) ?? []) {
+        const key: [number, number] = [rid === 0 ? Infinity : (order.get(rid) ?? Infinity), seq];
+        if (key[0] < best[0] || (key[0] === best[0] && key[1] < best[1])) best = key;
+      }
+      return best;
+    };
+    const tags = this.db.prepare('SELECT tagid, tagname FROM tag WHERE tagid>=? ORDER BY tagid').all<{ tagid: number; tagname: string }>(firstTagId);
+    const keyed = tags.map((t) => ({ ...t, key: keyOf(t.tagname) }));
+    keyed.sort((a, b) => a.key[0] - b.key[0] || a.key[1] - b.key[1] || a.tagid - b.tagid);
+    const moves = keyed.map((t, i) => [t.tagid, tags[i]!.tagid] as const).filter(([from, to]) => from !== to);
+    if (moves.length === 0) return;
+    this.db.transaction(() => {
+      this.db.exec('CREATE TEMP TABLE edgesync_tagmap(old INTEGER PRIMARY KEY, new INTEGER)');
+      const put = this.db.prepare('INSERT INTO edgesync_tagmap VALUES(?,?)');
+      for (const [from, to] of moves) put.run(from, to);
+      // Through negative ids, so no two rows ever share one on the way.
+      for (const table of ['tag', 'tagxref', 'event']) {
+        this.db.exec(`UPDATE ${table} SET tagid=-(SELECT new FROM edgesync_tagmap WHERE old=tagid) WHERE tagid IN (SELECT old FROM edgesync_tagmap)`);
+        this.db.exec(`UPDATE ${table} SET tagid=-tagid WHERE tagid<0`);
+      }
+      this.db.exec('DROP TABLE edgesync_tagmap');
+    });
+  }
+
+  /** Queue every artifact that arrived since the last look and can be expanded now or later. */
+  private collectArrivals(): void {
+    const arrived: number[] = [];
+    for (const r of this.db.prepare('SELECT rid, size FROM blob WHERE rid>? ORDER BY rid').all<{ rid: number; size: number }>(this.watermark)) {
+      this.watermark = r.rid;
+      if (r.size >= 0) arrived.push(r.rid);
+      else this.unfilled.add(r.rid);
+    }
+    if (this.unfilled.size > 0) {
+      const sizeOf = this.db.prepare('SELECT size FROM blob WHERE rid=?');
+      for (const rid of [...this.unfilled]) {
+        if ((sizeOf.column<number>(rid)[0] ?? -1) >= 0) {
+          this.unfilled.delete(rid);
+          arrived.push(rid);
+        }
+      }
+    }
+    this.storedCount += arrived.length;
+    const roots: Frame[] = [];
+    for (const rid of arrived) {
+      const src = this.readSource.column<number>(rid)[0];
+      if (src === undefined) roots.push({ rid });
+      else if (this.done.has(src)) {
+        // Its source was linked before it came: read the source back (rare in fossil's order).
+        const source = this.repo.content.tryGet(src);
+        if (source) roots.push({ rid, source });
+        else this.wait(src, rid);
+      } else this.wait(src, rid);
+    }
+    // Ascending rid order, as the rebuild walks.
+    for (let i = roots.length - 1; i >= 0; i--) this.stack.push(roots[i]!);
+  }
+
+  private wait(src: number, rid: number): void {
+    const list = this.waiting.get(src);
+    if (list) list.push(rid);
+    else this.waiting.set(src, [rid]);
+  }
+
+  private step(s: ReturnType<typeof beginCrosslink>): void {
+    const { rid, source } = this.stack.pop()!;
+    if (this.done.has(rid)) return;
+    const row = this.readRow.get<{ uuid: string; size: number; content: Uint8Array | null }>(rid);
+    if (!row || row.size < 0) return;
+    // A broken delta is left unlinked: the clone then falls back to the rebuild, which reports it.
+    let content: Uint8Array;
+    try {
+      content = expandStored(row.content, source);
+    } catch {
+      return;
+    }
+    this.done.add(rid);
+    this.verifier.check(rid, row.uuid, content);
+    if (content.length !== row.size) this.fixSize.run(content.length, rid);
+    crosslinkArtifact(s, rid, content);
+    linkOrphansOf(s, rid);
+    const children = this.waiting.get(rid);
+    if (children) {
+      this.waiting.delete(rid);
+      children.sort((a, b) => b - a);
+      for (const child of children) this.stack.push({ rid: child, source: content });
+    }
+  }
+}
+
+/** rid -> position in the order a rebuild visits artifacts (delta trees from their roots, then the rest). */
+function rebuildWalkOrder(db: Db): Map<number, number> {
+  const blobs = loadRepositoryBlobs(db);
+  const order = new Map<number, number>();
+  const stack: number[] = [];
+  for (const b of blobs.byRid.values()) {
+    if (b.size < 0 || blobs.deltaSource.has(b.rid)) continue;
+    stack.push(b.rid);
+    while (stack.length > 0) {
+      const rid = stack.pop()!;
+      if (order.has(rid) || (blobs.byRid.get(rid)?.size ?? -1) < 0) continue;
+      order.set(rid, order.size);
+      const children = blobs.deltaChildren.get(rid);
+      if (children) for (let i = children.length - 1; i >= 0; i--) stack.push(children[i]!);
+    }
+  }
+  for (const b of blobs.byRid.values()) if (!order.has(b.rid)) order.set(b.rid, order.size);
+  return order;
+}
