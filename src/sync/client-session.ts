@@ -357,6 +357,14 @@ export class ClientSession {
       cards: 0, files: 0, deltas: 0, igots: 0, gimmes: 0, artifacts: 0,
       newPhantom: false, phantomsLeft: false, uvGimmesSent: 0, uvFilesReceived: 0,
     };
+    // The whole reply is parsed once first, so one that breaks the card limits (a million igots)
+    // is refused before any of it is acted on.
+    try {
+      for (const pre = new CardReader(text, this.opts.cardLimits); pre.next() !== undefined; );
+    } catch (e) {
+      if (e instanceof CardParseError) throw new SyncError(`bad reply from ${this.transport.label}: ${e.message}`);
+      throw e;
+    }
     const reader = new CardReader(text, this.opts.cardLimits);
     const acceptOpts = { clone: this.clone, mayReceivePrivate: this.syncPrivate };
     for (;;) {

@@ -115,6 +115,7 @@ class ServerRequest {
   run(limits: Partial<CardLimits> | undefined): void {
     const reader = new CardReader(this.message, limits);
     try {
+      this.checkSyntax(limits);
       for (;;) {
         let card: XferCard | undefined;
         try {
@@ -131,6 +132,21 @@ class ServerRequest {
       if (!(e instanceof StopRequest)) throw e;
     }
     this.out.comment(timestampComment(this.errors));
+  }
+
+  /**
+   * Parse the whole request once before acting on any card: a request that breaks the card
+   * limits (a million igots, say) is refused for the price of a parse, not after a transaction's
+   * worth of work that is then rolled back.
+   */
+  private checkSyntax(limits: Partial<CardLimits> | undefined): void {
+    const pre = new CardReader(this.message, limits);
+    try {
+      while (pre.next() !== undefined);
+    } catch (e) {
+      if (e instanceof CardParseError) this.stop(e.message);
+      throw e;
+    }
   }
 
   private card(card: XferCard): void {
