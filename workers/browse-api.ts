@@ -24,6 +24,8 @@ import type { Repository } from '../src/repo/repository.ts';
 
 /** Files larger than this are shown and downloaded, but not diffed or annotated. */
 const MAX_DIFF_BYTES = 1_000_000;
+/** A diff that takes longer than this (very different large texts) is given up, not waited for. */
+const DIFF_TIMEOUT_MS = 500;
 const JD_UNIX_EPOCH = 2440587.5;
 
 const isoDayToJulian = (day: string, endOfDay: boolean) =>
@@ -48,8 +50,17 @@ export function users(repo: Repository): string[] {
   return repo.db.all<{ u: string }>("SELECT DISTINCT coalesce(euser,user) AS u FROM event WHERE coalesce(euser,user)!='' ORDER BY u").map((r) => r.u);
 }
 
+/** A check-in by name; a full hash is looked up directly (names are resolved as the CLI does). */
+function checkinRid(repo: Repository, name: string): number {
+  if (/^([0-9a-f]{40}|[0-9a-f]{64})$/.test(name)) {
+    const rid = repo.content.ridOf(name);
+    if (rid !== undefined && repo.db.value("SELECT 1 FROM event WHERE objid=? AND type='ci'", rid) !== undefined) return rid;
+  }
+  return resolveCheckin(repo.db, name);
+}
+
 export function checkin(repo: Repository, name: string): CheckinView {
-  const d = checkinDetail(repo.db, resolveCheckin(repo.db, name));
+  const d = checkinDetail(repo.db, checkinRid(repo, name));
   if (!d) throw new Error(`${name} is not a check-in`);
   const primary = d.parents[0] ?? null;
   return { ...d, changed: d.files.filter((f) => f.parent === null || f.parent === primary) };
@@ -63,22 +74,30 @@ function blobBytes(repo: Repository, uuid: string): Uint8Array | null {
 const isText = (b: Uint8Array) => b.subarray(0, 8192).indexOf(0) < 0;
 const lines = (s: string) => (s === '' ? [] : s.replace(/\n$/, '').split('\n'));
 
+/** Expanded size from the blob table, without expanding (-1 when unknown or a phantom). */
+function sizeOf(repo: Repository, uuid: string): number {
+  const rid = repo.content.ridOf(uuid);
+  return rid === undefined ? -1 : repo.content.size(rid);
+}
+
 /** Unified diffs of file versions (a null side is an added or deleted file). */
 export function diffs(repo: Repository, reqs: DiffRequest[]): FileDiff[] {
   return reqs.map(({ before, after }) => {
+    const base = { before, after, hunks: [] };
+    // Decide on size first: expanding a large file through its delta chain is the slow part.
+    if ((before && sizeOf(repo, before) > MAX_DIFF_BYTES) || (after && sizeOf(repo, after) > MAX_DIFF_BYTES)) return { ...base, note: 'too-large' };
     const a = before ? blobBytes(repo, before) : new Uint8Array();
     const b = after ? blobBytes(repo, after) : new Uint8Array();
-    const base = { before, after, hunks: [] };
     if (!a || !b) return { ...base, note: 'missing' };
-    if (a.length > MAX_DIFF_BYTES || b.length > MAX_DIFF_BYTES) return { ...base, note: 'too-large' };
     if (!isText(a) || !isText(b)) return { ...base, note: 'binary' };
-    const p = structuredPatch('a', 'b', decodeLossless(a), decodeLossless(b), '', '', { context: 3 });
+    const p = structuredPatch('a', 'b', decodeLossless(a), decodeLossless(b), '', '', { context: 3, timeout: DIFF_TIMEOUT_MS });
+    if (!p) return { ...base, note: 'too-large' };
     return { ...base, hunks: p.hunks.map((h) => ({ oldStart: h.oldStart, oldLines: h.oldLines, newStart: h.newStart, newLines: h.newLines, lines: h.lines.filter((l) => !l.startsWith('\\')) })) };
   });
 }
 
 export function tree(repo: Repository, name: string): TreeView {
-  const rid = resolveCheckin(repo.db, name);
+  const rid = checkinRid(repo, name);
   const d = checkinDetail(repo.db, rid)!;
   return { checkin: d.uuid, branch: d.branch, time: d.time, comment: d.comment, files: treeOfCheckin(repo, rid) };
 }
@@ -113,7 +132,7 @@ export function history(repo: Repository, path: string) {
  * (at most `depth`), carrying each line to the oldest version that already had it.
  */
 export function annotate(repo: Repository, checkinName: string, path: string, depth = 200): AnnotatedLine[] {
-  const rid = resolveCheckin(repo.db, checkinName);
+  const rid = checkinRid(repo, checkinName);
   const at = repo.db.value<number>("SELECT mtime FROM event WHERE objid=?", rid) ?? Infinity;
   const versions = fileHistory(repo.db, path, depth + 1000).filter((v) => Date.parse(v.time) <= (at - JD_UNIX_EPOCH) * 86_400_000 + 1).slice(0, depth);
   if (!versions.length) throw new Error(`${path} has no history up to that check-in.`);
@@ -301,8 +320,19 @@ export function browseGroup(repoOf: (name: string) => Promise<Repository>) {
   type Fns = typeof fns;
   type Group = { [K in keyof Fns]: Fns[K] extends (repo: Repository, ...a: infer A) => infer R ? (name: string, ...a: A) => Promise<R> : never };
   const group = {} as Record<string, unknown>;
+  const tuned = new WeakSet<Repository>();
+  const open = async (name: string) => {
+    const repo = await repoOf(name);
+    if (!tuned.has(repo)) {
+      // Reading pages walk indexes all over a large file: keep 64 MB of it in SQLite's page
+      // cache (the default 2 MB made every page a read from browser storage).
+      repo.db.exec('PRAGMA cache_size=-65536');
+      tuned.add(repo);
+    }
+    return repo;
+  };
   for (const [k, fn] of Object.entries(fns)) {
-    group[k] = async (name: string, ...a: unknown[]) => (fn as (r: Repository, ...x: unknown[]) => unknown)(await repoOf(name), ...a);
+    group[k] = async (name: string, ...a: unknown[]) => (fn as (r: Repository, ...x: unknown[]) => unknown)(await open(name), ...a);
   }
   return group as Group;
 }

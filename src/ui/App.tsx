@@ -2,7 +2,7 @@
  * The app shell: header, the page for the current route, the update prompt, and the states
  * where this tab does not own the repositories (open in another tab, or moved away).
  */
-import { createResource, Match, Show, Switch, type JSX } from 'solid-js';
+import { createMemo, createResource, Match, Show, Switch, type JSX } from 'solid-js';
 import type { Remote } from 'comlink';
 import type { WorkerApi } from '../../workers/repo-worker.ts';
 import type { Peer } from './peer-state.ts';
@@ -62,7 +62,9 @@ export function App(props: AppProps) {
               <Match when={route().page === 'repo' && route()}>
                 {(r) => {
                   const repo = () => r() as Extract<Route, { page: 'repo' }>;
-                  return <RepoView api={props.api!} peer={peer()} name={repo().name} section={repo().section} args={repo().args} query={repo().query} hub={hub()} />;
+                  // Pages that depend only on the repository's name must not reload when its section changes.
+                  const name = createMemo(() => repo().name);
+                  return <RepoView api={props.api!} peer={peer()} name={name()} section={repo().section} args={repo().args} query={repo().query} hub={hub()} />;
                 }}
               </Match>
               <Match when={route().page === 'home'}>

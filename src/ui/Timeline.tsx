@@ -1,24 +1,31 @@
-/** The check-ins of a repository, newest first; reloads whenever the worker reports new ones. */
+/**
+ * The newest check-ins of a repository on its overview; reloads whenever the worker reports new
+ * ones. Each leads to its check-in page; the full timeline (every event, filters, graph) is a tab.
+ */
 import { createResource, For, Show } from 'solid-js';
 import type { Remote } from 'comlink';
 import type { WorkerApi } from '../../workers/repo-worker.ts';
 import type { Peer } from './peer-state.ts';
 import { dateTime } from './format.ts';
+import { repoHash } from './route.ts';
 
 export function Timeline(props: { api: Remote<WorkerApi>; peer: Peer; name: string }) {
   const [rows] = createResource(
     () => ({ name: props.name, v: props.peer.state.changes[props.name] ?? 0, n: props.peer.state.repos.find((r) => r.name === props.name)?.checkins }),
-    (k) => props.api.checkins(k.name, 500),
+    (k) => props.api.checkins(k.name, 50),
   );
   return (
     <section class="card" aria-labelledby="tl-h">
-      <h2 id="tl-h">Timeline</h2>
+      <div class="row">
+        <h2 id="tl-h">Latest check-ins</h2>
+        <a href={repoHash(props.name, 'timeline')} class="small" data-testid="full-timeline">Full timeline</a>
+      </div>
       <Show when={(rows.latest ?? []).length > 0} fallback={<p class="muted">{rows.latest ? 'No check-ins yet.' : 'Loading…'}</p>}>
         <ol class="timeline" data-testid="timeline">
           <For each={rows.latest}>
             {(c) => (
               <li data-uuid={c.uuid}>
-                <div class="comment">{c.comment}</div>
+                <a class="comment" href={repoHash(props.name, 'checkin', c.uuid)}>{c.comment}</a>
                 <div class="small muted">
                   <time datetime={c.time}>{dateTime(c.time)}</time>
                   {' · '}<span class="who">{c.user}</span>

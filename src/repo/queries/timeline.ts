@@ -88,10 +88,22 @@ export function timeline(db: Db, q: TimelineQuery = {}): TimelineEntry[] {
      ${q.limit !== undefined && q.limit > 0 ? `LIMIT ${Math.floor(q.limit)}` : ''}
      ${q.offset ? `${q.limit ? '' : 'LIMIT -1 '}OFFSET ${Math.floor(q.offset)}` : ''}`;
   const rows = db.all<{ rid: number; uuid: string; type: string; mtime: number; user: string; comment: string; bgcolor: string | null; branch: string | null; leaf: number }>(sql, ...params);
-  const tagsOf = db.prepare(`SELECT substr(tagname,5) AS name FROM tagxref JOIN tag USING(tagid)
-                              WHERE tagxref.rid=? AND tagxref.tagtype>0 AND tagname GLOB 'sym-*' ORDER BY tagname`);
-  const parentsOf = db.prepare(`SELECT blob.uuid AS uuid FROM plink JOIN blob ON blob.rid=plink.pid
-                                 WHERE plink.cid=? ORDER BY plink.isprim DESC, blob.uuid`);
+  // Tags and parents of all check-ins on the page in two queries, not two per row: per-statement
+  // cost dominates in SQLite-WASM, where a page of 500 check-ins took seconds.
+  const ci = rows.filter((r) => r.type === 'ci').map((r) => r.rid);
+  const tagsOf = new Map<number, string[]>();
+  const parentsOf = new Map<number, string[]>();
+  for (let i = 0; i < ci.length; i += 500) {
+    const ids = ci.slice(i, i + 500).join(',');
+    for (const t of db.all<{ rid: number; name: string }>(`SELECT tagxref.rid AS rid, substr(tagname,5) AS name FROM tagxref JOIN tag USING(tagid)
+                               WHERE tagxref.rid IN (${ids}) AND tagxref.tagtype>0 AND tagname GLOB 'sym-*' ORDER BY tagname`)) {
+      (tagsOf.get(t.rid) ?? tagsOf.set(t.rid, []).get(t.rid)!).push(t.name);
+    }
+    for (const p of db.all<{ cid: number; uuid: string }>(`SELECT plink.cid AS cid, blob.uuid AS uuid FROM plink JOIN blob ON blob.rid=plink.pid
+                               WHERE plink.cid IN (${ids}) ORDER BY plink.isprim DESC, blob.uuid`)) {
+      (parentsOf.get(p.cid) ?? parentsOf.set(p.cid, []).get(p.cid)!).push(p.uuid);
+    }
+  }
   return rows.map((r) => ({
     rid: r.rid,
     uuid: r.uuid,
@@ -101,8 +113,8 @@ export function timeline(db: Db, q: TimelineQuery = {}): TimelineEntry[] {
     user: r.user,
     comment: r.comment,
     branch: r.type === 'ci' ? r.branch : null,
-    tags: r.type === 'ci' ? tagsOf.column<string>(r.rid) : [],
-    parents: r.type === 'ci' ? parentsOf.column<string>(r.rid) : [],
+    tags: r.type === 'ci' ? tagsOf.get(r.rid) ?? [] : [],
+    parents: r.type === 'ci' ? parentsOf.get(r.rid) ?? [] : [],
     bgcolor: r.bgcolor,
     leaf: r.type === 'ci' && Boolean(r.leaf),
   }));

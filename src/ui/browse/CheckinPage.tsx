@@ -3,16 +3,19 @@
  * parents and children, and the files it changed with their diffs (unified or side by side).
  * The page paints as soon as the check-in is read; diffs follow in batches.
  */
-import { createResource, createSignal, For, Show } from 'solid-js';
+import { createResource, createSignal, For, onCleanup, Show } from 'solid-js';
 import type { SectionProps } from '../repo-sections.tsx';
 import { go, repoHash } from '../route.ts';
 import type { CheckinView, FileDiff } from '../../peer/browse-types.ts';
-import { BranchLink, browseOf, HashLink, Loaded, When } from './common.tsx';
+import { BranchLink, browseOf, Loaded, When } from './common.tsx';
 import { Comment } from './Comment.tsx';
 import { DiffStat, DiffView } from './DiffView.tsx';
 
-const FIRST_BATCH = 12;
-const BATCH = 40;
+/**
+ * Diffs come in small batches: expanding file versions can take a while on a large repository,
+ * and the worker answers in order, so small batches let other requests (the next page) through.
+ */
+const BATCH = 6;
 
 export function CheckinPage(props: SectionProps) {
   const api = () => browseOf(props);
@@ -25,12 +28,15 @@ export function CheckinPage(props: SectionProps) {
     return c;
   });
 
+  let alive = true;
+  onCleanup(() => (alive = false));
+
   async function loadDiffs(name: string, c: CheckinView) {
     const reqs = c.changed.map((f) => ({ before: f.prevUuid, after: f.uuid }));
     let got: FileDiff[] = [];
-    for (let i = 0; i < reqs.length; i += i === 0 ? FIRST_BATCH : BATCH) {
-      const part = await api().diffs(name, reqs.slice(i, i + (i === 0 ? FIRST_BATCH : BATCH)));
-      if (ci.latest?.uuid !== c.uuid && ci.latest) return;
+    for (let i = 0; i < reqs.length; i += BATCH) {
+      const part = await api().diffs(name, reqs.slice(i, i + BATCH));
+      if (!alive || (ci.latest && ci.latest.uuid !== c.uuid)) return;
       got = [...got, ...part];
       setDiffs(got);
     }
@@ -51,7 +57,8 @@ export function CheckinPage(props: SectionProps) {
               <dt>Branch</dt><dd><BranchLink repo={props.name} branch={c.branch} />{c.leaf ? ' (leaf)' : ''}{c.closed ? ' (closed)' : ''}</dd>
               <dt>Tags</dt>
               <dd data-testid="checkin-tags">
-                <For each={c.tags}>{(t) => <span class="chip" title={t.propagating ? 'propagating' : undefined}>{t.name.replace(/^sym-/, '')}{t.value && t.name !== 'branch' ? `=${t.value}` : ''}</span>}</For>
+                <For each={c.tags.filter((t) => t.name.startsWith('sym-'))}>{(t) => <a class="chip" data-tag={t.name.slice(4)} href={`${repoHash(props.name, 'timeline')}?b=${encodeURIComponent(t.name.slice(4))}`} title={t.propagating ? 'propagating' : undefined}>{t.name.slice(4)}</a>}</For>
+                <For each={c.tags.filter((t) => !t.name.startsWith('sym-') && t.name !== 'branch')}>{(t) => <span class="chip raw-tag" title="a property tag">{t.name}{t.value ? `=${t.value}` : ''}</span>}</For>
               </dd>
               <dt>Parents</dt>
               <dd data-testid="checkin-parents"><For each={c.parents} fallback={<span class="muted">none (first check-in)</span>}>{(p, i) => <>{i() > 0 ? <span class="muted"> merge </span> : null}<a href={repoHash(props.name, 'checkin', p)} data-uuid={p}><code>{p.slice(0, 12)}</code></a> </>}</For></dd>

@@ -13,6 +13,10 @@ export function eventText(type: string, comment: string): string {
 
 export function Comment(props: { repo: string; text: string; class?: string }) {
   let el!: HTMLSpanElement;
-  createEffect(() => el.replaceChildren(renderInline(props.repo, props.text)));
+  createEffect(() => {
+    // Most comments have no markup at all: plain text needs no parsing or sanitizing.
+    if (/[<&[]/.test(props.text)) el.replaceChildren(renderInline(props.repo, props.text));
+    else el.textContent = props.text;
+  });
   return <span class={props.class ?? 'comment-text'} ref={el} />;
 }

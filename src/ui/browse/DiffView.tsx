@@ -49,6 +49,7 @@ export function DiffView(props: { diff: FileDiff; split: boolean }) {
       <Match when={props.diff.hunks.length === 0}><p class="muted small diff-note">No textual change.</p></Match>
       <Match when={!props.split}>
         <table class="diff unified" data-testid="diff-unified">
+          <colgroup><col class="c-ln" /><col class="c-ln" /><col /></colgroup>
           <For each={props.diff.hunks}>
             {(h) => (
               <tbody>
@@ -63,6 +64,7 @@ export function DiffView(props: { diff: FileDiff; split: boolean }) {
       </Match>
       <Match when={props.split}>
         <table class="diff split" data-testid="diff-split">
+          <colgroup><col class="c-ln" /><col /><col class="c-ln" /><col /></colgroup>
           <For each={props.diff.hunks}>
             {(h) => (
               <tbody>

@@ -3,7 +3,7 @@
  * file at a version (highlighted, image, raw download, annotate), a file by hash, and a file's
  * history (every check-in that changed it, as `fossil finfo`).
  */
-import { createMemo, createResource, For, Show } from 'solid-js';
+import { createMemo, createResource, createSignal, For, Show } from 'solid-js';
 import type { SectionProps } from '../repo-sections.tsx';
 import { go, repoHash } from '../route.ts';
 import { BranchLink, browseOf, formatSize, HashLink, Loaded, When } from './common.tsx';
@@ -27,7 +27,8 @@ export function FilesPage(props: SectionProps) {
   const dir = () => props.args.slice(1).filter(Boolean);
   const flat = () => props.query.get('flat') === '1';
   const [tree] = createResource(() => ({ n: props.name, ref: ref() }), (k) => api().tree(k.n, k.ref));
-  const [branches] = createResource(() => props.name, (n) => api().branchList(n));
+  const [wantBranches, setWantBranches] = createSignal(false);
+  const [branches] = createResource(() => (wantBranches() ? props.name : false), (n) => api().branchList(n));
   const listing = createMemo(() => {
     const t = tree.latest;
     if (!t) return { dirs: [] as string[], files: [] as typeof t extends undefined ? never : NonNullable<typeof t>['files'] };
@@ -50,7 +51,7 @@ export function FilesPage(props: SectionProps) {
           <div class="row">
             <h2>Files of <a href={repoHash(props.name, 'checkin', t.checkin)}><code>{t.checkin.slice(0, 12)}</code></a></h2>
             <label class="inline">Branch tip
-              <select onChange={(e) => go(repoHash(props.name, 'files', e.currentTarget.value))}>
+              <select onFocus={() => setWantBranches(true)} onPointerDown={() => setWantBranches(true)} onChange={(e) => go(repoHash(props.name, 'files', e.currentTarget.value))}>
                 <option value={t.checkin}>this check-in</option>
                 <For each={branches.latest ?? []}>{(b) => <option value={b.name} selected={b.name === ref()}>{b.name}</option>}</For>
               </select>

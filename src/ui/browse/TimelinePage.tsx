@@ -38,8 +38,11 @@ export function TimelinePage(props: SectionProps) {
     setMore(p.more);
     return p;
   });
-  const [branches] = createResource(() => props.name, (n) => api().branchList(n));
-  const [users] = createResource(() => props.name, (n) => api().users(n));
+  // The filter choices load when the filters are first used: on a large repository listing
+  // every branch costs more than the page itself.
+  const [wantChoices, setWantChoices] = createSignal(false);
+  const [branches] = createResource(() => (wantChoices() || filters().b ? props.name : false), (n) => api().branchList(n));
+  const [users] = createResource(() => (wantChoices() || filters().u ? props.name : false), (n) => api().users(n));
   const entries = createMemo(() => [...(first.latest?.entries ?? []), ...extra()]);
   const graph = createMemo(() => layoutGraph(entries().map((e) => ({ uuid: e.uuid, parents: e.parents, branch: e.type === 'ci' ? e.branch ?? 'trunk' : null })), branchColor));
   const [loadingMore, setLoadingMore] = createSignal(false);
@@ -78,16 +81,12 @@ export function TimelinePage(props: SectionProps) {
           </select>
         </label>
         <label>Branch
-          <select name="b">
-            <option value="">All branches</option>
-            <For each={branches.latest ?? []}>{(b) => <option value={b.name} selected={b.name === filters().b}>{b.name}</option>}</For>
-          </select>
+          <input name="b" list="tl-branches" value={filters().b} placeholder="all branches" autocomplete="off" onFocus={() => setWantChoices(true)} />
+          <datalist id="tl-branches"><For each={branches.latest ?? []}>{(b) => <option value={b.name} />}</For></datalist>
         </label>
         <label>User
-          <select name="u">
-            <option value="">Anyone</option>
-            <For each={users.latest ?? []}>{(u) => <option value={u} selected={u === filters().u}>{u}</option>}</For>
-          </select>
+          <input name="u" list="tl-users" value={filters().u} placeholder="anyone" autocomplete="off" onFocus={() => setWantChoices(true)} />
+          <datalist id="tl-users"><For each={users.latest ?? []}>{(u) => <option value={u} />}</For></datalist>
         </label>
         <label>Since<input name="since" type="date" value={filters().since} /></label>
         <label>Until<input name="until" type="date" value={filters().until} /></label>
