@@ -63,7 +63,10 @@ export function checkin(repo: Repository, name: string): CheckinView {
   const d = checkinDetail(repo.db, checkinRid(repo, name));
   if (!d) throw new Error(`${name} is not a check-in`);
   const primary = d.parents[0] ?? null;
-  return { ...d, changed: d.files.filter((f) => f.parent === null || f.parent === primary) };
+  const changed = d.files.filter((f) => f.parent === null || f.parent === primary);
+  // A rename also leaves a deletion row for the old name; fossil shows only the rename.
+  const renamedFrom = new Set(changed.filter((f) => f.change === 'renamed').map((f) => f.oldName));
+  return { ...d, changed: changed.filter((f) => !(f.change === 'deleted' && renamedFrom.has(f.name))) };
 }
 
 function blobBytes(repo: Repository, uuid: string): Uint8Array | null {

@@ -147,9 +147,11 @@ describe.skipIf(!ready)('browse pages against fossil', () => {
     // c2 against c1: the changed files and the lines of fossil's own unified diff.
     await open(`checkin/${names.c2}`, '[data-testid=checkin]');
     await page.locator('.changed-file table.diff').first().waitFor();
-    const changed = await page.locator('.changed-file').evaluateAll((els) => els.map((e) => e.getAttribute('data-name')));
-    const brief = fco('diff', '--from', names.c1!, '--to', names.c2!, '--brief');
-    for (const line of brief.trim().split('\n')) expect(changed).toContain(line.trim().split(/\s+/).pop());
+    // fossil diff lists a rename as ADDED new + DELETED old; the page shows it as one rename (as fossil ui does).
+    const changed = await page.locator('.changed-file').evaluateAll((els) => els.flatMap((e) => [e.getAttribute('data-name'), e.getAttribute('data-old')].filter(Boolean)));
+    const brief = fco('diff', '--from', names.c1!, '--to', names.c2!, '--brief').trim().split('\n').map((l) => l.trim().split(/\s+/).pop());
+    expect(new Set(changed)).toEqual(new Set(brief));
+    expect(await page.locator('.changed-file[data-change=renamed]').getAttribute('data-old')).toBe('old-name.txt');
     const fossilDiff = fco('diff', '--from', names.c1!, '--to', names.c2!, 'src/main.c').split('\n').filter((l) => /^[-+][^-+]/.test(l));
     const ours = await page.locator('.changed-file[data-name="src/main.c"] tr.add td.code, .changed-file[data-name="src/main.c"] tr.del td.code').allTextContents();
     expect(ours.map((l) => l.replace(/^([-+])/, '$1'))).toEqual(fossilDiff);

@@ -78,7 +78,7 @@ export function CheckinPage(props: SectionProps) {
             <ul class="changed" data-testid="changed-files">
               <For each={c.changed}>
                 {(f, i) => (
-                  <li class="changed-file" data-name={f.name} data-change={f.change}>
+                  <li class="changed-file" data-name={f.name} data-change={f.change} data-old={f.oldName ?? undefined}>
                     <div class="changed-head">
                       <span class={`change change-${f.change}`}>{f.change}</span>
                       <Show when={f.uuid} fallback={<span class="fname">{f.name}</span>}>
