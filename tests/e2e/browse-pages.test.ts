@@ -4,7 +4,7 @@
 // compared with what fossil itself prints for the same artifact. Screenshots of every page, on a
 // desktop and a phone-sized viewport, go to .tmp/screenshots/browse-*.png.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { haveChromium, launchChromium } from '../helpers/browser.ts';
@@ -71,6 +71,11 @@ describe.skipIf(!ready)('browse pages against fossil', () => {
     checkout = join(tmp.dir, 'co');
     mkdirSync(checkout);
     fossil(['open', repoFile, '--force'], { cwd: checkout });
+    // An image, for the image view.
+    mkdirSync(join(checkout, 'img'));
+    copyFileSync(join(import.meta.dirname, '../../public/icon-192.png'), join(checkout, 'img/logo.png'));
+    fco('add', 'img/logo.png');
+    fco('commit', '--no-warnings', '-m', 'Add a logo');
 
     server = await serveStatic(WEB);
     browser = await launchChromium();
@@ -182,6 +187,14 @@ describe.skipIf(!ready)('browse pages against fossil', () => {
     await page.getByTestId('raw-download').click();
     const file = await (await dl).path();
     expect(readFileSync(file, 'utf8')).toBe(f('artifact', uuid));
+
+    await open(`artifact/${uuid}`, '[data-testid=file-text]');
+    await shoot('artifact');
+    expect(await page.getByTestId('file-text').textContent()).toBe(f('artifact', uuid));
+
+    await open('file/tip/img/logo.png', '[data-testid=image-view]');
+    await expect.poll(() => page.getByTestId('image-view').evaluate((img) => (img as HTMLImageElement).naturalWidth)).toBe(192);
+    await shoot('image');
 
     await open(`file/${names.c4}/src/main.c?annotate=1`, '[data-testid=annotate] tr');
     await shoot('annotate');

@@ -54,10 +54,13 @@ export interface TagInfo {
   checkins: number;
 }
 
-/** Symbolic tags in use (without the sym- prefix), as `fossil tag ls` lists them. */
+/**
+ * Symbolic tags in use (without the sym- prefix), as `fossil tag ls` lists them. tagxref holds
+ * one row per (rid, tagid), so a plain count is the number of check-ins.
+ */
 export function tags(db: Db): TagInfo[] {
   return db.all<TagInfo>(`
-    SELECT substr(tagname,5) AS name, count(DISTINCT tagxref.rid) AS checkins
+    SELECT substr(tagname,5) AS name, count(*) AS checkins
       FROM tag JOIN tagxref USING(tagid)
      WHERE tagname GLOB 'sym-*' AND tagxref.tagtype>0
      GROUP BY tagname ORDER BY tagname`);

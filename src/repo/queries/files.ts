@@ -16,10 +16,15 @@ export interface TreeFile {
 }
 
 export function treeOfCheckin(repo: Repository, rid: number): TreeFile[] {
-  const sizeOf = repo.db.prepare('SELECT size FROM blob WHERE uuid=?');
-  return filesOfCheckin(repo, rid)
-    .filter((f) => f.uuid)
-    .map((f) => ({ name: f.name, uuid: f.uuid!, perm: f.perm, size: sizeOf.get<{ size: number }>(f.uuid)?.size ?? -1 }));
+  const files = filesOfCheckin(repo, rid).filter((f) => f.uuid);
+  // Sizes in a few queries rather than one per file (a tree can have thousands).
+  const sizes = new Map<string, number>();
+  const uuids = [...new Set(files.map((f) => f.uuid!.toLowerCase()))];
+  for (let i = 0; i < uuids.length; i += 500) {
+    const part = uuids.slice(i, i + 500);
+    for (const r of repo.db.all<{ uuid: string; size: number }>(`SELECT uuid, size FROM blob WHERE uuid IN (${part.map(() => '?').join(',')})`, ...part)) sizes.set(r.uuid, r.size);
+  }
+  return files.map((f) => ({ name: f.name, uuid: f.uuid!, perm: f.perm, size: sizes.get(f.uuid!.toLowerCase()) ?? -1 }));
 }
 
 export interface FileVersion {
