@@ -12,7 +12,7 @@ import type {
 } from '../src/peer/browse-types.ts';
 import { branches, leaves, tags } from '../src/repo/queries/branches.ts';
 import { checkinDetail } from '../src/repo/queries/checkin.ts';
-import { fileHistory, treeOfCheckin } from '../src/repo/queries/files.ts';
+import { fileHistory, fileLineage, treeOfCheckin } from '../src/repo/queries/files.ts';
 import { forumThreadPosts, forumThreads } from '../src/repo/queries/forum.ts';
 import { resolveCheckin, ridsByPrefix } from '../src/repo/queries/resolve.ts';
 import { repoStats } from '../src/repo/queries/stats.ts';
@@ -131,13 +131,12 @@ export function history(repo: Repository, path: string) {
 }
 
 /**
- * Who last changed each line of PATH as of a check-in: walks back through the file's versions
- * (at most `depth`), carrying each line to the oldest version that already had it.
+ * Who last changed each line of PATH as of a check-in, as fossil annotate finds it: walks back
+ * along the primary parents through the file's versions (at most `depth`), carrying each line
+ * to the oldest version that already had it.
  */
 export function annotate(repo: Repository, checkinName: string, path: string, depth = 200): AnnotatedLine[] {
-  const rid = checkinRid(repo, checkinName);
-  const at = repo.db.value<number>("SELECT mtime FROM event WHERE objid=?", rid) ?? Infinity;
-  const versions = fileHistory(repo.db, path, depth + 1000).filter((v) => Date.parse(v.time) <= (at - JD_UNIX_EPOCH) * 86_400_000 + 1).slice(0, depth);
+  const versions = fileLineage(repo.db, checkinRid(repo, checkinName), path, depth);
   if (!versions.length) throw new Error(`${path} has no history up to that check-in.`);
   const text = (uuid: string) => {
     const b = blobBytes(repo, uuid);

@@ -58,3 +58,23 @@ export function fileHistory(db: Db, path: string, limit = 500): FileVersion[] {
     checkin: r.checkin, time: julianToIso(r.mtime), user: r.user, comment: r.comment, branch: r.branch, uuid: r.uuid, renamedFrom: r.oldname,
   }));
 }
+
+/**
+ * The versions of PATH along the primary-parent line of check-in RID, newest first: the check-ins
+ * on that line that changed the file, as fossil annotate walks them.
+ */
+export function fileLineage(db: Db, rid: number, path: string, limit = 200): FileVersion[] {
+  const rows = db.all<{ checkin: string; mtime: number; user: string; comment: string; branch: string | null; uuid: string }>(
+    `WITH RECURSIVE anc(rid) AS (
+        SELECT ? UNION SELECT plink.pid FROM plink JOIN anc ON plink.cid=anc.rid WHERE plink.isprim)
+     SELECT ci.uuid AS checkin, event.mtime AS mtime, coalesce(event.euser, event.user, '') AS user,
+            coalesce(event.ecomment, event.comment, '') AS comment,
+            (SELECT value FROM tagxref WHERE tagxref.rid=mlink.mid AND tagid=8 AND tagtype>0) AS branch, b.uuid AS uuid
+       FROM anc JOIN mlink ON mlink.mid=anc.rid JOIN filename ON filename.fnid=mlink.fnid
+       JOIN blob b ON b.rid=mlink.fid JOIN blob ci ON ci.rid=mlink.mid JOIN event ON event.objid=mlink.mid
+      WHERE filename.name=? AND mlink.fid>0 AND NOT mlink.isaux
+      ORDER BY event.mtime DESC LIMIT ?`,
+    rid, path, limit,
+  );
+  return rows.map((r) => ({ checkin: r.checkin, time: julianToIso(r.mtime), user: r.user, comment: r.comment, branch: r.branch, uuid: r.uuid, renamedFrom: null }));
+}

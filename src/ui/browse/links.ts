@@ -3,7 +3,12 @@
  * `/wiki?name=…`, `/tktview/ID`, …), bare hashes and wiki page names become pages here; http,
  * https and mailto links stay external; anything else (javascript:, data:, …) goes nowhere.
  */
-import { repoHash } from '../route.ts';
+
+/** `#/repo/<name>/<section>/<args…>`, as route.ts's repoHash builds it (this module stays free of
+ * browser globals so it can be tested outside a browser). */
+function repoHash(name: string, section: string, ...args: string[]): string {
+  return `#/repo/${[name, section, ...args].map(encodeURIComponent).join('/')}`;
+}
 
 const HEX = /^[0-9a-fA-F]{4,64}$/;
 
