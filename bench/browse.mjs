@@ -2,7 +2,7 @@
 // repository is imported into OPFS through the worker API (globalThis.edgesync.importFile), then
 // we time, from the moment the URL changes:
 //   - first paint of the timeline (first rows on screen, after the next frame), cold and warm;
-//   - opening a check-in with ~100 changed files: its file list painted, and all diffs painted.
+//   - opening a check-in with ~100 changed files: its file list painted, and the diffs on screen.
 // Goal: first paint of the timeline and of the check-in under 200 ms.
 // Usage: node bench/browse.mjs [REPO=/work/bench-data/fossil-history.fossil] [RUNS=5]
 import { createServer } from 'node:http';
@@ -112,6 +112,8 @@ try {
     }
   };
 
+  // Diffs load for the files on screen: the first five files' diffs (or their notes) painted.
+  const FIRST_DIFFS = '.changed-file:nth-child(-n+5) .diff, .changed-file:nth-child(-n+5) .diff-note';
   const timeline = [];
   const timelineCold = [];
   const checkinList = [];
@@ -124,7 +126,7 @@ try {
     timelineCold.push((await timeTo('#/repo/bench/timeline', [['[data-testid=timeline-row]', 1]]))[0]);
     await overview();
     const t = targets[i % targets.length];
-    const [list, diffs] = await timeTo(`#/repo/bench/checkin/${t.uuid}`, [['.changed-file', t.n], ['.changed-file .diff, .changed-file .diff-note', t.n]]);
+    const [list, diffs] = await timeTo(`#/repo/bench/checkin/${t.uuid}`, [['.changed-file', t.n], [FIRST_DIFFS, 5]]);
     checkinList.push(list);
     checkinDiffs.push(diffs);
   }
@@ -149,7 +151,7 @@ try {
   console.log(`  timeline, first paint (from the home page, every repository-page request included): first ${f(timelineCold[0])}, median ${f(median(timelineCold))}, max ${f(Math.max(...timelineCold))}`);
   console.log(`  check-ins with ${targets.map((t) => t.n).join(', ')} changed files, a different one each run:`);
   console.log(`    file list painted (from the repository page): first ${f(checkinList[0])}, median ${f(median(checkinList))}, max ${f(Math.max(...checkinList))}  (goal < 200 ms)`);
-  console.log(`    every diff painted:         first ${f(checkinDiffs[0])}, median ${f(median(checkinDiffs))}, max ${f(Math.max(...checkinDiffs))}`);
+  console.log(`    first five diffs painted:   first ${f(checkinDiffs[0])}, median ${f(median(checkinDiffs))}, max ${f(Math.max(...checkinDiffs))}`);
   console.log(`  other pages, first paint: ${others.map(([l, ms]) => `${l} ${f(ms)}`).join(', ')}`);
   console.log(`  runs: ${runs}; each measured from the URL change to the frame that shows it`);
 } finally {

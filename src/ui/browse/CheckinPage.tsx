@@ -6,39 +6,61 @@
 import { createResource, createSignal, For, onCleanup, Show } from 'solid-js';
 import type { SectionProps } from '../repo-sections.tsx';
 import { go, repoHash } from '../route.ts';
-import type { CheckinView, FileDiff } from '../../peer/browse-types.ts';
+import type { FileDiff } from '../../peer/browse-types.ts';
 import { BranchLink, browseOf, Loaded, When } from './common.tsx';
 import { Comment } from './Comment.tsx';
 import { DiffStat, DiffView } from './DiffView.tsx';
 
 /**
- * Diffs come in small batches: expanding file versions can take a while on a large repository,
- * and the worker answers in order, so small batches let other requests (the next page) through.
+ * Diffs load for the files on or near the screen, a few at a time: expanding file versions can
+ * take a while on a large repository, and the worker answers in order, so small batches let
+ * other requests (the next page) through.
  */
-const BATCH = 6;
+const BATCH = 4;
 
 export function CheckinPage(props: SectionProps) {
   const api = () => browseOf(props);
   const split = () => props.query.get('diff') === 'split';
-  const [diffs, setDiffs] = createSignal<(FileDiff | undefined)[]>([]);
+  const [diffs, setDiffs] = createSignal<Record<number, FileDiff>>({});
   const [ci] = createResource(() => ({ name: props.name, ref: props.args[0] ?? 'tip' }), async (k) => {
     const c = await api().checkin(k.name, k.ref);
-    setDiffs([]);
-    void loadDiffs(k.name, c);
+    setDiffs({});
+    queue.clear();
     return c;
   });
 
   let alive = true;
-  onCleanup(() => (alive = false));
+  let busy = false;
+  const queue = new Set<number>();
+  const observer = new IntersectionObserver((seen) => {
+    for (const e of seen) if (e.isIntersecting) want(Number((e.target as HTMLElement).dataset.index));
+  }, { rootMargin: '800px 0px' });
+  onCleanup(() => {
+    alive = false;
+    observer.disconnect();
+  });
 
-  async function loadDiffs(name: string, c: CheckinView) {
-    const reqs = c.changed.map((f) => ({ before: f.prevUuid, after: f.uuid }));
-    let got: FileDiff[] = [];
-    for (let i = 0; i < reqs.length; i += BATCH) {
-      const part = await api().diffs(name, reqs.slice(i, i + BATCH));
-      if (!alive || (ci.latest && ci.latest.uuid !== c.uuid)) return;
-      got = [...got, ...part];
-      setDiffs(got);
+  function want(i: number) {
+    if (diffs()[i] === undefined) queue.add(i);
+    void pump();
+  }
+
+  async function pump() {
+    const c = ci.latest;
+    if (busy || !c || !queue.size) return;
+    busy = true;
+    try {
+      while (alive && queue.size && ci.latest === c) {
+        const batch = [...queue].sort((a, b) => a - b).slice(0, BATCH);
+        for (const i of batch) queue.delete(i);
+        const part = await api().diffs(props.name, batch.map((i) => ({ before: c.changed[i]!.prevUuid, after: c.changed[i]!.uuid })));
+        if (!alive || ci.latest !== c) return;
+        const next = { ...diffs() };
+        batch.forEach((i, k) => (next[i] = part[k]!));
+        setDiffs(next);
+      }
+    } finally {
+      busy = false;
     }
   }
 
@@ -78,7 +100,7 @@ export function CheckinPage(props: SectionProps) {
             <ul class="changed" data-testid="changed-files">
               <For each={c.changed}>
                 {(f, i) => (
-                  <li class="changed-file" data-name={f.name} data-change={f.change} data-old={f.oldName ?? undefined}>
+                  <li class="changed-file" data-name={f.name} data-change={f.change} data-old={f.oldName ?? undefined} data-index={i()} ref={(el) => observer.observe(el)}>
                     <div class="changed-head">
                       <span class={`change change-${f.change}`}>{f.change}</span>
                       <Show when={f.uuid} fallback={<span class="fname">{f.name}</span>}>

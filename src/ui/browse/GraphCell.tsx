@@ -36,3 +36,15 @@ export function GraphCell(props: { row: GraphRow; leaf: boolean; merge: boolean;
     </div>
   );
 }
+
+/** The lanes passing a row without a node (the day headings between rows). */
+export function GraphGap(props: { row: GraphRow }) {
+  const w = () => Math.max(1, props.row.width) * STEP + 2;
+  return (
+    <div class="graph-gap" style={{ width: `${w()}px` }} aria-hidden="true">
+      <svg preserveAspectRatio="none" viewBox={`0 0 ${w()} 100`}>
+        <For each={props.row.above}>{(l) => <line x1={x(l.lane)} y1={0} x2={x(l.lane)} y2={100} stroke={l.color} vector-effect="non-scaling-stroke" />}</For>
+      </svg>
+    </div>
+  );
+}

@@ -9,7 +9,7 @@ import type { TimelineEntry, TimelinePage as Page } from '../../peer/browse-type
 import { branchColor, BranchLink, browseOf, HashLink, queryString, When } from './common.tsx';
 import { Comment, eventText } from './Comment.tsx';
 import { layoutGraph } from './graph.ts';
-import { GraphCell } from './GraphCell.tsx';
+import { GraphCell, GraphGap } from './GraphCell.tsx';
 
 const PAGE = 50;
 const TYPES: [string, string][] = [['', 'All events'], ['ci', 'Check-ins'], ['w', 'Wiki'], ['t', 'Tickets'], ['e', 'Technotes'], ['g', 'Tag changes'], ['f', 'Forum']];
@@ -102,7 +102,7 @@ export function TimelinePage(props: SectionProps) {
                 const newDay = () => i() === 0 || entries()[i() - 1]!.time.slice(0, 10) !== day();
                 return (
                   <>
-                    <Show when={newDay()}><li class="tl-day" aria-hidden="true"><span>{day()}</span></li></Show>
+                    <Show when={newDay()}><li class="tl-day" aria-hidden="true"><span class="tl-time" /><GraphGap row={graph()[i()]!} /><span class="tl-day-label">{day()}</span></li></Show>
                     <li class="tl-row" data-testid="timeline-row" data-uuid={e.uuid} data-type={e.type} style={e.bgcolor ? { '--row-bg': e.bgcolor } : {}} classList={{ 'has-bg': Boolean(e.bgcolor) }}>
                       <span class="tl-time small muted">{e.time.slice(11, 16)}</span>
                       <GraphCell row={graph()[i()]!} leaf={e.leaf} merge={e.parents.length > 1} color={branchColor(e.branch ?? 'trunk')} />
