@@ -16,6 +16,8 @@ const TYPES: [string, string][] = [['', 'All events'], ['ci', 'Check-ins'], ['w'
 const TYPE_LABEL: Record<string, string> = { ci: 'check-in', w: 'wiki', t: 'ticket', e: 'technote', g: 'tags', f: 'forum' };
 
 export function TimelinePage(props: SectionProps) {
+  // On a phone the filters start folded, so the timeline itself is what shows first.
+  const wide = matchMedia('(min-width: 40rem)').matches;
   const api = () => browseOf(props);
   const filters = () => ({
     b: props.query.get('b') ?? '', u: props.query.get('u') ?? '', y: props.query.get('y') ?? '',
@@ -73,6 +75,8 @@ export function TimelinePage(props: SectionProps) {
           <a href={repoHash(props.name, 'timeline')} class="small">Clear filters</a>
         </Show>
       </div>
+      <details class="filters-box" open={wide || Object.values(filters()).some(Boolean)}>
+      <summary class="small">Filters and search</summary>
       <form class="filters" onSubmit={apply} data-testid="timeline-filters">
         <label>Search<input name="q" type="search" value={filters().q} placeholder="in comments" /></label>
         <label>Type
@@ -92,6 +96,7 @@ export function TimelinePage(props: SectionProps) {
         <label>Until<input name="until" type="date" value={filters().until} /></label>
         <button type="submit">Show</button>
       </form>
+      </details>
       <Show when={first.error}><p role="alert" class="error">{String(first.error?.message ?? first.error)}</p></Show>
       <Show when={first.latest} fallback={<p class="muted">Loading…</p>}>
         <Show when={entries().length > 0} fallback={<p class="muted" data-testid="timeline-empty">Nothing matches.</p>}>
