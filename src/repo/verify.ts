@@ -79,14 +79,32 @@ export function verifyRepo(repo: { readonly db: Db }, opts: VerifyOptions = {}):
 
   for (const blob of stored) {
     if (visited.has(blob.rid) || failed.has(blob.rid)) continue;
-    const src = blobs.deltaSource.get(blob.rid);
-    const source = src === undefined ? undefined : blobs.byRid.get(src);
-    let why: string;
-    if (source === undefined) why = 'its delta chain does not reach full content';
-    else if (source.size < 0) why = `it is a delta from phantom ${short(source.uuid)} (${source.rid})`;
-    else why = 'its delta source could not be expanded, or the chain loops';
-    problems.push(`cannot expand artifact ${short(blob.uuid)} (${blob.rid}): ${why}`);
+    problems.push(`cannot expand artifact ${short(blob.uuid)} (${blob.rid}): ${whyUnexpanded(blob.rid)}`);
   }
   opts.onProgress?.({ done: total, total });
+
+  /**
+   * Why the walk never reached rid: its chain loops, leaves the blob table, or ends in a phantom
+   * (directly, or through deltas that wait on it too: how a sync keeps artifacts that came before
+   * their source), or an ancestor failed to expand.
+   */
+  function whyUnexpanded(rid: number): string {
+    const seen = new Set<number>([rid]);
+    let through: number | undefined;
+    for (let r = blobs.deltaSource.get(rid); r !== undefined; r = blobs.deltaSource.get(r)) {
+      const source = blobs.byRid.get(r);
+      if (source === undefined) return 'its delta chain does not reach full content';
+      if (seen.has(r)) return `its delta chain loops through rid ${r}`;
+      seen.add(r);
+      if (source.size < 0) {
+        return through === undefined
+          ? `it is a delta from phantom ${short(source.uuid)} (${source.rid})`
+          : `its delta chain reaches phantom ${short(source.uuid)} (${source.rid}) through rid ${through}`;
+      }
+      if (failed.has(r)) return `its delta source rid ${r} could not be expanded`;
+      through ??= r;
+    }
+    return 'its delta chain does not reach full content';
+  }
   return { ok: problems.length === 0, checked, problems };
 }

@@ -54,13 +54,16 @@ function sendDeltaFromParent(x: XferState, rid: number, uuid: string, content: U
   return true;
 }
 
-/** The delta as stored, `file HASH SRC SIZE`, for a legacy clone; returns whether one was written. */
-function sendStoredDelta(x: XferState, rid: number, uuid: string, isPrivate: boolean): boolean {
+/**
+ * The delta as stored, `file HASH SRC SIZE` (a legacy clone asks for this form; it is also the
+ * only form of an artifact whose source is still a phantom here). Returns whether one was written.
+ */
+function sendStoredDelta(x: XferState, rid: number, uuid: string, isPrivate: boolean, allowPhantomSource = false): boolean {
   const c = x.repo.content;
   const src = c.deltaSource(rid);
   if (src === undefined || (!x.syncPrivate && c.isPrivate(src))) return false;
   const srcUuid = c.uuidOf(src);
-  if (!srcUuid || c.isShunned(srcUuid) || c.isPhantom(src)) return false;
+  if (!srcUuid || c.isShunned(srcUuid) || (!allowPhantomSource && c.isPhantom(src))) return false;
   const stored = c.stored(rid);
   if (!stored) return false;
   const delta = uncompressBlob(stored.content);
@@ -100,6 +103,15 @@ export function sendFile(x: XferState, rid: number, expectedUuid: string | undef
     x.counters.igotsSent++;
     return;
   }
+  // A delta whose chain reaches a phantom cannot be expanded (fossil's content_get would fail
+  // and send nothing useful): it goes out as stored, for the peer to keep until the source
+  // comes, or not at all when that source may not be sent.
+  if (!c.isAvailable(rid)) {
+    if (!sendStoredDelta(x, rid, uuid, isPrivate, true)) return;
+    x.counters.deltasSent++;
+    x.remoteHas(rid);
+    return;
+  }
   let sentDelta = nativeDelta && sendStoredDelta(x, rid, uuid, isPrivate);
   if (!sentDelta) {
     const content = c.get(rid);
@@ -129,6 +141,8 @@ export function sendCompressedFile(x: XferState, rid: number): void {
     rid,
   );
   if (!row || !(row.content instanceof Uint8Array)) return;
+  // A public delta of a private source goes out whole (below); while it cannot be expanded, not at all.
+  if (row.srcid !== null && !isPrivate && c.isPrivate(row.srcid) && !c.isAvailable(rid)) return;
   if (isPrivate) x.out.markNextPrivate();
   if (peerLacksSha3(x, row.uuid)) {
     x.out.error(SHA3_NEEDS_NEWER_PEER);

@@ -21,9 +21,10 @@ import type { Peer } from './peers.ts';
 export function storeProblems(peer: Peer): string[] {
   const db = peer.repo.db;
   // A delta whose source is still a phantom is how a sync keeps what arrived before its source
-  // (checked once the source comes); after convergence there are no phantoms, so none is skipped.
+  // (checked once the source comes), and a delta of such a delta waits on the same phantom;
+  // after convergence there are no phantoms, so none is skipped.
   const out = verifyRepo(peer.repo).problems
-    .filter((p) => !/it is a delta from phantom/.test(p))
+    .filter((p) => !/it is a delta from phantom|its delta chain reaches phantom/.test(p))
     .map((p) => `peer ${peer.id}: ${p}`);
   const loose = db.value<number>('SELECT count(*) FROM delta WHERE srcid NOT IN (SELECT rid FROM blob)') ?? 0;
   if (loose) out.push(`peer ${peer.id}: ${loose} deltas from artifacts that are not even phantoms`);
