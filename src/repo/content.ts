@@ -16,7 +16,7 @@
  */
 import type { Db, SqlValue } from '../db/db.ts';
 import { compressBlob, uncompressBlob } from '../fossil/blob-codec.ts';
-import { applyDelta, createDelta, deltaOutputSize } from '../fossil/delta.ts';
+import { applyDelta, createDelta, deltaOutputSize, MAX_DELTA_OUTPUT } from '../fossil/delta.ts';
 import { hashBytes, HashPolicy, HNAME_SHA1_LEN, isHashName, isHashNameLoose, verifyHash } from '../fossil/hash.ts';
 import type { Config } from './config.ts';
 import { ContentCache } from './content-cache.ts';
@@ -639,6 +639,10 @@ export class ContentStore {
 /** A delta declares the size of what it produces; it must be the size claimed for the artifact. */
 function checkDeltaSize(uuid: string, delta: Uint8Array, size: number): void {
   const declared = deltaOutputSize(delta);
+  // Checked now, not when the source arrives: a delta kept for later must be one we can expand.
+  if (declared > MAX_DELTA_OUTPUT) {
+    throw new ContentError(`delta for ${uuid} declares ${declared} bytes, over the limit of ${MAX_DELTA_OUTPUT}`);
+  }
   if (declared !== size) {
     throw new WrongHashError(`size mismatch on ${uuid}: claimed ${size} bytes, delta produces ${declared}`);
   }

@@ -121,7 +121,6 @@ export class ClientSession {
   private readonly encoding: RequestEncoding;
   private readonly maxUpload: number;
   private readonly events: SyncEvents;
-  private receiptStarted = false;
   private readonly result: SyncResult = { rounds: 0, artifactsSent: 0, artifactsReceived: 0, bytesSent: 0, bytesReceived: 0, messages: [] };
   private cloneReceived: number;
   private estimatedTotal: number | undefined;
@@ -173,6 +172,9 @@ export class ClientSession {
     }
     let request = this.seed(true);
     const maxRounds = this.opts.maxRounds ?? DEFAULT_MAX_ROUNDS;
+    // The session's receipt (uid 0) starts with the first artifact actually stored, so a reply
+    // whose artifacts are all dropped (private ones we did not ask for) leaves no trace.
+    this.repo.content.endReceipt();
     try {
       for (let go = true; go; ) {
         if (this.round >= maxRounds) throw new SyncError(`gave up after ${maxRounds} rounds without converging`);
@@ -346,12 +348,6 @@ export class ClientSession {
     return false;
   }
 
-  private ensureReceipt(): void {
-    if (this.receiptStarted) return;
-    this.repo.content.beginReceipt({ uid: 0 });
-    this.receiptStarted = true;
-  }
-
   private processReply(x: XferState, text: Uint8Array, configMask: number, isCloneRound1: boolean): ReplyOutcome {
     const o: ReplyOutcome = {
       cards: 0, files: 0, deltas: 0, igots: 0, gimmes: 0, artifacts: 0,
@@ -402,7 +398,6 @@ export class ClientSession {
         return;
       case 'file':
       case 'cfile': {
-        this.ensureReceipt();
         const how = card.kind === 'file' ? acceptFile(x, card, acceptOpts) : acceptCompressedFile(x, card, acceptOpts);
         o.artifacts++;
         this.result.artifactsReceived++;
