@@ -6,7 +6,7 @@
 import { createResource, createSignal, For, onCleanup, Show } from 'solid-js';
 import type { SectionProps } from '../repo-sections.tsx';
 import { go, repoHash } from '../route.ts';
-import type { FileDiff } from '../../peer/browse-types.ts';
+import type { CheckinView, FileDiff } from '../../peer/browse-types.ts';
 import { BranchLink, browseOf, Loaded, When } from './common.tsx';
 import { Comment } from './Comment.tsx';
 import { DiffStat, DiffView } from './DiffView.tsx';
@@ -17,6 +17,7 @@ import { DiffStat, DiffView } from './DiffView.tsx';
  * other requests (the next page) through.
  */
 const BATCH = 4;
+const FIRST_FILES = 6;
 
 export function CheckinPage(props: SectionProps) {
   const api = () => browseOf(props);
@@ -24,13 +25,19 @@ export function CheckinPage(props: SectionProps) {
   const [diffs, setDiffs] = createSignal<Record<number, FileDiff>>({});
   const [ci] = createResource(() => ({ name: props.name, ref: props.args[0] ?? 'tip' }), async (k) => {
     const c = await api().checkin(k.name, k.ref);
+    current = c;
     setDiffs({});
     queue.clear();
+    // The first files are what a reader looks at first, wherever the list sits on the page.
+    for (let i = 0; i < Math.min(FIRST_FILES, c.changed.length); i++) queue.add(i);
+    queueMicrotask(() => void pump());
     return c;
   });
 
   let alive = true;
   let busy = false;
+  /** The check-in whose diffs are wanted (set as soon as it is read, before it renders). */
+  let current: CheckinView | undefined;
   const queue = new Set<number>();
   const observer = new IntersectionObserver((seen) => {
     for (const e of seen) if (e.isIntersecting) want(Number((e.target as HTMLElement).dataset.index));
@@ -46,15 +53,15 @@ export function CheckinPage(props: SectionProps) {
   }
 
   async function pump() {
-    const c = ci.latest;
+    const c = current;
     if (busy || !c || !queue.size) return;
     busy = true;
     try {
-      while (alive && queue.size && ci.latest === c) {
+      while (alive && queue.size && current === c) {
         const batch = [...queue].sort((a, b) => a - b).slice(0, BATCH);
         for (const i of batch) queue.delete(i);
         const part = await api().diffs(props.name, batch.map((i) => ({ before: c.changed[i]!.prevUuid, after: c.changed[i]!.uuid })));
-        if (!alive || ci.latest !== c) return;
+        if (!alive || current !== c) return;
         const next = { ...diffs() };
         batch.forEach((i, k) => (next[i] = part[k]!));
         setDiffs(next);
