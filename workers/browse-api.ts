@@ -10,7 +10,7 @@ import type {
   AnnotatedLine, ArtifactTarget, CheckinView, DiffRequest, FileContent, FileDiff, ForumPostView, ForumThreadView,
   TechnoteView, TicketView, TimelinePage, TimelineRequest, TreeView, WikiPageView,
 } from '../src/peer/browse-types.ts';
-import { branches, leaves, tags } from '../src/repo/queries/branches.ts';
+import { branches, leaves, tagNames } from '../src/repo/queries/branches.ts';
 import { checkinDetail } from '../src/repo/queries/checkin.ts';
 import { fileHistory, fileLineage, treeOfCheckin } from '../src/repo/queries/files.ts';
 import { forumThreadPosts, forumThreads } from '../src/repo/queries/forum.ts';
@@ -302,7 +302,7 @@ export function branchList(repo: Repository) {
 }
 
 export function tagList(repo: Repository) {
-  return tags(repo.db);
+  return tagNames(repo.db);
 }
 
 export function leafList(repo: Repository, includeClosed = true) {

@@ -285,9 +285,14 @@ describe.skipIf(!ready)('browse pages against fossil', () => {
 
   it('branches, tags, leaves and stats match fossil branch ls, tag ls, leaves and info', async () => {
     await open('branches', '[data-testid=branch-list] tbody tr');
+    await page.getByTestId('closed-branches').click();
+    await page.getByTestId('closed-branch-list').waitFor();
     await shoot('branches');
-    const branches = await page.locator('[data-testid=branch-list] tbody tr').evaluateAll((els) => els.map((e) => e.getAttribute('data-name')));
-    expect(branches.sort()).toEqual(f('branch', 'ls', '-a').trim().split('\n').map((l) => l.replace(/^\*?\s+/, '').trim()).sort());
+    const names = (sel: string) => page.locator(`[data-testid=${sel}] tbody tr`).evaluateAll((els) => els.map((e) => e.getAttribute('data-name')!));
+    const trim = (out: string) => out.trim().split('\n').map((l) => l.replace(/^\*?\s+/, '').trim()).sort();
+    expect((await names('branch-list')).sort()).toEqual(trim(f('branch', 'ls')));
+    expect([...await names('branch-list'), ...await names('closed-branch-list')].sort()).toEqual(trim(f('branch', 'ls', '-a')));
+    expect((await names('closed-branch-list')).sort()).toEqual(trim(f('branch', 'ls', '-c')));
     await open('tags', '[data-testid=tag-list] li');
     await shoot('tags');
     const tags = await page.locator('[data-testid=tag-list] li').evaluateAll((els) => els.map((e) => e.getAttribute('data-name')));

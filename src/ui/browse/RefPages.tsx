@@ -1,5 +1,6 @@
 /** Branches, tags and leaves (as `fossil branch ls`, `tag ls`, `leaves` list them) and repository stats. */
-import { createResource, For, Show } from 'solid-js';
+import { createResource, createSignal, For, Show } from 'solid-js';
+import type { BranchInfo } from '../../peer/browse-types.ts';
 import type { SectionProps } from '../repo-sections.tsx';
 import { go, repoHash } from '../route.ts';
 import { branchColor, BranchLink, browseOf, formatSize, HashLink, Loaded, When } from './common.tsx';
@@ -7,29 +8,46 @@ import { Comment } from './Comment.tsx';
 
 export function BranchesPage(props: SectionProps) {
   const [rows] = createResource(() => props.name, (n) => browseOf(props).branchList(n));
+  const table = (bs: BranchInfo[], testid: string) => (
+    <div class="table-scroll">
+      <table class="grid-table" data-testid={testid}>
+        <thead><tr><th>Branch</th><th>Check-ins</th><th>Newest</th><th>Tip</th></tr></thead>
+        <tbody>
+          <For each={bs}>
+            {(b) => (
+              <tr data-name={b.name} classList={{ closed: b.closed }}>
+                <td><span class="swatch" style={{ background: branchColor(b.name) }} /> <a href={`${repoHash(props.name, 'timeline')}?b=${encodeURIComponent(b.name)}`}>{b.name}</a></td>
+                <td class="num">{b.checkins}</td>
+                <td class="small"><When iso={b.time} /></td>
+                <td><HashLink repo={props.name} uuid={b.tip} /> <a class="small" href={repoHash(props.name, 'files', b.name)}>files</a></td>
+              </tr>
+            )}
+          </For>
+        </tbody>
+      </table>
+    </div>
+  );
+  const [showClosed, setShowClosed] = createSignal(false);
   return (
     <section class="card browse">
       <h2>Branches</h2>
       <Loaded data={rows}>
-        {(bs) => (
-          <div class="table-scroll">
-            <table class="grid-table" data-testid="branch-list">
-              <thead><tr><th>Branch</th><th>Check-ins</th><th>Newest</th><th>Tip</th></tr></thead>
-              <tbody>
-                <For each={bs}>
-                  {(b) => (
-                    <tr data-name={b.name} classList={{ closed: b.closed }}>
-                      <td><span class="swatch" style={{ background: branchColor(b.name) }} /> <a href={`${repoHash(props.name, 'timeline')}?b=${encodeURIComponent(b.name)}`}>{b.name}</a>{b.closed ? <span class="muted small"> closed</span> : null}</td>
-                      <td class="num">{b.checkins}</td>
-                      <td class="small"><When iso={b.time} /></td>
-                      <td><HashLink repo={props.name} uuid={b.tip} /> <a class="small" href={repoHash(props.name, 'files', b.name)}>files</a></td>
-                    </tr>
-                  )}
-                </For>
-              </tbody>
-            </table>
-          </div>
-        )}
+        {(bs) => {
+          const byTime = [...bs].sort((a, b) => (a.time < b.time ? 1 : -1));
+          const closed = byTime.filter((b) => b.closed);
+          return (
+            <>
+              {table(byTime.filter((b) => !b.closed), 'branch-list')}
+              <Show when={closed.length}>
+                <details class="closed-branches" onToggle={(e) => setShowClosed(e.currentTarget.open)}>
+                  <summary data-testid="closed-branches">{closed.length} closed branch{closed.length === 1 ? '' : 'es'}</summary>
+                  {/* Rendered only when opened: a long-lived repository has hundreds. */}
+                  <Show when={showClosed()}>{table(closed, 'closed-branch-list')}</Show>
+                </details>
+              </Show>
+            </>
+          );
+        }}
       </Loaded>
     </section>
   );
@@ -44,7 +62,7 @@ export function TagsPage(props: SectionProps) {
         {(ts) => (
           <Show when={ts.length} fallback={<p class="muted">No tags.</p>}>
             <ul class="plain tag-cloud" data-testid="tag-list">
-              <For each={ts}>{(t) => <li data-name={t.name}><a class="chip" href={repoHash(props.name, 'checkin', t.name)}>{t.name}</a> <span class="muted small">{t.checkins} check-in{t.checkins === 1 ? '' : 's'}</span></li>}</For>
+              <For each={ts}>{(t) => <li data-name={t}><a class="chip" href={repoHash(props.name, 'checkin', t)} title="the newest check-in with this tag">{t}</a> <a class="small" href={`${repoHash(props.name, 'timeline')}?b=${encodeURIComponent(t)}`}>timeline</a></li>}</For>
             </ul>
           </Show>
         )}
