@@ -9,6 +9,7 @@ import { parseArtifact } from '../src/fossil/artifact.ts';
 import type {
   CommitOutcome, CommitRequest, DraftState, FileText, ForkInfo, StartPoint, TagResult, TicketRow, TicketSource, WikiPageSource,
 } from '../src/peer/author-types.ts';
+import { readOutbox } from '../src/peer/outbox.ts';
 import { Draft } from '../src/repo/authoring/draft.ts';
 import { AuthoringError } from '../src/repo/authoring/names.ts';
 import { addSymbolicTag } from '../src/repo/authoring/tag.ts';
@@ -53,11 +54,12 @@ function draftState(repo: Repository): DraftState {
 /** Open branches with more than one open leaf, newest leaf first. */
 export function forksOf(repo: Repository): ForkInfo[] {
   const by = new Map<string, ForkInfo>();
+  const mine = new Set(readOutbox(repo).map((e) => e.uuid));
   for (const l of leaves(repo.db)) {
     const branch = l.branch ?? 'trunk';
     const f = by.get(branch) ?? { branch, leaves: [] };
     const user = repo.db.value<string>('SELECT coalesce(euser, user) FROM event JOIN blob ON blob.rid=event.objid WHERE blob.uuid=?', l.uuid) ?? '';
-    f.leaves.push({ uuid: l.uuid, user, time: l.time, comment: l.comment });
+    f.leaves.push({ uuid: l.uuid, user, time: l.time, comment: l.comment, mine: mine.has(l.uuid) });
     by.set(branch, f);
   }
   return [...by.values()].filter((f) => f.leaves.length > 1);

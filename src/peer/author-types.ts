@@ -46,7 +46,8 @@ export interface CommitOutcome {
 /** A branch with more than one open leaf: work that went on in parallel (e.g. offline). */
 export interface ForkInfo {
   branch: string;
-  leaves: { uuid: string; user: string; time: string; comment: string }[];
+  /** `mine`: written in this browser. */
+  leaves: { uuid: string; user: string; time: string; comment: string; mine: boolean }[];
 }
 
 export interface WikiPageSource {

@@ -77,7 +77,12 @@ export class PeerAgent {
         if (a) this.onAnnouncement(a);
       },
     });
-    this.unsubscribe = () => sub.unsubscribe();
+    // A peer that (re)joins asks everyone to say who they are: tell it what we wrote, too.
+    const joined = this.nc.subscribe(this.subjects.presenceQuery, { callback: () => this.announceOutbox() });
+    this.unsubscribe = () => {
+      sub.unsubscribe();
+      joined.unsubscribe();
+    };
     this.presence.start();
     this.timer = setInterval(() => this.reportPeers(), 1000);
     void this.watchStatus();

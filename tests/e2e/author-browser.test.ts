@@ -202,7 +202,8 @@ describe.skipIf(!ready)('writing in the browser', () => {
     expect(errA).toEqual([]);
   });
 
-  const step = (s: string) => process.env.EDGESYNC_DEBUG && console.log(`step: ${s}`);
+  const t0 = Date.now();
+  const step = (s: string) => process.env.EDGESYNC_DEBUG && console.log(`step: ${s} at ${Date.now() - t0} ms`);
 
   it('3: offline commits from two browsers on one branch both survive, as a fork shown on both sides', async () => {
     const ctxB = await browser.newContext({ viewport: DESKTOP });
@@ -234,21 +235,33 @@ describe.skipIf(!ready)('writing in the browser', () => {
       step(`committed ${who}`);
     }
     expect(made[0]).not.toBe(made[1]);
+    // Not only check-ins: a wiki page written offline waits too.
+    await b.goto(new URL('#/repo/demo/wiki-edit/Offline Page', hub.webUrl).href);
+    await b.getByTestId('wiki-text').fill('Written while the hub was down.\n');
+    await b.getByTestId('wiki-save').click();
+    await b.getByTestId('write-notice').waitFor();
     expect(inLeaf(demo, made[0]!) || inLeaf(demo, made[1]!)).toBe(false);
 
     // The hub is back: both check-ins reach the leaf and each browser, and both show the fork.
-    hub = await restartHubCli(hub, join(tmp.dir, 'hub'), [demo]);
+    hub = await restartHubCli(hub, join(tmp.dir, 'hub'), [demo], process.env.EDGESYNC_DEBUG ? ['--verbose'] : []);
     step('hub back');
     await expect.poll(() => made.every((u) => inLeaf(demo, u)), { timeout: 30_000 }).toBe(true);
+    await expect.poll(() => fossil(['wiki', 'ls', '-R', demo]).stdout.split('\n'), { timeout: 15_000 }).toContain('Offline Page');
+    expect(fossil(['wiki', 'export', 'Offline Page', '-R', demo]).stdout).toBe('Written while the hub was down.\n');
+    step('leaf has the wiki page');
     const leafLeaves = fossil(['leaves', '-R', demo]).stdout;
     for (const u of made) expect(leafLeaves).toContain(u.slice(0, 10));
     step('leaf has both');
-    for (const p of [a, b]) {
+    for (const [i, p] of [a, b].entries()) {
       await p.goto(new URL('#/repo/demo', hub.webUrl).href);
       const banner = p.locator('[data-testid=fork-banner] p[data-branch=trunk]');
-      await expect.poll(() => banner.locator('a').evaluateAll((els) => els.map((e) => e.getAttribute('data-uuid')).sort()), { timeout: 20_000 })
-        .toEqual(expect.arrayContaining([...made].sort()));
+      await expect.poll(() => banner.locator('a[data-uuid]').evaluateAll((els) => els.map((e) => e.getAttribute('data-uuid')).sort()), { timeout: 30_000 })
+        .toEqual([...made].sort());
       expect(await banner.textContent()).toMatch(/Branch trunk has 2 leaves/);
+      // Each browser marks its own leaf.
+      const yours = await banner.locator('.write-mine').evaluateAll((els) => els.map((e) => e.previousElementSibling?.getAttribute('data-uuid')));
+      expect(yours).toEqual([made[i]]);
+      step(`banner in browser ${i}`);
     }
     await shoot(a, 'write-fork-banner');
     // Going on from the tip of the branch shows that it has moved on from the other leaf.
@@ -257,5 +270,5 @@ describe.skipIf(!ready)('writing in the browser', () => {
     await shoot(b, 'write-fork-edit');
     expect([...errA, ...errB]).toEqual([]);
     await ctxB.close();
-  });
+  }, 90_000);
 });

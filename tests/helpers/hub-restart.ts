@@ -6,11 +6,11 @@ import { spawn } from 'node:child_process';
 import { CLI } from './cli.ts';
 import type { RunningHub } from './hub-cli.ts';
 
-export async function restartHubCli(old: RunningHub, dir: string, serve: string[]): Promise<RunningHub> {
+export async function restartHubCli(old: RunningHub, dir: string, serve: string[], extra: string[] = []): Promise<RunningHub> {
   const port = new URL(old.natsUrl).port;
   const wsPort = new URL(old.ws).port;
   const webPort = new URL(old.webUrl).port;
-  const args = [CLI, 'hub', '--dir', dir, '--port', port, '--ws-port', wsPort, '--web-port', webPort];
+  const args = [CLI, 'hub', '--dir', dir, '--port', port, '--ws-port', wsPort, '--web-port', webPort, ...extra];
   for (const f of serve) args.push('--serve', f);
   const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';

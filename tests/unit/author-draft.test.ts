@@ -2,10 +2,10 @@
 // files (binary too), deletions and renames become one check-in that fossil checks out cleanly;
 // the draft pins its base on the first change, so a branch that moved makes a visible fork.
 import { expect, it } from 'vitest';
-import { mkdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { forEachAdapter } from '../helpers/dbs.ts';
-import { fossil, haveTool, tempDir } from '../helpers/tools.ts';
+import { fossil, haveTool, sqlite, tempDir } from '../helpers/tools.ts';
 import { Repository } from '../../src/repo/repository.ts';
 import { crosslinkerFactory } from '../../src/repo/crosslink/factory.ts';
 import { createCheckin } from '../../src/repo/authoring/checkin.ts';
@@ -60,15 +60,19 @@ forEachAdapter((adapter) => {
     expect(() => d.commit({ comment: 'again', user: 'bob' })).toThrow(AuthoringError);
 
     if (!hasFossil) return;
+    // A pending change stays in the file; fossil ignores its table (checks, open and rebuild pass).
+    d.write('pending.txt', enc('not committed\n'));
     const tmp = tempDir('edgesync-draft-');
     try {
       const file = join(tmp.dir, 'r.fossil');
       adapter.save(repo.db, file);
+      expect(sqlite(file, 'SELECT name FROM edgesync_draft').trim()).toBe('pending.txt');
       const work = join(tmp.dir, 'work');
       mkdirSync(work);
       const out = fossil(['open', file, c.uuid, '--workdir', work], { cwd: work });
       expect(out.stdout + out.stderr).not.toMatch(/checksum|mismatch|warning/i);
       expect(fossil(['changes'], { cwd: work }).stdout.trim()).toBe('');
+      expect(existsSync(join(work, 'pending.txt'))).toBe(false);
       expect(readFileSync(join(work, 'img/logo.bin'))).toEqual(Buffer.from(BINARY));
       expect(readFileSync(join(work, 'src/bee.c'), 'utf8')).toBe('int bee;\n');
       expect(fossil(['test-integrity', '-R', file]).stdout).toMatch(/0 errors/);
@@ -76,6 +80,8 @@ forEachAdapter((adapter) => {
       expect(fossil(['artifact', c.uuid, '-R', file]).stdout).toMatch(/^F src\/bee\.c [0-9a-f]{40,64} x src\/b\.c$/m);
       expect(fossil(['finfo', 'src/bee.c'], { cwd: work }).stdout).toMatch(/from the browser/);
       fossil(['close'], { cwd: work });
+      fossil(['rebuild', '-R', file]);
+      expect(fossil(['test-integrity', '-R', file]).stdout).toMatch(/0 errors/);
     } finally {
       tmp.cleanup();
     }

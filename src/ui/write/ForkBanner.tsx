@@ -20,7 +20,7 @@ export function ForkBanner(props: Pick<SectionProps, 'api' | 'peer' | 'name'>) {
         <For each={forks.latest}>
           {(f) => (
             <p data-branch={f.branch}>
-              <strong>Branch {f.branch} has {f.leaves.length} leaves</strong>: work went on in parallel and both are kept.{' '}
+              <strong>Branch {f.branch} has {f.leaves.length} leaves</strong>: work went on in parallel and all of it is kept.{' '}
               <For each={f.leaves}>
                 {(l, i) => (
                   <>
@@ -28,9 +28,11 @@ export function ForkBanner(props: Pick<SectionProps, 'api' | 'peer' | 'name'>) {
                     <a href={repoHash(props.name, 'checkin', l.uuid)} data-uuid={l.uuid} title={l.comment}>
                       <code>{short(l.uuid)}</code> by {l.user}, {dateTime(l.time)}
                     </a>
+                    {l.mine ? <strong class="write-mine"> (yours)</strong> : ''}
                   </>
                 )}
               </For>
+              {' '}<a href={repoHash(props.name, 'edit')} class="small">Continue from one of them in Edit files</a>
             </p>
           )}
         </For>

@@ -20,12 +20,17 @@ export function WikiEdit(props: SectionProps) {
   const [saved, setSaved] = createSignal<string>();
   const [tab, setTab] = createSignal<'write' | 'preview' | 'both'>('both');
 
+  // The editor waits for the page's current text, so nothing typed is overwritten by it.
+  const [loaded, setLoaded] = createSignal(false);
+
   createEffect(on(existing, async (t) => {
     setTitle(t);
     setSaved(undefined);
+    setLoaded(false);
     if (!t) {
       setText('');
       setVersion(undefined);
+      setLoaded(true);
       return;
     }
     try {
@@ -33,6 +38,7 @@ export function WikiEdit(props: SectionProps) {
       setText(src.text);
       setMimetype(src.mimetype);
       setVersion(src.version);
+      setLoaded(true);
     } catch (e) {
       setError(message(e));
     }
@@ -44,6 +50,10 @@ export function WikiEdit(props: SectionProps) {
     const user = String(f.get('user') ?? '').trim();
     if (user) setAuthor(user);
     setError(undefined);
+    if (!text().trim()) {
+      setError('The page is empty. (An empty version would delete the page.)');
+      return;
+    }
     try {
       const uuid = await props.api.author.writeWiki(props.name, { title: title().trim(), text: text(), mimetype: mimetype(), user: authorOr() });
       setSaved(uuid);
@@ -81,7 +91,7 @@ export function WikiEdit(props: SectionProps) {
         </div>
         <div class="write-wiki-panes" classList={{ both: tab() === 'both' }}>
           <Show when={tab() !== 'preview'}>
-            <textarea class="write-text" name="text" value={text()} onInput={(e) => setText(e.currentTarget.value)} aria-label="Page text" data-testid="wiki-text" />
+            <textarea class="write-text" name="text" value={text()} disabled={!loaded()} onInput={(e) => setText(e.currentTarget.value)} aria-label="Page text" data-testid="wiki-text" />
           </Show>
           <Show when={tab() !== 'write'}>
             <div class="write-preview wiki-rendered" data-testid="wiki-preview" innerHTML={previewHtml(text(), mimetype())} />
@@ -91,7 +101,7 @@ export function WikiEdit(props: SectionProps) {
           <label>Your name<input name="user" value={author()} placeholder="anonymous" autocomplete="username" /></label>
         </div>
         <div class="actions">
-          <button type="submit" data-testid="wiki-save">Save page</button>
+          <button type="submit" data-testid="wiki-save" disabled={!loaded()}>Save page</button>
           <Show when={version()}><span class="muted small">Current version <code>{short(version())}</code></span></Show>
         </div>
       </form>
