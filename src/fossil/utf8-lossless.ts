@@ -85,3 +85,12 @@ export function encodeLossless(s: string): Uint8Array {
   }
   return Uint8Array.from(out);
 }
+
+/**
+ * A string for binding as SQL text, or, when it carries bytes that were not valid UTF-8 (lone
+ * low surrogates), those original bytes: bound through `CAST(? AS TEXT)`, SQLite stores them as
+ * text byte for byte, as fossil does, where the string would be stored with U+FFFD in their place.
+ */
+export function sqlTextOf(s: string): string | Uint8Array {
+  return /[\uDC80-\uDCFF]/.test(s) ? encodeLossless(s) : s;
+}

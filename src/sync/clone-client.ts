@@ -109,6 +109,7 @@ export function finishClone(repo: Repository, opts: FinishOptions = {}, linker?:
           const bad = verifier.finish();
           if (bad !== undefined) throw new CloneVerificationError(`wrong hash on received artifact: ${bad}`);
           linker.renumberTags(FIRST_CUSTOM_TAG_ID);
+          linker.settleLeaves();
           settleLinkedRepository(repo);
           markCloneFinished(repo);
         });

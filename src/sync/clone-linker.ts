@@ -49,6 +49,8 @@ export class CloneLinker {
   /** Tag name -> (rid of an artifact that asked for it -> order of asking), to number tags as a rebuild does. */
   private readonly tagWants = new Map<string, Map<number, number>>();
   private wantSeq = 0;
+  /** Every check-in whose leaf status a slice examined: examined again once all is linked. */
+  private readonly leafChecks = new Set<number>();
 
   constructor(
     private readonly repo: Repository,
@@ -105,6 +107,7 @@ export class CloneLinker {
         abortCrosslink(s);
         throw e;
       }
+      for (const rid of s.leafChecks) this.leafChecks.add(rid);
       endCrosslink(s);
       return this.stack.length > 0;
     });
@@ -147,6 +150,19 @@ export class CloneLinker {
         this.db.exec(`UPDATE ${table} SET tagid=-tagid WHERE tagid<0`);
       }
       this.db.exec('DROP TABLE edgesync_tagmap');
+    });
+  }
+
+  /**
+   * Settle leaf status with the final tags. A slice decides leaves from the branch tags known
+   * when it ends; a tag that moved later (an ancestor's branch tag arriving after) can change the
+   * answer, and a rebuild decides them all at the very end.
+   */
+  settleLeaves(): void {
+    this.db.transaction(() => {
+      const s = beginCrosslink(this.repo);
+      for (const rid of this.leafChecks) s.leafChecks.add(rid);
+      endCrosslink(s);
     });
   }
 

@@ -1,5 +1,5 @@
 /** Runs the built `edgesync` command as a separate process, as a user would. */
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 
@@ -23,4 +23,18 @@ export function edgesync(args: string[], opts: { cwd?: string; input?: string | 
   const res = { status: r.status ?? -1, stdout: r.stdout.toString('utf8'), stderr: r.stderr.toString('utf8'), stdoutBytes: r.stdout };
   if (res.status !== 0 && !opts.allowFail) throw new Error(`edgesync ${args.join(' ')} exited ${res.status}\n${res.stderr}${res.stdout}`);
   return res;
+}
+
+/** Like edgesync(), without blocking this process (for a server running in this process's tests). */
+export function edgesyncAsync(args: string[]): Promise<{ status: number; stdout: string; stderr: string }> {
+  if (!existsSync(CLI)) throw new Error(`${CLI} is missing: build it first (npm run build:cli, or npm test which does)`);
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [CLI, ...args], { env: { ...process.env, USER: 'alice', TZ: 'UTC' }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ status: code ?? -1, stdout, stderr }));
+  });
 }

@@ -1,7 +1,8 @@
 /**
  * Our rebuild against `fossil rebuild` on a large real repository (the benchmark one: see
- * bench/repo-core.mjs), table by table. It takes minutes, so it only runs when BENCH_REPO names
- * the repository: BENCH_REPO=/path/to/repo.fossil npx vitest run tests/interop/rebuild-large.test.ts
+ * bench/repo-core.mjs), table by table; and a clone of it (crosslinked while it arrives) against
+ * `fossil rebuild` of that clone. It takes minutes, so it only runs when BENCH_REPO names the
+ * repository: BENCH_REPO=/path/to/repo.fossil npx vitest run tests/interop/rebuild-large.test.ts
  */
 import { copyFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -12,6 +13,8 @@ import { rebuild } from '../../src/repo/rebuild.ts';
 import { Repository } from '../../src/repo/repository.ts';
 import { differingTables, dumpDerivedTables, type DerivedDump } from '../helpers/derived-tables.ts';
 import { fossil, haveTool, tempDir } from '../helpers/tools.ts';
+import { edgesyncAsync } from '../helpers/cli.ts';
+import { startEdgesyncServer } from '../helpers/servers.ts';
 
 const source = process.env.BENCH_REPO;
 
@@ -47,5 +50,27 @@ describe.runIf(source !== undefined && haveTool('fossil'))('rebuild of a large r
     const want = dumpDerivedTables(theirs);
     const differing = differingTables(got, want);
     expect(differing, differing.map((t) => sampleDifferences(got, want, t)).join('\n')).toEqual([]);
+  });
+
+  it('a clone equals fossil rebuild of the same clone, timeline included', { timeout: 30 * 60_000 }, async () => {
+    const served = join(tmp.dir, 'served.fossil');
+    const ours = join(tmp.dir, 'clone.fossil');
+    const theirs = join(tmp.dir, 'clone-rebuilt.fossil');
+    copyFileSync(source!, served);
+    const server = await startEdgesyncServer(served);
+    try {
+      const r = await edgesyncAsync(['clone', server.url, ours]);
+      expect(r.status, r.stderr).toBe(0);
+    } finally {
+      await server.stop();
+    }
+    copyFileSync(ours, theirs);
+    fossil(['rebuild', theirs]);
+    const got = dumpDerivedTables(ours);
+    const want = dumpDerivedTables(theirs);
+    const differing = differingTables(got, want);
+    expect(differing, differing.map((t) => sampleDifferences(got, want, t)).join('\n')).toEqual([]);
+    const timeline = (f: string) => fossil(['timeline', '-n', '2000', '-R', f]).stdout;
+    expect(timeline(ours)).toEqual(timeline(theirs));
   });
 });

@@ -9,6 +9,7 @@ import { addMlinks, addOneMlink } from './mlink.ts';
 import { permCode } from './manifest-files.ts';
 import type { CrosslinkSession } from './session.ts';
 import { userOf } from './fields.ts';
+import { sqlTextOf } from '../../fossil/utf8-lossless.ts';
 
 /**
  * plink and mlink rows for check-in rid with the given parents (its P cards, or a replacement
@@ -92,12 +93,12 @@ export function crosslinkCheckin(s: CrosslinkSession, rid: number, a: Artifact):
     `REPLACE INTO event(type,mtime,objid,user,comment,bgcolor,euser,ecomment,omtime)
      VALUES('ci',
        coalesce((SELECT julianday(value) FROM tagxref WHERE tagid=${TagId.date} AND rid=?), ?),
-       ?, ?, ?,
+       ?, CAST(? AS TEXT), CAST(? AS TEXT),
        (SELECT value FROM tagxref WHERE tagid=${TagId.bgcolor} AND rid=? AND tagtype>0),
        (SELECT value FROM tagxref WHERE tagid=${TagId.user} AND rid=?),
        (SELECT value FROM tagxref WHERE tagid=${TagId.comment} AND rid=?),
        ?)`,
-  ).run(rid, mtime, rid, userOf(a), a.comment ?? null, rid, rid, rid, mtime);
+  ).run(rid, mtime, rid, ((u) => (u === null ? null : sqlTextOf(u)))(userOf(a)), a.comment === undefined ? null : sqlTextOf(a.comment), rid, rid, rid, mtime);
   // Links in the comment. A comment tag that arrived before the check-in has the last word, as
   // it would have had arriving after: its text (none if it cancels), stamped with its time.
   const edit = db.get<{ value: string | null; mtime: number }>(
