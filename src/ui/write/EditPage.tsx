@@ -82,6 +82,8 @@ export function EditPage(props: SectionProps) {
       setBinary(t.binary ? t.bytes.length : undefined);
       setText(t.binary ? '' : dec.decode(t.bytes));
       setDirty(false);
+      // On a phone the editor sits below the file list: bring it into view.
+      if (matchMedia('(max-width: 52rem)').matches) document.querySelector('.write-editor')?.scrollIntoView({ block: 'start' });
     } catch (e) {
       setError(message(e));
     }
