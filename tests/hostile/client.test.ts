@@ -20,7 +20,7 @@ import { XferServer } from '../../src/sync/server-handler.ts';
 import type { WireMessage, XferService } from '../../src/sync/transport.ts';
 import { MemoryTransport } from '../../src/sync/transports/memory.ts';
 import { forEachAdapter, type Adapter } from '../helpers/dbs.ts';
-import { BOB, fullDump, targetRepo } from './fixture.ts';
+import { BOB, fullDump, igotCards, targetRepo } from './fixture.ts';
 
 /** A server that answers the first request with the given card text, and later ones with nothing. */
 class ScriptedServer implements XferService {
@@ -48,23 +48,10 @@ const nameOf = (b: Uint8Array) => hashBytes(b, 'sha3');
 /** A delta that declares `size` output bytes and copies nothing (only its header matters). */
 const deltaDeclaring = (size: number) => utf8(`${encodeDeltaInt(size)}\n0;`);
 
-// One million igot cards (~46 MB of text), built once: the card limit must refuse it before
-// the client acts on any of it.
+// One million igot cards (~46 MB), built once: the card limit must refuse them before the
+// client acts on any.
 let millionIgots: Uint8Array | undefined;
-function igotFlood(): Uint8Array {
-  if (millionIgots) return millionIgots;
-  const n = 1_000_001;
-  const line = utf8(`igot ${'0'.repeat(40)}\n`);
-  const out = new Uint8Array(n * line.length);
-  const hex = utf8('0123456789abcdef');
-  for (let i = 0; i < n; i++) {
-    const at = i * line.length;
-    out.set(line, at);
-    // A distinct hash per card: i in hex at the end of the 40 digits.
-    for (let v = i, k = at + line.length - 2; v > 0; v >>>= 4, k--) out[k] = hex[v & 15]!;
-  }
-  return (millionIgots = out);
-}
+const igotFlood = () => (millionIgots ??= igotCards(1_000_001));
 
 /** Rows only in one of two dumps, marked - (gone) or + (new), with their table. */
 function dumpChanges(before: string, after: string): string[] {

@@ -91,3 +91,22 @@ export function errorsOf(reply: WireMessage): string[] {
 export function replyText(reply: WireMessage): string {
   return new TextDecoder('latin1').decode(decodeBody(reply.body, reply.contentType).text);
 }
+
+/**
+ * `prefix` followed by n igot cards with distinct SHA1-sized names, built as bytes (a million
+ * cards is ~46 MB; joining strings that size costs seconds).
+ */
+export function igotCards(n: number, prefix = ''): Uint8Array {
+  const head = utf8(prefix);
+  const line = utf8(`igot ${'0'.repeat(40)}\n`);
+  const out = new Uint8Array(head.length + n * line.length);
+  out.set(head);
+  const hex = utf8('0123456789abcdef');
+  for (let i = 0; i < n; i++) {
+    const at = head.length + i * line.length;
+    out.set(line, at);
+    // i in hex at the end of the 40 digits.
+    for (let v = i, k = at + line.length - 2; v > 0; v >>>= 4, k--) out[k] = hex[v & 15]!;
+  }
+  return out;
+}
