@@ -122,6 +122,11 @@ forEachAdapter((adapter) => {
     expect(trunkLeaves).toEqual([mine.uuid, theirs.uuid].sort());
     expect(forksOf(repo)).toEqual([{ branch: 'trunk', leaves: expect.arrayContaining([expect.objectContaining({ uuid: mine.uuid, user: 'bob' }), expect.objectContaining({ uuid: theirs.uuid, user: 'carol' })]) }]);
     expect(() => d.start({ branch: 'nope' })).toThrow(AuthoringError);
+    // Starting from an older check-in pins it, even with no change yet.
+    d.start({ checkin: c1.rid });
+    expect(d.view()).toMatchObject({ base: { rid: c1.rid }, branch: 'trunk', branchMovedTo: expect.any(String) });
+    d.start({ branch: 'trunk' });
+    expect(d.view().base?.rid).toBe(branchTip(repo.db, 'trunk'));
     d.write('y.txt', enc('y'));
     expect(() => d.start({ branch: 'trunk' })).toThrow(/pending changes/);
   });
