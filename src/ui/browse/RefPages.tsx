@@ -6,14 +6,20 @@ import { go, repoHash } from '../route.ts';
 import { branchColor, BranchLink, browseOf, formatSize, HashLink, Loaded, When } from './common.tsx';
 import { Comment } from './Comment.tsx';
 
+const SHOWN_BRANCHES = 150;
+
 export function BranchesPage(props: SectionProps) {
   const [rows] = createResource(() => props.name, (n) => browseOf(props).branchList(n));
-  const table = (bs: BranchInfo[], testid: string) => (
+  // A long-lived repository has hundreds of branches: the newest first, the rest on request.
+  const [all, setAll] = createSignal(false);
+  const table = (rows: BranchInfo[], testid: string) => {
+    const bs = () => (all() ? rows : rows.slice(0, SHOWN_BRANCHES));
+    return (
     <div class="table-scroll">
       <table class="grid-table" data-testid={testid}>
         <thead><tr><th>Branch</th><th>Check-ins</th><th>Newest</th><th>Tip</th></tr></thead>
         <tbody>
-          <For each={bs}>
+          <For each={bs()}>
             {(b) => (
               <tr data-name={b.name} classList={{ closed: b.closed }}>
                 <td><span class="swatch" style={{ background: branchColor(b.name) }} /> <a href={`${repoHash(props.name, 'timeline')}?b=${encodeURIComponent(b.name)}`}>{b.name}</a></td>
@@ -25,8 +31,12 @@ export function BranchesPage(props: SectionProps) {
           </For>
         </tbody>
       </table>
+      <Show when={!all() && rows.length > SHOWN_BRANCHES}>
+        <button type="button" class="secondary" onClick={() => setAll(true)}>Show all {rows.length}</button>
+      </Show>
     </div>
-  );
+    );
+  };
   const [showClosed, setShowClosed] = createSignal(false);
   return (
     <section class="card browse">
