@@ -231,6 +231,8 @@ describe.skipIf(!ready)('browse pages against fossil', () => {
 
     await open('technotes', '[data-testid=technote-list] li');
     await shoot('technotes');
+    const ids = await page.locator('[data-testid=technote-list] li').evaluateAll((els) => els.map((e) => e.getAttribute('data-id')));
+    expect(ids).toEqual(f('wiki', 'ls', '-t', '-s').trim().split('\n').map((l) => l.split(' ')[0]));
     await page.locator('[data-testid=technote-list] a').first().click();
     await page.getByTestId('technote-body').waitFor();
     await shoot('technote');
@@ -304,6 +306,14 @@ describe.skipIf(!ready)('browse pages against fossil', () => {
     await open('stats', '[data-testid=stats]');
     await shoot('stats');
     expect(await page.locator('[data-stat=checkins]').textContent()).toBe(/^check-ins:\s+(\d+)/m.exec(f('info'))![1]);
+    const dbstat = f('dbstat');
+    const stat = (re: RegExp) => re.exec(dbstat)![1]!.replace(/,/g, '');
+    expect(await page.locator('[data-stat=artifacts]').textContent()).toBe(stat(/^artifact-count:\s+([\d,]+)/m));
+    expect(await page.locator('[data-stat=deltas]').textContent()).toBe(stat(/^artifact-count:.* and ([\d,]+) deltas/m));
+    expect(await page.locator('[data-stat=checkins]').textContent()).toBe(stat(/^check-ins:\s+([\d,]+)/m));
+    expect(await page.locator('[data-stat=files]').textContent()).toBe(stat(/^files:\s+([\d,]+)/m));
+    expect(await page.locator('[data-stat=tags]').textContent()).toBe(stat(/^tag-changes:\s+([\d,]+)/m));
+    expect(await page.locator('[data-stat=forum]').textContent()).toBe(stat(/^forum-posts:\s+([\d,]+)/m));
   });
 
   it('a hostile wiki page renders without running anything (Must-show 4)', async () => {
