@@ -115,6 +115,14 @@ describe.skipIf(!ready)('browse pages against fossil', () => {
     const ciRows = await page.locator('[data-testid=timeline-row][data-type=ci]').count();
     expect(await page.locator('[data-testid=timeline-row][data-type=ci] .graph-head circle').count()).toBe(ciRows);
 
+    // Links in event comments lead to the artifact's page: a ticket, a wiki page.
+    await open('timeline?y=t', '[data-testid=timeline-row]');
+    await page.locator('[data-testid=timeline-row] .comment-text a').last().click();
+    await page.locator(`[data-testid=ticket][data-uuid="${names.ticket}"]`).waitFor();
+    await open('timeline?y=w&q=Markdown Page', '[data-testid=timeline-row]');
+    await page.locator('[data-testid=timeline-row] .comment-text a').first().click();
+    await expect.poll(() => page.getByTestId('wiki-title').textContent()).toBe('Markdown Page');
+
     await open('timeline?y=ci', '[data-testid=timeline-row]');
     await expect.poll(rows).toEqual(hashes(f('timeline', '-n', '0', '-t', 'ci', '-F', '%H')).slice(0, 50));
     await shoot('timeline-checkins');

@@ -27,8 +27,11 @@ export function appHref(repo: string, raw: string): { href: string; external: bo
   switch (page) {
     case 'info': case 'ci': case 'vinfo': case 'artifact': case 'hexdump': case 'forumpost': case 'raw':
       return rest[0] ? local('info', rest[0]) : q.get('name') ? local('info', q.get('name')!) : undefined;
-    case 'timeline':
-      return q.get('c') ? local('info', q.get('c')!) : local('timeline');
+    case 'timeline': {
+      if (q.get('c')) return local('info', q.get('c')!);
+      const branch = q.get('r') ?? q.get('b');
+      return branch ? { href: `${repoHash(repo, 'timeline')}?b=${encodeURIComponent(branch)}`, external: false } : local('timeline');
+    }
     case 'wiki': case 'wikiedit':
       return local('wiki', ...(q.get('name') ? [q.get('name')!] : rest.length ? [rest.join('/')] : []));
     case 'tktview': case 'tktedit': case 'tinfo':
