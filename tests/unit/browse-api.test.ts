@@ -10,7 +10,7 @@ import { appHref } from '../../src/ui/browse/links.ts';
 import { fossilWikiToHtml } from '../../src/ui/browse/render-wiki.ts';
 import { annotate, checkin, diffs, history, timelinePage, tree } from '../../workers/browse-api.ts';
 import { forEachAdapter } from '../helpers/dbs.ts';
-import { fossilFixture } from '../helpers/fossil-fixture.ts';
+import { copyFixture, fossilFixture } from '../helpers/fossil-fixture.ts';
 import { fossil, haveTool, tempDir } from '../helpers/tools.ts';
 
 const hasFossil = haveTool('fossil');
@@ -23,7 +23,8 @@ describe.runIf(hasFossil)('browse API on a repository made by fossil', () => {
     names = fossilFixture().names;
     checkout = join(tmp.dir, 'co');
     mkdirSync(checkout);
-    fossil(['open', fossilFixture().path, '--force', '--nosync'], { cwd: checkout });
+    // fossil open records the check-out in the repository, so it opens a copy, never the shared fixture.
+    fossil(['open', copyFixture(join(tmp.dir, 'fx.fossil')), '--force', '--nosync'], { cwd: checkout });
   });
   afterAll(() => {
     fossil(['close', '--force'], { cwd: checkout, allowFail: true });
