@@ -3,7 +3,7 @@
  * least 16834 bytes, a multiple of 512 bytes, and holds everything in the main file (rollback
  * journal, no WAL left behind); files made here meet those rules.
  */
-import { existsSync, statSync } from 'node:fs';
+import { existsSync, renameSync, rmSync, statSync } from 'node:fs';
 import { openNodeDb } from '../db/better-sqlite3.ts';
 import type { CreateOptions } from './create.ts';
 import { Repository, RepositoryFormatError, type OpenOptions } from './repository.ts';
@@ -11,18 +11,41 @@ import { Repository, RepositoryFormatError, type OpenOptions } from './repositor
 /** Smallest file fossil's db_looks_like_a_repository accepts (the odd number is upstream's). */
 export const MIN_REPOSITORY_FILE_SIZE = 16834;
 
-/** Create a new repository file, as `fossil init FILE` does. Refuses to overwrite. */
-export function createRepoFile(path: string, opts: CreateOptions & OpenOptions = {}): Repository {
+/**
+ * Create a new repository file, as `fossil init FILE` does. Refuses to overwrite. The file is
+ * made under a temporary name and renamed into place once complete, so a process killed (or a
+ * creation failing) half-way never leaves an empty or half-made file that will not open.
+ */
+export function createRepoFile(
+  path: string,
+  opts: CreateOptions & OpenOptions & {
+    /** More setup that must be in the file before it appears at path (a clone's target state). */
+    prepare?: (repo: Repository) => void;
+  } = {},
+): Repository {
   if (existsSync(path)) throw new Error(`file already exists: ${path}`);
-  const db = openNodeDb(path, { create: true });
+  const tmp = `${path}.${process.pid}.new`;
+  rmSync(tmp, { force: true });
+  rmSync(`${tmp}-journal`, { force: true });
+  const db = openNodeDb(tmp, { create: true });
   try {
     // Rollback journal (SQLite's default, set explicitly): fossil expects all data in the file itself.
     db.exec('PRAGMA journal_mode=DELETE');
-    return Repository.create(db, opts);
+    const repo = Repository.create(db, opts);
+    opts.prepare?.(repo);
   } catch (e) {
     db.close();
+    rmSync(tmp, { force: true });
     throw e;
   }
+  db.close();
+  if (existsSync(path)) {
+    rmSync(tmp, { force: true });
+    throw new Error(`file already exists: ${path}`);
+  }
+  renameSync(tmp, path);
+  // Reopened under its final name, so a later transaction's journal is named after it.
+  return openRepoFile(path, opts);
 }
 
 /** Open a repository file, applying fossil's checks on the file before opening it. */

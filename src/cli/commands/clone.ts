@@ -37,10 +37,16 @@ export const cloneCommand: Command = {
       resumed = true;
     } else {
       const admin = (o['admin-user'] as string | undefined) ?? login?.user ?? process.env.FOSSIL_USER ?? process.env.USER ?? 'root';
-      repo = createRepoFile(file, { date: null, adminUser: admin });
-      prepareCloneTarget(repo);
-      // Remembered now, so that `edgesync pull -R FILE` can finish an interrupted clone.
-      rememberUrl(repo, url, login?.user);
+      repo = createRepoFile(file, {
+        date: null,
+        adminUser: admin,
+        // In the file before it appears, so that `edgesync pull -R FILE` can always finish an
+        // interrupted clone (a process killed here leaves no file at all).
+        prepare(r) {
+          prepareCloneTarget(r);
+          rememberUrl(r, url, login?.user);
+        },
+      });
     }
     const events = progressEvents(ctx, Boolean(o.verbose));
     try {
