@@ -16,7 +16,7 @@ import { Prng } from '../sim/prng.ts';
 import { rebuildProblems } from '../sim/invariants.ts';
 import { failingDb, SimulatedCrash } from './failing-db.ts';
 
-const SEEDS = Number(process.env.CRASH_SEEDS ?? 6);
+const SEEDS = Number(process.env.CRASH_SEEDS ?? 4);
 const publicSet = (r: Repository) => r.db.prepare('SELECT uuid FROM blob WHERE size>=0 AND rid NOT IN private ORDER BY uuid').column<string>();
 
 forEachAdapter((adapter) => {

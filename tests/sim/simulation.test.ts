@@ -8,7 +8,7 @@ import { forEachAdapter } from '../helpers/dbs.ts';
 import type { FaultLevel } from './faults.ts';
 import { runSimulation, type SimStats } from './scenario.ts';
 
-const SEEDS = Number(process.env.SIM_SEEDS ?? 2);
+const SEEDS = Number(process.env.SIM_SEEDS ?? 1);
 const FIRST = Number(process.env.SIM_FIRST_SEED ?? 1);
 const STEPS = Number(process.env.SIM_STEPS ?? 25);
 const LEVELS = (process.env.SIM_LEVELS ?? 'none,low,high').split(',') as FaultLevel['name'][];
