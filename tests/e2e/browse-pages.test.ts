@@ -333,6 +333,8 @@ describe.skipIf(!ready)('browse pages against fossil', () => {
       expect(await body.locator('script, iframe, style, svg, form, [onerror], [onmouseover]').count()).toBe(0);
       const hrefs = await body.locator('a').evaluateAll((els) => els.map((e) => e.getAttribute('href')));
       for (const h of hrefs) expect(h ?? '').not.toMatch(/javascript:/i);
+      // What was a javascript: link is left as text that leads nowhere.
+      expect(await body.locator('a.dead-link:not([href])').count()).toBeGreaterThan(0);
       // Clicking what is left of the links and hovering the bold text runs nothing either.
       for (const a of await body.locator('a').all()) await a.click({ force: true, timeout: 1000 }).catch(() => undefined);
       await body.locator('b').first().hover({ timeout: 1000 }).catch(() => undefined);

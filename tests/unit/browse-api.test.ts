@@ -116,7 +116,7 @@ describe('links in repository text', () => {
     expect(appHref('r', '/timeline?c=abcd1234')!.href).toBe('#/repo/r/info/abcd1234');
     expect(appHref('r', '/timeline?r=feature-renamed&nd&dp=abcd')!.href).toBe('#/repo/r/timeline?b=feature-renamed');
     expect(appHref('r', 'https://fossil-scm.org/')).toEqual({ href: 'https://fossil-scm.org/', external: true });
-    for (const bad of ['javascript:alert(1)', ' JavaScript:alert(1)', 'data:text/html,<script>', 'vbscript:x', 'file:///etc/passwd']) {
+    for (const bad of ['', '  ', 'javascript:alert(1)', ' JavaScript:alert(1)', 'data:text/html,<script>', 'vbscript:x', 'file:///etc/passwd']) {
       expect(appHref('r', bad), bad).toBeUndefined();
     }
   });

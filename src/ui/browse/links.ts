@@ -14,6 +14,7 @@ const HEX = /^[0-9a-fA-F]{4,64}$/;
 
 export function appHref(repo: string, raw: string): { href: string; external: boolean } | undefined {
   const href = raw.trim();
+  if (!href) return undefined;
   if (/^(https?:|mailto:)/i.test(href)) return { href, external: true };
   if (href.startsWith('#')) return href.startsWith('#/') ? { href, external: false } : undefined;
   if (/^[a-z][a-z0-9+.-]*:/i.test(href)) return undefined;

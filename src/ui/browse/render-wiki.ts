@@ -81,7 +81,8 @@ export function renderRepoText(repo: string, text: string, mimetype: string): Do
     ALLOW_DATA_ATTR: false,
   });
   for (const a of frag.querySelectorAll('a')) {
-    const to = appHref(repo, a.getAttribute('href') ?? '');
+    const href = a.getAttribute('href');
+    const to = href ? appHref(repo, href) : undefined;
     a.removeAttribute('target');
     if (!to) {
       a.removeAttribute('href');
