@@ -15,8 +15,8 @@
  * behind; callers normally wrap a whole exchange in db.transaction as well.
  */
 import type { Db, SqlValue } from '../db/db.ts';
-import { compressBlob, uncompressBlob } from '../fossil/blob-codec.ts';
-import { applyDelta, createDelta, deltaOutputSize, MAX_DELTA_OUTPUT } from '../fossil/delta.ts';
+import { BlobFormatError, compressBlob, uncompressBlob } from '../fossil/blob-codec.ts';
+import { applyDelta, createDelta, DeltaError, deltaOutputSize, MAX_DELTA_OUTPUT } from '../fossil/delta.ts';
 import { hashBytes, HashPolicy, HNAME_SHA1_LEN, isHashName, isHashNameLoose, verifyHash } from '../fossil/hash.ts';
 import type { Config } from './config.ts';
 import { ContentCache } from './content-cache.ts';
@@ -362,7 +362,7 @@ export class ContentStore {
   /**
    * Store an artifact as a delta against srcRid, which may be a phantom. When the source is
    * available the delta is expanded and verified now; otherwise it is verified when the source
-   * arrives (and that later put fails if it does not match).
+   * arrives (a delta that does not match then goes back to being a phantom; the source is kept).
    */
   putDelta(uuid: string, srcRid: number, delta: Uint8Array, fullSize: number, opts: PutOptions = {}): PutResult {
     checkName(uuid);
@@ -623,12 +623,29 @@ export class ContentStore {
       for (const child of children) {
         if (seen.has(child.rid)) throw new DeltaLoopError(`delta loop through rid ${child.rid}`);
         seen.add(child.rid);
-        const full = this.expandVerified(child.uuid, node.content, this.storedBytes(child), child.size);
+        let full: Uint8Array;
+        try {
+          full = this.expandVerified(child.uuid, node.content, this.storedBytes(child), child.size);
+        } catch (e) {
+          if (!(e instanceof ContentError || e instanceof DeltaError || e instanceof BlobFormatError)) throw e;
+          // The delta was kept unchecked until now and is false: it, not the source that just
+          // came, is what is wrong. It becomes a phantom again (asked for anew); deltas stored
+          // against it keep waiting.
+          this.forget(child.rid);
+          continue;
+        }
         this.cache.set(child.uuid, full);
         stack.push({ ref: child, content: full });
       }
     }
     return events;
+  }
+
+  /** Turn a stored artifact back into a phantom (its content was found to be false). */
+  private forget(rid: number): void {
+    this.db.run('UPDATE blob SET size=-1, content=NULL, rcvid=0 WHERE rid=?', rid);
+    this.db.run('DELETE FROM delta WHERE rid=?', rid);
+    this.db.run('INSERT OR IGNORE INTO phantom(rid) VALUES(?)', rid);
   }
 
   private announce(events: AvailableEvent[]): void {

@@ -12,6 +12,7 @@ import { createDelta, encodeDeltaInt } from '../../src/fossil/delta.ts';
 import { hashBytes } from '../../src/fossil/hash.ts';
 import { crosslinkerFactory } from '../../src/repo/crosslink/factory.ts';
 import { Repository } from '../../src/repo/repository.ts';
+import { verifyRepo } from '../../src/repo/verify.ts';
 import { CardWriter } from '../../src/sync/card-writer.ts';
 import { cloneInto, prepareCloneTarget } from '../../src/sync/clone-client.ts';
 import { SyncError, syncWith } from '../../src/sync/client-session.ts';
@@ -162,6 +163,31 @@ forEachAdapter((adapter: Adapter) => {
 
     it('a million igot cards are refused before any is acted on', { timeout: 60_000 }, async () => {
       await refused(igotFlood(), /bad reply from hostile: .*(cards|limit)/);
+    });
+
+    it('a delta kept for a source we lack, that does not produce its name, is dropped when the source comes', async () => {
+      const repo = await client();
+      try {
+        const source = fresh('honest source');
+        const claimed = fresh('claimed target');
+        // Right size, wrong bytes: it cannot be checked until the source is here, so it is kept.
+        const forged = createDelta(source, fresh('other target'));
+        const hostile = new ScriptedServer(cards((w) => w.file(nameOf(claimed), forged, nameOf(source))));
+        await syncWith(repo, new MemoryTransport(hostile, { label: 'hostile' }), { pull: true, push: false, login: BOB, maxRounds: 5 });
+        expect(repo.content.isAvailable(repo.content.ridOf(nameOf(claimed))!)).toBe(false);
+        // An honest server then sends the source: it is stored, and the forged delta goes back to
+        // being a phantom instead of making the source impossible to receive.
+        const honest = new ScriptedServer(cards((w) => w.file(nameOf(source), source)));
+        await syncWith(repo, new MemoryTransport(honest, { label: 'honest' }), { pull: true, push: false, login: BOB, maxRounds: 5 });
+        const src = repo.content.ridOf(nameOf(source))!;
+        expect(repo.content.get(src)).toEqual(source);
+        const bad = repo.content.ridOf(nameOf(claimed))!;
+        expect(repo.content.isPhantom(bad)).toBe(true);
+        expect(repo.db.value('SELECT count(*) FROM delta WHERE rid=?', bad)).toBe(0);
+        expect(verifyRepo(repo).problems).toEqual([]);
+      } finally {
+        repo.db.close();
+      }
     });
 
     it('private artifacts and private igots sent to a client that did not ask for private content', async () => {
