@@ -362,7 +362,8 @@ export class ContentStore {
   /**
    * Store an artifact as a delta against srcRid, which may be a phantom. When the source is
    * available the delta is expanded and verified now; otherwise it is verified when the source
-   * arrives (a delta that does not match then goes back to being a phantom; the source is kept).
+   * arrives. If it does not match then, the put of the source fails when both came in the same
+   * receipt (one sender lied); else the delta goes back to being a phantom and the source is kept.
    */
   putDelta(uuid: string, srcRid: number, delta: Uint8Array, fullSize: number, opts: PutOptions = {}): PutResult {
     checkName(uuid);
@@ -616,8 +617,8 @@ export class ContentStore {
     while (stack.length > 0) {
       const node = stack.pop()!;
       events.push({ rid: node.ref.rid, uuid: node.ref.uuid, cause: root.rid });
-      const children = this.db.all<{ rid: number; uuid: string; size: number }>(
-        'SELECT b.rid AS rid, b.uuid AS uuid, b.size AS size FROM delta d JOIN blob b ON b.rid=d.rid WHERE d.srcid=? AND b.size>=0 ORDER BY b.rid DESC',
+      const children = this.db.all<{ rid: number; uuid: string; size: number; rcvid: number }>(
+        'SELECT b.rid AS rid, b.uuid AS uuid, b.size AS size, b.rcvid AS rcvid FROM delta d JOIN blob b ON b.rid=d.rid WHERE d.srcid=? AND b.size>=0 ORDER BY b.rid DESC',
         node.ref.rid,
       );
       for (const child of children) {
@@ -628,9 +629,11 @@ export class ContentStore {
           full = this.expandVerified(child.uuid, node.content, this.storedBytes(child), child.size);
         } catch (e) {
           if (!(e instanceof ContentError || e instanceof DeltaError || e instanceof BlobFormatError)) throw e;
-          // The delta was kept unchecked until now and is false: it, not the source that just
-          // came, is what is wrong. It becomes a phantom again (asked for anew); deltas stored
-          // against it keep waiting.
+          // Sent together with its source (the same receipt): the sender lied, and all it sent is refused.
+          if (child.rcvid === this.rcvid) throw e;
+          // Kept unchecked from an earlier receipt and false: it, not the source that just came,
+          // is what is wrong. It becomes a phantom again (asked for anew); deltas stored against
+          // it keep waiting.
           this.forget(child.rid);
           continue;
         }

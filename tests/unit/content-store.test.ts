@@ -276,15 +276,30 @@ describe('ContentStore', () => {
       db.close();
     });
 
-    it('verifies a delta when its source arrives, and turns it back into a phantom if it lies (the source is kept)', async () => {
+    it('verifies a delta when its source arrives, and rejects the source if the delta lies in the same receipt', async () => {
+      const repo = await newRepo();
+      const { content, db } = repo;
+      const [v0, v1, v2] = [version(0), version(1), version(2)];
+      const p = content.ensure(sha3(v0));
+      // Claims to be v1 but produces v2.
+      content.putDelta(sha3(v1), p, createDelta(v0, v2), v2.length);
+      const before = counts(db);
+      expect(() => content.put(v0)).toThrow(WrongHashError);
+      expect(counts(db)).toEqual(before);
+      expect(content.isPhantom(p)).toBe(true);
+      db.close();
+    });
+
+    it('a lying delta from an earlier receipt goes back to being a phantom when its source arrives (the source is kept)', async () => {
       const repo = await newRepo();
       const { content, db } = repo;
       const [v0, v1, v2] = [version(0), version(1), version(2)];
       const events: number[] = [];
       content.onAvailable((e) => events.push(e.rid));
       const p = content.ensure(sha3(v0));
-      // Claims to be v1 but produces v2.
+      content.beginReceipt();
       const liar = content.putDelta(sha3(v1), p, createDelta(v0, v2), v2.length).rid;
+      content.beginReceipt();
       expect(content.put(v0).rid).toBe(p);
       expect(content.get(p)).toEqual(v0);
       expect(content.isPhantom(liar)).toBe(true);
