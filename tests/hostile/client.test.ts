@@ -14,7 +14,7 @@ import { crosslinkerFactory } from '../../src/repo/crosslink/factory.ts';
 import { Repository } from '../../src/repo/repository.ts';
 import { verifyRepo } from '../../src/repo/verify.ts';
 import { CardWriter } from '../../src/sync/card-writer.ts';
-import { cloneInto, prepareCloneTarget } from '../../src/sync/clone-client.ts';
+import { cloneInto, isUnfinishedClone, prepareCloneTarget } from '../../src/sync/clone-client.ts';
 import { SyncError, syncWith } from '../../src/sync/client-session.ts';
 import { encodeBody, XFER_CONTENT_TYPE, XFER_UNCOMPRESSED_CONTENT_TYPE } from '../../src/sync/envelope.ts';
 import { XferServer } from '../../src/sync/server-handler.ts';
@@ -185,6 +185,28 @@ forEachAdapter((adapter: Adapter) => {
         expect(repo.content.isPhantom(bad)).toBe(true);
         expect(repo.db.value('SELECT count(*) FROM delta WHERE rid=?', bad)).toBe(0);
         expect(verifyRepo(repo).problems).toEqual([]);
+      } finally {
+        repo.db.close();
+      }
+    });
+
+    it('a clone from a server that sends a cfile under a false name fails and is left unfinished', async () => {
+      const repo = Repository.create(await adapter.open(), { date: null, adminUser: 'bob' });
+      try {
+        prepareCloneTarget(repo);
+        const forged = fresh('forged clone artifact');
+        const reply = cards((w) => {
+          w.push('5'.repeat(40), '6'.repeat(40));
+          w.cfile(nameOf(fresh('what it claims')), forged.length, compressBlob(forged));
+          w.cloneSeqno(0);
+        });
+        const err = await cloneInto(repo, new MemoryTransport(new ScriptedServer(reply), { label: 'hostile' }), { login: BOB })
+          .then(() => undefined, (e: unknown) => e);
+        expect(err).toBeInstanceOf(SyncError);
+        expect((err as Error).message).toMatch(/hash|verif|wrong/i);
+        // Not taken for a finished clone: no event, no check-in, still marked unfinished.
+        expect(isUnfinishedClone(repo)).toBe(true);
+        expect(repo.db.value('SELECT count(*) FROM event')).toBe(0);
       } finally {
         repo.db.close();
       }
