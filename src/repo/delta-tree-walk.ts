@@ -58,6 +58,33 @@ export function expandStored(stored: Uint8Array | null | undefined, source: Uint
   return source === undefined ? raw : applyDelta(source, raw);
 }
 
+/**
+ * The order fossil's rebuild visits the delta children of one artifact: it reads them in rid
+ * order into a Bag (bag.c, an open-addressing hash set of ints) and walks the bag's slots. The
+ * order matters where the first artifact to mention something wins, such as which tag gets
+ * which tagid (fossil lists a check-in's tags by tagid).
+ */
+export function fossilBagOrder(rids: readonly number[]): number[] {
+  if (rids.length < 2) return [...rids];
+  let slots: number[] = [];
+  const place = (table: number[], e: number) => {
+    let h = (e * 101) % table.length;
+    while (table[h]) h = h + 1 === table.length ? 0 : h + 1;
+    table[h] = e;
+  };
+  for (let used = 0; used < rids.length; used++) {
+    const e = rids[used]!;
+    // bag_insert grows the table (to twice plus 20) before it is half full.
+    if (used + 1 >= slots.length / 2) {
+      const grown: number[] = new Array(slots.length * 2 + 20).fill(0);
+      for (const old of slots) if (old) place(grown, old);
+      slots = grown;
+    }
+    place(slots, e);
+  }
+  return slots.filter((e) => e > 0);
+}
+
 interface Frame {
   rid: number;
   /** Expanded content of the delta source; undefined for a root. */
@@ -99,8 +126,9 @@ export function walkDeltaTrees(
       visit(blob, content);
       const children = blobs.deltaChildren.get(rid);
       if (children) {
-        // Pushed in reverse so they are expanded in ascending rid order.
-        for (let i = children.length - 1; i >= 0; i--) stack.push({ rid: children[i]!, source: content });
+        // Pushed in reverse so they are expanded in fossil's order.
+        const ordered = fossilBagOrder(children);
+        for (let i = ordered.length - 1; i >= 0; i--) stack.push({ rid: ordered[i]!, source: content });
       }
     }
   }

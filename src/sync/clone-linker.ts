@@ -16,7 +16,7 @@
  */
 import type { Db } from '../db/db.ts';
 import { beginCrosslink, crosslinkArtifact, endCrosslink, abortCrosslink, linkOrphansOf } from '../repo/crosslink/crosslink.ts';
-import { expandStored, loadRepositoryBlobs } from '../repo/delta-tree-walk.ts';
+import { expandStored, fossilBagOrder, loadRepositoryBlobs } from '../repo/delta-tree-walk.ts';
 import type { Repository } from '../repo/repository.ts';
 import type { ArtifactVerifier } from './artifact-verifier.ts';
 
@@ -244,7 +244,10 @@ function rebuildWalkOrder(db: Db): Map<number, number> {
       if (order.has(rid) || (blobs.byRid.get(rid)?.size ?? -1) < 0) continue;
       order.set(rid, order.size);
       const children = blobs.deltaChildren.get(rid);
-      if (children) for (let i = children.length - 1; i >= 0; i--) stack.push(children[i]!);
+      if (children) {
+        const ordered = fossilBagOrder(children);
+        for (let i = ordered.length - 1; i >= 0; i--) stack.push(ordered[i]!);
+      }
     }
   }
   for (const b of blobs.byRid.values()) if (!order.has(b.rid)) order.set(b.rid, order.size);
