@@ -15,7 +15,7 @@ import { AuthoringError } from '../src/repo/authoring/names.ts';
 import { addSymbolicTag } from '../src/repo/authoring/tag.ts';
 import { changeTicket } from '../src/repo/authoring/ticket.ts';
 import { latestWikiVersion, writeWikiPage } from '../src/repo/authoring/wiki.ts';
-import { branches, leaves } from '../src/repo/queries/branches.ts';
+import { branches } from '../src/repo/queries/branches.ts';
 import { resolveCheckin } from '../src/repo/queries/resolve.ts';
 import { julianToIso } from '../src/repo/queries/time.ts';
 import type { Repository } from '../src/repo/repository.ts';
@@ -51,18 +51,38 @@ function draftState(repo: Repository): DraftState {
   return s;
 }
 
-/** Open branches with more than one open leaf, newest leaf first. */
+/**
+ * Forks this browser's own writes are part of: open branches with more than one open leaf, one
+ * of them a check-in made here; newest leaf first. Forks elsewhere in the history (long-lived
+ * repositories have many) are on the leaves page, not in a banner on every page.
+ */
 export function forksOf(repo: Repository): ForkInfo[] {
-  const by = new Map<string, ForkInfo>();
   const mine = new Set(readOutbox(repo).map((e) => e.uuid));
-  for (const l of leaves(repo.db)) {
-    const branch = l.branch ?? 'trunk';
-    const f = by.get(branch) ?? { branch, leaves: [] };
-    const user = repo.db.value<string>('SELECT coalesce(euser, user) FROM event JOIN blob ON blob.rid=event.objid WHERE blob.uuid=?', l.uuid) ?? '';
-    f.leaves.push({ uuid: l.uuid, user, time: l.time, comment: l.comment, mine: mine.has(l.uuid) });
-    by.set(branch, f);
+  if (mine.size === 0) return [];
+  const db = repo.db;
+  const branchOfLeaf = db.prepare(`
+    SELECT coalesce((SELECT value FROM tagxref WHERE rid=leaf.rid AND tagid=8 AND tagtype>0), 'trunk')
+      FROM leaf JOIN blob ON blob.rid=leaf.rid
+     WHERE blob.uuid=? AND NOT EXISTS(SELECT 1 FROM tagxref WHERE rid=leaf.rid AND tagid=9 AND tagtype>0)`);
+  const openLeavesOf = db.prepare(`
+    SELECT blob.uuid AS uuid, coalesce(event.euser, event.user, '') AS user, event.mtime AS mtime,
+           coalesce(event.ecomment, event.comment, '') AS comment
+      FROM leaf JOIN blob ON blob.rid=leaf.rid JOIN event ON event.objid=leaf.rid
+     WHERE coalesce((SELECT value FROM tagxref WHERE rid=leaf.rid AND tagid=8 AND tagtype>0), 'trunk')=?
+       AND NOT EXISTS(SELECT 1 FROM tagxref WHERE rid=leaf.rid AND tagid=9 AND tagtype>0)
+     ORDER BY event.mtime DESC`);
+  const branches = new Set<string>();
+  for (const uuid of mine) {
+    const b = branchOfLeaf.column<string>(uuid)[0];
+    if (b !== undefined) branches.add(b);
   }
-  return [...by.values()].filter((f) => f.leaves.length > 1);
+  const forks: ForkInfo[] = [];
+  for (const branch of branches) {
+    const rows = openLeavesOf.all<{ uuid: string; user: string; mtime: number; comment: string }>(branch);
+    if (rows.length < 2) continue;
+    forks.push({ branch, leaves: rows.map((r) => ({ uuid: r.uuid, user: r.user, time: julianToIso(r.mtime), comment: r.comment, mine: mine.has(r.uuid) })) });
+  }
+  return forks;
 }
 
 export function authorApi(host: () => Promise<AuthorHost>) {
