@@ -141,8 +141,9 @@ export function sendCompressedFile(x: XferState, rid: number): void {
     rid,
   );
   if (!row || !(row.content instanceof Uint8Array)) return;
-  // A public delta of a private source goes out whole (below); while it cannot be expanded, not at all.
-  if (row.srcid !== null && !isPrivate && c.isPrivate(row.srcid) && !c.isAvailable(rid)) return;
+  // A delta whose chain reaches a phantom is left out like the phantom itself: the clone could
+  // never expand it (it gets it by a later sync, once it is complete here).
+  if (row.srcid !== null && waitingOnPhantom(x).has(rid)) return;
   if (isPrivate) x.out.markNextPrivate();
   if (peerLacksSha3(x, row.uuid)) {
     x.out.error(SHA3_NEEDS_NEWER_PEER);
@@ -163,6 +164,23 @@ export function sendCompressedFile(x: XferState, rid: number): void {
   x.out.cfile(row.uuid, size, payload, srcUuid);
   if (srcUuid) x.counters.deltasSent++;
   else x.counters.filesSent++;
+}
+
+/** Per message: the artifacts stored as deltas whose chain reaches a phantom (usually none). */
+const waiting = new WeakMap<XferState, Set<number>>();
+
+function waitingOnPhantom(x: XferState): Set<number> {
+  let set = waiting.get(x);
+  if (!set) {
+    set = new Set(x.repo.db.prepare(
+      `WITH RECURSIVE w(rid) AS (
+         SELECT d.rid FROM delta d JOIN phantom p ON p.rid=d.srcid
+         UNION SELECT d.rid FROM delta d JOIN w ON d.srcid=w.rid)
+       SELECT rid FROM w`,
+    ).column<number>());
+    waiting.set(x, set);
+  }
+  return set;
 }
 
 /** `gimme` for phantoms the peer has not said it lacks; at most max of them. */

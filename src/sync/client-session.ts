@@ -277,6 +277,9 @@ export class ClientSession {
       }
     }
     const reply = await exchange;
+    // Every server ends its reply with a `# timestamp` comment: nothing at all is a reply lost
+    // on the way, not one that says there is nothing to do.
+    if (reply.body.length === 0) throw new SyncError(`${this.transport.label}: empty reply`);
     let text: Uint8Array;
     try {
       const decoded = decodeBody(reply.body, reply.contentType);

@@ -378,6 +378,9 @@ export function handleXferRequest(
     w.error(text).comment(timestampComment(1));
     return { contentType: fallbackType, body: encodeBody(w.finish(), fallbackType) };
   };
+  // Every client sends at least its version and a nonce: nothing at all is a request cut short on
+  // the way, and answering it as an empty one would tell the client that all it asked went well.
+  if (request.body.length === 0) return errorReply('empty request');
   let message: Uint8Array;
   try {
     const decoded = decodeBody(request.body, request.contentType, { maxSize: opts.maxMessageSize });

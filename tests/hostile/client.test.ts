@@ -161,6 +161,19 @@ forEachAdapter((adapter: Adapter) => {
       await refused(cards((w) => w.file(nameOf(a), createDelta(a, a), nameOf(a))), /bad artifact from hostile/);
     });
 
+    it('an empty reply (a reply lost on the way) is an error, not "nothing to do"', async () => {
+      const repo = await client();
+      try {
+        const before = fullDump(repo.db);
+        const silent: XferService = { handle: () => ({ contentType: XFER_CONTENT_TYPE, body: new Uint8Array(0) }) };
+        await expect(syncWith(repo, new MemoryTransport(silent, { label: 'hostile' }), { pull: true, push: false, login: BOB, private: true }))
+          .rejects.toThrow(/hostile: empty reply/);
+        expect(dumpChanges(before, fullDump(repo.db))).toEqual([]);
+      } finally {
+        repo.db.close();
+      }
+    });
+
     it('a million igot cards are refused before any is acted on', { timeout: 60_000 }, async () => {
       await refused(igotFlood(), /bad reply from hostile: .*(cards|limit)/);
     });

@@ -61,6 +61,9 @@ forEachAdapter((adapter) => {
     it('a file whose content does not match its hash', () =>
       refused((r) => envelope(signed(r, BOB, (w) => w.push('x', r.projectCode).file(NAME_OF_X, utf8('y\n')))), /wrong.hash.on.received.artifact/));
 
+    it('an empty request (one cut short on the way) is refused, not answered as a request for nothing', () =>
+      refused(() => ({ contentType: 'application/x-fossil', body: new Uint8Array(0) }), /^empty request$/));
+
     it('a login card signed with the wrong password', () =>
       refused((r) => envelope(signed(r, { user: 'bob', password: 'guess' }, (w) => w.push('x', r.projectCode).file(NAME_OF_X, X))), /^login failed$/));
 

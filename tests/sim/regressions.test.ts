@@ -38,6 +38,16 @@ const FOUND: Regression[] = [
       + 'called it "cannot be expanded, or the chain loops" (fixed: verify follows the chain and says it '
       + 'reaches a phantom, which the per-step invariant allows while a sync is incomplete)',
   },
+  {
+    seed: 393, level: 'low', adapter: 'sqlite-wasm', steps: 30,
+    bug: 'a private probe whose request was cut to nothing got an empty, error-free answer and passed as '
+      + 'allowed (fixed: the server refuses an empty request, the client an empty reply)',
+  },
+  {
+    seed: 397, level: 'high', adapter: 'sqlite-wasm', steps: 30,
+    bug: 'a clone from a peer holding a delta of a phantom got that delta and could never finish '
+      + '(fixed: a clone is not sent what the server cannot expand, as it is not sent phantoms)',
+  },
 ];
 
 describe('simulation regressions', () => {
