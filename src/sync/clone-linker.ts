@@ -18,6 +18,7 @@ import type { Db } from '../db/db.ts';
 import { beginCrosslink, crosslinkArtifact, endCrosslink, abortCrosslink, linkOrphansOf } from '../repo/crosslink/crosslink.ts';
 import { expandStored, fossilBagOrder, loadRepositoryBlobs } from '../repo/delta-tree-walk.ts';
 import type { Repository } from '../repo/repository.ts';
+import { isLikelyArtifact } from '../fossil/artifact.ts';
 import type { ArtifactVerifier } from './artifact-verifier.ts';
 
 interface Frame {
@@ -51,6 +52,13 @@ export class CloneLinker {
   private wantSeq = 0;
   /** Every check-in whose leaf status a slice examined: examined again once all is linked. */
   private readonly leafChecks = new Set<number>();
+  /** The last few artifacts expanded (check-ins ask for their parents, usually stored as deltas of them). */
+  private readonly recent = new Map<number, Uint8Array>();
+  /** Expanded for the crosslinker ahead of their turn; taken when the walk gets there. */
+  private readonly prefetched = new Map<number, Uint8Array>();
+  /** Hash -> rid of every row seen, so the crosslinker's lookups skip the database. */
+  private readonly rids = new Map<string, number>();
+  private readonly readStored;
 
   constructor(
     private readonly repo: Repository,
@@ -60,6 +68,28 @@ export class CloneLinker {
     this.readRow = this.db.prepare('SELECT uuid, size, content FROM blob WHERE rid=?');
     this.readSource = this.db.prepare('SELECT srcid FROM delta WHERE rid=?');
     this.fixSize = this.db.prepare('UPDATE blob SET size=? WHERE rid=?');
+    this.readStored = this.db.prepare('SELECT content FROM blob WHERE rid=? AND size>=0');
+  }
+
+  /**
+   * Content the crosslinker asks for, if it is at hand: a recent artifact, or a delta of one
+   * (a check-in's parent, stored as a delta of the check-in, is one delta away).
+   */
+  private hint(rid: number): Uint8Array | undefined {
+    const known = this.recent.get(rid) ?? this.prefetched.get(rid);
+    if (known) return known;
+    const src = this.readSource.column<number>(rid)[0];
+    const base = src === undefined ? undefined : this.recent.get(src);
+    if (!base) return undefined;
+    try {
+      const stored = this.readStored.column<Uint8Array | null>(rid)[0];
+      if (!stored) return undefined;
+      const content = expandStored(stored, base);
+      this.prefetched.set(rid, content);
+      return content;
+    } catch {
+      return undefined; // the walk meets the same problem and leaves it for the rebuild
+    }
   }
 
   get progress(): CloneLinkerProgress {
@@ -98,6 +128,8 @@ export class CloneLinker {
       this.collectArrivals();
       const s = beginCrosslink(this.repo);
       s.onTagWanted = (name, rid) => this.wantTag(name, rid);
+      s.contentHint = (rid) => this.hint(rid);
+      s.knownRids = this.rids;
       try {
         while (this.stack.length > 0) {
           this.step(s);
@@ -169,8 +201,9 @@ export class CloneLinker {
   /** Queue every artifact that arrived since the last look and can be expanded now or later. */
   private collectArrivals(): void {
     const arrived: number[] = [];
-    for (const r of this.db.prepare('SELECT rid, size FROM blob WHERE rid>? ORDER BY rid').all<{ rid: number; size: number }>(this.watermark)) {
+    for (const r of this.db.prepare('SELECT rid, uuid, size FROM blob WHERE rid>? ORDER BY rid').all<{ rid: number; uuid: string; size: number }>(this.watermark)) {
       this.watermark = r.rid;
+      this.rids.set(r.uuid, r.rid);
       if (r.size >= 0) arrived.push(r.rid);
       else this.unfilled.add(r.rid);
     }
@@ -211,13 +244,21 @@ export class CloneLinker {
     const row = this.readRow.get<{ uuid: string; size: number; content: Uint8Array | null }>(rid);
     if (!row || row.size < 0) return;
     // A broken delta is left unlinked: the clone then falls back to the rebuild, which reports it.
-    let content: Uint8Array;
-    try {
-      content = expandStored(row.content, source);
-    } catch {
-      return;
+    let content = this.prefetched.get(rid);
+    if (content) this.prefetched.delete(rid);
+    else {
+      try {
+        content = expandStored(row.content, source);
+      } catch {
+        return;
+      }
     }
     this.done.add(rid);
+    // Only artifacts are ever asked for; file content, some of it megabytes, would only add to the peak.
+    if (isLikelyArtifact(content)) {
+      this.recent.set(rid, content);
+      if (this.recent.size > 16) this.recent.delete(this.recent.keys().next().value!);
+    }
     this.verifier.check(rid, row.uuid, content);
     if (content.length !== row.size) this.fixSize.run(content.length, rid);
     crosslinkArtifact(s, rid, content);
