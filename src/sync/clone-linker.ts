@@ -81,9 +81,9 @@ export class CloneLinker {
     const src = this.readSource.column<number>(rid)[0];
     const base = src === undefined ? undefined : this.recent.get(src);
     if (!base) return undefined;
+    const stored = this.readStored.column<Uint8Array | null>(rid)[0];
+    if (!stored) return undefined;
     try {
-      const stored = this.readStored.column<Uint8Array | null>(rid)[0];
-      if (!stored) return undefined;
       const content = expandStored(stored, base);
       this.prefetched.set(rid, content);
       return content;

@@ -32,6 +32,16 @@ forEachAdapter((adapter) => {
       for (let i = 0; i < 6; i++) commit(server, { [`f${i}.txt`]: `file ${i}\n`.repeat(50 + i) }, `server ${i}`);
       const serverT = new MemoryTransport(new XferServer(server, { maxDownload: 3000 }));
       let crashes = 0;
+      // A whole clone's statements, counted once, so every budget falls inside the clone.
+      let cloneStatements = 600;
+      if (op === 'clone') {
+        const counted = { statements: 0 };
+        const probe = Repository.create(await adapter.open(), { date: null, adminUser: 'bob' });
+        prepareCloneTarget(probe);
+        await cloneInto(Repository.open(failingDb(probe.db, Infinity, counted)), serverT, { login: BOB });
+        probe.db.close();
+        cloneStatements = counted.statements;
+      }
       for (let seed = 1; seed <= SEEDS; seed++) {
         const rng = new Prng(seed * 7919);
         const db = await adapter.open();
@@ -44,7 +54,7 @@ forEachAdapter((adapter) => {
           commit(repo, { 'client.txt': `client ${seed}\n`.repeat(40) }, 'client work');
           commit(server, { 'server.txt': `server ${seed}\n`.repeat(40) }, `server ${seed}`);
         }
-        const budget = 3 + rng.int(op === 'clone' ? 600 : 100);
+        const budget = 3 + rng.int(op === 'clone' ? cloneStatements - 3 : 100);
         const dying = op === 'clone'
           ? Repository.open(failingDb(db, budget))
           : Repository.open(failingDb(db, budget), { crosslinker: crosslinkerFactory });

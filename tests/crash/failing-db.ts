@@ -10,9 +10,10 @@ export class SimulatedCrash extends Error {
   override name = 'SimulatedCrash';
 }
 
-export function failingDb(inner: Db, statementsLeft: number): Db {
+export function failingDb(inner: Db, statementsLeft: number, counted?: { statements: number }): Db {
   let left = statementsLeft;
   const tick = () => {
+    if (counted) counted.statements++;
     if (--left < 0) throw new SimulatedCrash(`crashed after ${statementsLeft} statements`);
   };
   const wrap = (s: Statement): Statement => ({
