@@ -48,7 +48,20 @@ export const cloneCommand: Command = {
         },
       });
     }
-    const events = progressEvents(ctx, Boolean(o.verbose));
+    const progress = progressEvents(ctx, Boolean(o.verbose));
+    // The password is remembered (as a secret, which needs the project code) once the first
+    // round has told the project code, so that `edgesync pull -R FILE` can finish a clone
+    // killed half-way without asking for it.
+    let remembered = false;
+    const events: typeof progress = {
+      ...progress,
+      round(report) {
+        progress.round?.(report);
+        if (remembered || !login || !repo.config.projectCode) return;
+        repo.db.transaction(() => rememberTarget(repo, { url, login }));
+        remembered = true;
+      },
+    };
     try {
       const t = await openTransport(url, repo.config.projectCode);
       const r = await cloneInto(repo, t.transport, {
