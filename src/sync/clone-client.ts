@@ -80,6 +80,12 @@ export async function cloneInto(repo: Repository, transport: SyncTransport, opts
         whileWaiting: linker ? (replied) => linker.runWhile(() => !replied()) : undefined,
       }).run();
     }
+    if (hasDeltasOfPhantoms(repo)) {
+      // A clone resumed from another peer of the mesh follows that peer's numbering, so it can
+      // miss what the first one would have sent later: delta sources. Ask for them by name.
+      const pulled = await new ClientSession(repo, transport, { ...opts, pull: true, configGroups: 0 }).run();
+      result = { ...result, rounds: result.rounds + pulled.rounds, artifactsReceived: result.artifactsReceived + pulled.artifactsReceived, bytesSent: result.bytesSent + pulled.bytesSent, bytesReceived: result.bytesReceived + pulled.bytesReceived, messages: [...result.messages, ...pulled.messages] };
+    }
     finishClone(repo, { ...opts, verifier }, linker);
   } finally {
     verifier.close();
@@ -95,9 +101,7 @@ export function finishClone(repo: Repository, opts: FinishOptions = {}, linker?:
   const db = repo.db;
   if (!repo.config.projectCode) throw new SyncError('clone incomplete: the server never said its project code');
   if (repo.config.getInt(CLONE_SEQNO_SETTING, 0) > 0) throw new SyncError('clone incomplete: the server stopped before sending everything');
-  if (db.value('SELECT 1 FROM delta WHERE srcid IN (SELECT rid FROM phantom) LIMIT 1') !== undefined) {
-    throw new SyncError('there are unresolved deltas - the clone is incomplete');
-  }
+  if (hasDeltasOfPhantoms(repo)) throw new SyncError('there are unresolved deltas - the clone is incomplete');
   const verifier = opts.verifier ?? inlineVerifier();
   try {
     if (linker) {
@@ -137,6 +141,10 @@ export function finishClone(repo: Repository, opts: FinishOptions = {}, linker?:
   } finally {
     verifier.close();
   }
+}
+
+function hasDeltasOfPhantoms(repo: Repository): boolean {
+  return repo.db.value('SELECT 1 FROM delta WHERE srcid IN (SELECT rid FROM phantom) LIMIT 1') !== undefined;
 }
 
 function markCloneFinished(repo: Repository): void {
