@@ -34,6 +34,15 @@ export const LAST_SYNC_URL = 'last-sync-url';
 export const LAST_NATS_URL = 'edgesync-last-nats-url';
 /** The login's shared secret (never the clear-text password), for later syncs. */
 export const SYNC_SECRET = 'edgesync-sync-secret';
+/**
+ * A clone's password until its project code (needed to make the secret) is known: only
+ * obscured, as fossil keeps `last-sync-pw`, so that `pull -R FILE` can finish a clone killed
+ * before its first reply. Replaced by the secret as soon as the project code arrives.
+ */
+export const CLONE_PASSWORD = 'edgesync-clone-password';
+
+const obscure = (pw: string) => btoa(String.fromCharCode(...new TextEncoder().encode(pw)));
+const unobscure = (s: string) => new TextDecoder().decode(Uint8Array.from(atob(s), (c) => c.charCodeAt(0)));
 
 export function requestEncoding(o: OptionValues): RequestEncoding {
   if (o.httptrace) return 'debug';
@@ -84,8 +93,10 @@ export function targetFor(repo: Repository, urlArg: string | undefined, o: Optio
   const password = (o.password as string | undefined) ?? fromUrl.password;
   if (user && user !== 'anonymous' && password === undefined) {
     const secret = repo.config.get(SYNC_SECRET);
-    if (!secret) throw new UsageError(`no password for ${user}: give --password or put it in the URL`);
-    return { url, login: { user, password: secret } };
+    if (secret) return { url, login: { user, password: secret } };
+    const pending = repo.config.get(CLONE_PASSWORD);
+    if (pending) return { url, login: { user, password: unobscure(pending) } };
+    throw new UsageError(`no password for ${user}: give --password or put it in the URL`);
   }
   return { url, login: loginFrom(url, o) };
 }
@@ -104,6 +115,12 @@ export function rememberUrl(repo: Repository, url: SyncUrl | NatsUrl, user: stri
 export function rememberTarget(repo: Repository, t: Target): void {
   rememberUrl(repo, t.url, t.login?.user);
   if (t.login) repo.config.set(SYNC_SECRET, loginSecret(t.login.password, t.login.user, repo.projectCode));
+  repo.config.delete(CLONE_PASSWORD);
+}
+
+/** Keep a clone's password (obscured) until rememberTarget can keep its secret instead. */
+export function rememberClonePassword(repo: Repository, login: { password: string } | undefined): void {
+  if (login) repo.config.set(CLONE_PASSWORD, obscure(login.password));
 }
 
 /** The transport for a URL; close it when done (a NATS connection stays open until then). */

@@ -48,12 +48,26 @@ describe.runIf(hasFossil || process.env.CI === 'true')('killed edgesync processe
     const s = await startInProcessServer(serverPath);
     const url = `http://bob:bobpw@127.0.0.1:${s.port}/`;
     const outcomes: string[] = [];
+    /** How long an operation takes when left alone, so that kills land inside it on any machine. */
+    const timed = async (args: string[]) => {
+      const t0 = Date.now();
+      expect(await runAndKill(args, 600_000)).toBe('finished');
+      return Date.now() - t0;
+    };
+    /** A moment between 30% and 95% of the way through an operation that takes ms. */
+    const within = (rng: Prng, ms: number) => Math.floor(ms * (0.3 + (0.65 * rng.int(1000)) / 1000));
     try {
+      const probe = join(tmp.dir, 'probe.fossil');
+      const probeWork = join(tmp.dir, 'probe-work');
+      mkdirSync(probeWork, { recursive: true });
+      for (let i = 0; i < 30; i++) writeFileSync(join(probeWork, `w${i}.txt`), `probe file ${i}\n`.repeat(300));
+      const cloneMs = await timed(['clone', url, probe]);
+      const commitMs = await timed(['commit', '-R', probe, '-m', 'probe', '--dir', probeWork]);
+      const syncMs = await timed(['sync', '-R', probe]);
       for (let seed = 1; seed <= SEEDS; seed++) {
         const rng = new Prng(seed * 104729);
         const path = join(tmp.dir, `clone-${seed}.fossil`);
-        // Node start-up alone is ~150 ms, so delays reach well into the work.
-        outcomes.push(`clone:${await runAndKill(['clone', url, path], 150 + rng.int(900))}`);
+        outcomes.push(`clone:${await runAndKill(['clone', url, path], within(rng, cloneMs))}`);
         expect(await runCli(existsSync(path) ? ['pull', '-R', path] : ['clone', url, path])).toBe('ok');
         expect(edgesync(['verify', '-R', path]).status).toBe(0);
         expectIntegrity(path);
@@ -62,11 +76,11 @@ describe.runIf(hasFossil || process.env.CI === 'true')('killed edgesync processe
         const work = join(tmp.dir, `work-${seed}`);
         mkdirSync(work, { recursive: true });
         for (let i = 0; i < 30; i++) writeFileSync(join(work, `w${i}.txt`), `seed ${seed} file ${i}\n`.repeat(300));
-        outcomes.push(`commit:${await runAndKill(['commit', '-R', path, '-m', `work ${seed}`, '--dir', work], 150 + rng.int(600))}`);
+        outcomes.push(`commit:${await runAndKill(['commit', '-R', path, '-m', `work ${seed}`, '--dir', work], within(rng, commitMs))}`);
         expect(edgesync(['verify', '-R', path]).status).toBe(0);
         expectIntegrity(path);
 
-        outcomes.push(`sync:${await runAndKill(['sync', '-R', path], 150 + rng.int(600))}`);
+        outcomes.push(`sync:${await runAndKill(['sync', '-R', path], within(rng, syncMs))}`);
         expect(edgesync(['verify', '-R', path]).status).toBe(0);
         expectIntegrity(path);
         expect(await runCli(['sync', '-R', path])).toBe('ok');

@@ -7,7 +7,7 @@ import type { Repository } from '../../repo/repository.ts';
 import { CloneVerificationError, cloneInto, isUnfinishedClone, prepareCloneTarget } from '../../sync/clone-client.ts';
 import { CLONE_RECEIVED_SETTING, CLONE_SEQNO_SETTING } from '../../sync/client-session.ts';
 import { workerVerifier } from '../../sync/worker-verifier-node.ts';
-import { loginFrom, openTransport, parseAnyUrl, progressEvents, rememberTarget, rememberUrl, requestEncoding, syncOptions } from '../sync-options.ts';
+import { loginFrom, openTransport, parseAnyUrl, progressEvents, rememberClonePassword, rememberTarget, rememberUrl, requestEncoding, syncOptions } from '../sync-options.ts';
 
 export const cloneCommand: Command = {
   name: 'clone',
@@ -45,6 +45,7 @@ export const cloneCommand: Command = {
         prepare(r) {
           prepareCloneTarget(r);
           rememberUrl(r, url, login?.user);
+          rememberClonePassword(r, login);
         },
       });
     }
