@@ -9,7 +9,7 @@ import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
 import { CLI, ROOT, copy, measure, requireBuilt, scratchDir } from './lib.mjs';
-import { freePort, startFossilServer } from './nats-lib.mjs';
+import { freePort, timeFossilClone } from './nats-lib.mjs';
 
 requireBuilt();
 if (!existsSync(join(ROOT, 'dist/web/index.html'))) {
@@ -65,12 +65,7 @@ try {
   const info = measure('fossil', ['info', '-R', served], { home: dir }).stdout;
   const code = /project-code:\s+([0-9a-f]+)/.exec(info)[1];
 
-  const server = await startFossilServer(served, { ...process.env, ...env });
-  stops.push(server.stop);
-  const fossilClone = join(dir, 'fossil-clone.fossil');
-  const fossilRun = measure('fossil', ['clone', server.url, fossilClone], { home: dir, env });
-  rmSync(fossilClone, { force: true });
-  await server.stop();
+  const fossilRun = await timeFossilClone(served, dir, env);
 
   const hub = await startHub(dir, served);
   stops.push(hub.stop);

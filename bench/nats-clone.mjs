@@ -6,7 +6,7 @@
 import { existsSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { CLI, copy, measure, printTable, requireBuilt, scratchDir } from './lib.mjs';
-import { peakRssMB, startFossilServer, startLeaf, startNats } from './nats-lib.mjs';
+import { peakRssMB, timeFossilClone, startLeaf, startNats } from './nats-lib.mjs';
 
 requireBuilt();
 const src = process.argv[2] ?? '/work/bench-data/fossil-history.fossil';
@@ -20,12 +20,7 @@ const stops = [];
 try {
   const served = copy(src, dir, 'served.fossil');
   const code = /project-code:\s+([0-9a-f]+)/.exec(measure('fossil', ['info', '-R', served], { home: dir }).stdout)[1];
-  const server = await startFossilServer(served, { ...process.env, ...env });
-  stops.push(server.stop);
-  const fossilClone = join(dir, 'fossil-clone.fossil');
-  const fossilRun = measure('fossil', ['clone', server.url, fossilClone], { home: dir, env });
-  rmSync(fossilClone, { force: true });
-  await server.stop();
+  const fossilRun = await timeFossilClone(served, dir, env);
 
   const rows = [];
   const servers = [];

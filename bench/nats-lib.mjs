@@ -1,10 +1,10 @@
 // NATS helpers for the benchmark scripts: a nats-server on a free loopback port with a
 // generated config, and `edgesync serve --nats` / `fossil server` children, all stopped by pid.
 import { spawn } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { connect, createServer } from 'node:net';
 import { join } from 'node:path';
-import { CLI } from './lib.mjs';
+import { CLI, measure } from './lib.mjs';
 
 export function freePort() {
   return new Promise((resolve, reject) => {
@@ -72,6 +72,22 @@ export async function startFossilServer(repo, env) {
   const child = spawn('fossil', ['server', '--localhost', '--port', String(port), repo], { stdio: 'ignore', env });
   await waitForPort(port, child);
   return { url: `http://127.0.0.1:${port}/`, pid: child.pid, stop: stopper(child) };
+}
+
+/**
+ * The reference every clone benchmark compares with: `fossil clone` over HTTP from
+ * `fossil server` on the same file (wall time and peak memory, as `measure` gives them).
+ */
+export async function timeFossilClone(served, dir, env) {
+  const server = await startFossilServer(served, { ...process.env, ...env });
+  try {
+    const clone = join(dir, 'fossil-clone.fossil');
+    const run = measure('fossil', ['clone', server.url, clone], { home: dir, env });
+    rmSync(clone, { force: true });
+    return run;
+  } finally {
+    await server.stop();
+  }
 }
 
 /** Peak resident memory of a running process, in MB (Linux). */

@@ -59,6 +59,8 @@ export class CloneLinker {
   /** Hash -> rid of every row seen, so the crosslinker's lookups skip the database. */
   private readonly rids = new Map<string, number>();
   private readonly readStored;
+  private readonly readSize;
+  private readonly readArrivals;
 
   constructor(
     private readonly repo: Repository,
@@ -69,6 +71,8 @@ export class CloneLinker {
     this.readSource = this.db.prepare('SELECT srcid FROM delta WHERE rid=?');
     this.fixSize = this.db.prepare('UPDATE blob SET size=? WHERE rid=?');
     this.readStored = this.db.prepare('SELECT content FROM blob WHERE rid=? AND size>=0');
+    this.readSize = this.db.prepare('SELECT size FROM blob WHERE rid=?');
+    this.readArrivals = this.db.prepare('SELECT rid, uuid, size FROM blob WHERE rid>? ORDER BY rid');
   }
 
   /**
@@ -201,16 +205,15 @@ export class CloneLinker {
   /** Queue every artifact that arrived since the last look and can be expanded now or later. */
   private collectArrivals(): void {
     const arrived: number[] = [];
-    for (const r of this.db.prepare('SELECT rid, uuid, size FROM blob WHERE rid>? ORDER BY rid').all<{ rid: number; uuid: string; size: number }>(this.watermark)) {
+    for (const r of this.readArrivals.all<{ rid: number; uuid: string; size: number }>(this.watermark)) {
       this.watermark = r.rid;
       this.rids.set(r.uuid, r.rid);
       if (r.size >= 0) arrived.push(r.rid);
       else this.unfilled.add(r.rid);
     }
     if (this.unfilled.size > 0) {
-      const sizeOf = this.db.prepare('SELECT size FROM blob WHERE rid=?');
       for (const rid of [...this.unfilled]) {
-        if ((sizeOf.column<number>(rid)[0] ?? -1) >= 0) {
+        if ((this.readSize.column<number>(rid)[0] ?? -1) >= 0) {
           this.unfilled.delete(rid);
           arrived.push(rid);
         }

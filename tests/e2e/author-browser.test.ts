@@ -8,7 +8,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { haveChromium, launchChromium } from '../helpers/browser.ts';
+import { haveChromium, launchChromium, watchErrors } from '../helpers/browser.ts';
 import { copyFixture } from '../helpers/fossil-fixture.ts';
 import { startHubCli, type RunningHub } from '../helpers/hub-cli.ts';
 import { restartHubCli } from '../helpers/hub-restart.ts';
@@ -17,19 +17,11 @@ import { fossil, haveTool, tempDir } from '../helpers/tools.ts';
 const WEB = join(import.meta.dirname, '../../dist/web');
 const SHOTS = join(import.meta.dirname, '../../.tmp/screenshots');
 const ready = haveChromium() && haveTool('fossil') && haveTool('nats-server');
+/** The hub is stopped on purpose here, so refused connections are expected too. */
+const BENIGN = /ERR_INTERNET_DISCONNECTED|ERR_CONNECTION_REFUSED|Failed to load resource|WebSocket/;
 const PHONE = { width: 390, height: 844 };
 const DESKTOP = { width: 1200, height: 900 };
 const BINARY = Buffer.from(Array.from({ length: 5000 }, (_, i) => (i * 131 + (i >> 3)) % 256));
-
-function watchErrors(page: Page): string[] {
-  const errors: string[] = [];
-  if (process.env.EDGESYNC_DEBUG) page.on('console', (m) => console.log(`[page ${m.type()}] ${m.text()}`));
-  page.on('pageerror', (e) => errors.push(e.message));
-  page.on('console', (m) => {
-    if (m.type() === 'error' && !/ERR_INTERNET_DISCONNECTED|ERR_CONNECTION_REFUSED|Failed to load resource|WebSocket/.test(m.text())) errors.push(m.text());
-  });
-  return errors;
-}
 
 /** Is the artifact in the leaf's repository file (and not a phantom)? */
 function inLeaf(repo: string, uuid: string): boolean {
@@ -75,7 +67,7 @@ describe.skipIf(!ready)('writing in the browser', () => {
     browser = await launchChromium();
     ctxA = await browser.newContext({ viewport: DESKTOP });
     a = await ctxA.newPage();
-    errA = watchErrors(a);
+    errA = watchErrors(a, BENIGN);
     await a.goto(hub.shares.demo!);
     await a.getByTestId('repo-title').waitFor({ timeout: 30_000 });
   }, 60_000);
@@ -208,7 +200,7 @@ describe.skipIf(!ready)('writing in the browser', () => {
   it('3: offline commits from two browsers on one branch both survive, as a fork shown on both sides', async () => {
     const ctxB = await browser.newContext({ viewport: DESKTOP });
     const b = await ctxB.newPage();
-    const errB = watchErrors(b);
+    const errB = watchErrors(b, BENIGN);
     await b.goto(hub.shares.demo!);
     await b.getByTestId('repo-title').waitFor({ timeout: 30_000 });
     await expect.poll(() => b.getByTestId('connection').first().textContent()).toBe('connected');

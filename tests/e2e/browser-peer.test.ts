@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { haveChromium, launchChromium } from '../helpers/browser.ts';
+import { haveChromium, launchChromium, watchErrors } from '../helpers/browser.ts';
 import { copyFixture } from '../helpers/fossil-fixture.ts';
 import { startHubCli, type RunningHub } from '../helpers/hub-cli.ts';
 import { fossil, haveTool, sqlite, tempDir } from '../helpers/tools.ts';
@@ -27,16 +27,6 @@ function fossilCheckins(repo: string): string[] {
 
 async function pageCheckins(page: Page): Promise<string[]> {
   return page.locator('[data-testid=timeline] li').evaluateAll((els) => els.map((e) => e.getAttribute('data-uuid') ?? ''));
-}
-
-function watchErrors(page: Page): string[] {
-  const errors: string[] = [];
-  if (process.env.EDGESYNC_DEBUG) page.on('console', (m) => console.log(`[page ${m.type()}] ${m.text()}`));
-  page.on('pageerror', (e) => errors.push(e.message));
-  page.on('console', (m) => {
-    if (m.type() === 'error' && !/ERR_INTERNET_DISCONNECTED|Failed to load resource|WebSocket/.test(m.text())) errors.push(m.text());
-  });
-  return errors;
 }
 
 describe.skipIf(!ready)('browser peer', () => {

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { createServer, connect as tcpConnect, type Server, type Socket } from 'node:net';
 import { connect } from '@nats-io/transport-node';
-import { haveChromium, launchChromium } from '../helpers/browser.ts';
+import { haveChromium, launchChromium, watchErrors } from '../helpers/browser.ts';
 import { CLI, edgesync } from '../helpers/cli.ts';
 import { startHubCli, type RunningHub } from '../helpers/hub-cli.ts';
 import { freePort } from '../helpers/servers.ts';
@@ -20,16 +20,6 @@ const ready = haveChromium() && haveTool('nats-server');
 
 /** The Go peer's Message struct fields, in its order. */
 const GO_FIELDS = ['v', 'id', 'thread', 'project', 'from', 'from_name', 'timestamp', 'body', 'priority', 'actions', 'reply_to', 'media', 'action_response'];
-
-function watchErrors(page: Page): string[] {
-  const errors: string[] = [];
-  if (process.env.EDGESYNC_DEBUG) page.on('console', (m) => console.log(`[page ${m.type()}] ${m.text()}`));
-  page.on('pageerror', (e) => errors.push(e.message));
-  page.on('console', (m) => {
-    if (m.type() === 'error' && !/ERR_INTERNET_DISCONNECTED|Failed to load resource|WebSocket/.test(m.text())) errors.push(m.text());
-  });
-  return errors;
-}
 
 /** System notifications recorded instead of shown (headless Chromium has no notification centre). */
 const RECORD_ALERTS = () => {

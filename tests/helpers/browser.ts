@@ -1,6 +1,6 @@
 /** Headless Debian Chromium driven by playwright-core (no downloaded browser builds). */
 import { existsSync } from 'node:fs';
-import { chromium, type Browser } from 'playwright-core';
+import { chromium, type Browser, type Page } from 'playwright-core';
 
 export const CHROMIUM = '/usr/bin/chromium';
 
@@ -18,4 +18,21 @@ export function launchChromium(extraArgs: string[] = []): Promise<Browser> {
     headless: true,
     args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', ...extraArgs],
   });
+}
+
+/** Console noise that is not an app error: offline and reconnect attempts, blocked loads. */
+export const BENIGN_CONSOLE = /ERR_INTERNET_DISCONNECTED|Failed to load resource|WebSocket/;
+
+/**
+ * Collect a page's uncaught errors and console errors (apart from `benign`); the tests expect
+ * the list empty. EDGESYNC_DEBUG=1 also echoes the page's console.
+ */
+export function watchErrors(page: Page, benign: RegExp = BENIGN_CONSOLE): string[] {
+  const errors: string[] = [];
+  if (process.env.EDGESYNC_DEBUG) page.on('console', (m) => console.log(`[page ${m.type()}] ${m.text()}`));
+  page.on('pageerror', (e) => errors.push(e.message));
+  page.on('console', (m) => {
+    if (m.type() === 'error' && !benign.test(m.text())) errors.push(m.text());
+  });
+  return errors;
 }

@@ -17,8 +17,14 @@ export interface RunningHub {
   stop(): Promise<void>;
 }
 
-export async function startHubCli(dir: string, serve: string[] = [], extra: string[] = []): Promise<RunningHub> {
-  const [port, wsPort, webPort] = [await freePort(), await freePort(), await freePort()];
+/** `ports`: listen on these (to bring a stopped hub back where its browsers expect it). */
+export async function startHubCli(
+  dir: string,
+  serve: string[] = [],
+  extra: string[] = [],
+  ports?: { port: number; wsPort: number; webPort: number },
+): Promise<RunningHub> {
+  const { port, wsPort, webPort } = ports ?? { port: await freePort(), wsPort: await freePort(), webPort: await freePort() };
   const args = [CLI, 'hub', '--dir', dir, '--port', String(port), '--ws-port', String(wsPort), '--web-port', String(webPort), ...extra];
   for (const f of serve) args.push('--serve', f);
   const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });

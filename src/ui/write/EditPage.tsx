@@ -9,7 +9,7 @@ import type { DraftEntry, DraftState } from '../../peer/author-types.ts';
 import type { SectionProps } from '../repo-sections.tsx';
 import { repoHash } from '../route.ts';
 import { dateTime, formatBytes } from '../format.ts';
-import { author, authorOr, message, setAuthor, short } from './common.ts';
+import { author, authorOr, message, short, rememberAuthorFrom } from './common.ts';
 
 const enc = new TextEncoder();
 const dec = new TextDecoder();
@@ -174,8 +174,7 @@ export function EditPage(props: SectionProps) {
     setNotice(undefined);
     setBusy(true);
     try {
-      const user = String(f.get('user') ?? '').trim();
-      if (user) setAuthor(user);
+      rememberAuthorFrom(f);
       const r = await api().commit(props.name, { comment: String(f.get('comment') ?? ''), user: authorOr(), newBranch: String(f.get('newbranch') ?? '') });
       setNotice({ text: `Committed ${short(r.uuid)} on ${r.branch ?? 'trunk'}.`, uuid: r.uuid });
       (form.elements.namedItem('comment') as HTMLTextAreaElement).value = '';

@@ -2,7 +2,7 @@
 import { createSignal, Show } from 'solid-js';
 import type { SectionProps } from '../repo-sections.tsx';
 import { repoHash } from '../route.ts';
-import { author, authorOr, message, setAuthor, short } from './common.ts';
+import { author, authorOr, message, short, rememberAuthorFrom } from './common.ts';
 
 export function TagPage(props: SectionProps) {
   const [error, setError] = createSignal<string>();
@@ -12,8 +12,7 @@ export function TagPage(props: SectionProps) {
     e.preventDefault();
     const form = e.currentTarget as HTMLFormElement;
     const f = new FormData(form);
-    const user = String(f.get('user') ?? '').trim();
-    if (user) setAuthor(user);
+    rememberAuthorFrom(f);
     const tag = String(f.get('tag') ?? '').trim();
     setError(undefined);
     setDone(undefined);

@@ -5,7 +5,7 @@
 import { createEffect, createSignal, For, on, Show } from 'solid-js';
 import type { SectionProps } from '../repo-sections.tsx';
 import { go, repoHash } from '../route.ts';
-import { author, authorOr, message, setAuthor, short } from './common.ts';
+import { author, authorOr, message, short, rememberAuthorFrom } from './common.ts';
 
 const CHOICES: Record<string, string[]> = {
   type: ['Code_Defect', 'Build_Problem', 'Documentation', 'Feature_Request', 'Incident'],
@@ -38,8 +38,7 @@ export function TicketEdit(props: SectionProps) {
     e.preventDefault();
     const form = e.currentTarget as HTMLFormElement;
     const f = new FormData(form);
-    const user = String(f.get('user') ?? '').trim();
-    if (user) setAuthor(user);
+    rememberAuthorFrom(f);
     const before = fields();
     const change: Record<string, string> = {};
     for (const k of ['title', ...SELECTS, ...TEXTS]) {

@@ -7,7 +7,7 @@ import { createEffect, createSignal, on, Show } from 'solid-js';
 import type { WikiPageSource } from '../../peer/author-types.ts';
 import type { SectionProps } from '../repo-sections.tsx';
 import { go, repoHash } from '../route.ts';
-import { author, authorOr, message, setAuthor, short } from './common.ts';
+import { author, authorOr, message, short, rememberAuthorFrom } from './common.ts';
 import { previewHtml } from './preview.ts';
 
 export function WikiEdit(props: SectionProps) {
@@ -47,8 +47,7 @@ export function WikiEdit(props: SectionProps) {
   async function save(e: SubmitEvent) {
     e.preventDefault();
     const f = new FormData(e.currentTarget as HTMLFormElement);
-    const user = String(f.get('user') ?? '').trim();
-    if (user) setAuthor(user);
+    rememberAuthorFrom(f);
     setError(undefined);
     if (!text().trim()) {
       setError('The page is empty. (An empty version would delete the page.)');

@@ -13,6 +13,12 @@ export function setAuthor(name: string): void {
   if (n) localStorage.setItem(KEY, n);
 }
 
+/** Remember the name typed in a form's `user` field (if any) as the author of later writes. */
+export function rememberAuthorFrom(f: FormData): void {
+  const user = String(f.get('user') ?? '').trim();
+  if (user) setAuthor(user);
+}
+
 /** The user a write is made as: the name typed here, else the repository's default. */
 export function authorOr(fallback = 'anonymous'): string {
   return author() || fallback;
