@@ -35,7 +35,8 @@ describe.skipIf(!ready)('invites to a hub with NATS auth', () => {
     const page = await (await browser.newContext()).newPage();
     await page.goto(link);
     await page.getByTestId('repo-title').waitFor({ timeout: 30_000 });
-    expect(await page.locator('[data-testid=timeline] li').count()).toBeGreaterThan(3);
+    // The timeline fills in after the title shows.
+    await expect.poll(() => page.locator('[data-testid=timeline] li').count(), { timeout: 15_000 }).toBeGreaterThan(3);
   });
 
   it('without the credentials the clone fails with a plain error and keeps nothing', async () => {
