@@ -4,7 +4,6 @@
 // the serving leaf. Then two browsers commit on the same branch while the hub is down: both
 // check-ins survive the next sync as a visible fork. Screenshots go to .tmp/screenshots/.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
@@ -12,7 +11,7 @@ import { haveChromium, launchChromium, watchErrors } from '../helpers/browser.ts
 import { copyFixture } from '../helpers/fossil-fixture.ts';
 import { startHubCli, type RunningHub } from '../helpers/hub-cli.ts';
 import { restartHubCli } from '../helpers/hub-restart.ts';
-import { fossil, haveTool, tempDir } from '../helpers/tools.ts';
+import { fossil, haveTool, tempDir, sqlite } from '../helpers/tools.ts';
 
 const WEB = join(import.meta.dirname, '../../dist/web');
 const SHOTS = join(import.meta.dirname, '../../.tmp/screenshots');
@@ -26,7 +25,7 @@ const BINARY = Buffer.from(Array.from({ length: 5000 }, (_, i) => (i * 131 + (i 
 /** Is the artifact in the leaf's repository file (and not a phantom)? */
 function inLeaf(repo: string, uuid: string): boolean {
   // The serving leaf writes the file meanwhile: wait for its lock rather than fail.
-  const out = execFileSync('sqlite3', ['-cmd', '.timeout 5000', repo, `SELECT count(*) FROM blob WHERE uuid='${uuid}' AND size>=0`], { encoding: 'utf8' });
+  const out = sqlite(repo, `SELECT count(*) FROM blob WHERE uuid='${uuid}' AND size>=0`);
   return out.trim() === '1';
 }
 

@@ -9,7 +9,7 @@
  *
  * Reads the file with the sqlite3 shell, so the comparison does not depend on our own code.
  */
-import { execFileSync } from 'node:child_process';
+import { sqlite } from './tools.ts';
 
 export type DerivedDump = Record<string, string[]>;
 
@@ -66,10 +66,7 @@ const localIds: Record<string, string[]> = {
 const ticketTimeColumns = ['tkt_mtime', 'tkt_ctime'];
 
 function runJson(file: string, sql: string): Record<string, unknown>[] {
-  const out = execFileSync('sqlite3', ['-readonly', '-json', file, sql], {
-    encoding: 'utf8',
-    maxBuffer: 512 * 1024 * 1024,
-  });
+  const out = sqlite(file, sql, { readonly: true, json: true });
   return out.trim() ? (JSON.parse(out) as Record<string, unknown>[]) : [];
 }
 

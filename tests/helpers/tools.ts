@@ -63,7 +63,12 @@ export function fossil(args: string[], opts: RunOptions = {}): RunResult {
   return res;
 }
 
-/** Query a SQLite file with the sqlite3 shell (for comparing tables without our own code). */
-export function sqlite(file: string, sql: string): string {
-  return execFileSync('sqlite3', [file, sql], { encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 });
+/**
+ * Query a SQLite file with the sqlite3 shell (for comparing tables without our own code). A
+ * leaf or fossil may be writing the file at that moment: the shell waits for the lock (a minute,
+ * so a busy machine does not turn a wait into a failure) instead of failing at once.
+ */
+export function sqlite(file: string, sql: string, opts: { readonly?: boolean; json?: boolean } = {}): string {
+  const flags = ['-cmd', '.timeout 60000', ...(opts.readonly ? ['-readonly'] : []), ...(opts.json ? ['-json'] : [])];
+  return execFileSync('sqlite3', [...flags, file, sql], { encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 });
 }

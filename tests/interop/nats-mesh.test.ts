@@ -4,17 +4,16 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { copyFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fossil, haveTool, tempDir } from '../helpers/tools.ts';
+import { fossil, haveTool, tempDir, sqlite } from '../helpers/tools.ts';
 import { edgesync } from '../helpers/cli.ts';
 import { startFossilServer, type RunningServer } from '../helpers/servers.ts';
 import { startNats, type RunningNats } from '../helpers/nats.ts';
 import { startBridge, startLeaf, waitFor, type RunningPeer } from '../helpers/nats-peers.ts';
 import { expectIntegrity } from '../helpers/sync-fixtures.ts';
-import { execFileSync } from 'node:child_process';
 
 /** The artifact names in a file, waiting out a writer's lock. */
 function artifactSet(path: string): string[] {
-  return execFileSync('sqlite3', ['-cmd', '.timeout 10000', path, 'SELECT uuid FROM blob WHERE size>=0 ORDER BY uuid'], { encoding: 'utf8' })
+  return sqlite(path, 'SELECT uuid FROM blob WHERE size>=0 ORDER BY uuid')
     .split('\n')
     .filter(Boolean);
 }

@@ -2,10 +2,9 @@
 // fossil writes into leaf A's file reaches leaf B through announcements alone (safety sync off),
 // and still does after the hub restarts under both leaves.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fossil, haveTool, tempDir } from '../helpers/tools.ts';
+import { fossil, haveTool, tempDir, sqlite } from '../helpers/tools.ts';
 import { edgesync } from '../helpers/cli.ts';
 import { startNats, type RunningNats } from '../helpers/nats.ts';
 import { startLeaf, waitFor, type RunningPeer } from '../helpers/nats-peers.ts';
@@ -19,7 +18,7 @@ afterAll(async () => {
 });
 
 function has(repo: string, comment: string): boolean {
-  const out = execFileSync('sqlite3', ['-cmd', '.timeout 5000', repo, "SELECT count(*) FROM event WHERE type='ci' AND comment=" + `'${comment}'`], { encoding: 'utf8' });
+  const out = sqlite(repo, `SELECT count(*) FROM event WHERE type='ci' AND comment='${comment}'`);
   return out.trim() === '1';
 }
 

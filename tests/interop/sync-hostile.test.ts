@@ -4,7 +4,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { copyFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { execFileSync } from 'node:child_process';
 import { request as httpRequest } from 'node:http';
 import { haveTool, sqlite, tempDir } from '../helpers/tools.ts';
 import { BOB, openWithCrosslinker, serverRepo } from '../helpers/sync-fixtures.ts';
@@ -28,7 +27,7 @@ const tmp = tempDir();
 afterAll(() => tmp.cleanup());
 
 function dump(path: string): string {
-  return execFileSync('sqlite3', ['-readonly', path, '.dump'], { encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 });
+  return sqlite(path, '.dump', { readonly: true });
 }
 
 const ENV = (text: string) => encodeBody(utf8(text), XFER_CONTENT_TYPE);

@@ -4,8 +4,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { copyFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { execFileSync } from 'node:child_process';
-import { fossil, haveTool, tempDir } from '../helpers/tools.ts';
+import { fossil, haveTool, tempDir, sqlite } from '../helpers/tools.ts';
 import { fossilAsync, startFossilServer, type RunningServer } from '../helpers/servers.ts';
 import { startInProcessServer } from '../helpers/inprocess-server.ts';
 import { libraryClone, openWithCrosslinker, serverRepo } from '../helpers/sync-fixtures.ts';
@@ -22,7 +21,7 @@ afterAll(async () => {
 
 /** Every row of every table, to show a refusal changed nothing. */
 function dump(path: string): string {
-  const text = execFileSync('sqlite3', ['-readonly', path, '.dump'], { encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 });
+  const text = sqlite(path, '.dump', { readonly: true });
   // fossil server touches the mtime of its `baseurl:` setting on every request it answers,
   // refused or not; that is bookkeeping, not a change to the repository's content.
   return text.replace(/^(INSERT INTO config VALUES\('baseurl:[^']*','[^']*',)\d+\);$/gm, '$1T);');

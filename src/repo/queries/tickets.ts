@@ -41,9 +41,16 @@ export function ticketByPrefix(db: Db, prefix: string): TicketRow | undefined {
   return rows.length === 1 ? toRow(rows[0]!) : undefined;
 }
 
-/** The change artifacts of a ticket (tag `tkt-ID`), oldest first. */
+/**
+ * The change artifacts of a ticket (tag `tkt-ID`), in the order `fossil ticket history` lists
+ * them: newest first by the second (fossil sorts on `datetime(mtime)`), and changes made within
+ * the same second by artifact number, lowest first (the tie order of fossil's UNION query).
+ */
 export function ticketChangeRids(db: Db, id: string): number[] {
   return db.all<{ rid: number }>(
-    "SELECT tagxref.rid AS rid FROM tag JOIN tagxref USING(tagid) WHERE tag.tagname=? ORDER BY tagxref.mtime", `tkt-${id}`,
+    `SELECT event.objid AS rid FROM event
+      WHERE event.objid IN (SELECT tagxref.rid FROM tag JOIN tagxref USING(tagid) WHERE tag.tagname=?)
+      ORDER BY datetime(event.mtime) DESC, event.objid ASC`,
+    `tkt-${id}`,
   ).map((r) => r.rid);
 }
