@@ -17,7 +17,7 @@ import type { ConnectionState, PeerEvent } from '../src/peer/api-types.ts';
 import type { ChatSendRequest, ChatView } from '../src/peer/notify-types.ts';
 import { plainError } from '../src/peer/progress.ts';
 import type { HubLink } from './hub-links.ts';
-import { idbGet, idbSet } from './notify-idb.ts';
+import { idbGet, idbSet } from './idb-kv.ts';
 
 /** What one channel stores (one IndexedDB value per repository). */
 interface Saved {

@@ -10,7 +10,7 @@ import { checkProject } from '../src/notify/message.ts';
 import { randomHex } from '../src/notify/ids.ts';
 import type { RepoStore } from './repo-store.ts';
 import { NotifyChannel, type Self } from './notify-channel.ts';
-import { idbGet, idbSet } from './notify-idb.ts';
+import { idbGet, idbSet } from './idb-kv.ts';
 
 /** A repository's default notify project: its local name as one subject token. */
 export function defaultProject(repo: string): string {

@@ -2,6 +2,7 @@
 import type { NatsConnection } from '@nats-io/nats-core';
 import { connectNats } from '../nats/connect-node.ts';
 import { NatsTransport } from '../nats/client-transport.ts';
+import { NatsBus } from '../nats/nats-bus.ts';
 import type { NatsUrl } from '../nats/nats-url.ts';
 import { Subjects } from '../nats/subjects.ts';
 import type { SyncTransport } from '../sync/transport.ts';
@@ -19,7 +20,7 @@ export async function openNatsTransport(url: NatsUrl, repoProjectCode: string | 
   }
   // A CLI command should fail, not wait forever, when the server is not there.
   const nc: NatsConnection = await connectNats(url, { name: 'edgesync client', maxReconnectAttempts: 10 });
-  const transport = new NatsTransport(nc, new Subjects(code, url.prefix), {
+  const transport = new NatsTransport(new NatsBus(nc, url.auth.user), new Subjects(code, url.prefix), {
     peer: url.peer,
     timeoutMs: url.timeoutMs,
     label: url.canonical.replace(/\/$/, '') + (url.projectCode ? '' : `/${code}`),

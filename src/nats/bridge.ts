@@ -6,7 +6,7 @@
  * there, or as a new cluster), announcing a change on `.commit` so leaves pull it at once.
  */
 import { createHash } from 'node:crypto';
-import type { NatsConnection } from '@nats-io/nats-core';
+import type { MeshBus } from '../mesh/bus.ts';
 import { CardReader } from '../sync/card-parser.ts';
 import { CardWriter } from '../sync/card-writer.ts';
 import { decodeBody, encodeBody, XFER_CONTENT_TYPE } from '../sync/envelope.ts';
@@ -38,25 +38,27 @@ export class FossilBridge {
   private polling = false;
 
   constructor(
-    private readonly nc: NatsConnection,
+    private readonly bus: MeshBus,
     private readonly http: SyncTransport,
     projectCode: string,
     private readonly opts: BridgeOptions,
   ) {
     this.subjects = new Subjects(projectCode, opts.prefix ?? DEFAULT_PREFIX);
-    this.responder = new NatsResponder(nc, this.subjects, new HttpForwardAnswerer(http), {
+    this.responder = new NatsResponder(bus, this.subjects, new HttpForwardAnswerer(http), {
       peerId: opts.peerId,
       // What a peer pushed through us is news for the others.
       onAnswered: () => void this.poll(),
       onError: (e) => opts.log?.(`bridge: ${e.message}`),
     });
-    this.presence = new Presence(nc, this.subjects, {
+    this.presence = new Presence(bus, this.subjects, {
       peerId: opts.peerId, name: opts.name ?? opts.peerId, kind: 'bridge', serves: [projectCode],
     });
   }
 
   async start(): Promise<void> {
-    this.responder.start();
+    const refused = await this.responder.start();
+    if (refused) throw new Error(`the hub does not let this NATS user answer for project ${this.subjects.projectCode}: ${refused.message}`);
+    this.presence.setServes([this.subjects.projectCode]);
     this.presence.start();
     await this.poll();
     const every = this.opts.pollMs ?? 2000;
@@ -86,7 +88,7 @@ export class FossilBridge {
       if (fresh.length === 0) return;
       // Any new hash will do: a peer that lacks it pulls, and gets everything new with it.
       const a: CommitAnnouncement = { rid: 0, uuid: fresh[fresh.length - 1]!, peer_id: this.opts.peerId };
-      this.nc.publish(this.subjects.commit, enc.encode(JSON.stringify(a)));
+      this.bus.publish(this.subjects.commit, enc.encode(JSON.stringify(a)));
       this.opts.log?.(`fossil gained ${fresh.length} artifacts; announced`);
     } catch (e) {
       this.opts.log?.(`polling fossil failed: ${(e as Error).message}`);

@@ -8,10 +8,10 @@
  * requests are retried on its subject for a while (a restarted leaf keeps its peer id); a
  * session that is not a clone then falls back to the whole queue group.
  */
-import { headers as natsHeaders, type MsgHdrs, type NatsConnection } from '@nats-io/nats-core';
+import { BusError, type BusHeaders, type MeshBus } from '../mesh/bus.ts';
+import { realClock, type Clock } from '../mesh/clock.ts';
 import { decodeBody, encodeBody, XFER_CONTENT_TYPE } from '../sync/envelope.ts';
 import { TransportError, type SyncTransport, type WireMessage } from '../sync/transport.ts';
-import { maxPayloadOf } from './connection-common.ts';
 import { oversizeText } from './oversize.ts';
 import { joinParts, randomId, splitBody } from './parts.ts';
 import type { Subjects } from './subjects.ts';
@@ -29,22 +29,12 @@ export interface NatsTransportOptions {
   /** How long to keep retrying a responder that went away (default 30 s). */
   retryForMs?: number;
   label?: string;
+  clock?: Clock;
 }
 
 interface Reply {
   data: Uint8Array;
-  headers?: MsgHdrs;
-}
-
-function isNoResponders(e: unknown): boolean {
-  const err = e as { isNoResponders?: () => boolean; cause?: unknown; name?: string; message?: string };
-  if (typeof err?.isNoResponders === 'function' && err.isNoResponders()) return true;
-  return /no responders/i.test(String(err?.message ?? '')) || (err?.cause !== undefined && isNoResponders(err.cause));
-}
-
-function isTimeout(e: unknown): boolean {
-  const err = e as { name?: string; message?: string; cause?: unknown };
-  return /timeout/i.test(`${err?.name} ${err?.message}`) || (err?.cause !== undefined && isTimeout(err.cause));
+  headers?: BusHeaders;
 }
 
 /** A request that may be retried: the responder is gone, or never answered. */
@@ -60,12 +50,14 @@ export class NatsTransport implements SyncTransport {
   private stickyPeer: string | undefined;
   /** Our responders answered here; a plain Go peer leaves this false. */
   private peerSpeaksExt = false;
+  private readonly clock: Clock;
 
   constructor(
-    private readonly nc: NatsConnection,
+    private readonly bus: MeshBus,
     private readonly subjects: Subjects,
     private readonly opts: NatsTransportOptions = {},
   ) {
+    this.clock = opts.clock ?? realClock;
     this.stickyPeer = opts.peer;
     this.label = opts.label ?? `nats ${subjects.prefix}.${subjects.projectCode.slice(0, 10)}`;
   }
@@ -77,8 +69,8 @@ export class NatsTransport implements SyncTransport {
 
   async exchange(request: WireMessage): Promise<WireMessage> {
     const body = toEnvelope(request);
-    const isClone = requestIsClone(body);
-    const retryUntil = Date.now() + (this.opts.retryForMs ?? 30_000);
+    const isClone = request.isClone ?? requestIsClone(body);
+    const retryUntil = this.clock.now() + (this.opts.retryForMs ?? 30_000);
     let failures = 0;
     for (;;) {
       try {
@@ -87,10 +79,10 @@ export class NatsTransport implements SyncTransport {
       } catch (e) {
         if (!(e instanceof Unreachable) && !(e instanceof PartsGone)) throw e;
         failures++;
-        if (Date.now() > retryUntil) throw new TransportError(`${this.label}: ${e.message}`);
+        if (this.clock.now() > retryUntil) throw new TransportError(`${this.label}: ${e.message}`);
         // A non-clone session may go on with any responder of the group.
         if (!isClone && this.stickyPeer !== undefined && this.opts.peer === undefined && failures >= 2) this.stickyPeer = undefined;
-        await sleep(Math.min(2000, 100 * 2 ** Math.min(failures, 5)));
+        await this.clock.sleep(Math.min(2000, 100 * 2 ** Math.min(failures, 5)));
       }
     }
   }
@@ -100,7 +92,7 @@ export class NatsTransport implements SyncTransport {
   }
 
   private async once(body: Uint8Array): Promise<Uint8Array> {
-    const limit = bodyLimit(maxPayloadOf(this.nc));
+    const limit = bodyLimit(this.bus.maxPayload);
     let reply: Reply;
     if (body.length <= limit) {
       reply = await this.request(this.subject(), body, this.extHeaders());
@@ -110,21 +102,17 @@ export class NatsTransport implements SyncTransport {
     return this.collect(reply);
   }
 
-  private extHeaders(): MsgHdrs {
-    const h = natsHeaders();
-    h.set(HDR_EXT, EXT_VERSION);
-    h.set(HDR_MAX_PAYLOAD, String(maxPayloadOf(this.nc)));
-    return h;
+  private extHeaders(): Record<string, string> {
+    return { [HDR_EXT]: EXT_VERSION, [HDR_MAX_PAYLOAD]: String(this.bus.maxPayload) };
   }
 
-  private async request(subject: string, data: Uint8Array, headers: MsgHdrs): Promise<Reply> {
+  private async request(subject: string, data: Uint8Array, headers: Record<string, string>): Promise<Reply> {
     let m;
     try {
-      m = await this.nc.request(subject, data, { timeout: this.opts.timeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS, headers });
+      m = await this.bus.request(subject, data, { timeoutMs: this.opts.timeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS, headers });
     } catch (e) {
-      if (isNoResponders(e)) throw new Unreachable(`no responder on ${subject}`);
-      if (isTimeout(e)) throw new Unreachable(`no reply on ${subject} in time`);
-      throw new TransportError(`${this.label}: ${(e as Error).message}`);
+      if (e instanceof BusError && (e.code === 'no-responders' || e.code === 'timeout')) throw new Unreachable(e.message);
+      throw new TransportError(`${this.label}: ${(e as Error).message}`, undefined, e instanceof BusError ? e.code : undefined);
     }
     const h = m.headers;
     const peer = h?.get(HDR_PEER);
@@ -148,11 +136,9 @@ export class NatsTransport implements SyncTransport {
     if (!id || !peer) throw new TransportError(`${this.label}: chunked reply without id or peer`);
     const all = [first.data];
     for (let i = 1; i < parts; i++) {
-      const fh = natsHeaders();
-      fh.set(HDR_FETCH, `${id} ${i}`);
       let r: Reply;
       try {
-        r = await this.request(this.subjects.syncPeer(peer), new Uint8Array(0), fh);
+        r = await this.request(this.subjects.syncPeer(peer), new Uint8Array(0), { [HDR_FETCH]: `${id} ${i}` });
       } catch (e) {
         if (e instanceof Unreachable) throw new PartsGone(`lost the responder in the middle of a chunked reply`);
         throw e;
@@ -177,8 +163,7 @@ export class NatsTransport implements SyncTransport {
     const parts = splitBody(body, limit);
     const id = randomId();
     for (let i = 0; i < parts.length; i++) {
-      const h = this.extHeaders();
-      h.set(HDR_UPLOAD, `${id} ${i} ${parts.length}`);
+      const h = { ...this.extHeaders(), [HDR_UPLOAD]: `${id} ${i} ${parts.length}` };
       const r = await this.request(this.subjects.syncPeer(peer), parts[i]!, h);
       if (r.headers?.get(HDR_ERROR)) throw new PartsGone(`upload ${id}: ${r.headers.get(HDR_ERROR)}`);
       if (i < parts.length - 1) {
@@ -210,8 +195,4 @@ function requestIsClone(envelope: Uint8Array): boolean {
     // Not readable: not a clone as far as we can tell.
   }
   return false;
-}
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((r) => setTimeout(r, ms));
 }

@@ -7,7 +7,7 @@
 import { wsconnect, type ConnectionOptions, type NatsConnection } from '@nats-io/nats-core';
 import { connect } from '@nats-io/transport-node';
 import type { NatsAuth, NatsUrl } from './nats-url.ts';
-import { backoff } from './connection-common.ts';
+import { backoff, inboxPrefixFor } from './connection-common.ts';
 
 // Re-exported: the CLI imports them from here.
 export { backoff, maxPayloadOf } from './connection-common.ts';
@@ -49,11 +49,14 @@ export async function connectNats(url: NatsUrl, opts: ConnectOptions = {}): Prom
     // Announce liveness quickly so a dead hub is noticed within seconds, not minutes.
     pingInterval: 10_000,
     maxPingOut: 2,
+    // A peer's own requests must never reach its own responder in the queue group.
+    noEcho: true,
   };
   if (auth.token !== undefined) base.token = auth.token;
   if (auth.user !== undefined) {
     base.user = auth.user;
     base.pass = auth.password ?? '';
+    base.inboxPrefix = inboxPrefixFor(auth.user);
   }
   if (url.tls) {
     base.tls = {};

@@ -4,7 +4,7 @@
  * presence, announcements) is the one implementation both sides share.
  */
 import { wsconnect, type ConnectionOptions, type NatsConnection } from '@nats-io/nats-core';
-import { backoff } from './connection-common.ts';
+import { backoff, inboxPrefixFor } from './connection-common.ts';
 import type { NatsAuth } from './nats-url.ts';
 
 export interface WebConnectOptions {
@@ -36,6 +36,7 @@ export async function connectNatsWeb(server: string, opts: WebConnectOptions = {
   if (auth.user !== undefined) {
     o.user = auth.user;
     o.pass = auth.password ?? '';
+    o.inboxPrefix = inboxPrefixFor(auth.user);
   }
   const nc = await wsconnect(o);
   void (async () => {

@@ -24,3 +24,11 @@ export function maxPayloadOf(nc: NatsConnection): number {
   if (typeof n !== 'number' || n <= 0) throw new Error('the NATS server did not announce max_payload');
   return n;
 }
+
+/**
+ * The inbox prefix for a NATS user: `_INBOX.<user>`. A hub lets each user subscribe only to its
+ * own inboxes, so nobody reads the replies meant for someone else.
+ */
+export function inboxPrefixFor(user: string | undefined): string | undefined {
+  return user !== undefined && /^[A-Za-z0-9_-]{1,64}$/.test(user) ? `_INBOX.${user}` : undefined;
+}

@@ -2,6 +2,7 @@
  * Splitting a message body into parts that each fit a NATS message, and keeping parts around
  * for a while (chunked replies waiting to be fetched, uploads being assembled). See wire.ts 3, 4.
  */
+import type { Clock } from '../mesh/clock.ts';
 import { PARTS_TTL_MS } from './wire.ts';
 
 export function splitBody(body: Uint8Array, partSize: number): Uint8Array[] {
@@ -32,41 +33,77 @@ export function randomId(): string {
 
 interface Entry<T> {
   value: T;
+  bytes: number;
   expires: number;
 }
 
-/** A map whose entries vanish after a time, and that never grows past a bound. */
+/**
+ * A map whose entries vanish after a time, and that never grows past a number of entries or a
+ * number of bytes (oldest entries go first).
+ */
 export class ExpiringMap<T> {
   private readonly entries = new Map<string, Entry<T>>();
+  private held = 0;
 
   constructor(
+    private readonly clock: Clock,
     private readonly ttlMs = PARTS_TTL_MS,
     private readonly maxEntries = 64,
+    private readonly maxBytes = Number.POSITIVE_INFINITY,
   ) {}
 
-  set(key: string, value: T): void {
+  /** Bytes held by all entries. */
+  get bytes(): number {
+    return this.held;
+  }
+
+  get size(): number {
+    return this.entries.size;
+  }
+
+  set(key: string, value: T, bytes = 0): void {
     this.sweep();
+    this.delete(key);
     // Oldest first: Map keeps insertion order.
-    while (this.entries.size >= this.maxEntries) this.entries.delete(this.entries.keys().next().value!);
-    this.entries.set(key, { value, expires: Date.now() + this.ttlMs });
+    while (this.entries.size > 0 && (this.entries.size >= this.maxEntries || this.held + bytes > this.maxBytes)) {
+      this.delete(this.entries.keys().next().value!);
+    }
+    this.entries.set(key, { value, bytes, expires: this.clock.now() + this.ttlMs });
+    this.held += bytes;
+  }
+
+  /** Count more bytes against an entry (an upload that grew). */
+  grow(key: string, bytes: number): void {
+    const e = this.entries.get(key);
+    if (!e) return;
+    e.bytes += bytes;
+    this.held += bytes;
   }
 
   get(key: string): T | undefined {
     const e = this.entries.get(key);
     if (!e) return undefined;
-    if (e.expires < Date.now()) {
-      this.entries.delete(key);
+    if (e.expires < this.clock.now()) {
+      this.delete(key);
       return undefined;
     }
     return e.value;
   }
 
+  values(): T[] {
+    this.sweep();
+    return [...this.entries.values()].map((e) => e.value);
+  }
+
   delete(key: string): void {
+    const e = this.entries.get(key);
+    if (!e) return;
+    this.held -= e.bytes;
     this.entries.delete(key);
   }
 
   private sweep(): void {
-    const now = Date.now();
-    for (const [k, e] of this.entries) if (e.expires < now) this.entries.delete(k);
+    const now = this.clock.now();
+    for (const [k, e] of this.entries) if (e.expires < now) this.delete(k);
   }
 }

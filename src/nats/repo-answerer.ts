@@ -10,15 +10,25 @@ import type { SyncAnswerer } from './responder.ts';
  */
 const REPLY_SECONDS = 10;
 
+/**
+ * Largest request card text a NATS request may inflate to. Anyone who may send requests can
+ * send one before any login is checked, so a small compressed message must not make us hold
+ * hundreds of megabytes.
+ */
+export const NATS_MAX_REQUEST_TEXT = 64 * 1024 * 1024;
+
 export class RepoAnswerer implements SyncAnswerer {
-  constructor(readonly repo: Repository) {}
+  constructor(
+    readonly repo: Repository,
+    private readonly maxMessageSize = NATS_MAX_REQUEST_TEXT,
+  ) {}
 
   answer(request: Uint8Array, budget: number): Uint8Array {
     const reply = handleXferRequest(
       this.repo,
       { contentType: XFER_CONTENT_TYPE, body: request },
       { remoteAddress: 'nats' },
-      { maxDownload: budget, maxDownloadTime: REPLY_SECONDS },
+      { maxDownload: budget, maxDownloadTime: REPLY_SECONDS, maxMessageSize: this.maxMessageSize },
     );
     // A clone reply is plain text on HTTP; NATS always carries the envelope.
     return reply.contentType === XFER_CONTENT_TYPE ? reply.body : encodeBody(reply.body, XFER_CONTENT_TYPE);

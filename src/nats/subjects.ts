@@ -1,5 +1,13 @@
-/** Subject names, under a configurable prefix (default `fossil`), as in wire.ts. */
+/**
+ * Subject names, under a configurable prefix (default `fossil`), as in wire.ts.
+ *
+ * A peer id is one subject token, or two: `<owner>.<instance>`, where the owner is the NATS user
+ * the hub bound it to (a hub lets user U answer only on `.sync.U` and `.sync.U.*`, and announce
+ * presence only there; see hub-permissions.ts). Several devices of one user are its instances.
+ */
 import { DEFAULT_PREFIX } from './wire.ts';
+
+const TOKEN = /^[A-Za-z0-9_-]{1,64}$/;
 
 export class Subjects {
   constructor(
@@ -11,7 +19,7 @@ export class Subjects {
     if (!/^[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)*$/.test(prefix)) throw new Error(`bad subject prefix: ${JSON.stringify(prefix)}`);
   }
 
-  private get base(): string {
+  get base(): string {
     return `${this.prefix}.${this.projectCode}`;
   }
 
@@ -20,7 +28,7 @@ export class Subjects {
   }
 
   syncPeer(peerId: string): string {
-    return `${this.base}.sync.${checkToken(peerId)}`;
+    return `${this.base}.sync.${checkPeerId(peerId)}`;
   }
 
   get queueGroup(): string {
@@ -31,17 +39,51 @@ export class Subjects {
     return `${this.base}.commit`;
   }
 
-  get presence(): string {
-    return `${this.base}.presence`;
+  /** Where a peer announces its presence: under its own id, so the hub can bind the id. */
+  presenceOf(peerId: string): string {
+    return `${this.base}.presence.${checkPeerId(peerId)}`;
+  }
+
+  /** Every peer's presence. */
+  get presenceAll(): string {
+    return `${this.base}.presence.>`;
+  }
+
+  /** The peer id a presence subject belongs to, or undefined when it is not one. */
+  presencePeer(subject: string): string | undefined {
+    const head = `${this.base}.presence.`;
+    if (!subject.startsWith(head)) return undefined;
+    const id = subject.slice(head.length);
+    return isPeerId(id) ? id : undefined;
   }
 
   get presenceQuery(): string {
-    return `${this.base}.presence.query`;
+    return `${this.base}.presence-query`;
   }
 }
 
-/** A peer id becomes one subject token: no dots, spaces or wildcards. */
-export function checkToken(id: string): string {
-  if (!/^[A-Za-z0-9_-]{1,128}$/.test(id)) throw new Error(`not a valid peer id: ${JSON.stringify(id)} (letters, digits, - and _)`);
+export function isPeerId(id: string): boolean {
+  const parts = id.split('.');
+  return parts.length <= 2 && parts.every((p) => TOKEN.test(p));
+}
+
+/** A peer id is one or two subject tokens: letters, digits, - and _, joined by one dot. */
+export function checkPeerId(id: string): string {
+  if (!isPeerId(id)) throw new Error(`not a valid peer id: ${JSON.stringify(id)} (letters, digits, - and _; OWNER.INSTANCE at most)`);
   return id;
+}
+
+/** The NATS user a peer id belongs to: its first token. */
+export function ownerOf(peerId: string): string {
+  return peerId.split('.')[0]!;
+}
+
+/** A user name that can own peer ids (one subject token). */
+export function isSubjectToken(s: string): boolean {
+  return TOKEN.test(s);
+}
+
+/** A default peer id under the NATS user that will own it (when there is one that can). */
+export function ownedPeerId(user: string | undefined, base: string): string {
+  return user !== undefined && isSubjectToken(user) ? `${user}.${base}` : base;
 }

@@ -263,7 +263,7 @@ export class ClientSession {
     this.result.artifactsSent += x.counters.filesSent + x.counters.deltasSent + uvSent;
 
     // ----- the exchange -----
-    const exchange = this.transport.exchange({ contentType, body });
+    const exchange = this.transport.exchange({ contentType, body, isClone: this.clone });
     if (this.opts.whileWaiting) {
       let replied = false;
       const settled = exchange.then(() => (replied = true), () => (replied = true));

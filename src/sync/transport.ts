@@ -11,6 +11,16 @@ export interface WireMessage {
   /** `application/x-fossil`, `application/x-fossil-debug` or `application/x-fossil-uncompressed`. */
   contentType: string;
   body: Uint8Array;
+  /**
+   * Set by the client on its requests: a clone round (a transport that spreads requests over
+   * several servers must keep a clone on one, since a clone counts that server's rids).
+   */
+  isClone?: boolean;
+  /**
+   * The body's card text, when the transport has decoded it already (the HTTP server inflates
+   * a request as it arrives, within its limits); the server then does not decode the body.
+   */
+  text?: Uint8Array;
 }
 
 /** Client side: move one request to the server and bring its reply back. */
@@ -37,6 +47,8 @@ export class TransportError extends Error {
     message: string,
     /** HTTP status, when the failure was one. */
     readonly status?: number,
+    /** What kind of failure, for callers that act on it (e.g. `refused`: the hub's permissions). */
+    readonly code?: string,
   ) {
     super(message);
   }

@@ -15,7 +15,7 @@ import { branchTip, tipCheckin } from '../../src/repo/queries/resolve.ts';
 import { leaves } from '../../src/repo/queries/branches.ts';
 import { filesOfCheckin } from '../../src/repo/checkin-files.ts';
 import { forksOf } from '../../workers/author-api.ts';
-import { addToOutbox } from '../../src/peer/outbox.ts';
+import { addToOutbox } from '../../src/mesh/outbox.ts';
 
 const hasFossil = haveTool('fossil');
 const enc = (s: string) => new TextEncoder().encode(s);

@@ -2,7 +2,7 @@
 import { expect, it } from 'vitest';
 import { forEachAdapter } from '../helpers/dbs.ts';
 import { Repository } from '../../src/repo/repository.ts';
-import { addToOutbox, readOutbox } from '../../src/peer/outbox.ts';
+import { addToOutbox, readOutbox } from '../../src/mesh/outbox.ts';
 
 forEachAdapter((adapter) => {
   it('keeps what was written, once each, newest last; forgets old and excess entries', async () => {

@@ -3,7 +3,8 @@ import { UsageError } from '../args.ts';
 import { bridgePeerId, FossilBridge } from '../../nats/bridge.ts';
 import { connectNats } from '../../nats/connect-node.ts';
 import { parseNatsUrl } from '../../nats/nats-url.ts';
-import { checkToken } from '../../nats/subjects.ts';
+import { checkPeerId, ownedPeerId } from '../../nats/subjects.ts';
+import { NatsBus } from '../../nats/nats-bus.ts';
 import { CardReader } from '../../sync/card-parser.ts';
 import { CardWriter } from '../../sync/card-writer.ts';
 import { decodeBody, encodeBody, XFER_CONTENT_TYPE } from '../../sync/envelope.ts';
@@ -48,9 +49,10 @@ export const bridgeCommand: Command = {
     const fossilUrl = parseSyncUrl(String(o.fossil));
     const http = new NodeHttpTransport(fossilUrl);
     const project = (o.project as string | undefined)?.toLowerCase() ?? natsUrl.projectCode ?? (await projectCodeOf(http));
-    const peerId = o['peer-id'] !== undefined ? checkToken(String(o['peer-id'])) : bridgePeerId(fossilUrl.canonical);
     const nc = await connectNats(natsUrl, { name: 'edgesync bridge', waitOnFirstConnect: true });
-    const bridge = new FossilBridge(nc, http, project, {
+    const bus = new NatsBus(nc, natsUrl.auth.user);
+    const peerId = o['peer-id'] !== undefined ? checkPeerId(String(o['peer-id'])) : ownedPeerId(bus.user, bridgePeerId(fossilUrl.canonical));
+    const bridge = new FossilBridge(bus, http, project, {
       peerId,
       prefix: natsUrl.prefix,
       pollMs: o.poll === undefined ? undefined : Number(o.poll) * 1000,

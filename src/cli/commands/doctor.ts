@@ -5,6 +5,8 @@ import { repoOption } from '../command.ts';
 import { connectNats, maxPayloadOf } from '../../nats/connect-node.ts';
 import { parseNatsUrl } from '../../nats/nats-url.ts';
 import { Presence } from '../../nats/presence.ts';
+import { NatsBus } from '../../nats/nats-bus.ts';
+import { hubRestrictsAnswering } from '../../mesh/trust.ts';
 import { Subjects } from '../../nats/subjects.ts';
 import { EXT_VERSION, HDR_EXT, HDR_PEER } from '../../nats/wire.ts';
 import { CardWriter } from '../../sync/card-writer.ts';
@@ -47,14 +49,17 @@ async function natsChecks(text: string, out: Check[]): Promise<void> {
     if (mp < 1024 * 1024) out.push({ level: 'WARN', what: 'hub', detail: `max_payload ${mp} is small: large artifacts need many parts` });
     if (!url.projectCode) return;
     const subjects = new Subjects(url.projectCode, url.prefix);
-    const presence = new Presence(nc, subjects, undefined);
+    const bus = new NatsBus(nc, url.auth.user);
+    const vouches = await hubRestrictsAnswering(bus, subjects.syncPeer('unowned-doctor.probe'));
+    out.push(vouches
+      ? { level: 'OK', what: 'access', detail: 'the hub binds peer ids to users: only the project\'s servers and writers can answer for it' }
+      : { level: 'WARN', what: 'access', detail: 'the hub lets anyone answer for the project (no per-user permissions): leaves pull only from peers named with --trust-peer' });
+    const presence = new Presence(bus, subjects, undefined);
     presence.start();
     const w = new CardWriter();
     w.pragma('client-version', ...VERSION_ARGS);
-    const h = natsHeaders();
-    h.set(HDR_EXT, EXT_VERSION);
     try {
-      const m = await nc.request(subjects.sync, encodeBody(w.finish(), XFER_CONTENT_TYPE), { timeout: 5000, headers: h });
+      const m = await bus.request(subjects.sync, encodeBody(w.finish(), XFER_CONTENT_TYPE), { timeoutMs: 5000, headers: { [HDR_EXT]: EXT_VERSION } });
       const peer = m.headers?.get(HDR_PEER);
       out.push({ level: 'OK', what: 'project', detail: `${url.projectCode} answered by ${peer ? `peer ${peer}` : 'a peer without extensions'}` });
     } catch (e) {

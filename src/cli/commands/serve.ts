@@ -10,6 +10,7 @@ import { connectNats } from '../../nats/connect-node.ts';
 import { parseNatsUrl } from '../../nats/nats-url.ts';
 import type { Repository } from '../../repo/repository.ts';
 import { startLeaves, untilSignal } from '../leaf-serving.ts';
+import { NatsBus } from '../../nats/nats-bus.ts';
 import type { LoginInfo } from '../../sync/client-session.ts';
 
 /** [host:]port, host defaulting to the loopback address. */
@@ -36,7 +37,8 @@ export const serveCommand: Command = {
     repoOption,
     { name: 'http', type: 'string', value: 'ADDR', help: 'listen on [HOST:]PORT (default 127.0.0.1:8080 without --nats)' },
     { name: 'nats', type: 'string', value: 'URL', help: 'join the NATS mesh at nats://, tls://, ws:// or wss:// URL' },
-    { name: 'peer-id', type: 'string', value: 'ID', help: 'this leaf\'s peer id (default: host name and a hash of the file)' },
+    { name: 'peer-id', type: 'string', value: 'ID', help: 'this leaf\'s peer id (default: [NATS-USER.]host name and a hash of the file)' },
+    { name: 'trust-peer', type: 'string', repeat: true, value: 'ID', help: 'also pull from this peer when it announces check-ins (repeatable; on a hub that vouches for its servers every server is trusted)' },
     { name: 'name', type: 'string', value: 'NAME', help: 'display name in presence announcements' },
     { name: 'safety-sync', type: 'number', value: 'SECONDS', help: 'full sync with every known peer this often (default 300, 0 = off)' },
     { name: 'user', type: 'string', value: 'LOGIN', help: 'fossil login for the syncs this leaf starts (pushes to bridges)' },
@@ -74,17 +76,22 @@ export const serveCommand: Command = {
       }
       if (natsUrl) {
         const nc = await connectNats(natsUrl, { name: 'edgesync serve', waitOnFirstConnect: true });
-        const agents = startLeaves(nc, repos, {
+        const leaves = await startLeaves(new NatsBus(nc, natsUrl.auth.user), repos, {
           peerId: o['peer-id'] as string | undefined,
           name: o.name as string | undefined,
           prefix: natsUrl.prefix,
           safetySyncMs: o['safety-sync'] === undefined ? undefined : Number(o['safety-sync']) * 1000,
           login,
+          trust: { named: (o['trust-peer'] as string[] | undefined) ?? [] },
           log: o.verbose ? stdout : undefined,
         });
-        for (const a of agents) stdout(`serving ${a.repo.projectCode} on ${natsUrl.canonical} as peer ${a.peerId}`);
+        for (const { agent: a } of leaves) {
+          const role = a.serving ? '' : ' (not answering: the hub does not let this user serve it)';
+          stdout(`serving ${a.repo.projectCode} on ${natsUrl.canonical} as peer ${a.peerId}${role}`);
+          if (o.verbose) stdout(`  pulls: ${a.trust.describe()}`);
+        }
         await untilSignal();
-        for (const a of agents) await a.stop();
+        for (const l of leaves) await l.stop();
         await nc.drain().catch(() => undefined);
       } else {
         await untilSignal();

@@ -1,7 +1,9 @@
 /**
- * The worker's notify storage: a small IndexedDB key-value store (messages already received, the
- * stream sequence read up to, read marks per thread, the outbox, this browser's identity). It
- * lives beside the repositories' OPFS files and, like them, survives reloads and offline starts.
+ * The worker's small IndexedDB key-value store: notify's state (messages already received, the
+ * stream sequence read up to, read marks per thread, the outbox, this browser's chat identity)
+ * and each repository's access (hub credentials and fossil login, never kept in the `.fossil`
+ * file, so a downloaded copy carries no secret). It lives beside the repositories' OPFS files
+ * and, like them, survives reloads and offline starts. (The database keeps its first name.)
  */
 const DB = 'edgesync-notify';
 const STORE = 'kv';
