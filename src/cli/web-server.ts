@@ -10,8 +10,6 @@ import { readFile } from 'node:fs/promises';
 import { dirname, extname, join, normalize, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { AddressInfo } from 'node:net';
-import { shareLink } from '../peer/share-link.ts';
-import type { NatsAuth } from '../nats/nats-url.ts';
 
 const TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8', '.js': 'text/javascript; charset=utf-8', '.css': 'text/css; charset=utf-8',
@@ -36,6 +34,8 @@ export interface WebServerOptions {
   /** ws:// URL of the hub as a browser reaches it. */
   ws: string;
   repos: ServedRepo[];
+  /** Read credentials the app may use for the served repositories (hub --public-read). */
+  read?: { user: string; password: string };
   root?: string;
 }
 
@@ -43,13 +43,12 @@ export interface WebServer {
   url: string;
   root: string;
   built: boolean;
-  share(repo: ServedRepo, auth?: NatsAuth): string;
   close(): Promise<void>;
 }
 
 export async function startWebServer(o: WebServerOptions): Promise<WebServer> {
   const root = o.root ?? defaultWebRoot();
-  const hubJson = JSON.stringify({ ws: o.ws, repos: o.repos });
+  const hubJson = JSON.stringify({ ws: o.ws, repos: o.repos, ...(o.read ? { read: o.read } : {}) });
   const server: Server = createServer((req, res) => {
     const path = normalize(decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname));
     const common = {
@@ -96,7 +95,6 @@ export async function startWebServer(o: WebServerOptions): Promise<WebServer> {
     url,
     root,
     built: existsSync(join(root, 'index.html')),
-    share: (repo, auth) => shareLink(url, { hub: o.ws, projectCode: repo.projectCode, name: repo.name, auth }),
     close: () => new Promise((r) => {
       server.closeAllConnections();
       server.close(() => r());

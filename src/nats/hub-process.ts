@@ -14,6 +14,8 @@ export interface HubProcess {
   /** Everything nats-server printed (for errors). */
   output(): string;
   stop(): Promise<void>;
+  /** Write the config again and have nats-server reload it (members added or revoked); resolves once it has. */
+  reload(c: HubConfig): Promise<void>;
   exited: Promise<number | null>;
 }
 
@@ -43,8 +45,11 @@ export async function startHubServer(c: HubConfig, binary = 'nats-server'): Prom
   writeFileSync(configFile, hubConfigText(c), { mode: 0o600 });
   const child = spawn(binary, ['-c', configFile], { stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
+  let reloads = 0;
   const keep = (d: Buffer) => {
-    out = (out + d.toString()).slice(-20_000);
+    const text = d.toString();
+    reloads += (text.match(/Reloaded server configuration/g) ?? []).length;
+    out = (out + text).slice(-20_000);
   };
   child.stdout!.on('data', keep);
   child.stderr!.on('data', keep);
@@ -64,6 +69,15 @@ export async function startHubServer(c: HubConfig, binary = 'nats-server'): Prom
     configFile,
     output: () => out,
     exited,
+    async reload(next: HubConfig) {
+      writeFileSync(configFile, hubConfigText(next), { mode: 0o600 });
+      if (child.exitCode !== null) return;
+      // nats-server reloads on SIGHUP: new users can connect, and a removed user's connections
+      // are closed. It says so when done.
+      const before = reloads;
+      process.kill(child.pid!, 'SIGHUP');
+      for (let i = 0; i < 400 && reloads === before && child.exitCode === null; i++) await new Promise((r) => setTimeout(r, 25));
+    },
     async stop() {
       if (child.exitCode !== null || child.signalCode !== null) return;
       process.kill(child.pid!, 'SIGTERM');

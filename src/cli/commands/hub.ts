@@ -1,36 +1,46 @@
-import { resolve } from 'node:path';
+import { basename, resolve } from 'node:path';
 import type { Command } from '../command.ts';
 import { UsageError } from '../args.ts';
 import { connectNats } from '../../nats/connect-node.ts';
 import { HUB_MAX_PAYLOAD, type HubConfig } from '../../nats/hub-config.ts';
+import { ensureStanding, memberNameFor, saveHubState, type HubState } from '../../nats/hub-members.ts';
 import { startHubServer } from '../../nats/hub-process.ts';
+import { NatsBus } from '../../nats/nats-bus.ts';
 import { parseNatsUrl } from '../../nats/nats-url.ts';
-import type { Repository } from '../../repo/repository.ts';
+import { openNotifyJs } from '../../notify/stream.ts';
 import { openRepository } from '../repo-access.ts';
 import { startLeaves, untilSignal } from '../leaf-serving.ts';
 import { startHubWeb } from '../hub-web.ts';
+import { HubAccess, memberLinks, type ServedRepo } from '../hub-access.ts';
 
 export const hubCommand: Command = {
   name: 'hub',
   summary: 'run a NATS hub (nats-server) and serve repositories on it',
-  usage: 'hub [--dir DIR] [--port N] [--ws-port N] [--serve FILE...] [--user U --password P | --token T] [--tls-cert PEM --tls-key PEM [--tls-ca PEM]]',
+  usage: 'hub [--dir DIR] [--port N] [--ws-port N] [--web-port N] [--serve FILE...] [--user U --password P] [--public-read] [--tls-cert PEM --tls-key PEM [--tls-ca PEM]]',
   description: [
     'Starts nats-server with a generated config in DIR: a client port, a WebSocket port for browsers',
     '(TLS on both with --tls-cert/--tls-key: tls:// and wss://; else plain, for loopback or behind a',
-    'TLS proxy), max_payload raised to 8 MiB, JetStream stored in DIR/jetstream and optional auth.',
-    'Each --serve repository is served as a leaf in this process.',
-    'Ctrl-C stops the leaves, then nats-server.',
+    'TLS proxy), max_payload raised to 8 MiB and JetStream stored in DIR/jetstream.',
+    '',
+    'Who may do what is the hub\'s members (DIR/members.json, managed with `edgesync member`): every',
+    'member is a NATS user whose subject permissions follow its role. Readers may clone, pull and',
+    'chat; writers and servers may also answer for their projects and announce check-ins, each',
+    'under its own peer ids; writers get a fossil login in the repositories served here. The hub',
+    'keeps a `reader` member (the read links it prints) and a `NAME-writer` per served repository',
+    '(the write invite it prints); `edgesync member rm` revokes either for good.',
+    '',
+    'Each --serve repository is served as a leaf in this process. Ctrl-C stops the leaves, then nats-server.',
   ].join('\n'),
   options: [
-    { name: 'dir', type: 'string', value: 'DIR', help: 'where the config and the JetStream store live (default .edgesync-hub)' },
+    { name: 'dir', type: 'string', value: 'DIR', help: 'where the config, members and the JetStream store live (default .edgesync-hub)' },
     { name: 'host', type: 'string', value: 'ADDR', help: 'address to listen on (default 127.0.0.1)' },
     { name: 'port', type: 'number', value: 'N', help: 'client port (default 4222)' },
     { name: 'ws-port', type: 'number', value: 'N', help: 'WebSocket port (default 8222)' },
     { name: 'max-payload', type: 'number', value: 'BYTES', help: `largest message (default ${HUB_MAX_PAYLOAD}; 0 = nats-server's 1 MiB)` },
     { name: 'serve', type: 'string', repeat: true, value: 'FILE', help: 'serve this repository (repeatable)' },
-    { name: 'user', type: 'string', value: 'U', help: 'require this NATS user…' },
-    { name: 'password', type: 'string', value: 'P', help: '…with this password' },
-    { name: 'token', type: 'string', value: 'T', help: 'require this NATS token' },
+    { name: 'user', type: 'string', value: 'U', help: 'the hub\'s own NATS user (default hub, with a generated password)…' },
+    { name: 'password', type: 'string', value: 'P', help: '…and its password' },
+    { name: 'public-read', type: 'boolean', help: 'let the web app clone served repositories without a link (it hands out the read credentials)' },
     { name: 'tls-cert', type: 'string', value: 'PEM', help: 'certificate (chain) for TLS on both ports' },
     { name: 'tls-key', type: 'string', value: 'PEM', help: 'its private key' },
     { name: 'tls-ca', type: 'string', value: 'PEM', help: 'CA the served leaves trust the hub by (a private CA)' },
@@ -40,48 +50,68 @@ export const hubCommand: Command = {
   ],
   async run({ args, stdout, stderr }) {
     const o = args.options;
-    if (args.positional.length) throw new UsageError('repositories go after --serve');
-    if (o.user !== undefined && o.token !== undefined) throw new UsageError('give --user/--password or --token, not both');
-    if (o.user !== undefined && o.password === undefined) throw new UsageError('--user needs --password');
+    if (args.positional.length) throw new UsageError('repositories go after --serve; members are managed with `edgesync member`');
+    if ((o.user === undefined) !== (o.password === undefined)) throw new UsageError('--user and --password go together');
     const port = Number(o.port ?? 4222);
     const wsPort = Number(o['ws-port'] ?? 8222);
     for (const p of [port, wsPort]) if (!Number.isInteger(p) || p < 1 || p > 65535) throw new UsageError(`bad port ${p}`);
+    const dir = resolve(String(o.dir ?? '.edgesync-hub'));
+    const repos: ServedRepo[] = [];
+    for (const path of (o.serve as string[] | undefined) ?? []) {
+      repos.push({ path, name: basename(path).replace(/\.fossil$/, ''), repo: openRepository(path) });
+    }
+    const served = repos.map((r) => ({ name: r.name, projectCode: r.repo.projectCode }));
+    const { mkdirSync } = await import('node:fs');
+    mkdirSync(dir, { recursive: true, mode: 0o700 });
+    const members = ensureStanding(dir, { hubUser: o.user as string | undefined, hubPassword: o.password as string | undefined, served });
+    const self = members.find((m) => m.role === 'hub')!;
     const config: HubConfig = {
-      dir: resolve(String(o.dir ?? '.edgesync-hub')),
+      dir,
       host: String(o.host ?? '127.0.0.1'),
       port,
       wsPort,
       maxPayload: o['max-payload'] === undefined ? HUB_MAX_PAYLOAD : Number(o['max-payload']),
+      members,
     };
-    if (o.user !== undefined) {
-      config.user = String(o.user);
-      config.password = String(o.password);
-    }
-    if (o.token !== undefined) config.token = String(o.token);
     if ((o['tls-cert'] === undefined) !== (o['tls-key'] === undefined)) throw new UsageError('--tls-cert and --tls-key go together');
     if (o['tls-cert'] !== undefined) config.tls = { cert: resolve(String(o['tls-cert'])), key: resolve(String(o['tls-key'])) };
     const [natsScheme, wsScheme] = config.tls ? ['tls', 'wss'] : ['nats', 'ws'];
     const ca = o['tls-ca'] === undefined ? '' : `?ca=${encodeURIComponent(resolve(String(o['tls-ca'])))}`;
-    const files = (o.serve as string[] | undefined) ?? [];
-    const repos: { path: string; repo: Repository }[] = [];
-    for (const path of files) repos.push({ path, repo: openRepository(path) });
     const hub = await startHubServer(config);
     const host = config.host.includes(':') ? `[${config.host}]` : config.host;
-    const cred = config.user !== undefined ? `${encodeURIComponent(config.user)}:***@` : config.token !== undefined ? '***@' : '';
     stdout(`nats-server running (pid ${hub.pid}), config ${hub.configFile}`);
-    stdout(`  NATS:      ${natsScheme}://${cred}${host}:${port}`);
-    stdout(`  WebSocket: ${wsScheme}://${cred}${host}:${wsPort}`);
+    stdout(`  NATS:      ${natsScheme}://${host}:${port}`);
+    stdout(`  WebSocket: ${wsScheme}://${host}:${wsPort}`);
+    stdout(`  Members:   ${dir}/members.json (edgesync member ls|add|rm --dir ${dir})`);
     const stopped = untilSignal();
+    const access = new HubAccess(dir, config, hub, repos, stdout);
     try {
-      const auth = config.user !== undefined ? { user: config.user, password: config.password } : config.token !== undefined ? { token: config.token } : {};
+      const auth = { user: self.name, password: self.password };
       const nc = await connectNats(parseNatsUrl(`${natsScheme}://${host}:${port}${ca}`), { name: 'edgesync hub', auth });
-      const agents = startLeaves(nc, repos, { kind: 'hub', peerId: o['peer-id'] as string | undefined, log: o.verbose ? stdout : undefined });
-      for (const a of agents) stdout(`  serving ${a.repo.projectCode}: ${natsScheme}://${cred}${host}:${port}/${a.repo.projectCode}`);
-      const web = await startHubWeb({ config, webPort: o['web-port'] === undefined ? 8080 : Number(o['web-port']), repos, stdout, stderr });
+      // Members may read and write the notify stream but not make it: the hub does.
+      await openNotifyJs(nc).catch((e: Error) => stderr(`notify stream: ${e.message}`));
+      access.applyLogins();
+      const leaves = await startLeaves(new NatsBus(nc, self.name), repos, {
+        kind: 'hub',
+        peerId: o['peer-id'] as string | undefined,
+        // The hub wrote the permissions itself: whoever may answer on it is vouched for.
+        trust: { hubVouches: true },
+        log: o.verbose ? stdout : undefined,
+      });
+      const web = await startHubWeb({ config, webPort: o['web-port'] === undefined ? 8080 : Number(o['web-port']), repos: served, publicRead: o['public-read'] ? members.find((m) => m.name === 'reader' && !m.revoked) : undefined, stdout, stderr });
+      const state: HubState = { nats: `${natsScheme}://${host}:${port}${ca}`, ws: `${wsScheme}://${host}:${wsPort}`, repos: served };
+      if (web) state.web = web.url;
+      saveHubState(dir, state);
+      printLinks(state, members, stdout);
+      const unwatch = access.watch();
+      const noInvites = access.serveInvites(nc);
+      stdout('hub ready (Ctrl-C stops it)');
       const why = await Promise.race([stopped, hub.exited.then((c) => `nats-server exited (${c})`)]);
       if (why.startsWith('nats-server')) stderr(`${why}\n${hub.output()}`);
+      unwatch();
+      noInvites();
       await web?.close();
-      for (const a of agents) await a.stop();
+      for (const l of leaves) await l.stop();
       await nc.close().catch(() => undefined);
     } finally {
       await hub.stop();
@@ -90,3 +120,21 @@ export const hubCommand: Command = {
     }
   },
 };
+
+/** Per served repository: its read link, its standing write invite, and a CLI clone URL. */
+function printLinks(state: HubState, members: ReturnType<typeof ensureStanding>, stdout: (s: string) => void): void {
+  const reader = members.find((m) => m.name === 'reader' && !m.revoked);
+  for (const r of state.repos) {
+    stdout(`  ${r.name} (${r.projectCode})`);
+    const writer = members.find((m) => m.name === memberNameFor(r.name, 'writer') && !m.revoked);
+    if (reader) {
+      const l = memberLinks(state, reader, r);
+      if (l.link) stdout(`    read ${r.name}: ${l.link}`);
+      stdout(`    clone ${r.name}: ${l.nats}`);
+    }
+    if (writer?.login) {
+      const l = memberLinks(state, writer, r);
+      if (l.link) stdout(`    write ${r.name}: ${l.link}`);
+    }
+  }
+}

@@ -18,6 +18,8 @@ import { pushCommand } from './push.ts';
 import { syncCommand } from './sync.ts';
 import { serveCommand } from './serve.ts';
 import { hubCommand } from './hub.ts';
+import { memberCommand } from './member.ts';
+import { demoCommand } from './demo.ts';
 import { bridgeCommand } from './bridge.ts';
 import { doctorCommand } from './doctor.ts';
 import { notifyCommand } from './notify.ts';
@@ -25,6 +27,6 @@ import { notifyCommand } from './notify.ts';
 export const commands: Command[] = [
   newCommand, infoCommand, timelineCommand, lsCommand, catCommand, checkoutCommand, commitCommand,
   wikiCommand, tagCommand, userCommand, verifyCommand, rebuildCommand,
-  cloneCommand, pullCommand, pushCommand, syncCommand, serveCommand, hubCommand, bridgeCommand, doctorCommand,
-  notifyCommand,
+  cloneCommand, pullCommand, pushCommand, syncCommand, serveCommand, hubCommand, memberCommand, bridgeCommand, doctorCommand,
+  notifyCommand, demoCommand,
 ];
