@@ -3,7 +3,7 @@
  * the client comes from the request. It reads the cards in order, answers into one reply, and
  * runs in one transaction: when it answers with an error, nothing the request did is kept.
  */
-import type { CardLimits } from './card-limits.ts';
+import { DEFAULT_MAX_MESSAGE_SIZE, type CardLimits } from './card-limits.ts';
 import { CardParseError, CardReader } from './card-parser.ts';
 import { CardWriter } from './card-writer.ts';
 import type { XferCard } from './card-types.ts';
@@ -360,6 +360,14 @@ class ServerRequest {
   }
 }
 
+/** A reply that is only an error card, of the type that answers this request type. */
+export function xferErrorReply(requestType: string, text: string): WireMessage {
+  const type = replyTypeOf(requestType);
+  const w = new CardWriter();
+  w.error(text).comment(timestampComment(1));
+  return { contentType: type, body: encodeBody(w.finish(), type) };
+}
+
 /** Roll back the request's work while still returning its reply. */
 class RollbackWithReply extends Error {}
 
@@ -372,17 +380,15 @@ export function handleXferRequest(
   info: RequestInfo = {},
   opts: ServerOptions = {},
 ): WireMessage {
-  const fallbackType = replyTypeOf(request.contentType);
-  const errorReply = (text: string): WireMessage => {
-    const w = new CardWriter();
-    w.error(text).comment(timestampComment(1));
-    return { contentType: fallbackType, body: encodeBody(w.finish(), fallbackType) };
-  };
+  const errorReply = (text: string): WireMessage => xferErrorReply(request.contentType, text);
   // Every client sends at least its version and a nonce: nothing at all is a request cut short on
   // the way, and answering it as an empty one would tell the client that all it asked went well.
-  if (request.body.length === 0) return errorReply('empty request');
+  if ((request.text ?? request.body).length === 0) return errorReply('empty request');
   let message: Uint8Array;
-  try {
+  if (request.text) {
+    if (request.text.length > (opts.maxMessageSize ?? DEFAULT_MAX_MESSAGE_SIZE)) return errorReply(`message of ${request.text.length} bytes is over the limit`);
+    message = request.text;
+  } else try {
     const decoded = decodeBody(request.body, request.contentType, { maxSize: opts.maxMessageSize });
     // Plain text under the envelope type is fine (--no-http-compression), but a body that starts
     // like an envelope and does not inflate is a damaged one, not text.

@@ -3,15 +3,24 @@
  * sync request, whatever the path (upstream routes on the type, and clients post to the bare
  * repository URL). Replies always carry Content-Length (2.21 clients cannot read chunked
  * replies) and close the connection. A GET shows a small status page.
+ *
+ * Request bodies are bounded before anything is kept (request-body-node.ts): each by its size on
+ * the wire and by its card text, all together by a budget of bytes held at once. Too large gets
+ * 413, over the budget 503 (try again): a flood costs the server its budget, not its memory.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { DEFAULT_MAX_MESSAGE_SIZE } from '../card-limits.ts';
+import { xferErrorReply } from '../server-handler.ts';
 import type { XferService } from '../transport.ts';
+import { ByteBudget, readRequestBody } from './request-body-node.ts';
 
 export interface NodeServerOptions {
-  /** Largest request body accepted (413 beyond it). */
+  /** Largest request body on the wire (413 beyond it; default 64 MiB). */
   maxRequestSize?: number;
+  /** Largest card text a request may inflate to (413 beyond it; default 64 MiB). */
+  maxRequestText?: number;
+  /** Bytes all requests in flight may hold together (503 beyond it; default 160 MiB). */
+  requestBudget?: number;
   /** HTML body of the status page shown for GET. */
   statusPage?: () => string;
   /** Called after each sync request, e.g. for logging. */
@@ -20,59 +29,53 @@ export interface NodeServerOptions {
   onError?: (e: Error) => void;
 }
 
+export const DEFAULT_HTTP_LIMITS = { maxRequestSize: 64 * 1024 * 1024, maxRequestText: 64 * 1024 * 1024, requestBudget: 160 * 1024 * 1024 };
+
 function isSyncType(type: string | undefined): type is string {
   return type !== undefined && type.trim().toLowerCase().startsWith('application/x-fossil');
 }
 
-function reply(res: ServerResponse, status: number, type: string, body: Uint8Array | string): void {
+function reply(res: ServerResponse, status: number, type: string, body: Uint8Array | string, extra: Record<string, string> = {}): void {
   const bytes = typeof body === 'string' ? Buffer.from(body, 'utf8') : body;
   res.writeHead(status, {
     Connection: 'close',
     'Cache-Control': 'no-cache',
     'Content-Type': type,
     'Content-Length': String(bytes.length),
+    ...extra,
   });
   res.end(bytes);
 }
 
-function readBody(req: IncomingMessage, max: number): Promise<Uint8Array | 'too-large'> {
-  return new Promise((resolve, reject) => {
-    const declared = Number(req.headers['content-length'] ?? NaN);
-    if (declared > max) {
-      resolve('too-large');
-      req.resume();
-      return;
-    }
-    const chunks: Buffer[] = [];
-    let size = 0;
-    let tooLarge = false;
-    req.on('data', (c: Buffer) => {
-      size += c.length;
-      if (size > max) tooLarge = true;
-      else chunks.push(c);
-    });
-    req.on('end', () => {
-      if (tooLarge) return resolve('too-large');
-      const buf = Buffer.concat(chunks);
-      resolve(new Uint8Array(buf.buffer, buf.byteOffset, buf.byteLength));
-    });
-    req.on('error', reject);
-  });
+export interface XferHttpServer extends Server {
+  /** The request budget (its peak shows what floods cost). */
+  budget: ByteBudget;
 }
 
-export function createXferHttpServer(service: XferService, opts: NodeServerOptions = {}): Server {
-  const max = opts.maxRequestSize ?? DEFAULT_MAX_MESSAGE_SIZE;
-  return createServer((req, res) => {
+export function createXferHttpServer(service: XferService, opts: NodeServerOptions = {}): XferHttpServer {
+  const limits = {
+    maxBody: opts.maxRequestSize ?? DEFAULT_HTTP_LIMITS.maxRequestSize,
+    maxText: opts.maxRequestText ?? DEFAULT_HTTP_LIMITS.maxRequestText,
+  };
+  const budget = new ByteBudget(opts.requestBudget ?? DEFAULT_HTTP_LIMITS.requestBudget);
+  const server = createServer((req: IncomingMessage, res: ServerResponse) => {
     const type = req.headers['content-type'];
     if (req.method === 'POST' && isSyncType(type)) {
       const started = Date.now();
-      readBody(req, max)
+      readRequestBody(req, type, limits, budget)
         .then(async (body) => {
-          if (body === 'too-large') return reply(res, 413, 'text/plain; charset=utf-8', `request larger than ${max} bytes\n`);
-          const remoteAddress = req.socket.remoteAddress;
-          const out = await service.handle({ contentType: type, body }, { remoteAddress });
-          reply(res, 200, out.contentType, out.body);
-          opts.onRequest?.({ remoteAddress, requestBytes: body.length, replyBytes: out.body.length, ms: Date.now() - started });
+          if (body.kind === 'too-large') return reply(res, 413, 'text/plain; charset=utf-8', `${body.what}\n`);
+          if (body.kind === 'busy') return reply(res, 503, 'text/plain; charset=utf-8', 'too many large requests at once; try again\n', { 'Retry-After': '5' });
+          try {
+            const remoteAddress = req.socket.remoteAddress;
+            const out = body.kind === 'damaged'
+              ? xferErrorReply(type, `damaged request envelope (${body.reason})`)
+              : await service.handle({ contentType: type, body: body.text, text: body.text }, { remoteAddress });
+            reply(res, 200, out.contentType, out.body);
+            opts.onRequest?.({ remoteAddress, requestBytes: body.kind === 'text' ? body.wireBytes : 0, replyBytes: out.body.length, ms: Date.now() - started });
+          } finally {
+            body.release();
+          }
         })
         .catch((e: Error) => {
           opts.onError?.(e);
@@ -87,7 +90,9 @@ export function createXferHttpServer(service: XferService, opts: NodeServerOptio
     }
     req.resume();
     reply(res, 405, 'text/plain; charset=utf-8', 'POST fossil sync messages here (Content-Type application/x-fossil)\n');
-  });
+  }) as XferHttpServer;
+  server.budget = budget;
+  return server;
 }
 
 /** Listen on host:port (port 0 picks a free one); resolves with the bound address. */
