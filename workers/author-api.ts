@@ -9,7 +9,7 @@ import { parseArtifact } from '../src/fossil/artifact.ts';
 import type {
   CommitOutcome, CommitRequest, DraftState, FileText, ForkInfo, StartPoint, TagResult, TicketRow, TicketSource, WikiPageSource,
 } from '../src/peer/author-types.ts';
-import { readOutbox } from '../src/peer/outbox.ts';
+import { readOutbox } from '../src/mesh/outbox.ts';
 import { Draft } from '../src/repo/authoring/draft.ts';
 import { AuthoringError } from '../src/repo/authoring/names.ts';
 import { addSymbolicTag } from '../src/repo/authoring/tag.ts';
@@ -23,6 +23,8 @@ import type { Repository } from '../src/repo/repository.ts';
 /** What the API needs from the store: a repository by name, and the step after each write. */
 export interface AuthorHost {
   repository(name: string): Repository;
+  /** Who a write is made as (the fossil login when there is one); throws when this browser may not write. */
+  authorFor(name: string, requested: string): string;
   wrote(name: string, kind: 'checkin' | 'other', uuid: string): void;
 }
 
@@ -144,7 +146,8 @@ export function authorApi(host: () => Promise<AuthorHost>) {
     },
     async commit(name: string, req: CommitRequest): Promise<CommitOutcome> {
       const h = await host();
-      const c = new Draft(h.repository(name)).commit({ comment: req.comment, user: req.user, branch: req.newBranch?.trim() || undefined });
+      const user = h.authorFor(name, req.user);
+      const c = new Draft(h.repository(name)).commit({ comment: req.comment, user, branch: req.newBranch?.trim() || undefined });
       h.wrote(name, 'checkin', c.uuid);
       return { uuid: c.uuid, branch: c.branch };
     },
@@ -165,7 +168,8 @@ export function authorApi(host: () => Promise<AuthorHost>) {
     },
     async writeWiki(name: string, page: { title: string; text: string; mimetype: string; user: string }): Promise<string> {
       const h = await host();
-      const { uuid } = writeWikiPage(h.repository(name), { title: page.title, text: page.text, mimetype: page.mimetype, user: page.user });
+      const user = h.authorFor(name, page.user);
+      const { uuid } = writeWikiPage(h.repository(name), { title: page.title, text: page.text, mimetype: page.mimetype, user });
       h.wrote(name, 'other', uuid);
       return uuid;
     },
@@ -188,7 +192,8 @@ export function authorApi(host: () => Promise<AuthorHost>) {
     /** A new ticket (no id) or a change of an existing one; fields named `+x` append to x. */
     async writeTicket(name: string, change: { id?: string; fields: Record<string, string>; user: string }): Promise<string> {
       const h = await host();
-      const { ticketId, uuid } = changeTicket(h.repository(name), { ticketId: change.id, fields: change.fields, user: change.user });
+      const user = h.authorFor(name, change.user);
+      const { ticketId, uuid } = changeTicket(h.repository(name), { ticketId: change.id, fields: change.fields, user });
       h.wrote(name, 'other', uuid);
       return ticketId;
     },
@@ -197,8 +202,9 @@ export function authorApi(host: () => Promise<AuthorHost>) {
     async addTag(name: string, req: { checkin: string; tag: string; user: string; propagate?: boolean }): Promise<TagResult> {
       const h = await host();
       const r = h.repository(name);
+      const user = h.authorFor(name, req.user);
       const target = resolveCheckin(r.db, req.checkin.trim());
-      const { uuid } = addSymbolicTag(r, target, req.tag.trim(), req.user, { propagate: req.propagate });
+      const { uuid } = addSymbolicTag(r, target, req.tag.trim(), user, { propagate: req.propagate });
       h.wrote(name, 'other', uuid);
       return { uuid, checkin: r.content.uuidOf(target)! };
     },

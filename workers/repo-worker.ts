@@ -9,6 +9,7 @@ import { openOpfsPool } from '../src/db/sqlite-wasm-opfs.ts';
 import { installWebPlatform } from '../src/platform/web.ts';
 import type { CheckinRow, CloneRequest, PeerEvent, RepoSummary, StorageInfo, SyncProgress } from '../src/peer/api-types.ts';
 import type { NatsAuth } from '../src/nats/nats-url.ts';
+import type { ShareTarget } from '../src/peer/share-link.ts';
 import { RepoStore } from './repo-store.ts';
 import { NotifyService } from './notify-service.ts';
 import type { ChatSendRequest, ChatView } from '../src/peer/notify-types.ts';
@@ -42,7 +43,7 @@ function openStore(): Promise<RepoStore> {
     await installWebPlatform();
     const pool = await openOpfsPool();
     const s = new RepoStore(pool, emit);
-    s.start();
+    await s.start();
     return s;
   })();
   return storePromise;
@@ -92,7 +93,19 @@ export const workerApi = {
     return r;
   },
   async hubOf(name: string): Promise<{ hub?: string; auth?: NatsAuth; projectCode: string }> {
-    return (await store()).hubOf(name);
+    const { hub, auth, projectCode } = (await store()).hubOf(name);
+    return { hub, auth, projectCode };
+  },
+  /** Sign in to a repository with a fossil login (its check-ins carry it; its pushes are signed with it). */
+  async signIn(name: string, user: string, password: string): Promise<RepoSummary> {
+    return (await store()).signIn(name, user, password);
+  },
+  async signOut(name: string): Promise<RepoSummary> {
+    return (await store()).signOut(name);
+  },
+  /** A read link or write invite for someone else (the hub makes them a member). */
+  async invite(name: string, role: 'reader' | 'writer', forWhom?: string): Promise<ShareTarget> {
+    return (await store()).invite(name, role, forWhom);
   },
   async syncNow(name: string): Promise<SyncProgress> {
     return (await store()).syncNow(name);

@@ -3,6 +3,7 @@
  * sees repositories only through these shapes (and the worker API), never through SQL.
  */
 import type { NatsAuth } from '../nats/nats-url.ts';
+import type { Identity } from './access.ts';
 import type { NotifyEvent } from './notify-types.ts';
 
 export type ConnectionState = 'none' | 'connecting' | 'connected' | 'reconnecting' | 'offline';
@@ -30,6 +31,10 @@ export interface RepoSummary {
   peers: PeerInfo[];
   /** A clone that was interrupted (it resumes on the next clone of the same project). */
   unfinished: boolean;
+  /** Who this browser is here and whether it may write. */
+  identity: Identity;
+  /** Check-ins made here that no server is known to have yet (on a hub), oldest first. */
+  pending: { uuid: string; comment: string }[];
 }
 
 export interface CheckinRow {
@@ -52,6 +57,10 @@ export interface CloneRequest {
   projectCode: string;
   name?: string;
   auth?: NatsAuth;
+  /** What the link lets this browser do (a read link, a write invite). */
+  role?: 'reader' | 'writer';
+  /** The write invite's fossil login. */
+  login?: { user: string; password: string };
 }
 
 /** The activity of one sync or clone, for progress bars. */

@@ -1,11 +1,15 @@
 /**
  * Share links: an app URL whose fragment names a hub and a project, e.g.
  * `http://127.0.0.1:8080/#/clone?hub=ws%3A%2F%2F127.0.0.1%3A8222&project=<code>&name=demo`.
- * Opened in any browser, the app clones that project from that hub and shows it. An invite
- * adds NATS credentials (`user`+`password` or `token`); they live in the fragment, which a
- * browser never sends to the web server.
+ * Opened in any browser, the app clones that project from that hub and shows it. A link carries
+ * the credentials of its role: a read link the NATS user that may read (`user`, `password`), a
+ * write invite also the fossil login its check-ins are signed with (`login`, `login-password`).
+ * They live in the fragment, which a browser never sends to the web server, and the app drops
+ * them from the address bar once it has stored them.
  */
 import type { NatsAuth } from '../nats/nats-url.ts';
+
+export type ShareRole = 'reader' | 'writer';
 
 export interface ShareTarget {
   /** ws:// or wss:// URL of the hub's WebSocket listener, without credentials. */
@@ -14,6 +18,9 @@ export interface ShareTarget {
   /** Suggested local name. */
   name?: string;
   auth?: NatsAuth;
+  role?: ShareRole;
+  /** The fossil login of a write invite. */
+  login?: { user: string; password: string };
 }
 
 const CODE = /^[0-9a-f]{40}([0-9a-f]{24})?$/;
@@ -21,10 +28,15 @@ const CODE = /^[0-9a-f]{40}([0-9a-f]{24})?$/;
 export function shareLink(appUrl: string, t: ShareTarget): string {
   const q = new URLSearchParams({ hub: t.hub, project: t.projectCode });
   if (t.name) q.set('name', t.name);
+  if (t.role) q.set('role', t.role);
   if (t.auth?.token !== undefined) q.set('token', t.auth.token);
   if (t.auth?.user !== undefined) {
     q.set('user', t.auth.user);
     q.set('password', t.auth.password ?? '');
+  }
+  if (t.login) {
+    q.set('login', t.login.user);
+    q.set('login-password', t.login.password);
   }
   const base = appUrl.replace(/#.*$/, '');
   return `${base}#/clone?${q.toString()}`;
@@ -41,8 +53,12 @@ export function parseShareLink(text: string): ShareTarget | undefined {
   const t: ShareTarget = { hub: hub.replace(/\/+$/, ''), projectCode };
   const name = q.get('name');
   if (name) t.name = name;
+  const role = q.get('role');
+  if (role === 'reader' || role === 'writer') t.role = role;
   if (q.get('token') !== null) t.auth = { token: q.get('token')! };
   else if (q.get('user') !== null) t.auth = { user: q.get('user')!, password: q.get('password') ?? '' };
+  const login = q.get('login');
+  if (login) t.login = { user: login, password: q.get('login-password') ?? '' };
   return t;
 }
 

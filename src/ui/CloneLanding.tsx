@@ -9,6 +9,9 @@ import { go, repoHash } from './route.ts';
 
 export function CloneLanding(props: { api: Remote<WorkerApi>; peer: Peer; link: string }) {
   const target = parseShareLink(props.link);
+  // The link's credentials go to the worker's storage, not into the history: drop them from the
+  // address bar at once (a reload lands on the cloned repository, or here with "Try again").
+  if (target?.auth || target?.login) history.replaceState(history.state, '', `${location.pathname}${location.search}#/cloning`);
   const [error, setError] = createSignal<string>();
   const progress = () => Object.values(props.peer.state.progress).find((p) => p.kind === 'clone');
 

@@ -53,7 +53,7 @@ export function Home(props: { api: Remote<WorkerApi>; peer: Peer; hub: HubInfo |
       setError('Paste a share link, or a project code (40 or 64 hex digits) with the hub address.');
       return;
     }
-    const req = link ?? { hub, projectCode: text.toLowerCase() };
+    const req = link ?? { hub, projectCode: text.toLowerCase(), auth: hub === props.hub?.ws ? props.hub.read : undefined, role: 'reader' as const };
     void run('clone', async () => {
       const r = await props.api.clone(req);
       go(repoHash(r.name));
@@ -117,7 +117,7 @@ export function Home(props: { api: Remote<WorkerApi>; peer: Peer; hub: HubInfo |
                 <li class="row">
                   <span>{r.name} <code class="muted small">{r.projectCode.slice(0, 12)}</code></span>
                   <button type="button" disabled={!!busy()} onClick={() => void run('clone', async () => {
-                    const c = await props.api.clone({ hub: props.hub!.ws, projectCode: r.projectCode, name: r.name });
+                    const c = await props.api.clone({ hub: props.hub!.ws, projectCode: r.projectCode, name: r.name, auth: props.hub!.read, role: 'reader' });
                     go(repoHash(c.name));
                   })}>Clone</button>
                 </li>

@@ -17,6 +17,8 @@ import { ChatBanner } from './chat/ChatBanner.tsx';
 import './chat/register.ts';
 import { repoBanners, repoSections } from './repo-sections.tsx';
 import './write/index.ts';
+import { AuthorField } from './write/gate.tsx';
+import { authorOr, rememberAuthorFrom } from './write/common.ts';
 
 export interface RepoViewProps {
   api: Remote<WorkerApi>;
@@ -55,23 +57,14 @@ export function RepoView(props: RepoViewProps) {
     go('#/');
   }
 
-  async function joinHub() {
-    const hub = prompt('Hub address (WebSocket)', props.hub?.ws ?? 'ws://127.0.0.1:8222');
-    if (!hub) return;
-    try {
-      await props.api.setHub(props.name, hub);
-    } catch (e) {
-      setError((e as Error).message);
-    }
-  }
-
   async function note(e: SubmitEvent) {
     e.preventDefault();
     const form = e.currentTarget as HTMLFormElement;
     const f = new FormData(form);
     setError(undefined);
     try {
-      await props.api.commit(props.name, [{ name: String(f.get('file')), text: String(f.get('text')) }], String(f.get('comment') || 'edit'), String(f.get('user') || 'me'));
+      rememberAuthorFrom(f);
+      await props.api.commit(props.name, [{ name: String(f.get('file')), text: String(f.get('text')) }], String(f.get('comment') || 'edit'), authorOr('me'));
       form.reset();
     } catch (err) {
       setError((err as Error).message);
@@ -113,22 +106,24 @@ export function RepoView(props: RepoViewProps) {
           </Show>
           <Show when={props.section === ''}>
           <div class="repo-grid">
-            <SyncPanel api={props.api} peer={props.peer} repo={r()} onJoinHub={() => void joinHub()} />
+            <SyncPanel api={props.api} peer={props.peer} repo={r()} defaultHub={props.hub?.ws} />
             <Timeline api={props.api} peer={props.peer} name={props.name} />
-            <details class="card">
-              <summary>Write a note (a check-in of one text file)</summary>
-              <form onSubmit={note} class="note-form">
-                <label>File<input name="file" required value="NOTES.txt" /></label>
-                <label>Text<textarea name="text" rows="3" required /></label>
-                <label>Comment<input name="comment" required /></label>
-                <label>User<input name="user" value="me" /></label>
-                <button type="submit">Commit</button>
-              </form>
-            </details>
+            <Show when={r().identity.canWrite}>
+              <details class="card">
+                <summary>Write a note (a check-in of one text file)</summary>
+                <form onSubmit={note} class="note-form">
+                  <label>File<input name="file" required value="NOTES.txt" /></label>
+                  <label>Text<textarea name="text" rows="3" required /></label>
+                  <label>Comment<input name="comment" required /></label>
+                  <AuthorField peer={props.peer} name={props.name} />
+                  <button type="submit">Commit</button>
+                </form>
+              </details>
+            </Show>
           </div>
           </Show>
           <Show when={sharing()}>
-            <ShareDialog api={props.api} name={props.name} onClose={() => setSharing(false)} />
+            <ShareDialog api={props.api} name={props.name} identity={repo()!.identity} onClose={() => setSharing(false)} />
           </Show>
         </main>
       )}

@@ -1,34 +1,51 @@
 /**
- * Share: a link that, opened in any browser, clones this repository from its hub and lands in
- * it. With "include credentials" it is an invite carrying the hub login this browser uses.
+ * Share: a read link, or a write invite, that opened in any browser clones this repository from
+ * its hub and lands in it. Each is made by the hub for the person it is for (a member of its own,
+ * which the hub's operator can revoke alone); someone with read access passes on its read link.
  */
 import { createResource, createSignal, onCleanup, onMount, Show } from 'solid-js';
 import type { Remote } from 'comlink';
 import type { WorkerApi } from '../../workers/repo-worker.ts';
 import { shareLink } from '../peer/share-link.ts';
+import type { Identity } from '../peer/access.ts';
 
-export function ShareDialog(props: { api: Remote<WorkerApi>; name: string; onClose: () => void }) {
-  const [withAuth, setWithAuth] = createSignal(false);
+export function ShareDialog(props: { api: Remote<WorkerApi>; name: string; identity: Identity; onClose: () => void }) {
   const [copied, setCopied] = createSignal(false);
+  const [link, setLink] = createSignal<string>();
+  const [kind, setKind] = createSignal<'read' | 'write'>();
+  const [error, setError] = createSignal<string>();
+  const [busy, setBusy] = createSignal(false);
   const [info] = createResource(() => props.name, (n) => props.api.hubOf(n));
-  const link = () => {
-    const i = info();
-    if (!i?.hub) return undefined;
-    return shareLink(location.href, { hub: i.hub, projectCode: i.projectCode, name: props.name, auth: withAuth() ? i.auth : undefined });
-  };
   let input: HTMLInputElement | undefined;
+  let forWhom: HTMLInputElement | undefined;
   let closeButton!: HTMLButtonElement;
   // Escape closes from anywhere; focus starts inside the dialog and goes back where it was.
   const before = document.activeElement as HTMLElement | null;
   const onKey = (e: KeyboardEvent) => e.key === 'Escape' && props.onClose();
   onMount(() => {
     document.addEventListener('keydown', onKey);
-    queueMicrotask(() => (input ?? closeButton).focus());
+    queueMicrotask(() => (forWhom ?? closeButton).focus());
   });
   onCleanup(() => {
     document.removeEventListener('keydown', onKey);
     before?.focus?.();
   });
+
+  async function make(role: 'reader' | 'writer') {
+    setError(undefined);
+    setCopied(false);
+    setBusy(true);
+    try {
+      const t = await props.api.invite(props.name, role, forWhom?.value.trim() || undefined);
+      setLink(shareLink(location.href, t));
+      setKind(role === 'reader' ? 'read' : 'write');
+      queueMicrotask(() => input?.select());
+    } catch (e) {
+      setError((e as Error).message.replace(/^(ReadOnlyError|Error):\s*/, ''));
+    } finally {
+      setBusy(false);
+    }
+  }
 
   async function copy() {
     input?.select();
@@ -44,12 +61,20 @@ export function ShareDialog(props: { api: Remote<WorkerApi>; name: string; onClo
     <div class="dialog-backdrop" onClick={(e) => e.target === e.currentTarget && props.onClose()}>
       <div class="dialog card" role="dialog" aria-modal="true" aria-labelledby="share-h">
         <h2 id="share-h">Share “{props.name}”</h2>
-        <Show when={link()} fallback={<p>Put this repository on a hub first; then anyone who can reach the hub can clone it with a link.</p>}>
-          <p class="muted small">Opened in any browser that reaches the hub, this link clones the repository and opens it.</p>
-          <input ref={input} readonly value={link()} data-testid="share-link" aria-label="share link" onFocus={(e) => e.currentTarget.select()} />
-          <Show when={info()?.auth}>
-            <label class="check"><input type="checkbox" checked={withAuth()} onChange={(e) => setWithAuth(e.currentTarget.checked)} /> Invite: include the hub credentials</label>
+        <Show when={info()?.hub} fallback={<p>Put this repository on a hub first; then you can give others a link to it.</p>}>
+          <p class="muted small">Opened in any browser that reaches the hub, the link clones the repository and opens it.</p>
+          <label>For<input ref={forWhom} placeholder="who it is for (optional)" data-testid="invite-for" /></label>
+          <div class="row">
+            <button type="button" disabled={busy()} onClick={() => void make('reader')} data-testid="make-read-link">Read link</button>
+            <Show when={props.identity.canWrite}>
+              <button type="button" disabled={busy()} onClick={() => void make('writer')} data-testid="make-write-invite">Invite to write</button>
+            </Show>
+          </div>
+          <Show when={link()}>
+            <p class="small">{kind() === 'write' ? 'Write invite: whoever opens it can read and write here, as a login of their own.' : 'Read link: whoever opens it can read and sync, not write.'}</p>
+            <input ref={input} readonly value={link()} data-testid="share-link" aria-label="share link" onFocus={(e) => e.currentTarget.select()} />
           </Show>
+          <Show when={error()}><p class="error" role="alert">{error()}</p></Show>
         </Show>
         <div class="row">
           <Show when={link()}><button type="button" onClick={() => void copy()}>{copied() ? 'Copied' : 'Copy link'}</button></Show>

@@ -1,7 +1,8 @@
 /**
- * The sync status of one repository: connected or not, which hub, who is online, when it last
- * synced, what is moving right now (a progress bar), what just arrived, errors in plain words,
- * and Sync now.
+ * The sync status of one repository: connected or not, which hub, who is online, who you are
+ * here and what you may do, when it last synced, what is moving right now (a progress bar),
+ * what just arrived, check-ins made here that no server has yet, errors in plain words, and
+ * Sync now. A repository that lives only here can be put on a hub from here.
  */
 import { createSignal, For, Show } from 'solid-js';
 import type { Remote } from 'comlink';
@@ -12,12 +13,16 @@ import { ProgressBar } from './ProgressBar.tsx';
 import { ago } from './format.ts';
 import { ConnectionBadge } from './ConnectionBadge.tsx';
 
-export function SyncPanel(props: { api: Remote<WorkerApi>; peer: Peer; repo: RepoSummary; onJoinHub: () => void }) {
+export function SyncPanel(props: { api: Remote<WorkerApi>; peer: Peer; repo: RepoSummary; defaultHub?: string }) {
   const s = props.peer.state;
   const [running, setRunning] = createSignal(false);
+  const [joining, setJoining] = createSignal(false);
+  const [signingIn, setSigningIn] = createSignal(false);
+  const [formError, setFormError] = createSignal<string>();
   const progress = () => s.progress[props.repo.name];
   const hubState = () => (props.repo.hub ? s.hubs[props.repo.hub] : undefined);
   const arrival = () => s.arrivals[props.repo.name];
+  const id = () => props.repo.identity;
 
   async function syncNow() {
     setRunning(true);
@@ -28,6 +33,37 @@ export function SyncPanel(props: { api: Remote<WorkerApi>; peer: Peer; repo: Rep
     }
   }
 
+  async function submit(e: SubmitEvent, action: (f: FormData) => Promise<unknown>, done: () => void) {
+    e.preventDefault();
+    setFormError(undefined);
+    try {
+      await action(new FormData(e.currentTarget as HTMLFormElement));
+      done();
+    } catch (err) {
+      setFormError((err as Error).message.replace(/^Error:\s*/, ''));
+    }
+  }
+
+  const joinForm = () => (
+    <form class="inline-form" data-testid="join-hub" onSubmit={(e) => void submit(e, (f) => {
+      const user = String(f.get('user') ?? '').trim();
+      return props.api.setHub(props.repo.name, String(f.get('hub') ?? '').trim(), user ? { user, password: String(f.get('password') ?? '') } : undefined);
+    }, () => setJoining(false))}>
+      <label>Hub address<input name="hub" required value={props.defaultHub ?? 'ws://127.0.0.1:8222'} /></label>
+      <label>Hub user<input name="user" autocomplete="username" placeholder="from your hub's operator" /></label>
+      <label>Password<input name="password" type="password" autocomplete="current-password" /></label>
+      <div class="row"><button type="submit">Put it on the hub</button> <button type="button" class="secondary" onClick={() => setJoining(false)}>Cancel</button></div>
+    </form>
+  );
+
+  const signInForm = () => (
+    <form class="inline-form" data-testid="sign-in" onSubmit={(e) => void submit(e, (f) => props.api.signIn(props.repo.name, String(f.get('login') ?? ''), String(f.get('password') ?? '')), () => setSigningIn(false))}>
+      <label>Fossil login<input name="login" required autocomplete="username" /></label>
+      <label>Password<input name="password" type="password" required autocomplete="current-password" /></label>
+      <div class="row"><button type="submit">Sign in</button> <button type="button" class="secondary" onClick={() => setSigningIn(false)}>Cancel</button></div>
+    </form>
+  );
+
   return (
     <section class="card sync-panel" aria-labelledby="sync-h" data-testid="sync-panel">
       <div class="row">
@@ -35,10 +71,22 @@ export function SyncPanel(props: { api: Remote<WorkerApi>; peer: Peer; repo: Rep
         <ConnectionBadge state={props.repo.connection} />
       </div>
       <Show when={props.repo.hub} fallback={
-        <p class="muted">This repository lives only in this browser. <button type="button" class="link" onClick={() => props.onJoinHub()}>Put it on a hub</button> to sync and share it.</p>
+        <Show when={joining()} fallback={
+          <p class="muted">This repository lives only in this browser. <button type="button" class="link" onClick={() => setJoining(true)}>Put it on a hub</button> to sync and share it.</p>
+        }>{joinForm()}</Show>
       }>
         <dl class="facts">
           <dt>Hub</dt><dd><code>{props.repo.hub}</code></dd>
+          <dt>You</dt>
+          <dd data-testid="identity">
+            {id().user ?? (id().role === 'owner' ? 'this browser (its own repository)' : 'no login')}
+            {' · '}<span data-testid="may-write">{id().canWrite ? 'can write' : 'read only'}</span>
+            {' '}<Show when={id().role !== 'owner' || id().user}>
+              <Show when={id().user} fallback={<button type="button" class="link" onClick={() => setSigningIn(true)}>Sign in</button>}>
+                <button type="button" class="link" onClick={() => void props.api.signOut(props.repo.name)}>Sign out</button>
+              </Show>
+            </Show>
+          </dd>
           <dt>Peers online</dt>
           <dd data-testid="peers">
             <Show when={props.repo.peers.length > 0} fallback="none">
@@ -47,6 +95,10 @@ export function SyncPanel(props: { api: Remote<WorkerApi>; peer: Peer; repo: Rep
           </dd>
           <dt>Last sync</dt><dd>{(props.peer.tick(), ago(props.repo.lastSync))}</dd>
         </dl>
+        <Show when={signingIn()}>{signInForm()}</Show>
+        <Show when={id().note}>
+          <p class="notice small" role="note" data-testid="access-note">{id().note}</p>
+        </Show>
         <Show when={hubState()?.error && props.repo.connection !== 'connected'}>
           <p class="error" role="status">{hubState()!.error}</p>
         </Show>
@@ -68,10 +120,19 @@ export function SyncPanel(props: { api: Remote<WorkerApi>; peer: Peer; repo: Rep
             </p>
           )}
         </Show>
+        <Show when={props.repo.pending.length > 0}>
+          <div data-testid="pending">
+            <p class="small">Made here, not yet on a server ({props.repo.pending.length}):</p>
+            <ul class="plain small">
+              <For each={props.repo.pending.slice(-5)}>{(c) => <li><code>{c.uuid.slice(0, 10)}</code> {c.comment}</li>}</For>
+            </ul>
+          </div>
+        </Show>
         <button type="button" onClick={() => void syncNow()} disabled={running() || props.repo.connection !== 'connected'}>
           {running() ? 'Syncing…' : 'Sync now'}
         </button>
       </Show>
+      <Show when={formError()}><p class="error" role="alert">{formError()}</p></Show>
     </section>
   );
 }

@@ -6,6 +6,8 @@
 export interface HubInfo {
   ws: string;
   repos: { projectCode: string; name: string }[];
+  /** Read credentials for the served repositories, when the hub hands them out (hub --public-read). */
+  read?: { user: string; password: string };
 }
 
 export async function fetchHubInfo(): Promise<HubInfo | undefined> {

@@ -67,7 +67,8 @@ describe.skipIf(!ready)('writing in the browser', () => {
     ctxA = await browser.newContext({ viewport: DESKTOP });
     a = await ctxA.newPage();
     errA = watchErrors(a, BENIGN);
-    await a.goto(hub.shares.demo!);
+    // A write invite: the browser signs in as the hub's `demo-writer` login.
+    await a.goto(hub.invites.demo!);
     await a.getByTestId('repo-title').waitFor({ timeout: 30_000 });
   }, 60_000);
   afterAll(async () => {
@@ -124,7 +125,9 @@ describe.skipIf(!ready)('writing in the browser', () => {
     await shoot(a, 'write-editor-open');
 
     await a.getByTestId('commit-comment').fill('edited in the browser');
-    await a.getByTestId('commit-user').fill('browser-bob');
+    // Signed in: the check-in is made as the invite's login, which the form shows and keeps.
+    expect(await a.getByTestId('commit-user').inputValue()).toBe('demo-writer');
+    expect(await a.getByTestId('commit-user').getAttribute('readonly')).not.toBeNull();
     await a.getByTestId('commit-button').click();
     const uuid = await committed(a);
     expect(uuid).toMatch(/^[0-9a-f]{40,64}$/);
@@ -143,7 +146,7 @@ describe.skipIf(!ready)('writing in the browser', () => {
     expect(existsSync(join(work, removed))).toBe(false);
     expect(existsSync(join(work, movedTo))).toBe(true);
     expect(fossil(['artifact', uuid, '-R', demo]).stdout).toContain(` ${moved.replace(/ /g, '\\s')}\n`);
-    expect(fossil(['info', uuid, '-R', demo]).stdout).toMatch(/user:\s+browser-bob/);
+    expect(fossil(['info', uuid, '-R', demo]).stdout).toMatch(/user:\s+demo-writer/);
     fossil(['close', '--force'], { cwd: work });
     expect(errA).toEqual([]);
   });
@@ -200,7 +203,8 @@ describe.skipIf(!ready)('writing in the browser', () => {
     const ctxB = await browser.newContext({ viewport: DESKTOP });
     const b = await ctxB.newPage();
     const errB = watchErrors(b, BENIGN);
-    await b.goto(hub.shares.demo!);
+    // A second person, with a write invite of their own.
+    await b.goto(hub.addMember('ben', 'writer', 'demo'));
     await b.getByTestId('repo-title').waitFor({ timeout: 30_000 });
     await expect.poll(() => b.getByTestId('connection').first().textContent()).toBe('connected');
     const base = fossil(['info', 'trunk', '-R', demo]).stdout.match(/^hash:\s+([0-9a-f]+)/m)![1]!;
@@ -211,7 +215,7 @@ describe.skipIf(!ready)('writing in the browser', () => {
     await hub.stop();
     for (const p of [a, b]) await expect.poll(() => p.getByTestId('connection').first().textContent(), { timeout: 20_000 }).not.toBe('connected');
     const made: string[] = [];
-    for (const [p, who] of [[a, 'ann'], [b, 'ben']] as const) {
+    for (const [p, who] of [[a, 'demo-writer'], [b, 'ben']] as const) {
       await p.goto(new URL('#/repo/demo/edit', hub.webUrl).href);
       await p.getByTestId('draft-base').waitFor();
       expect(await p.getByTestId('draft-base').locator('a').getAttribute('href')).toContain(base);
@@ -220,7 +224,7 @@ describe.skipIf(!ready)('writing in the browser', () => {
       await expect.poll(() => p.getByTestId('editor-name').textContent()).toBe(`offline-${who}.txt`);
       await p.getByTestId('editor-text').fill(`written by ${who} while the hub was down\n`);
       await p.getByTestId('commit-comment').fill(`offline work of ${who}`);
-      await p.getByTestId('commit-user').fill(who);
+      expect(await p.getByTestId('commit-user').inputValue()).toBe(who);
       await p.getByTestId('commit-button').click();
       made.push(await committed(p));
       step(`committed ${who}`);

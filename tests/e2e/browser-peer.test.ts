@@ -5,11 +5,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { haveChromium, launchChromium, watchErrors } from '../helpers/browser.ts';
+import { haveChromium, launchChromium, putOnHub as putPageOnHub, watchErrors } from '../helpers/browser.ts';
 import { copyFixture } from '../helpers/fossil-fixture.ts';
 import { startHubCli, type RunningHub } from '../helpers/hub-cli.ts';
 import { fossil, haveTool, sqlite, tempDir } from '../helpers/tools.ts';
 import { edgesync } from '../helpers/cli.ts';
+import { parseShareLink } from '../../src/peer/share-link.ts';
 
 const WEB = join(import.meta.dirname, '../../dist/web');
 const SHOTS = join(import.meta.dirname, '../../.tmp/screenshots');
@@ -159,7 +160,14 @@ describe.skipIf(!ready)('browser peer', () => {
       await p.getByRole('button', { name: 'Commit' }).click();
     }
 
+    /** Put the open repository on the bare hub as `ann`, a writer of every project there. */
+    async function putOnHub(p: Page): Promise<void> {
+      await putPageOnHub(p, bare.ws, 'ann', bare.member('ann').password);
+      await expect.poll(() => p.getByTestId('connection').first().textContent()).toBe('connected');
+    }
+
     it('3: two browsers sync with each other', async () => {
+      edgesync(['member', 'add', 'ann', '--role', 'writer', '--all', '--dir', bare.dir]);
       const ctxA = await browser.newContext();
       const ctxB = await browser.newContext();
       a = await ctxA.newPage();
@@ -173,12 +181,14 @@ describe.skipIf(!ready)('browser peer', () => {
       await a.getByTestId('repo-title').waitFor();
       await note(a, 'first note from A', 'hello from A\n');
       await expect.poll(() => pageCheckins(a).then((l) => l.length)).toBe(2);
-      a.once('dialog', (d) => void d.accept(bare.ws));
-      await a.getByRole('button', { name: 'Put it on a hub' }).click();
-      await expect.poll(() => a.getByTestId('connection').first().textContent()).toBe('connected');
+      await putOnHub(a);
+      // The hub makes a member of its own for the person invited.
       await a.getByRole('button', { name: 'Share' }).click();
+      await a.getByTestId('invite-for').fill('ben');
+      await a.getByTestId('make-write-invite').click();
       const link = await a.getByTestId('share-link').inputValue();
       expect(link).toContain(bare.ws.replace(/:/g, '%3A').replace(/\//g, '%2F'));
+      expect(parseShareLink(link)).toMatchObject({ role: 'writer', auth: { user: expect.stringMatching(/^ben-/) } });
       await a.screenshot({ path: join(SHOTS, 'share.png') });
       await a.keyboard.press('Escape');
 
@@ -214,19 +224,18 @@ describe.skipIf(!ready)('browser peer', () => {
       await a.getByTestId('repo-title').waitFor();
       expect(await a.getByTestId('repo-title').textContent()).toBe('made-by-fossil');
       await expect.poll(() => pageCheckins(a)).toEqual(fossilCheckins(made));
-      a.once('dialog', (d) => void d.accept(bare.ws));
-      await a.getByRole('button', { name: 'Put it on a hub' }).click();
-      await expect.poll(() => a.getByTestId('connection').first().textContent()).toBe('connected');
+      await putOnHub(a);
 
-      // The CLI clones it from the browser over NATS; fossil checks the copy.
+      // The CLI clones it from the browser over NATS, as the hub's reader; fossil checks the copy.
       const copy = join(tmp.dir, 'copy.fossil');
-      edgesync(['clone', `${bare.natsUrl}/${code}`, copy]);
+      const url = `${bare.memberUrl('reader')}/${code}`;
+      edgesync(['clone', url, copy]);
       expect(fossil(['test-integrity', '-R', copy]).stdout).toMatch(/0 errors/);
       expect(fossilCheckins(copy)).toEqual(fossilCheckins(made));
       // A check-in in the browser reaches the copy by a pull from the browser.
       await note(a, 'written in the browser', 'browser text\n');
       await expect.poll(() => pageCheckins(a).then((l) => l.length)).toBe(3);
-      edgesync(['pull', '-R', copy]);
+      edgesync(['pull', url, '-R', copy]);
       expect(fossilCheckins(copy)).toEqual(await pageCheckins(a));
       expect(fossil(['test-integrity', '-R', copy]).stdout).toMatch(/0 errors/);
     });

@@ -1,6 +1,7 @@
-// Invites: on a hub with NATS auth, the share link the hub prints carries the credentials (in
-// the URL fragment, never sent to the web server); opened in a fresh browser it clones the
-// repository. The same link without them gets a plain error and leaves no repository behind.
+// Links with a role: the read link the hub prints carries the credentials of its reader (in the
+// URL fragment, never sent to the web server, and dropped from the address bar once stored);
+// opened in a fresh browser it clones the repository. The same link without them gets a plain
+// error and leaves no repository behind.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { join } from 'node:path';
 import { haveTool, tempDir } from '../helpers/tools.ts';
@@ -19,7 +20,7 @@ describe.skipIf(!ready)('invites to a hub with NATS auth', () => {
 
   beforeAll(async () => {
     const repo = copyFixture(join(tmp.dir, 'team.fossil'));
-    hub = await startHubCli(join(tmp.dir, 'hub'), [repo], ['--user', 'mesh', '--password', 's3cret']);
+    hub = await startHubCli(join(tmp.dir, 'hub'), [repo]);
     browser = await launchChromium();
   });
   afterAll(async () => {
@@ -28,13 +29,16 @@ describe.skipIf(!ready)('invites to a hub with NATS auth', () => {
     tmp.cleanup();
   });
 
-  it('the printed link carries the credentials, and a fresh browser clones with it', async () => {
+  it('the printed read link carries the reader credentials, and a fresh browser clones with it', async () => {
     const link = hub.shares.team!;
     const target = parseShareLink(link)!;
-    expect(target.auth).toEqual({ user: 'mesh', password: 's3cret' });
+    expect(target.auth).toEqual({ user: 'reader', password: hub.member('reader').password });
+    expect(target.role).toBe('reader');
     const page = await (await browser.newContext()).newPage();
     await page.goto(link);
     await page.getByTestId('repo-title').waitFor({ timeout: 30_000 });
+    // The credentials are not left in the address bar (nor in the history entry).
+    expect(page.url()).not.toContain(target.auth!.password!);
     // The timeline fills in after the title shows.
     await expect.poll(() => page.locator('[data-testid=timeline] li').count(), { timeout: 15_000 }).toBeGreaterThan(3);
   });

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { createServer, connect as tcpConnect, type Server, type Socket } from 'node:net';
 import { connect } from '@nats-io/transport-node';
-import { haveChromium, launchChromium, watchErrors } from '../helpers/browser.ts';
+import { haveChromium, launchChromium, putOnHub, watchErrors } from '../helpers/browser.ts';
 import { CLI, edgesync } from '../helpers/cli.ts';
 import { startHubCli, type RunningHub } from '../helpers/hub-cli.ts';
 import { freePort } from '../helpers/servers.ts';
@@ -87,7 +87,7 @@ describe.skipIf(!ready)('notify: CLI and browser chat', () => {
   let errors: string[];
   let relay: Awaited<ReturnType<typeof startRelay>>;
   const env = { EDGESYNC_CONFIG_DIR: join(tmp.dir, 'agent-config'), EDGESYNC_NAME: 'build agent' };
-  const cli = (args: string[]) => edgesync(['notify', ...args, '--project', 'team', '--nats', hub.natsUrl], { env });
+  const cli = (args: string[]) => edgesync(['notify', ...args, '--project', 'team', '--nats', hub.memberUrl('reader')], { env });
   const chatUrl = (thread?: string) => new URL(`#/repo/team/chat${thread ? `/${thread}` : ''}`, hub.webUrl).href;
   const threadLink = (p: Page, text: string) => p.locator('[data-testid=chat-thread]', { hasText: text });
   /** Message bodies the hub has stored (not those still waiting in the outbox). */
@@ -109,8 +109,8 @@ describe.skipIf(!ready)('notify: CLI and browser chat', () => {
     await page.fill('input[name=user]', 'ann');
     await page.getByRole('button', { name: 'Create' }).click();
     await page.getByTestId('repo-title').waitFor();
-    page.once('dialog', (d) => void d.accept(relay.url));
-    await page.getByRole('button', { name: 'Put it on a hub' }).click();
+    // As the hub's reader: anyone on the hub may chat.
+    await putOnHub(page, relay.url, 'reader', hub.member('reader').password);
     await page.locator('[data-testid=connection]', { hasText: /^connected$/ }).first().waitFor({ timeout: 15_000 });
   });
   afterAll(async () => {
@@ -146,7 +146,7 @@ describe.skipIf(!ready)('notify: CLI and browser chat', () => {
   });
 
   it('1b: a new thread from the browser reaches a CLI watcher', async () => {
-    const w = spawn(process.execPath, [CLI, 'notify', 'watch', '--project', 'team', '--new-only', '--count', '1', '--json', '--nats', hub.natsUrl], {
+    const w = spawn(process.execPath, [CLI, 'notify', 'watch', '--project', 'team', '--new-only', '--count', '1', '--json', '--nats', hub.memberUrl('reader')], {
       env: { ...process.env, EDGESYNC_CONFIG_DIR: join(tmp.dir, 'watcher') },
     });
     let out = '';
@@ -165,7 +165,7 @@ describe.skipIf(!ready)('notify: CLI and browser chat', () => {
   });
 
   it('1c: notify ask from the CLI is answered by an action button in the browser; urgent questions alert', async () => {
-    const ask = spawn(process.execPath, [CLI, 'notify', 'ask', '--project', 'team', '--priority', 'urgent', '--actions', 'approve:Approve,reject:Reject', '--timeout', '30', '--nats', hub.natsUrl, 'release 1.4 to production?'], { env: { ...process.env, ...env } });
+    const ask = spawn(process.execPath, [CLI, 'notify', 'ask', '--project', 'team', '--priority', 'urgent', '--actions', 'approve:Approve,reject:Reject', '--timeout', '30', '--nats', hub.memberUrl('reader'), 'release 1.4 to production?'], { env: { ...process.env, ...env } });
     let out = '';
     ask.stdout.on('data', (d: Buffer) => (out += d.toString()));
     const exited = new Promise<number | null>((r) => ask.once('exit', r));
@@ -236,7 +236,8 @@ describe.skipIf(!ready)('notify: CLI and browser chat', () => {
       actions: [{ id: 'clean', label: 'Clean caches' }, { id: 'ignore', label: 'Ignore' }],
       media: ['df.txt'],
     };
-    const nc = await connect({ servers: hub.natsUrl });
+    const reader = hub.member('reader');
+    const nc = await connect({ servers: hub.natsUrl, user: reader.name, pass: reader.password, inboxPrefix: `_INBOX.${reader.name}` });
     const data = new TextEncoder().encode(JSON.stringify(go));
     nc.publish('notify.team.fedcba98', data);
     nc.publish('notify.team.fedcba98', data);

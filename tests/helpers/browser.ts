@@ -36,3 +36,13 @@ export function watchErrors(page: Page, benign: RegExp = BENIGN_CONSOLE): string
   });
   return errors;
 }
+
+/** Put the repository open in the page on a hub, with the hub's NATS credentials (the sync panel's form). */
+export async function putOnHub(p: Page, ws: string, user: string, password: string): Promise<void> {
+  await p.getByRole('button', { name: 'Put it on a hub' }).click();
+  const form = p.getByTestId('join-hub');
+  await form.locator('input[name=hub]').fill(ws);
+  await form.locator('input[name=user]').fill(user);
+  await form.locator('input[name=password]').fill(password);
+  await form.getByRole('button', { name: 'Put it on the hub' }).click();
+}

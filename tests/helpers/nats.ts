@@ -7,6 +7,9 @@ import { writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { join } from 'node:path';
 import { freePort } from './servers.ts';
+import { authorizationText } from '../../src/nats/hub-config.ts';
+import { makeMember, type NewMember } from '../../src/nats/hub-members.ts';
+import type { Member } from '../../src/nats/hub-permissions.ts';
 
 export interface NatsServerOptions {
   /** Default: nats-server's own (1 MiB). */
@@ -15,6 +18,12 @@ export interface NatsServerOptions {
   password?: string;
   token?: string;
   port?: number;
+  /**
+   * Users with the hub's subject permissions (as `edgesync hub` writes them): the server then
+   * vouches for who may answer, as a hub does. A `hub` member is added when none is given.
+   */
+  members?: NewMember[];
+  jetstream?: boolean;
 }
 
 export interface RunningNats {
@@ -24,6 +33,9 @@ export interface RunningNats {
   output(): string;
   stop(): Promise<void>;
   restart(): Promise<void>;
+  /** With members: the member by name, and a NATS URL that logs in as it. */
+  member(name: string): Member;
+  urlAs(name: string): string;
 }
 
 function waitForPort(port: number, child: ChildProcess, timeoutMs = 10_000): Promise<void> {
@@ -52,6 +64,10 @@ export async function startNats(dir: string, opts: NatsServerOptions = {}): Prom
   if (opts.maxPayload) lines.push(`max_payload: ${opts.maxPayload}`);
   if (opts.user) lines.push(`authorization { user: "${opts.user}", password: "${opts.password ?? ''}" }`);
   if (opts.token) lines.push(`authorization { token: "${opts.token}" }`);
+  const members = (opts.members ?? []).map((m) => makeMember(m));
+  if (members.length && !members.some((m) => m.role === 'hub')) members.unshift(makeMember({ name: 'hub', role: 'hub', projects: '*' }));
+  if (members.length) lines.push(authorizationText(members));
+  if (opts.jetstream) lines.push(`jetstream { store_dir: "${join(dir, `js-${port}`)}" }`);
   const conf = join(dir, `nats-${port}.conf`);
   writeFileSync(conf, `${lines.join('\n')}\n`);
   let child: ChildProcess;
@@ -69,6 +85,11 @@ export async function startNats(dir: string, opts: NatsServerOptions = {}): Prom
       process.kill(child.pid!, 'SIGTERM');
     });
   await launch();
+  const member = (name: string): Member => {
+    const m = members.find((x) => x.name === name);
+    if (!m) throw new Error(`no member ${name}`);
+    return m;
+  };
   return {
     port,
     url: `nats://127.0.0.1:${port}`,
@@ -77,6 +98,11 @@ export async function startNats(dir: string, opts: NatsServerOptions = {}): Prom
     },
     output: () => out,
     stop,
+    member,
+    urlAs(name: string) {
+      const m = member(name);
+      return `nats://${encodeURIComponent(m.name)}:${encodeURIComponent(m.password)}@127.0.0.1:${port}`;
+    },
     async restart() {
       await stop();
       await launch();

@@ -58,7 +58,8 @@ describe.skipIf(!ready)('two leaves and a bridge on one hub', () => {
   let bridge: RunningPeer;
 
   beforeAll(async () => {
-    nats = await startNats(tmp.dir);
+    // Each peer logs in as a server member, as on an `edgesync hub`: the server vouches for who answers.
+    nats = await startNats(tmp.dir, { members: ['a', 'b', 'bridge'].map((name) => ({ name, role: 'server' as const, projects: '*' as const })) });
     stops.push(() => nats.stop());
     fossil(['init', d('a.fossil')]);
     checkout(d('a.fossil'), d('co-a'));
@@ -66,15 +67,15 @@ describe.skipIf(!ready)('two leaves and a bridge on one hub', () => {
     // The fossil server holds a copy, so all three start equal.
     copyFileSync(d('a.fossil'), d('f.fossil'));
     const code = projectCode(d('a.fossil'));
-    a = await startLeaf(d('a.fossil'), nats.url);
+    a = await startLeaf(d('a.fossil'), nats.urlAs('a'));
     stops.push(() => a.stop());
-    edgesync(['clone', `${nats.url}/${code}`, d('b.fossil')]);
-    b = await startLeaf(d('b.fossil'), nats.url);
+    edgesync(['clone', `${nats.urlAs('b')}/${code}`, d('b.fossil')]);
+    b = await startLeaf(d('b.fossil'), nats.urlAs('b'));
     stops.push(() => b.stop());
     // --localauth: requests the bridge forwards from 127.0.0.1 may push.
     fossilServer = await startFossilServer(d('f.fossil'), ['--localauth']);
     stops.push(() => fossilServer.stop());
-    bridge = await startBridge(nats.url, fossilServer.url, ['--poll', '1']);
+    bridge = await startBridge(nats.urlAs('bridge'), fossilServer.url, ['--poll', '1']);
     stops.push(() => bridge.stop());
     checkout(d('b.fossil'), d('co-b'));
     checkout(d('f.fossil'), d('co-f'));

@@ -51,6 +51,8 @@ describe.skipIf(!ready)('TLS on the hub: tls:// and wss://', () => {
     tmp.cleanup();
   });
 
+  /** The hub's read credentials, as a URL's user part. */
+  const reader = () => `reader:${encodeURIComponent(hub.member('reader').password)}@`;
   const port = (scheme: 'NATS' | 'WebSocket') => new RegExp(`${scheme}:\\s+\\w+://127\\.0\\.0\\.1:(\\d+)`).exec(hub.output())![1]!;
 
   it('prints tls:// and wss:// addresses', () => {
@@ -61,7 +63,7 @@ describe.skipIf(!ready)('TLS on the hub: tls:// and wss://', () => {
   it.each(['tls', 'wss'] as const)('clones over %s:// trusting the private CA; fossil checks the clone', (scheme) => {
     const out = d(`clone-${scheme}.fossil`);
     const p = port(scheme === 'tls' ? 'NATS' : 'WebSocket');
-    edgesync(['clone', `${scheme}://127.0.0.1:${p}/${code}?ca=${encodeURIComponent(certs.ca)}`, out]);
+    edgesync(['clone', `${scheme}://${reader()}127.0.0.1:${p}/${code}?ca=${encodeURIComponent(certs.ca)}`, out]);
     expect(artifactSet(out)).toEqual(publicArtifacts(repo));
     expectIntegrity(out);
   });
@@ -69,7 +71,7 @@ describe.skipIf(!ready)('TLS on the hub: tls:// and wss://', () => {
   it.each(['tls', 'wss'] as const)('refuses %s:// when the certificate is not trusted, and says why', (scheme) => {
     const out = d(`untrusted-${scheme}.fossil`);
     const p = port(scheme === 'tls' ? 'NATS' : 'WebSocket');
-    const r = edgesync(['clone', `${scheme}://127.0.0.1:${p}/${code}?timeout=5000`, out], { allowFail: true });
+    const r = edgesync(['clone', `${scheme}://${reader()}127.0.0.1:${p}/${code}?timeout=5000`, out], { allowFail: true });
     expect(r.status).not.toBe(0);
     expect(r.stderr).toMatch(/certificate|self.signed|TLS|issuer/i);
     expect(existsSync(out)).toBe(false);

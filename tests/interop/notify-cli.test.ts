@@ -58,15 +58,16 @@ describe.skipIf(!ready)('edgesync notify on a hub', () => {
   const run = (device: string, args: string[], allowFail = false) => edgesync(['notify', ...args, '--nats', nats], { env: dev(device), allowFail });
 
   beforeAll(async () => {
-    hub = await startHubCli(join(tmp.dir, 'hub'), [], ['--token', 's3cret']);
-    nats = hub.natsUrl.replace('nats://', 'nats://s3cret@');
+    hub = await startHubCli(join(tmp.dir, 'hub'));
+    // Any member may chat: the hub's standing reader will do.
+    nats = hub.memberUrl('reader');
   });
   afterAll(async () => {
     await hub?.stop();
     tmp.cleanup();
   });
 
-  it('without the token the hub refuses', () => {
+  it('without credentials the hub refuses', () => {
     const r = edgesync(['notify', 'send', '--project', 'ops', '--nats', hub.natsUrl, 'x'], { env: dev('ann'), allowFail: true });
     expect(r.status).toBe(1);
     expect(r.stderr).toMatch(/auth|Authorization/i);
@@ -99,7 +100,8 @@ describe.skipIf(!ready)('edgesync notify on a hub', () => {
   });
 
   it('a Go-shaped message published twice without a msg id shows once, with its fields', async () => {
-    const nc = await connect({ servers: hub.natsUrl, token: 's3cret' });
+    const reader = hub.member('reader');
+    const nc = await connect({ servers: hub.natsUrl, user: reader.name, pass: reader.password, inboxPrefix: `_INBOX.${reader.name}` });
     const data = new TextEncoder().encode(JSON.stringify(GO_MESSAGE));
     nc.publish('notify.ops.fedcba98', data);
     nc.publish('notify.ops.fedcba98', data);
@@ -152,8 +154,8 @@ describe.skipIf(!ready)('edgesync notify on a hub', () => {
 
   it('the hub keeps the messages across a restart', async () => {
     await hub.stop();
-    hub = await startHubCli(join(tmp.dir, 'hub'), [], ['--token', 's3cret']);
-    nats = hub.natsUrl.replace('nats://', 'nats://s3cret@');
+    hub = await startHubCli(join(tmp.dir, 'hub'));
+    nats = hub.memberUrl('reader');
     const t = JSON.parse(run('bob', ['threads', '--project', 'ops', '--json']).stdout) as unknown[];
     expect(t.length).toBeGreaterThanOrEqual(7);
   });

@@ -9,7 +9,8 @@ import type { DraftEntry, DraftState } from '../../peer/author-types.ts';
 import type { SectionProps } from '../repo-sections.tsx';
 import { repoHash } from '../route.ts';
 import { dateTime, formatBytes } from '../format.ts';
-import { author, authorOr, message, short, rememberAuthorFrom } from './common.ts';
+import { authorOr, message, short, rememberAuthorFrom } from './common.ts';
+import { AuthorField } from './gate.tsx';
 
 const enc = new TextEncoder();
 const dec = new TextDecoder();
@@ -359,7 +360,7 @@ export function EditPage(props: SectionProps) {
         <form class="write-commit" onSubmit={(e) => void commit(e)}>
           <label>Comment<textarea name="comment" rows="3" required data-testid="commit-comment" /></label>
           <div class="write-commit-row">
-            <label>Your name<input name="user" value={author()} placeholder="anonymous" autocomplete="username" data-testid="commit-user" /></label>
+            <AuthorField peer={props.peer} name={props.name} testid="commit-user" />
             <label>New branch (optional)<input name="newbranch" placeholder={`commit on ${state()?.branch ?? 'trunk'}`} autocomplete="off" data-testid="commit-branch" /></label>
           </div>
           <div class="actions">

@@ -2,7 +2,8 @@
 import { createSignal, Show } from 'solid-js';
 import type { SectionProps } from '../repo-sections.tsx';
 import { repoHash } from '../route.ts';
-import { author, authorOr, message, short, rememberAuthorFrom } from './common.ts';
+import { authorOr, message, short, rememberAuthorFrom } from './common.ts';
+import { AuthorField } from './gate.tsx';
 
 export function TagPage(props: SectionProps) {
   const [error, setError] = createSignal<string>();
@@ -40,7 +41,7 @@ export function TagPage(props: SectionProps) {
         <label>Check-in (hash prefix, branch or tag name)<input name="checkin" required value={props.args[0] ?? props.query.get('checkin') ?? ''} autocomplete="off" data-testid="tag-checkin" /></label>
         <label>Tag<input name="tag" required autocomplete="off" placeholder="e.g. release-1.0" data-testid="tag-name" /></label>
         <label class="check"><input type="checkbox" name="propagate" /> Propagate to descendants</label>
-        <label>Your name<input name="user" value={author()} placeholder="anonymous" autocomplete="username" /></label>
+        <AuthorField peer={props.peer} name={props.name} />
         <button type="submit" data-testid="tag-save">Add tag</button>
       </form>
     </section>

@@ -5,7 +5,8 @@
 import { createEffect, createSignal, For, on, Show } from 'solid-js';
 import type { SectionProps } from '../repo-sections.tsx';
 import { go, repoHash } from '../route.ts';
-import { author, authorOr, message, short, rememberAuthorFrom } from './common.ts';
+import { authorOr, message, short, rememberAuthorFrom } from './common.ts';
+import { AuthorField } from './gate.tsx';
 
 const CHOICES: Record<string, string[]> = {
   type: ['Code_Defect', 'Build_Problem', 'Documentation', 'Feature_Request', 'Incident'],
@@ -91,7 +92,7 @@ export function TicketEdit(props: SectionProps) {
           </For>
         </div>
         <label>{id() ? 'Add a remark' : 'Description'}<textarea name="remark" rows="5" data-testid="ticket-remark" /></label>
-        <label>Your name<input name="user" value={author()} placeholder="anonymous" autocomplete="username" /></label>
+        <AuthorField peer={props.peer} name={props.name} />
         <button type="submit" data-testid="ticket-save">{id() ? 'Save changes' : 'Create ticket'}</button>
       </form>
     </section>

@@ -7,7 +7,8 @@ import { createEffect, createSignal, on, Show } from 'solid-js';
 import type { WikiPageSource } from '../../peer/author-types.ts';
 import type { SectionProps } from '../repo-sections.tsx';
 import { go, repoHash } from '../route.ts';
-import { author, authorOr, message, short, rememberAuthorFrom } from './common.ts';
+import { authorOr, message, short, rememberAuthorFrom } from './common.ts';
+import { AuthorField } from './gate.tsx';
 import { previewHtml } from './preview.ts';
 
 export function WikiEdit(props: SectionProps) {
@@ -97,7 +98,7 @@ export function WikiEdit(props: SectionProps) {
           </Show>
         </div>
         <div class="write-commit-row">
-          <label>Your name<input name="user" value={author()} placeholder="anonymous" autocomplete="username" /></label>
+          <AuthorField peer={props.peer} name={props.name} />
         </div>
         <div class="actions">
           <button type="submit" data-testid="wiki-save" disabled={!loaded()}>Save page</button>

@@ -6,13 +6,14 @@ import { WikiEdit } from './WikiEdit.tsx';
 import { TicketEdit } from './TicketEdit.tsx';
 import { TagPage } from './TagPage.tsx';
 import { ForkBanner } from './ForkBanner.tsx';
+import { gated } from './gate.tsx';
 import './write.css';
 
 repoSections.push(
-  { id: 'edit', nav: 'Edit files', component: EditPage },
-  { id: 'write', nav: 'Write', component: WritePage },
-  { id: 'wiki-edit', component: WikiEdit },
-  { id: 'ticket-edit', component: TicketEdit },
-  { id: 'tag-add', component: TagPage },
+  { id: 'edit', nav: 'Edit files', component: gated(EditPage) },
+  { id: 'write', nav: 'Write', component: gated(WritePage) },
+  { id: 'wiki-edit', component: gated(WikiEdit) },
+  { id: 'ticket-edit', component: gated(TicketEdit) },
+  { id: 'tag-add', component: gated(TagPage) },
 );
 repoBanners.push(ForkBanner);
