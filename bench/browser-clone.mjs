@@ -45,7 +45,7 @@ async function startHub(dir, repo) {
   child.stdout.on('data', (d) => (out += d));
   child.stderr.on('data', (d) => (out += d));
   const until = Date.now() + 60_000;
-  while (!/share \S+: /.test(out)) {
+  while (!/^hub ready/m.test(out)) {
     if (child.exitCode !== null || Date.now() > until) throw new Error(`edgesync hub did not start:\n${out}`);
     await new Promise((r) => setTimeout(r, 50));
   }
@@ -54,7 +54,9 @@ async function startHub(dir, repo) {
     child.once('exit', () => resolve());
     process.kill(child.pid, 'SIGTERM');
   });
-  return { web: /Web app:\s+(\S+)/.exec(out)[1], ws: `ws://127.0.0.1:${wsPort}`, stop };
+  // The read link carries the hub's read credentials.
+  const read = new URLSearchParams(/read \S+: \S+#\/clone\?(\S+)/.exec(out)[1]);
+  return { web: /Web app:\s+(\S+)/.exec(out)[1], ws: `ws://127.0.0.1:${wsPort}`, auth: { user: read.get('user'), password: read.get('password') }, stop };
 }
 
 const dir = scratchDir();
@@ -79,7 +81,7 @@ try {
   await page.waitForFunction(() => globalThis.edgesync !== undefined);
   await page.evaluate(() => globalThis.edgesync.init());
   const t0 = process.hrtime.bigint();
-  const summary = await page.evaluate(({ hub, code }) => globalThis.edgesync.clone({ hub, projectCode: code, name: 'bench' }), { hub: hub.ws, code });
+  const summary = await page.evaluate(({ hub, code, auth }) => globalThis.edgesync.clone({ hub, projectCode: code, name: 'bench', auth, role: 'reader' }), { hub: hub.ws, code, auth: hub.auth });
   const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
   const mine = renderers().filter((r) => !before.has(r.pid));
   const peakMB = Math.max(...mine.map((r) => r.peakMB));

@@ -43,13 +43,28 @@ function stopper(child) {
     });
 }
 
-export async function startNats(dir, { maxPayload } = {}) {
+/**
+ * nats-server on a free port. With `members` (e.g. [{ name: 'a', role: 'server', projects: '*' }])
+ * it has the users and subject permissions `edgesync hub` writes (the built dist/ modules), so
+ * leaves vouch for each other as on a hub; `urlAs(name)` logs in as one (`hub` is added, all-powerful).
+ */
+export async function startNats(dir, { maxPayload, members } = {}) {
   const port = await freePort();
   const conf = join(dir, 'nats.conf');
-  writeFileSync(conf, `listen: "127.0.0.1:${port}"\n${maxPayload ? `max_payload: ${maxPayload}\n` : ''}`);
+  let auth = '';
+  let made = [];
+  if (members) {
+    const { makeMember } = await import('../dist/nats/hub-members.js');
+    const { authorizationText } = await import('../dist/nats/hub-config.js');
+    made = [{ name: 'hub', role: 'hub', projects: '*' }, ...members].map((m) => makeMember(m));
+    auth = `${authorizationText(made)}\n`;
+  }
+  writeFileSync(conf, `listen: "127.0.0.1:${port}"\n${maxPayload ? `max_payload: ${maxPayload}\n` : ''}${auth}`);
   const child = spawn('nats-server', ['-c', conf], { stdio: 'ignore' });
   await waitForPort(port, child);
-  return { url: `nats://127.0.0.1:${port}`, port, pid: child.pid, stop: stopper(child) };
+  const member = (name) => made.find((m) => m.name === name);
+  const urlAs = (name) => `nats://${name}:${encodeURIComponent(member(name).password)}@127.0.0.1:${port}`;
+  return { url: `nats://127.0.0.1:${port}`, port, pid: child.pid, stop: stopper(child), member, urlAs };
 }
 
 /** `edgesync serve --nats`, ready when it prints its peer id. */

@@ -164,7 +164,7 @@ export class RepoStore {
     const login = o.access?.login;
     const agent = new MeshAgent(bus, o.repo, {
       peerId,
-      name: login ? `${login.user} (browser)` : `Browser ${peerId.slice(-6)}`,
+      name: login ? login.user : `Browser ${peerId.slice(-6)}`,
       kind: 'browser',
       login: login ? { user: login.user, password: login.secret } : undefined,
       // A writer's check-ins go to the servers by a signed push; a reader pushes nothing.

@@ -2,7 +2,7 @@
  * The web app served by `edgesync hub`: the built app (dist/web) with the headers it needs
  * (cross-origin isolation for SQLite-WASM, no caching of the entry points so the service worker
  * sees updates, long caching of hashed assets), `/edgesync-hub.json` telling the app where the
- * hub's WebSocket is and what it serves, and the share link of every served repository.
+ * hub's WebSocket is and what it serves (and, with `hub --public-read`, the read credentials).
  */
 import { createServer, type Server } from 'node:http';
 import { existsSync } from 'node:fs';

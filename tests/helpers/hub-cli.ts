@@ -3,6 +3,7 @@
  * served repositories as leaves, and the web app, all on free 127.0.0.1 ports. Stopped by pid.
  */
 import { spawn } from 'node:child_process';
+import { join } from 'node:path';
 import { CLI, edgesync } from './cli.ts';
 import { freePort } from './servers.ts';
 import { loadMembers } from '../../src/nats/hub-members.ts';
@@ -44,8 +45,19 @@ export async function startHubCli(
   ports?: { port: number; wsPort: number; webPort: number },
 ): Promise<RunningHub> {
   const { port, wsPort, webPort } = ports ?? { port: await freePort(), wsPort: await freePort(), webPort: await freePort() };
-  const args = [CLI, 'hub', '--dir', dir, '--port', String(port), '--ws-port', String(wsPort), '--web-port', String(webPort), ...extra];
+  const args = ['hub', '--dir', dir, '--port', String(port), '--ws-port', String(wsPort), '--web-port', String(webPort), ...extra];
   for (const f of serve) args.push('--serve', f);
+  return spawnHub(args, dir, { port, wsPort });
+}
+
+/** `edgesync demo --dir DIR` (what `npm start` runs) on free ports; its hub lives in DIR/hub. */
+export async function startDemoCli(dir: string): Promise<RunningHub> {
+  const [port, wsPort, webPort] = [await freePort(), await freePort(), await freePort()];
+  return spawnHub(['demo', '--dir', dir, '--port', String(port), '--ws-port', String(wsPort), '--web-port', String(webPort)], join(dir, 'hub'), { port, wsPort });
+}
+
+async function spawnHub(cliArgs: string[], dir: string, { port, wsPort }: { port: number; wsPort: number }): Promise<RunningHub> {
+  const args = [CLI, ...cliArgs];
   const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   child.stdout.on('data', (d: Buffer) => (out += d.toString()));

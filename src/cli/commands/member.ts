@@ -48,8 +48,9 @@ function describe(dir: string, m: Member): string[] {
   const repos = state.repos.filter((r) => m.projects === '*' || m.projects.includes(r.projectCode));
   for (const r of repos) {
     const l = memberLinks(state, m, r);
-    if (l.link) lines.push(`  ${m.role === 'reader' ? 'read' : 'write'} ${r.name}: ${l.link}`);
-    lines.push(`  clone ${r.name}: ${l.nats}`);
+    // A server is a machine: its NATS URL is all it needs (`serve --nats URL`, `bridge --nats URL`).
+    if (l.link && m.role !== 'server') lines.push(`  ${m.role === 'reader' ? 'read' : 'write'} ${r.name}: ${l.link}`);
+    lines.push(`  ${m.role === 'server' ? 'nats' : 'clone'} ${r.name}: ${l.nats}`);
   }
   if (repos.length === 0) {
     const u = new URL(state.nats);

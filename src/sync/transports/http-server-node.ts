@@ -19,7 +19,7 @@ export interface NodeServerOptions {
   maxRequestSize?: number;
   /** Largest card text a request may inflate to (413 beyond it; default 64 MiB). */
   maxRequestText?: number;
-  /** Bytes all requests in flight may hold together (503 beyond it; default 160 MiB). */
+  /** Bytes all requests in flight may hold together (503 beyond it; default 96 MiB). */
   requestBudget?: number;
   /** HTML body of the status page shown for GET. */
   statusPage?: () => string;
@@ -29,7 +29,7 @@ export interface NodeServerOptions {
   onError?: (e: Error) => void;
 }
 
-export const DEFAULT_HTTP_LIMITS = { maxRequestSize: 64 * 1024 * 1024, maxRequestText: 64 * 1024 * 1024, requestBudget: 160 * 1024 * 1024 };
+export const DEFAULT_HTTP_LIMITS = { maxRequestSize: 64 * 1024 * 1024, maxRequestText: 64 * 1024 * 1024, requestBudget: 96 * 1024 * 1024 };
 
 function isSyncType(type: string | undefined): type is string {
   return type !== undefined && type.trim().toLowerCase().startsWith('application/x-fossil');

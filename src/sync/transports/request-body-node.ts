@@ -130,7 +130,8 @@ export function readRequestBody(req: IncomingMessage, contentType: string, limit
     };
     const feed = (chunk: Buffer) => {
       if (plain) {
-        if (!reserve(chunk.length)) return;
+        // Twice: the chunks, and the one buffer they are joined into at the end.
+        if (!reserve(2 * chunk.length)) return;
         plain.push(chunk);
       } else if (inflater) {
         if (!inflater.destroyed) inflater.write(chunk);
@@ -163,7 +164,7 @@ export function readRequestBody(req: IncomingMessage, contentType: string, limit
       if (head) {
         // Shorter than any envelope: plain text.
         plain = [];
-        if (head.length && !reserve(head.length)) return;
+        if (head.length && !reserve(2 * head.length)) return;
         plain.push(head);
       }
       if (plain) {
