@@ -257,7 +257,9 @@ export class MeshAgent {
     const remote = fresh.filter((c) => !local.includes(c.uuid)).map((c) => c.uuid);
     if (local.length) this.hooks.checkins?.(local, 'local');
     if (remote.length) this.hooks.checkins?.(remote, 'remote');
-    for (const p of this.pushTargets()) void this.schedule('sync', p.peer_id);
+    // Writes made through wrote() are pushed there; whatever else arrived goes on only to bridges,
+    // which cannot pull (every other server pulls it from whoever announced it).
+    if (remote.length) for (const p of this.pushTargets().filter((t) => t.kind === 'bridge')) void this.schedule('sync', p.peer_id);
   }
 
   /**
