@@ -149,7 +149,9 @@ export class ContentStore {
     return this.db.value('SELECT 1 FROM private WHERE rid=?', rid) !== undefined;
   }
 
+  /** Shunned: in the shun table, or a SHA1 name under hash policy shun-sha1 (shun.c uuid_is_shunned). */
   isShunned(uuid: string): boolean {
+    if (uuid.length === HNAME_SHA1_LEN && this.config.hashPolicy === HashPolicy.SHUN_SHA1) return true;
     return this.db.value('SELECT 1 FROM shun WHERE uuid=?', uuid) !== undefined;
   }
 

@@ -3,7 +3,8 @@
  * least 16834 bytes, a multiple of 512 bytes, and holds everything in the main file (rollback
  * journal, no WAL left behind); files made here meet those rules.
  */
-import { existsSync, renameSync, rmSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
+import { basename, dirname, join, resolve } from 'node:path';
 import { openNodeDb } from '../db/better-sqlite3.ts';
 import type { CreateOptions } from './create.ts';
 import { Repository, RepositoryFormatError, type OpenOptions } from './repository.ts';
@@ -24,6 +25,7 @@ export function createRepoFile(
   } = {},
 ): Repository {
   if (existsSync(path)) throw new Error(`file already exists: ${path}`);
+  removeAbandonedCreations(path);
   const tmp = `${path}.${process.pid}.new`;
   rmSync(tmp, { force: true });
   rmSync(`${tmp}-journal`, { force: true });
@@ -36,6 +38,7 @@ export function createRepoFile(
   } catch (e) {
     db.close();
     rmSync(tmp, { force: true });
+    rmSync(`${tmp}-journal`, { force: true });
     throw e;
   }
   db.close();
@@ -46,6 +49,41 @@ export function createRepoFile(
   renameSync(tmp, path);
   // Reopened under its final name, so a later transaction's journal is named after it.
   return openRepoFile(path, opts);
+}
+
+/**
+ * Temporary files of creations of this path that were killed (`PATH.PID.new` and its journal,
+ * PID no longer running) are removed: nothing else would ever remove them.
+ */
+export function removeAbandonedCreations(path: string): string[] {
+  const dir = dirname(resolve(path));
+  const base = basename(path);
+  const removed: string[] = [];
+  let names: string[];
+  try {
+    names = readdirSync(dir);
+  } catch {
+    return removed;
+  }
+  for (const n of names) {
+    if (!n.startsWith(`${base}.`)) continue;
+    const m = /^\.(\d+)\.new(-journal)?$/.exec(n.slice(base.length));
+    if (!m || isRunning(Number(m[1]))) continue;
+    rmSync(join(dir, n), { force: true });
+    removed.push(n);
+  }
+  return removed;
+}
+
+function isRunning(pid: number): boolean {
+  if (pid === process.pid) return true;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    // EPERM: it runs, as someone else.
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
 }
 
 /** Open a repository file, applying fossil's checks on the file before opening it. */

@@ -123,6 +123,7 @@ export class ClientSession {
   private readonly events: SyncEvents;
   private readonly result: SyncResult = { rounds: 0, artifactsSent: 0, artifactsReceived: 0, bytesSent: 0, bytesReceived: 0, messages: [] };
   private cloneReceived: number;
+  private queuedSent: XferCounters = zeroCounters();
   private estimatedTotal: number | undefined;
 
   constructor(
@@ -199,6 +200,9 @@ export class ClientSession {
     const { repo } = this;
     const x = new XferState(repo, { maxSend: this.maxUpload, remoteVersion: this.remoteVersion });
     x.out = request;
+    // What answering the last reply already put into this request (files the server asked for,
+    // private ones among them) is sent with it: count it here.
+    Object.assign(x.counters, this.queuedSent);
     x.syncPrivate = this.syncPrivate;
     x.remoteDate = this.remoteDate;
     const isCloneRound1 = this.clone && this.round === 0;
@@ -315,6 +319,7 @@ export class ClientSession {
     this.remoteDate = x.remoteDate;
 
     const go = this.decide(x.counters, outcome);
+    this.queuedSent = { ...zeroCounters(), filesSent: x.counters.filesSent, deltasSent: x.counters.deltasSent, igotsSent: x.counters.igotsSent, gimmesSent: x.counters.gimmesSent };
     const received: TrafficStats = {
       bytes: text.length,
       wireBytes: reply.body.length,

@@ -1,7 +1,8 @@
 // Creating a repository file that stops half-way (an error here; SIGKILL in kill.test.ts) must
 // leave no file at the path: an empty or half-made file would not open, and a retried clone or
 // init would refuse to overwrite it.
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createRepoFile, MIN_REPOSITORY_FILE_SIZE, openRepoFile } from '../../src/repo/node-files.ts';
@@ -23,6 +24,18 @@ describe('creating a repository file', () => {
     expect(repo.projectCode).toMatch(/^[0-9a-f]{40}$/);
     repo.db.close();
     expect(readdirSync(tmp.dir)).toEqual(['failed.fossil']);
+  });
+
+  it('removes what a killed creation of the same file left (its temporary file and journal)', () => {
+    const path = join(tmp.dir, 'killed.fossil');
+    // A process that has exited: its pid is free.
+    const dead = spawnSync(process.execPath, ['-e', '0']).pid!;
+    const live = process.ppid;
+    for (const f of [`killed.fossil.${dead}.new`, `killed.fossil.${dead}.new-journal`, `killed.fossil.${live}.new`]) writeFileSync(join(tmp.dir, f), 'x');
+    createRepoFile(path, { date: null }).db.close();
+    const left = readdirSync(tmp.dir).filter((n) => n.startsWith('killed.fossil'));
+    // A creation still running elsewhere keeps its file.
+    expect(left.sort()).toEqual(['killed.fossil', `killed.fossil.${live}.new`]);
   });
 
   it('refuses to overwrite an existing file', () => {

@@ -81,10 +81,10 @@ export async function startFossilServer(repo: string, extra: string[] = []): Pro
   return startProcess('fossil', ['server', '--localhost', '--port', String(port), ...extra, repo], port, fossilEnv());
 }
 
-/** `edgesync serve -R REPO --http 127.0.0.1:N`, from the built CLI. */
-export async function startEdgesyncServer(repo: string): Promise<RunningServer> {
+/** `edgesync serve -R REPO [MORE…] --http 127.0.0.1:N`, from the built CLI. */
+export async function startEdgesyncServer(repo: string, more: string[] = []): Promise<RunningServer> {
   const port = await freePort();
-  return startProcess(process.execPath, [CLI, 'serve', '-R', repo, '--http', `127.0.0.1:${port}`], port, { ...process.env, USER: 'alice', TZ: 'UTC' });
+  return startProcess(process.execPath, [CLI, 'serve', '-R', repo, ...more, '--http', `127.0.0.1:${port}`], port, { ...process.env, USER: 'alice', TZ: 'UTC' });
 }
 
 export interface AsyncRunResult {

@@ -1,4 +1,4 @@
-import { lstatSync, readFileSync, readdirSync, readlinkSync } from 'node:fs';
+import { lstatSync, readFileSync, readdirSync, readlinkSync, statSync } from 'node:fs';
 import { join, relative, resolve, sep } from 'node:path';
 import type { Command } from '../command.ts';
 import { jsonOption, repoOption } from '../command.ts';
@@ -18,11 +18,17 @@ interface DiskFile {
   perm: '' | 'x' | 'l';
 }
 
-function readDiskFile(path: string): DiskFile {
+/**
+ * A file as fossil's commit reads it: a symbolic link is stored as a link (its target as the
+ * content, permission `l`) only when the repository's `allow-symlinks` is on; by default, as
+ * fossil does, the file it points to is stored instead.
+ */
+function readDiskFile(path: string, allowSymlinks: boolean): DiskFile {
   const st = lstatSync(path);
-  if (st.isSymbolicLink()) return { content: utf8(readlinkSync(path)), perm: 'l' };
-  if (!st.isFile()) throw new Error(`not a regular file: ${path}`);
-  return { content: readFileSync(path), perm: st.mode & 0o111 ? 'x' : '' };
+  if (st.isSymbolicLink() && allowSymlinks) return { content: utf8(readlinkSync(path)), perm: 'l' };
+  const target = st.isSymbolicLink() ? statSync(path) : st;
+  if (!target.isFile()) throw new Error(`not a regular file: ${path}`);
+  return { content: readFileSync(path), perm: target.mode & 0o111 ? 'x' : '' };
 }
 
 /** Every file under dir, as '/'-separated relative names. */
@@ -66,7 +72,7 @@ export const commitCommand: Command = {
     { name: 'dir', short: 'd', type: 'string', value: 'DIR', help: 'the directory holding the files (default .)' },
     { name: 'parent', type: 'string', value: 'CHECKIN', help: 'the parent check-in' },
     { name: 'merge', type: 'string', repeat: true, value: 'CHECKIN', help: 'add a merge parent (repeatable)' },
-    { name: 'delete', type: 'string', repeat: true, value: 'PATH', help: 'remove PATH from the check-in (with FILEs)' },
+    { name: 'delete', type: 'string', repeat: true, value: 'PATH', help: 'remove PATH from the check-in, even when it is still in DIR (repeatable)' },
     { name: 'rename', type: 'string', repeat: true, value: 'OLD=NEW', help: 'record that OLD was renamed to NEW' },
     { name: 'tag', type: 'string', repeat: true, value: 'NAME', help: 'put symbolic tag NAME on the check-in' },
     { name: 'bgcolor', type: 'string', value: 'COLOR', help: 'background colour (for a new branch: the branch colour)' },
@@ -103,22 +109,24 @@ export const commitCommand: Command = {
         if (rel.startsWith('../') || rel === '..' || rel === '') throw new UsageError(`${p} is outside ${dir}`);
         return rel;
       };
+      const allowSymlinks = /^(1|on|yes|true)$/i.test(repo.config.get('allow-symlinks') ?? '');
       if (args.positional.length === 0) {
         for (const name of walk(dir)) {
-          const f = readDiskFile(join(dir, name));
+          const f = readDiskFile(join(dir, name), allowSymlinks);
           files.set(name, { name, content: f.content, perm: f.perm });
         }
       } else {
         for (const f of parentFiles) if (f.uuid) files.set(f.name, { name: f.name, uuid: f.uuid, perm: f.perm });
         for (const p of args.positional) {
           const name = toName(p);
-          const f = readDiskFile(join(dir, name));
+          const f = readDiskFile(join(dir, name), allowSymlinks);
           files.set(name, { name, content: f.content, perm: f.perm });
         }
-        for (const p of (o.delete as string[] | undefined) ?? []) {
-          const name = toName(p);
-          if (!files.delete(name)) throw new Error(`cannot delete ${name}: not in the parent check-in`);
-        }
+      }
+      // --delete removes a file from the check-in whether or not it is still in DIR.
+      for (const p of (o.delete as string[] | undefined) ?? []) {
+        const name = toName(p);
+        if (!files.delete(name)) throw new Error(`cannot delete ${name}: not in the ${args.positional.length ? 'parent check-in' : 'tree'}`);
       }
       for (const [to, from] of renames) {
         const f = files.get(to);

@@ -4,8 +4,10 @@ import { repoOption } from '../command.ts';
 import { UsageError } from '../args.ts';
 import { openRepository, repoPath } from '../repo-access.ts';
 import { XferServer } from '../../sync/server-handler.ts';
-import { createXferHttpServer, listen } from '../../sync/transports/http-server-node.ts';
-import { statusPage } from '../status-page.ts';
+import { createXferHttpServer, listen, type XferRoute, type XferRouter } from '../../sync/transports/http-server-node.ts';
+import type { XferService } from '../../sync/transport.ts';
+import { basename } from 'node:path';
+import { indexPage, statusPage } from '../status-page.ts';
 import { connectNats } from '../../nats/connect-node.ts';
 import { parseNatsUrl } from '../../nats/nats-url.ts';
 import type { Repository } from '../../repo/repository.ts';
@@ -23,15 +25,36 @@ function parseAddress(text: string): { host: string; port: number } {
   return { host, port };
 }
 
+/**
+ * One repository answers at every path; several are told apart by name, as `fossil server
+ * --repolist` does: `/NAME` (and anything under it) is NAME.fossil, `/` lists them, and any
+ * other name is a 404, never another repository.
+ */
+function httpRoutes(repos: { path: string; repo: Repository }[]): { target: XferService | XferRouter; names: string[] } {
+  if (repos.length === 1) return { target: new XferServer(repos[0]!.repo), names: [] };
+  const byName = new Map<string, XferRoute>();
+  for (const { path, repo } of repos) {
+    const name = basename(path).replace(/\.fossil$/, '');
+    if (byName.has(name)) throw new UsageError(`two repositories are named ${name}: give them different file names`);
+    byName.set(name, { service: new XferServer(repo), statusPage: () => statusPage(repo) });
+  }
+  const target: XferRouter = (path) => {
+    const first = path.split('/').filter(Boolean)[0];
+    return first === undefined ? 'index' : byName.get(first);
+  };
+  return { target, names: [...byName.keys()] };
+}
+
 export const serveCommand: Command = {
   name: 'serve',
   summary: 'serve repositories over NATS (a leaf agent) and/or HTTP',
   usage: 'serve -R FILE [FILE...] [--nats URL [--peer-id ID]] [--http [HOST:]PORT] [-v]',
   description: [
-    'With --nats, each repository answers sync on fossil.<project-code>.sync, announces every check-in it',
-    'gains (also those other processes write to the file), pulls at once on announcements from other',
-    'peers, and keeps going through hub restarts. With --http (the default when --nats is not given),',
-    'sync requests are answered at any path of the first repository and a GET shows a status page.',
+    'With --nats, each repository answers sync on fossil.<project-code>.sync (when the hub lets it),',
+    'announces every check-in it gains (also those other processes write to the file), pulls at once',
+    'when a peer it trusts announces one, and keeps going through hub restarts. With --http (the',
+    'default when --nats is not given), one repository answers at any path; several answer at /NAME',
+    '(the file name without .fossil), / lists them and other names are 404. A GET shows a status page.',
   ].join('\n'),
   options: [
     repoOption,
@@ -62,9 +85,10 @@ export const serveCommand: Command = {
       for (const path of paths) repos.push({ path, repo: openRepository(path) });
       if (httpText) {
         const { host, port } = parseAddress(httpText);
-        const repo = repos[0]!.repo;
-        server = createXferHttpServer(new XferServer(repo), {
-          statusPage: () => statusPage(repo),
+        const routes = httpRoutes(repos);
+        server = createXferHttpServer(routes.target, {
+          statusPage: () => statusPage(repos[0]!.repo),
+          indexPage: () => indexPage([...routes.names]),
           onRequest: o.verbose
             ? (i) => stdout(`${i.remoteAddress ?? '?'}: ${i.requestBytes} B in, ${i.replyBytes} B out, ${i.ms} ms`)
             : undefined,
@@ -72,7 +96,8 @@ export const serveCommand: Command = {
         });
         const addr = await listen(server, port, host);
         const shown = addr.family === 'IPv6' ? `[${addr.address}]` : addr.address;
-        stdout(`serving ${paths[0]} at http://${shown}:${addr.port}/`);
+        if (repos.length === 1) stdout(`serving ${paths[0]} at http://${shown}:${addr.port}/`);
+        else for (const n of routes.names) stdout(`serving ${n} at http://${shown}:${addr.port}/${encodeURIComponent(n)}`);
       }
       if (natsUrl) {
         const nc = await connectNats(natsUrl, { name: 'edgesync serve', waitOnFirstConnect: true });

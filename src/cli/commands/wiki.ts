@@ -19,7 +19,7 @@ export const wikiCommand: Command = {
   description: 'put reads the page text from standard input; empty text deletes the page.',
   options: [
     repoOption,
-    { name: 'mimetype', short: 'M', type: 'string', value: 'TYPE', help: 'text/x-fossil-wiki (default), text/x-markdown or text/plain' },
+    { name: 'mimetype', short: 'M', type: 'string', value: 'TYPE', help: 'text/x-fossil-wiki, text/x-markdown or text/plain (default: what the page has, else fossil wiki)' },
     { name: 'user', type: 'string', value: 'LOGIN', help: 'author of the edit (default: $USER)' },
     jsonOption,
   ],

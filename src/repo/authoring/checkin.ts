@@ -53,11 +53,12 @@ export interface CheckinResult {
   newFiles: number;
 }
 
-export function createCheckin(repo: Repository, opts: CheckinOptions): CheckinResult {
-  if (!opts.user) throw new AuthoringError('a check-in needs a user');
-  if (opts.branch !== undefined) checkTagName(opts.branch);
-  for (const t of opts.tags ?? []) checkTagName(t);
+export function createCheckin(repo: Repository, given: CheckinOptions): CheckinResult {
+  if (!given.user) throw new AuthoringError('a check-in needs a user');
+  if (given.branch !== undefined) checkTagName(given.branch);
+  for (const t of given.tags ?? []) checkTagName(t);
   return repo.db.transaction(() => {
+    const opts = privateRules(repo, given);
     const { content } = repo;
     const parentFiles = new Map<string, FileCard>();
     let parentUuid: string | undefined;
@@ -74,7 +75,8 @@ export function createCheckin(repo: Repository, opts: CheckinOptions): CheckinRe
     const contents: { name: string; content: Uint8Array }[] = [];
     const stored: number[] = [];
     for (const f of opts.files) {
-      checkFileName(f.name);
+      // A name the parent already has was fossil's to judge; only new names are checked here.
+      if (!parentFiles.has(f.name)) checkFileName(f.name);
       if (seen.has(f.name)) throw new AuthoringError(`file ${JSON.stringify(f.name)} is listed twice`);
       seen.add(f.name);
       let uuid: string;
@@ -118,6 +120,8 @@ export function createCheckin(repo: Repository, opts: CheckinOptions): CheckinRe
       const u = content.uuidOf(m);
       if (!u) throw new AuthoringError(`merge parent ${m} does not exist`);
       readCheckin(repo, m);
+      // A public check-in never names a private one: its content would never follow.
+      if (!opts.isPrivate && content.isPrivate(m)) continue;
       if (u !== parentUuid && !parents.includes(u)) parents.push(u);
     }
 
@@ -137,6 +141,25 @@ export function createCheckin(repo: Repository, opts: CheckinOptions): CheckinRe
     if (!put.created) throw new AuthoringError('an identical check-in already exists');
     return { rid: put.rid, uuid: put.uuid, newFiles: stored.length };
   });
+}
+
+/** The colour fossil 2.21 gives a new private branch when none is asked for. */
+export const PRIVATE_BRANCH_COLOR = '#fec084';
+
+/**
+ * Private check-ins as fossil's commit makes them: every descendant of a private check-in is
+ * private too (a public one would name content that never syncs), and a private check-in on a
+ * public parent starts a branch, `private` unless one is named, coloured unless a colour is given.
+ */
+function privateRules(repo: Repository, opts: CheckinOptions): CheckinOptions {
+  const privateParent = opts.parent !== undefined && repo.content.isPrivate(opts.parent);
+  if (!opts.isPrivate && !privateParent) return opts;
+  const out: CheckinOptions = { ...opts, isPrivate: true };
+  if (opts.isPrivate && !privateParent) {
+    out.branch = opts.branch ?? 'private';
+    out.bgcolor = opts.bgcolor ?? PRIVATE_BRANCH_COLOR;
+  }
+  return out;
 }
 
 function sameFiles(cards: FileCard[], parent: Map<string, FileCard>): boolean {

@@ -1,5 +1,6 @@
 /** Wiki page edits: one wiki artifact per version, chained by P to the previous version. */
 import type { Artifact } from '../../fossil/artifact-types.ts';
+import { parseArtifact } from '../../fossil/artifact.ts';
 import { utf8 } from '../../fossil/bytes.ts';
 import type { Repository } from '../repository.ts';
 import { storeAuthoredArtifact } from './store.ts';
@@ -40,12 +41,14 @@ export function writeWikiPage(repo: Repository, opts: WikiEditOptions): { rid: n
   }
   return repo.db.transaction(() => {
     const prev = latestWikiVersion(repo, opts.title);
+    // Without a markup given, the page keeps the one it has (`fossil wiki commit` does so).
+    const mimetype = opts.mimetype ?? (prev !== undefined ? parseArtifact(repo.content.get(prev)).mimetype : undefined);
     const a: Artifact = {
       type: 'wiki',
       date: dateCard(opts.date),
       wikiTitle: opts.title,
       // fossil writes N only for non-default markup.
-      mimetype: opts.mimetype && opts.mimetype !== 'text/x-fossil-wiki' ? opts.mimetype : undefined,
+      mimetype: mimetype && mimetype !== 'text/x-fossil-wiki' ? mimetype : undefined,
       parents: prev !== undefined ? [repo.content.uuidOf(prev)!] : [],
       user: opts.user,
       wiki: typeof opts.text === 'string' ? utf8(opts.text) : opts.text,

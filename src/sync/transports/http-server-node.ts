@@ -14,7 +14,21 @@ import { xferErrorReply } from '../server-handler.ts';
 import type { XferService } from '../transport.ts';
 import { ByteBudget, readRequestBody } from './request-body-node.ts';
 
+/** One repository's sync service and its status page. */
+export interface XferRoute {
+  service: XferService;
+  statusPage?: () => string;
+}
+
+/**
+ * Which repository a request path is for, as `fossil server --repolist` routes (`/NAME/…`):
+ * a route, `index` for the list of repositories (`/`), or undefined (404).
+ */
+export type XferRouter = (path: string) => XferRoute | 'index' | undefined;
+
 export interface NodeServerOptions {
+  /** With a router: the HTML list of repositories shown for GET `/`. */
+  indexPage?: () => string;
   /** Largest request body on the wire (413 beyond it; default 64 MiB). */
   maxRequestSize?: number;
   /** Largest card text a request may inflate to (413 beyond it; default 64 MiB). */
@@ -52,7 +66,9 @@ export interface XferHttpServer extends Server {
   budget: ByteBudget;
 }
 
-export function createXferHttpServer(service: XferService, opts: NodeServerOptions = {}): XferHttpServer {
+/** A server for one repository (any path) or several (a router). */
+export function createXferHttpServer(target: XferService | XferRouter, opts: NodeServerOptions = {}): XferHttpServer {
+  const route: XferRouter = typeof target === 'function' ? target : () => ({ service: target, statusPage: opts.statusPage });
   const limits = {
     maxBody: opts.maxRequestSize ?? DEFAULT_HTTP_LIMITS.maxRequestSize,
     maxText: opts.maxRequestText ?? DEFAULT_HTTP_LIMITS.maxRequestText,
@@ -60,6 +76,23 @@ export function createXferHttpServer(service: XferService, opts: NodeServerOptio
   const budget = new ByteBudget(opts.requestBudget ?? DEFAULT_HTTP_LIMITS.requestBudget);
   const server = createServer((req: IncomingMessage, res: ServerResponse) => {
     const type = req.headers['content-type'];
+    let path = '/';
+    try {
+      path = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname);
+    } catch {
+      // a malformed path matches no repository
+      path = '\0';
+    }
+    const where = route(path);
+    if (where === undefined || (where === 'index' && req.method === 'POST')) {
+      req.resume();
+      return reply(res, 404, 'text/plain; charset=utf-8', 'no such repository here\n');
+    }
+    if (where === 'index') {
+      req.resume();
+      return reply(res, 200, 'text/html; charset=utf-8', opts.indexPage?.() ?? '<!doctype html><title>edgesync</title>\n');
+    }
+    const { service, statusPage } = where;
     if (req.method === 'POST' && isSyncType(type)) {
       const started = Date.now();
       readRequestBody(req, type, limits, budget)
@@ -86,7 +119,7 @@ export function createXferHttpServer(service: XferService, opts: NodeServerOptio
     }
     if (req.method === 'GET' || req.method === 'HEAD') {
       req.resume();
-      return reply(res, 200, 'text/html; charset=utf-8', opts.statusPage?.() ?? '<!doctype html><title>edgesync</title><p>edgesync sync server</p>\n');
+      return reply(res, 200, 'text/html; charset=utf-8', statusPage?.() ?? '<!doctype html><title>edgesync</title><p>edgesync sync server</p>\n');
     }
     req.resume();
     reply(res, 405, 'text/plain; charset=utf-8', 'POST fossil sync messages here (Content-Type application/x-fossil)\n');
