@@ -86,7 +86,7 @@ forEachAdapter((adapter) => {
       { name: 'x', content: enc('1') }, { name: 'x', content: enc('2') },
     ] })).toThrow(/listed twice/);
     expect(() => writeWikiPage(repo, { title: ' bad title', text: 'x', user: 'alice' })).toThrow(/bad wiki page name/);
-    expect(() => addSymbolicTag(repo, root, 'abc123', 'alice')).toThrow(/all hex/);
+    expect(() => addSymbolicTag(repo, root, 'wiki-Home', 'alice')).toThrow(/fossil's own/);
     expect(snapshot(repo)).toEqual(before);
     repo.db.close();
   });
