@@ -23,6 +23,11 @@ import type { Repository } from '../src/repo/repository.ts';
 /** What the API needs from the store: a repository by name, and the step after each write. */
 export interface AuthorHost {
   repository(name: string): Repository;
+  /**
+   * Run a write on the repository when no sync session is in flight (their transaction spans
+   * network waits; a write inside it would share its fate: write-lock.ts).
+   */
+  write<T>(name: string, fn: (repo: Repository) => T): Promise<T>;
   /** Who a write is made as (the fossil login when there is one); throws when this browser may not write. */
   authorFor(name: string, requested: string): string;
   wrote(name: string, kind: 'checkin' | 'other', uuid: string): void;
@@ -89,6 +94,7 @@ export function forksOf(repo: Repository): ForkInfo[] {
 
 export function authorApi(host: () => Promise<AuthorHost>) {
   const repo = async (name: string) => (await host()).repository(name);
+  const edit = async <T>(name: string, fn: (r: Repository) => T) => (await host()).write(name, fn);
   // Marked as a proxy so that the page's comlink types see `api.author.x()` as remote calls.
   return Comlink.proxy({
     /** Branches a draft can start from. */
@@ -100,11 +106,12 @@ export function authorApi(host: () => Promise<AuthorHost>) {
     },
     /** Start the draft on a branch (follows its tip) or at a check-in (hash prefix, tag). */
     async startDraft(name: string, from: { branch?: string; checkin?: string }): Promise<DraftState> {
-      const r = await repo(name);
-      const d = new Draft(r);
-      if (from.checkin) d.start({ checkin: resolveCheckin(r.db, from.checkin) });
-      else d.start({ branch: from.branch });
-      return draftState(r);
+      return edit(name, (r) => {
+        const d = new Draft(r);
+        if (from.checkin) d.start({ checkin: resolveCheckin(r.db, from.checkin) });
+        else d.start({ branch: from.branch });
+        return draftState(r);
+      });
     },
     async readFile(name: string, file: string): Promise<FileText> {
       const bytes = new Draft(await repo(name)).read(file);
@@ -112,44 +119,52 @@ export function authorApi(host: () => Promise<AuthorHost>) {
       return { bytes, binary: isBinary(bytes) };
     },
     async writeFile(name: string, file: string, bytes: Uint8Array): Promise<DraftState> {
-      const r = await repo(name);
-      new Draft(r).write(file, bytes);
-      return draftState(r);
+      return edit(name, (r) => {
+        new Draft(r).write(file, bytes);
+        return draftState(r);
+      });
     },
     async writeFiles(name: string, files: { name: string; bytes: Uint8Array }[]): Promise<DraftState> {
-      const r = await repo(name);
-      const d = new Draft(r);
-      r.db.transaction(() => {
-        for (const f of files) d.write(f.name, f.bytes);
+      return edit(name, (r) => {
+        const d = new Draft(r);
+        r.db.transaction(() => {
+          for (const f of files) d.write(f.name, f.bytes);
+        });
+        return draftState(r);
       });
-      return draftState(r);
     },
     async deleteFile(name: string, file: string): Promise<DraftState> {
-      const r = await repo(name);
-      new Draft(r).remove(file);
-      return draftState(r);
+      return edit(name, (r) => {
+        new Draft(r).remove(file);
+        return draftState(r);
+      });
     },
     async renameFile(name: string, from: string, to: string): Promise<DraftState> {
-      const r = await repo(name);
-      new Draft(r).rename(from, to);
-      return draftState(r);
+      return edit(name, (r) => {
+        new Draft(r).rename(from, to);
+        return draftState(r);
+      });
     },
     async revertFile(name: string, file: string): Promise<DraftState> {
-      const r = await repo(name);
-      new Draft(r).revert(file);
-      return draftState(r);
+      return edit(name, (r) => {
+        new Draft(r).revert(file);
+        return draftState(r);
+      });
     },
     async discard(name: string): Promise<DraftState> {
-      const r = await repo(name);
-      new Draft(r).discard();
-      return draftState(r);
+      return edit(name, (r) => {
+        new Draft(r).discard();
+        return draftState(r);
+      });
     },
     async commit(name: string, req: CommitRequest): Promise<CommitOutcome> {
       const h = await host();
-      const user = h.authorFor(name, req.user);
-      const c = new Draft(h.repository(name)).commit({ comment: req.comment, user, branch: req.newBranch?.trim() || undefined });
-      h.wrote(name, 'checkin', c.uuid);
-      return { uuid: c.uuid, branch: c.branch };
+      return h.write(name, (r) => {
+        const user = h.authorFor(name, req.user);
+        const c = new Draft(r).commit({ comment: req.comment, user, branch: req.newBranch?.trim() || undefined });
+        h.wrote(name, 'checkin', c.uuid);
+        return { uuid: c.uuid, branch: c.branch };
+      });
     },
     async forks(name: string): Promise<ForkInfo[]> {
       return forksOf(await repo(name));
@@ -168,10 +183,12 @@ export function authorApi(host: () => Promise<AuthorHost>) {
     },
     async writeWiki(name: string, page: { title: string; text: string; mimetype: string; user: string }): Promise<string> {
       const h = await host();
-      const user = h.authorFor(name, page.user);
-      const { uuid } = writeWikiPage(h.repository(name), { title: page.title, text: page.text, mimetype: page.mimetype, user });
-      h.wrote(name, 'other', uuid);
-      return uuid;
+      return h.write(name, (r) => {
+        const user = h.authorFor(name, page.user);
+        const { uuid } = writeWikiPage(r, { title: page.title, text: page.text, mimetype: page.mimetype, user });
+        h.wrote(name, 'other', uuid);
+        return uuid;
+      });
     },
 
     async tickets(name: string): Promise<TicketRow[]> {
@@ -192,21 +209,24 @@ export function authorApi(host: () => Promise<AuthorHost>) {
     /** A new ticket (no id) or a change of an existing one; fields named `+x` append to x. */
     async writeTicket(name: string, change: { id?: string; fields: Record<string, string>; user: string }): Promise<string> {
       const h = await host();
-      const user = h.authorFor(name, change.user);
-      const { ticketId, uuid } = changeTicket(h.repository(name), { ticketId: change.id, fields: change.fields, user });
-      h.wrote(name, 'other', uuid);
-      return ticketId;
+      return h.write(name, (r) => {
+        const user = h.authorFor(name, change.user);
+        const { ticketId, uuid } = changeTicket(r, { ticketId: change.id, fields: change.fields, user });
+        h.wrote(name, 'other', uuid);
+        return ticketId;
+      });
     },
 
     /** Put a symbolic tag on a check-in (hash prefix, branch or tag name). */
     async addTag(name: string, req: { checkin: string; tag: string; user: string; propagate?: boolean }): Promise<TagResult> {
       const h = await host();
-      const r = h.repository(name);
-      const user = h.authorFor(name, req.user);
-      const target = resolveCheckin(r.db, req.checkin.trim());
-      const { uuid } = addSymbolicTag(r, target, req.tag.trim(), user, { propagate: req.propagate });
-      h.wrote(name, 'other', uuid);
-      return { uuid, checkin: r.content.uuidOf(target)! };
+      return h.write(name, (r) => {
+        const user = h.authorFor(name, req.user);
+        const target = resolveCheckin(r.db, req.checkin.trim());
+        const { uuid } = addSymbolicTag(r, target, req.tag.trim(), user, { propagate: req.propagate });
+        h.wrote(name, 'other', uuid);
+        return { uuid, checkin: r.content.uuidOf(target)! };
+      });
     },
   });
 }

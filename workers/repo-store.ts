@@ -518,8 +518,18 @@ export class RepoStore {
     return id.user ?? requested;
   }
 
+  /** Run a write when no sync session of the repository is in flight (write-lock.ts). */
+  write<T>(name: string, fn: (repo: Repository) => T): Promise<T> {
+    const o = this.get(name);
+    return o.repo.writeLock.run(() => fn(o.repo));
+  }
+
   /** A check-in of text files on top of the newest one (the overview's note form). */
-  commit(name: string, files: { name: string; text: string }[], comment: string, user: string): string {
+  commit(name: string, files: { name: string; text: string }[], comment: string, user: string): Promise<string> {
+    return this.write(name, () => this.commitNow(name, files, comment, user));
+  }
+
+  private commitNow(name: string, files: { name: string; text: string }[], comment: string, user: string): string {
     const o = this.get(name);
     const author = this.authorFor(name, user);
     const parent = tipCheckin(o.repo.db);

@@ -45,11 +45,16 @@ export class HubAccess {
   constructor(
     private readonly dir: string,
     private readonly config: HubConfig,
-    private readonly server: HubProcess,
+    private server: HubProcess,
     private readonly repos: ServedRepo[],
     private readonly log: (line: string) => void,
   ) {
     this.members = config.members;
+  }
+
+  /** The nats-server to reload from now on (the hub restarted it). */
+  useServer(server: HubProcess): void {
+    this.server = server;
   }
 
   /** Fossil logins for the members, in every served repository. */

@@ -28,8 +28,18 @@ function commandHelp(c: Command): string {
   return lines.join('\n');
 }
 
+/** Output into a closed pipe (`edgesync timeline | head`) ends the command quietly, as it does for fossil. */
+function quietOnClosedPipe(stream: NodeJS.WriteStream): void {
+  stream.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code === 'EPIPE') process.exit(0);
+    throw e;
+  });
+}
+
 export async function main(argv: readonly string[]): Promise<number> {
   installNodePlatform();
+  quietOnClosedPipe(process.stdout);
+  quietOnClosedPipe(process.stderr);
   const out = (s: string) => void process.stdout.write(s.endsWith('\n') ? s : `${s}\n`);
   const err = (s: string) => void process.stderr.write(s.endsWith('\n') ? s : `${s}\n`);
   const [name, ...rest] = argv;
@@ -66,12 +76,12 @@ export async function main(argv: readonly string[]): Promise<number> {
   }
 }
 
+// A command is over when it returns: whatever it left running (a NATS client retrying a server
+// that is not there, a timer) must not keep the process alive after its answer or its error.
 main(process.argv.slice(2)).then(
-  (code) => {
-    process.exitCode = code;
-  },
+  (code) => process.exit(code),
   (e) => {
     process.stderr.write(`edgesync: ${(e as Error).stack ?? e}\n`);
-    process.exitCode = 1;
+    process.exit(1);
   },
 );

@@ -18,9 +18,11 @@ export async function openNatsTransport(url: NatsUrl, repoProjectCode: string | 
   if (url.projectCode && repoProjectCode && url.projectCode !== repoProjectCode) {
     throw new Error(`${url.canonical} is project ${url.projectCode}, but the repository is ${repoProjectCode}`);
   }
+  // Checked before connecting: an open connection would keep the process alive after the error.
+  const subjects = new Subjects(code, url.prefix);
   // A CLI command should fail, not wait forever, when the server is not there.
   const nc: NatsConnection = await connectNats(url, { name: 'edgesync client', maxReconnectAttempts: 10 });
-  const transport = new NatsTransport(new NatsBus(nc, url.auth.user), new Subjects(code, url.prefix), {
+  const transport = new NatsTransport(new NatsBus(nc, url.auth.user), subjects, {
     peer: url.peer,
     timeoutMs: url.timeoutMs,
     label: url.canonical.replace(/\/$/, '') + (url.projectCode ? '' : `/${code}`),

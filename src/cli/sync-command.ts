@@ -71,6 +71,8 @@ export function directionCommand(direction: Direction): Command {
           verily: Boolean(o.verily),
           encoding: requestEncoding(o),
           events,
+          // As fossil: the whole exchange is one transaction, so a killed pull changes nothing.
+          atomic: true,
         }).finally(() => t.close());
         events.done();
         repo.db.transaction(() => rememberTarget(repo, target));

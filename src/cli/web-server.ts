@@ -22,6 +22,14 @@ export function defaultWebRoot(): string {
   return resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', 'dist', 'web');
 }
 
+/**
+ * The app's Content-Security-Policy: only its own scripts and WebAssembly run (so nothing from a
+ * repository can, even in a document of this origin), images come only from itself, data: and
+ * blob:, and nothing is fetched from elsewhere but the hubs' WebSockets. index.html carries the
+ * same policy as a meta tag for servers that cannot send headers.
+ */
+export const APP_CSP = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; font-src 'self'; connect-src 'self' ws: wss:; worker-src 'self' blob:; manifest-src 'self'; frame-src 'none'; object-src 'none'; base-uri 'none'; form-action 'none'";
+
 export interface ServedRepo {
   projectCode: string;
   /** File name without `.fossil`: the name a clone gets. */
@@ -56,6 +64,7 @@ export async function startWebServer(o: WebServerOptions): Promise<WebServer> {
       'Cross-Origin-Embedder-Policy': 'require-corp',
       'Cross-Origin-Resource-Policy': 'same-origin',
       'X-Content-Type-Options': 'nosniff',
+      'Content-Security-Policy': APP_CSP,
     };
     if (req.method !== 'GET' && req.method !== 'HEAD') {
       res.writeHead(405, { ...common, Allow: 'GET, HEAD' }).end();

@@ -241,7 +241,8 @@ export class MeshAgent {
 
   /** Announce the check-ins that appeared since the last look; push them where this agent pushes. */
   checkNew(): void {
-    if (this.stopped || !this.started) return;
+    // Inside a sync session's transaction what is there may still roll back: look after it ends.
+    if (this.stopped || !this.started || this.repo.db.inTransaction) return;
     const fresh = this.tracker.take();
     if (fresh.length === 0) return;
     if (this.servingNow) {
@@ -368,7 +369,8 @@ export class MeshAgent {
       const transport = new NatsTransport(this.bus, this.subjects, {
         peer, retryForMs: 3000, timeoutMs: this.opts.requestTimeoutMs ?? 20_000, clock: this.clock,
       });
-      const result = await syncWith(this.repo, transport, { pull: true, push, login, events });
+      // All or nothing, and no other writer of this process inside it (write-lock.ts).
+      const result = await syncWith(this.repo, transport, { pull: true, push, login, events, atomic: true });
       if (push && kind && SERVER_KINDS.includes(kind)) this.accept({ upTo: started });
       if (result.artifactsReceived || result.artifactsSent) {
         this.log(`${job} with ${peer ?? 'the hub'}: ${result.artifactsReceived} received, ${result.artifactsSent} sent, ${this.clock.now() - started} ms`);

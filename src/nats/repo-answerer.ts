@@ -1,7 +1,7 @@
 /** A repository answering NATS sync requests through the sync engine's stateless server. */
 import type { Repository } from '../repo/repository.ts';
-import { encodeBody, XFER_CONTENT_TYPE } from '../sync/envelope.ts';
-import { handleXferRequest } from '../sync/server-handler.ts';
+import { decodeBody, encodeBody, XFER_CONTENT_TYPE } from '../sync/envelope.ts';
+import { handleXferRequest, requestPushes, xferErrorReply } from '../sync/server-handler.ts';
 import type { SyncAnswerer } from './responder.ts';
 
 /**
@@ -23,14 +23,28 @@ export class RepoAnswerer implements SyncAnswerer {
     private readonly maxMessageSize = NATS_MAX_REQUEST_TEXT,
   ) {}
 
-  answer(request: Uint8Array, budget: number): Uint8Array {
-    const reply = handleXferRequest(
-      this.repo,
-      { contentType: XFER_CONTENT_TYPE, body: request },
-      { remoteAddress: 'nats' },
-      { maxDownload: budget, maxDownloadTime: REPLY_SECONDS, maxMessageSize: this.maxMessageSize },
-    );
-    // A clone reply is plain text on HTTP; NATS always carries the envelope.
-    return reply.contentType === XFER_CONTENT_TYPE ? reply.body : encodeBody(reply.body, XFER_CONTENT_TYPE);
+  async answer(request: Uint8Array, budget: number): Promise<Uint8Array> {
+    let text: Uint8Array;
+    try {
+      const decoded = decodeBody(request, XFER_CONTENT_TYPE, { maxSize: this.maxMessageSize });
+      if (decoded.damagedEnvelope) return xferErrorReply(XFER_CONTENT_TYPE, `damaged request envelope (${decoded.fallback})`).body;
+      text = decoded.text;
+    } catch (e) {
+      return xferErrorReply(XFER_CONTENT_TYPE, (e as Error).message).body;
+    }
+    const handle = () => {
+      const reply = handleXferRequest(
+        this.repo,
+        { contentType: XFER_CONTENT_TYPE, body: request, text },
+        { remoteAddress: 'nats' },
+        { maxDownload: budget, maxDownloadTime: REPLY_SECONDS, maxMessageSize: this.maxMessageSize },
+      );
+      // A clone reply is plain text on HTTP; NATS always carries the envelope.
+      return reply.contentType === XFER_CONTENT_TYPE ? reply.body : encodeBody(reply.body, XFER_CONTENT_TYPE);
+    };
+    // What a push brings must not ride on a sync session of ours that may still roll back: it
+    // waits for the session to end. A pull writes nothing that matters (clusters, made again
+    // the same), so it is answered at once, even while a session of ours waits on this peer.
+    return requestPushes(text) ? this.repo.writeLock.run(handle) : handle();
   }
 }

@@ -16,7 +16,7 @@ export class Subjects {
   ) {
     // A dot or wildcard in either part would change which subjects match.
     if (!/^[0-9a-f]{40}([0-9a-f]{24})?$/.test(projectCode)) throw new Error(`not a project code: ${JSON.stringify(projectCode)}`);
-    if (!/^[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)*$/.test(prefix)) throw new Error(`bad subject prefix: ${JSON.stringify(prefix)}`);
+    checkPrefix(prefix);
   }
 
   get base(): string {
@@ -60,6 +60,12 @@ export class Subjects {
   get presenceQuery(): string {
     return `${this.base}.presence-query`;
   }
+}
+
+/** A subject prefix is subject tokens joined by dots: a wildcard or space would change what matches. */
+export function checkPrefix(prefix: string): string {
+  if (!/^[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)*$/.test(prefix)) throw new Error(`bad subject prefix: ${JSON.stringify(prefix)}`);
+  return prefix;
 }
 
 export function isPeerId(id: string): boolean {

@@ -646,8 +646,9 @@ export class ContentStore {
     return events;
   }
 
-  /** Turn a stored artifact back into a phantom (its content was found to be false). */
-  private forget(rid: number): void {
+  /** Turn a stored artifact back into a phantom (its content was found to be false): asked for anew. */
+  forget(rid: number): void {
+    this.cache.clear();
     this.db.run('UPDATE blob SET size=-1, content=NULL, rcvid=0 WHERE rid=?', rid);
     this.db.run('DELETE FROM delta WHERE rid=?', rid);
     this.db.run('INSERT OR IGNORE INTO phantom(rid) VALUES(?)', rid);

@@ -8,6 +8,7 @@ import { ContentStore, type AvailableEvent, type ContentStoreOptions } from './c
 import { initializeRepository, type CreateOptions } from './create.ts';
 import { AUX_SCHEMA_MAX, AUX_SCHEMA_MIN, installRepositorySchema, REQUIRED_REPOSITORY_TABLES } from './schema.ts';
 import { Users } from './users.ts';
+import { WriteLock } from './write-lock.ts';
 
 /**
  * Derives the rows of the crosslinked tables (event, plink, leaf, tagxref, mlink, ...) from
@@ -42,6 +43,8 @@ export class Repository {
   readonly config: Config;
   readonly users: Users;
   readonly content: ContentStore;
+  /** Taken by sync sessions for their whole length, and by writers that may run meanwhile. */
+  readonly writeLock = new WriteLock();
   private crosslinker: Crosslinker | undefined;
 
   private constructor(

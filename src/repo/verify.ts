@@ -108,3 +108,40 @@ export function verifyRepo(repo: { readonly db: Db }, opts: VerifyOptions = {}):
   }
   return { ok: problems.length === 0, checked, problems };
 }
+
+/**
+ * Stored artifacts that are not what their names say: content that does not hash to the name,
+ * or that cannot be expanded at all (a broken or looping delta). One waiting for a source that
+ * has not arrived (a delta of a phantom) is not false, only incomplete.
+ */
+export function falseArtifacts(db: Db): number[] {
+  const blobs = loadRepositoryBlobs(db);
+  const bad = new Set<number>();
+  const visited = walkDeltaTrees(
+    db,
+    blobs,
+    (blob, content) => {
+      if (content.length !== blob.size || !verifyHash(content, blob.uuid)) bad.add(blob.rid);
+    },
+    { onError: (blob) => bad.add(blob.rid) },
+  );
+  for (const blob of blobs.byRid.values()) {
+    if (blob.size < 0 || visited.has(blob.rid) || bad.has(blob.rid)) continue;
+    // Not reached: fine when its chain ends in a phantom, false when it loops or breaks off.
+    const seen = new Set<number>([blob.rid]);
+    let r = blobs.deltaSource.get(blob.rid);
+    let waiting = false;
+    while (r !== undefined && !seen.has(r)) {
+      seen.add(r);
+      const source = blobs.byRid.get(r);
+      if (source === undefined) break;
+      if (source.size < 0) {
+        waiting = true;
+        break;
+      }
+      r = blobs.deltaSource.get(r);
+    }
+    if (!waiting) bad.add(blob.rid);
+  }
+  return [...bad].sort((a, b) => a - b);
+}

@@ -73,6 +73,12 @@ export interface ClientSyncOptions {
   cardLimits?: Partial<CardLimits>;
   /** Give up after this many rounds (a guard against a peer that never converges). */
   maxRounds?: number;
+  /**
+   * All or nothing (pull, push, sync; not clone): every round in one transaction, committed
+   * when the session ends well, rolled back when it fails or the process dies, as fossil's
+   * client_sync does. While it is open the session holds the repository's writeLock.
+   */
+  atomic?: boolean;
 }
 
 export interface SyncResult {
@@ -124,6 +130,8 @@ export class ClientSession {
   private readonly result: SyncResult = { rounds: 0, artifactsSent: 0, artifactsReceived: 0, bytesSent: 0, bytesReceived: 0, messages: [] };
   private cloneReceived: number;
   private queuedSent: XferCounters = zeroCounters();
+  private atomic = false;
+  private releaseLock: (() => void) | undefined;
   private estimatedTotal: number | undefined;
 
   constructor(
@@ -176,6 +184,9 @@ export class ClientSession {
     // The session's receipt (uid 0) starts with the first artifact actually stored, so a reply
     // whose artifacts are all dropped (private ones we did not ask for) leaves no trace.
     this.repo.content.endReceipt();
+    const db = this.repo.db;
+    this.atomic = Boolean(this.opts.atomic) && !this.clone && !db.inTransaction;
+    let ok = false;
     try {
       for (let go = true; go; ) {
         if (this.round >= maxRounds) throw new SyncError(`gave up after ${maxRounds} rounds without converging`);
@@ -183,10 +194,41 @@ export class ClientSession {
         request = step.next;
         go = step.go;
       }
+      ok = true;
     } finally {
       this.repo.content.endReceipt();
+      if (this.releaseLock) {
+        try {
+          if (db.inTransaction) {
+            if (ok) db.exec('COMMIT');
+            else {
+              try {
+                db.exec('ROLLBACK');
+              } catch {
+                // SQLite may have rolled back by itself (a full disk); the first error is the one to report.
+              }
+              this.repo.content.clearCache();
+            }
+          }
+        } finally {
+          this.releaseLock();
+          this.releaseLock = undefined;
+        }
+      }
     }
     return this.result;
+  }
+
+  /**
+   * An atomic session opens its one transaction when the first reply is in, not before: waiting
+   * for a peer (one that may never answer) holds no lock. From then on the rounds run as
+   * savepoints inside it, and the repository's write lock keeps other writers of this process
+   * out until it ends.
+   */
+  private async openAtomicTransaction(): Promise<void> {
+    if (!this.atomic || this.releaseLock) return;
+    this.releaseLock = await this.repo.writeLock.acquire();
+    this.repo.db.exec('BEGIN IMMEDIATE');
   }
 
   private localUnversionedNames(): string[] {
@@ -303,6 +345,7 @@ export class ClientSession {
     x.out = next;
 
     // ----- the reply, in one transaction -----
+    await this.openAtomicTransaction();
     const outcome = inExchangeTransaction(repo, () => {
       if (sentUnsent) repo.db.exec('DELETE FROM unsent');
       const o = this.processReply(x, text, configMaskThisRound, isCloneRound1);

@@ -11,6 +11,7 @@
  */
 import type { Repository } from '../repo/repository.ts';
 import { rebuild, settleLinkedRepository, type RebuildProgress } from '../repo/rebuild.ts';
+import { falseArtifacts } from '../repo/verify.ts';
 import { ClientSession, CLONE_RECEIVED_SETTING, CLONE_SEQNO_SETTING, SyncError, type ClientSyncOptions, type SyncResult } from './client-session.ts';
 import { inlineVerifier, type ArtifactVerifier } from './artifact-verifier.ts';
 import { ConfigGroup } from './config-sync.ts';
@@ -54,6 +55,9 @@ export function prepareCloneTarget(repo: Repository): void {
   });
 }
 
+/** Set while a clone has dropped false artifacts that its resumption must fetch by name. */
+const CLONE_REFETCH_SETTING = 'edgesync-clone-refetch';
+
 /** True when the repository is a clone whose transfer or rebuild has not finished. */
 export function isUnfinishedClone(repo: Repository): boolean {
   return repo.config.get(CLONE_SEQNO_SETTING) !== undefined;
@@ -80,17 +84,41 @@ export async function cloneInto(repo: Repository, transport: SyncTransport, opts
         whileWaiting: linker ? (replied) => linker.runWhile(() => !replied()) : undefined,
       }).run();
     }
-    if (hasDeltasOfPhantoms(repo)) {
+    if (hasDeltasOfPhantoms(repo) || repo.config.get(CLONE_REFETCH_SETTING) !== undefined) {
       // A clone resumed from another peer of the mesh follows that peer's numbering, so it can
-      // miss what the first one would have sent later: delta sources. Ask for them by name.
+      // miss what the first one would have sent later: delta sources. And what an earlier,
+      // lying server sent was dropped as phantoms (dropFalseArtifacts). Ask for them by name.
       const pulled = await new ClientSession(repo, transport, { ...opts, pull: true, configGroups: 0 }).run();
+      repo.config.delete(CLONE_REFETCH_SETTING);
       result = { ...result, rounds: result.rounds + pulled.rounds, artifactsReceived: result.artifactsReceived + pulled.artifactsReceived, bytesSent: result.bytesSent + pulled.bytesSent, bytesReceived: result.bytesReceived + pulled.bytesReceived, messages: [...result.messages, ...pulled.messages] };
     }
-    finishClone(repo, { ...opts, verifier }, linker);
+    try {
+      finishClone(repo, { ...opts, verifier }, linker);
+    } catch (e) {
+      if (e instanceof CloneVerificationError) dropFalseArtifacts(repo, e);
+      throw e;
+    }
   } finally {
     verifier.close();
   }
   return { ...result, fresh, projectCode: repo.projectCode };
+}
+
+/**
+ * After a clone failed its check: nothing false may stay. Every artifact that does not match
+ * its name (and every one that cannot be expanded) goes back to being a phantom, and what was
+ * derived from the clone is derived again when it finishes, so resuming it from an honest
+ * server fetches them by name and completes.
+ */
+function dropFalseArtifacts(repo: Repository, e: CloneVerificationError): void {
+  const bad = repo.db.transaction(() => {
+    const rids = falseArtifacts(repo.db);
+    for (const rid of rids) repo.content.forget(rid);
+    if (rids.length) repo.config.set(CLONE_REFETCH_SETTING, rids.length);
+    return rids.length;
+  });
+  e.dropped = bad;
+  e.message = `${e.message}; ${bad} false artifact${bad === 1 ? ' was' : 's were'} dropped: resume the clone (from an honest server) to fetch ${bad === 1 ? 'it' : 'them'} again`;
 }
 
 /**
@@ -158,4 +186,6 @@ function markCloneFinished(repo: Repository): void {
  */
 export class CloneVerificationError extends SyncError {
   override name = 'CloneVerificationError';
+  /** How many false artifacts were dropped (to be fetched again when the clone resumes). */
+  dropped = 0;
 }

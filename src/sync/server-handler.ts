@@ -413,14 +413,37 @@ export function handleXferRequest(
   return { contentType: r.replyType, body: encodeBody(r.x.out.finish(), r.replyType) };
 }
 
-/** handleXferRequest bound to one repository, as an XferService. */
+/** Does a request's card text push (a `push` card at the start of a line)? */
+export function requestPushes(text: Uint8Array): boolean {
+  for (let i = 0; i + 5 <= text.length; i++) {
+    if ((i === 0 || text[i - 1] === 10) && text[i] === 112 && text[i + 1] === 117 && text[i + 2] === 115 && text[i + 3] === 104 && text[i + 4] === 32) return true;
+  }
+  return false;
+}
+
+/**
+ * handleXferRequest bound to one repository, as an XferService. What a push brings must not
+ * land inside a sync session of this process that may still roll back (write-lock.ts): a push
+ * waits for the repository's write lock. A pull writes nothing that matters and is answered at
+ * once, even while a session of ours waits on that very peer.
+ */
 export class XferServer implements XferService {
   constructor(
     readonly repo: Repository,
     private readonly opts: ServerOptions = {},
   ) {}
 
-  handle(request: WireMessage, info?: RequestInfo): WireMessage {
-    return handleXferRequest(this.repo, request, info, this.opts);
+  handle(request: WireMessage, info?: RequestInfo): WireMessage | Promise<WireMessage> {
+    let text = request.text;
+    if (!text) {
+      try {
+        const decoded = decodeBody(request.body, request.contentType, { maxSize: this.opts.maxMessageSize });
+        if (!decoded.damagedEnvelope) text = decoded.text;
+      } catch {
+        // handleXferRequest reports it
+      }
+    }
+    const run = () => handleXferRequest(this.repo, text ? { ...request, text } : request, info, this.opts);
+    return text && requestPushes(text) ? this.repo.writeLock.run(run) : run();
   }
 }

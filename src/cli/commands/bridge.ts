@@ -3,7 +3,7 @@ import { UsageError } from '../args.ts';
 import { bridgePeerId, FossilBridge } from '../../nats/bridge.ts';
 import { connectNats } from '../../nats/connect-node.ts';
 import { parseNatsUrl } from '../../nats/nats-url.ts';
-import { checkPeerId, ownedPeerId } from '../../nats/subjects.ts';
+import { checkPeerId, checkPrefix, ownedPeerId } from '../../nats/subjects.ts';
 import { NatsBus } from '../../nats/nats-bus.ts';
 import { CardReader } from '../../sync/card-parser.ts';
 import { CardWriter } from '../../sync/card-writer.ts';
@@ -49,9 +49,11 @@ export const bridgeCommand: Command = {
     const fossilUrl = parseSyncUrl(String(o.fossil));
     const http = new NodeHttpTransport(fossilUrl);
     const project = (o.project as string | undefined)?.toLowerCase() ?? natsUrl.projectCode ?? (await projectCodeOf(http));
+    const given = o['peer-id'] !== undefined ? checkPeerId(String(o['peer-id'])) : undefined;
+    checkPrefix(natsUrl.prefix);
     const nc = await connectNats(natsUrl, { name: 'edgesync bridge', waitOnFirstConnect: true });
     const bus = new NatsBus(nc, natsUrl.auth.user);
-    const peerId = o['peer-id'] !== undefined ? checkPeerId(String(o['peer-id'])) : ownedPeerId(bus.user, bridgePeerId(fossilUrl.canonical));
+    const peerId = given ?? ownedPeerId(bus.user, bridgePeerId(fossilUrl.canonical));
     const bridge = new FossilBridge(bus, http, project, {
       peerId,
       prefix: natsUrl.prefix,

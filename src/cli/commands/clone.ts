@@ -89,10 +89,9 @@ export const cloneCommand: Command = {
     } catch (e) {
       events.done();
       if (e instanceof CloneVerificationError) {
-        // What arrived does not check out: keep nothing, as fossil removes a failed clone.
-        repo.db.close();
-        rmSync(file, { force: true });
-        throw new Error(`${e.message}; the clone was removed`);
+        // What did not check out was dropped (clone-client.ts): the rest is kept, and the same
+        // command, pointed at an honest server, fetches the dropped artifacts and finishes.
+        throw new Error(`${e.message}\nthe clone is incomplete; run the same command again (with a server you trust) to resume it`);
       }
       if (!resumed && nothingReceived(repo)) {
         // A clone that never got anything (refused, unreachable) leaves no file behind.

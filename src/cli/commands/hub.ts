@@ -77,7 +77,7 @@ export const hubCommand: Command = {
     if (o['tls-cert'] !== undefined) config.tls = { cert: resolve(String(o['tls-cert'])), key: resolve(String(o['tls-key'])) };
     const [natsScheme, wsScheme] = config.tls ? ['tls', 'wss'] : ['nats', 'ws'];
     const ca = o['tls-ca'] === undefined ? '' : `?ca=${encodeURIComponent(resolve(String(o['tls-ca'])))}`;
-    const hub = await startHubServer(config);
+    let hub = await startHubServer(config);
     const host = config.host.includes(':') ? `[${config.host}]` : config.host;
     stdout(`nats-server running (pid ${hub.pid}), config ${hub.configFile}`);
     stdout(`  NATS:      ${natsScheme}://${host}:${port}`);
@@ -106,8 +106,30 @@ export const hubCommand: Command = {
       const unwatch = access.watch();
       const noInvites = access.serveInvites(nc);
       stdout('hub ready (Ctrl-C stops it)');
-      const why = await Promise.race([stopped, hub.exited.then((c) => `nats-server exited (${c})`)]);
-      if (why.startsWith('nats-server')) stderr(`${why}\n${hub.output()}`);
+      // Supervise nats-server: if it dies, start it again (with a growing pause while it keeps
+      // dying); the leaves reconnect by themselves and the web app never stops.
+      let pause = 1000;
+      let since = Date.now();
+      for (;;) {
+        const why = await Promise.race([stopped.then(() => undefined), hub.exited.then((code) => code ?? 'a signal')]);
+        if (why === undefined) break;
+        // A server that ran a good while is started again quickly; one that keeps dying, slower.
+        if (Date.now() - since > 60_000) pause = 1000;
+        stderr(`nats-server exited (${why}); starting it again in ${pause / 1000} s. The leaves and the web app carry on.\n${hub.output().slice(-2000)}`);
+        const again = await Promise.race([stopped.then(() => false), new Promise<true>((r) => setTimeout(() => r(true), pause))]);
+        if (!again) break;
+        try {
+          hub = await startHubServer(config);
+          since = Date.now();
+          access.useServer(hub);
+          stdout(`nats-server running again (pid ${hub.pid})`);
+          pause = Math.min(30_000, pause * 2);
+        } catch (e) {
+          stderr(`cannot start nats-server: ${(e as Error).message}`);
+          pause = Math.min(30_000, pause * 2);
+          hub = { ...hub, exited: Promise.resolve(null) };
+        }
+      }
       unwatch();
       noInvites();
       await web?.close();

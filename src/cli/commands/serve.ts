@@ -10,6 +10,7 @@ import { basename } from 'node:path';
 import { indexPage, statusPage } from '../status-page.ts';
 import { connectNats } from '../../nats/connect-node.ts';
 import { parseNatsUrl } from '../../nats/nats-url.ts';
+import { checkPeerId, checkPrefix } from '../../nats/subjects.ts';
 import type { Repository } from '../../repo/repository.ts';
 import { startLeaves, untilSignal } from '../leaf-serving.ts';
 import { NatsBus } from '../../nats/nats-bus.ts';
@@ -79,6 +80,12 @@ export const serveCommand: Command = {
       login = { user: String(o.user), password: String(o.password) };
     }
     const natsUrl = natsText ? parseNatsUrl(natsText) : undefined;
+    // Everything that can be wrong with the arguments is found before anything connects.
+    if (o['peer-id'] !== undefined) checkPeerId(String(o['peer-id']));
+    for (const id of (o['trust-peer'] as string[] | undefined) ?? []) checkPeerId(id);
+    if (natsUrl) checkPrefix(natsUrl.prefix);
+    // Listening for Ctrl-C and SIGTERM from the start: a hub that is down must not make us deaf.
+    const stopped = untilSignal();
     const repos: { path: string; repo: Repository }[] = [];
     let server: Server | undefined;
     try {
@@ -100,7 +107,13 @@ export const serveCommand: Command = {
         else for (const n of routes.names) stdout(`serving ${n} at http://${shown}:${addr.port}/${encodeURIComponent(n)}`);
       }
       if (natsUrl) {
-        const nc = await connectNats(natsUrl, { name: 'edgesync serve', waitOnFirstConnect: true });
+        const connected = connectNats(natsUrl, { name: 'edgesync serve', waitOnFirstConnect: true });
+        const nc = await Promise.race([connected, stopped.then(() => undefined)]);
+        if (!nc) {
+          // Stopped before the hub was ever reached (the process exits, taking the attempts with it).
+          void connected.then((c) => c.close(), () => undefined);
+          return;
+        }
         const leaves = await startLeaves(new NatsBus(nc, natsUrl.auth.user), repos, {
           peerId: o['peer-id'] as string | undefined,
           name: o.name as string | undefined,
@@ -115,11 +128,11 @@ export const serveCommand: Command = {
           stdout(`serving ${a.repo.projectCode} on ${natsUrl.canonical} as peer ${a.peerId}${role}`);
           if (o.verbose) stdout(`  pulls: ${a.trust.describe()}`);
         }
-        await untilSignal();
+        await stopped;
         for (const l of leaves) await l.stop();
         await nc.drain().catch(() => undefined);
       } else {
-        await untilSignal();
+        await stopped;
       }
     } finally {
       if (server) await new Promise<void>((r) => server!.close(() => r()));

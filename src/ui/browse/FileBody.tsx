@@ -6,6 +6,12 @@ import { highlight } from './highlight.ts';
 
 const IMAGE_TYPES: Record<string, string> = { png: 'image/png', jpg: 'image/jpeg', jpeg: 'image/jpeg', gif: 'image/gif', webp: 'image/webp', svg: 'image/svg+xml', ico: 'image/x-icon', bmp: 'image/bmp' };
 
+function base64(bytes: Uint8Array): string {
+  let s = '';
+  for (let i = 0; i < bytes.length; i += 0x8000) s += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+  return btoa(s);
+}
+
 export function imageType(path: string): string | undefined {
   return IMAGE_TYPES[path.split('.').pop()!.toLowerCase()];
 }
@@ -21,8 +27,16 @@ export function FileBody(props: { file: FileContent; name: string }) {
   const lineCount = createMemo(() => (text() === '' ? 0 : text().replace(/\n$/, '').split('\n').length));
   const [html] = createResource(() => (props.file.text ? { name: props.name, text: text() } : false), (k) => highlight(k.name, k.text));
   const image = () => imageType(props.name);
-  const imageUrl = createMemo(() => (image() ? URL.createObjectURL(new Blob([props.file.bytes as BlobPart], { type: image() })) : undefined));
-  onCleanup(() => imageUrl() && URL.revokeObjectURL(imageUrl()!));
+  const imageUrl = createMemo(() => {
+    const type = image();
+    if (!type) return undefined;
+    // An SVG is a document that can hold script: as a blob: URL opened in a tab of its own it
+    // would run in this app's origin. A data: URL shows as an <img> (where SVG runs nothing) and
+    // cannot be opened as a document of this origin.
+    if (type === 'image/svg+xml') return `data:${type};base64,${base64(props.file.bytes)}`;
+    return URL.createObjectURL(new Blob([props.file.bytes as BlobPart], { type }));
+  });
+  onCleanup(() => imageUrl()?.startsWith('blob:') && URL.revokeObjectURL(imageUrl()!));
   let code!: HTMLElement;
   createEffect(() => {
     if (!code) return;

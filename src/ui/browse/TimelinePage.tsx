@@ -6,7 +6,7 @@ import { createMemo, createResource, createSignal, For, Show } from 'solid-js';
 import type { SectionProps } from '../repo-sections.tsx';
 import { go, repoHash } from '../route.ts';
 import type { TimelineEntry, TimelinePage as Page } from '../../peer/browse-types.ts';
-import { branchColor, BranchLink, browseOf, HashLink, queryString, When } from './common.tsx';
+import { branchColor, BranchLink, browseOf, HashLink, queryString, safeColor, When } from './common.tsx';
 import { Comment, eventText } from './Comment.tsx';
 import { layoutGraph } from './graph.ts';
 import { GraphCell, GraphGap } from './GraphCell.tsx';
@@ -108,7 +108,7 @@ export function TimelinePage(props: SectionProps) {
                 return (
                   <>
                     <Show when={newDay()}><li class="tl-day" aria-hidden="true"><span class="tl-time" /><GraphGap row={graph()[i()]!} /><span class="tl-day-label">{day()}</span></li></Show>
-                    <li class="tl-row" data-testid="timeline-row" data-uuid={e.uuid} data-type={e.type} style={e.bgcolor ? { '--row-bg': e.bgcolor } : {}} classList={{ 'has-bg': Boolean(e.bgcolor) }}>
+                    <li class="tl-row" data-testid="timeline-row" data-uuid={e.uuid} data-type={e.type} style={safeColor(e.bgcolor) ? { '--row-bg': safeColor(e.bgcolor) } : {}} classList={{ 'has-bg': Boolean(safeColor(e.bgcolor)) }}>
                       <span class="tl-time small muted">{e.time.slice(11, 16)}</span>
                       <GraphCell row={graph()[i()]!} leaf={e.leaf} merge={e.parents.length > 1} color={branchColor(e.branch ?? 'trunk')} />
                       <div class="tl-body">

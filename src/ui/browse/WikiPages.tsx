@@ -2,7 +2,7 @@
 import { createResource, For, Show } from 'solid-js';
 import type { SectionProps } from '../repo-sections.tsx';
 import { repoHash } from '../route.ts';
-import { browseOf, HashLink, Loaded, When } from './common.tsx';
+import { browseOf, HashLink, Loaded, safeColor, When } from './common.tsx';
 import { RepoText } from './RepoText.tsx';
 
 const MARKUP: Record<string, string> = { 'text/x-fossil-wiki': 'Fossil wiki', 'text/x-markdown': 'Markdown', 'text/plain': 'plain text' };
@@ -66,7 +66,7 @@ export function TechnotesPage(props: SectionProps) {
           <Show when={notes.length} fallback={<p class="muted">No technotes.</p>}>
             <ul class="plain link-list" data-testid="technote-list">
               <For each={notes}>
-                {(t) => <li data-id={t.id}><span class="swatch" style={{ background: t.bgcolor ?? 'transparent' }} /> <When iso={t.time} /> <a href={repoHash(props.name, 'technote', t.id)}>{t.comment || t.id}</a> <span class="muted small">by {t.user}</span></li>}
+                {(t) => <li data-id={t.id}><span class="swatch" style={{ background: safeColor(t.bgcolor) ?? 'transparent' }} /> <When iso={t.time} /> <a href={repoHash(props.name, 'technote', t.id)}>{t.comment || t.id}</a> <span class="muted small">by {t.user}</span></li>}
               </For>
             </ul>
           </Show>

@@ -35,6 +35,17 @@ export function HashLink(props: { repo: string; uuid: string; len?: number }) {
 }
 
 /** A stable colour per branch name (fossil picks one by hashing the name too). */
+/**
+ * A colour from a repository (a bgcolor tag), when it is one: a name, #hex, rgb() or hsl().
+ * Anything else (a url() that would make the browser fetch, an expression) never reaches CSS.
+ */
+export function safeColor(value: string | null | undefined): string | undefined {
+  const s = value?.trim();
+  if (!s) return undefined;
+  if (/^#[0-9a-f]{3,8}$/i.test(s) || /^[a-z]{3,30}$/i.test(s) || /^(rgb|hsl)a?\(\s*[-\d.%\s,/]+\)$/i.test(s)) return s;
+  return undefined;
+}
+
 export function branchColor(name: string | null | undefined): string {
   if (!name) return 'hsl(0 0% 60%)';
   let h = 0;

@@ -9,7 +9,7 @@ import type { SectionProps } from '../repo-sections.tsx';
 import { go, repoHash } from '../route.ts';
 import { authorOr, message, short, rememberAuthorFrom } from './common.ts';
 import { AuthorField } from './gate.tsx';
-import { previewHtml } from './preview.ts';
+import { RepoText } from '../browse/RepoText.tsx';
 
 export function WikiEdit(props: SectionProps) {
   const existing = () => props.args[0] ?? '';
@@ -94,7 +94,8 @@ export function WikiEdit(props: SectionProps) {
             <textarea class="write-text" name="text" value={text()} disabled={!loaded()} onInput={(e) => setText(e.currentTarget.value)} aria-label="Page text" data-testid="wiki-text" />
           </Show>
           <Show when={tab() !== 'write'}>
-            <div class="write-preview wiki-rendered" data-testid="wiki-preview" innerHTML={previewHtml(text(), mimetype())} />
+            {/* The same rule as every page that shows repository text: nothing runs, nothing is fetched. */}
+            <div class="write-preview wiki-rendered"><RepoText repo={props.name} text={text()} mimetype={mimetype()} testid="wiki-preview" /></div>
           </Show>
         </div>
         <div class="write-commit-row">
