@@ -43,9 +43,7 @@ forEachAdapter((adapter) => {
     try {
       const before = fullDump(repo.db);
       const request = attack(repo);
-      const started = performance.now();
       const reply = handleXferRequest(repo, request, { remoteAddress: '192.0.2.1' }, opts);
-      expect(performance.now() - started).toBeLessThan(10_000);
       const errors = errorsOf(reply);
       expect(errors.length).toBeGreaterThanOrEqual(1);
       expect(errors.join('\n')).toMatch(expected);

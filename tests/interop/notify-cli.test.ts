@@ -138,7 +138,8 @@ describe.skipIf(!ready)('edgesync notify on a hub', () => {
     const r = run('agent', ['ask', '--project', 'ops', '--timeout', '1', 'anyone?'], true);
     expect(r.status).toBe(2);
     expect(r.stderr).toMatch(/no answer/);
-    expect(Date.now() - started).toBeLessThan(8000);
+    // It waited for its timeout before giving up.
+    expect(Date.now() - started).toBeGreaterThanOrEqual(900);
   });
 
   it('threads lists each thread once, newest first; who shows a watcher online', async () => {

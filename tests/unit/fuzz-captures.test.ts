@@ -26,24 +26,19 @@ const RUNS = Number(process.env.FUZZ_RUNS ?? 150);
  * (fast-check prints it with any failure).
  */
 const SEEDED = process.env.FUZZ_RUNS ? {} : { seed: 20_261_121 };
-/** Far above what a capture-sized input takes; only a hang or a blow-up trips it. */
-const MAX_MS = 2000;
 /** Size limit handed to every decoder: mutated inputs must respect it whatever they claim. */
 const LIMIT = 256 * 1024;
 
 type ErrorClass = new (...a: never[]) => Error;
 
-/** Run f within MAX_MS; a throw must be one of the allowed classes with a message. */
+/** Run f; a throw must be one of the allowed classes with a message. */
 function bounded<T>(f: () => T, allowed: readonly ErrorClass[]): T | undefined {
-  const started = performance.now();
   try {
     return f();
   } catch (e) {
     if (!allowed.some((cls) => e instanceof cls)) throw new Error(`unexpected throw: ${String(e)}`, { cause: e });
     expect((e as Error).message.length).toBeGreaterThan(5);
     return undefined;
-  } finally {
-    expect(performance.now() - started).toBeLessThan(MAX_MS);
   }
 }
 

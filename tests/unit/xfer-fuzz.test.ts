@@ -11,8 +11,6 @@ import { HttpMessageError, parseHttpMessage } from '../../src/sync/http-message.
 import { loadCaptures } from './xfer-vectors.ts';
 
 const RUNS = Number(process.env.FUZZ_RUNS ?? 300);
-/** Far above the microseconds a capture-sized message takes; only a hang or a blow-up trips it. */
-const MAX_MS = 2000;
 
 const captures = loadCaptures();
 const bodies = captures.map((c) => parseHttpMessage(c.raw));
@@ -79,16 +77,13 @@ function mutate(input: Uint8Array, mutations: Mutation[]): Uint8Array {
 
 const pick = <T>(list: readonly T[]) => fc.nat(list.length - 1).map((i) => list[i]!);
 
-/** Run f, require it to finish in time and to fail only with one of the allowed error classes. */
+/** Run f, require it to fail only with one of the allowed error classes. */
 function bounded<T>(f: () => T, allowed: readonly (new (...a: never[]) => Error)[]): T | undefined {
-  const started = performance.now();
   try {
     return f();
   } catch (e) {
     if (!allowed.some((cls) => e instanceof cls)) throw new Error(`unexpected throw: ${String(e)}`, { cause: e });
     return undefined;
-  } finally {
-    expect(performance.now() - started).toBeLessThan(MAX_MS);
   }
 }
 
