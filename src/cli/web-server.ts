@@ -7,8 +7,8 @@
 import { createServer, type Server } from 'node:http';
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import { dirname, extname, join, normalize, resolve, sep } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { extname, join, normalize, resolve, sep } from 'node:path';
+import { checkoutRoot } from './checkout-root.ts';
 import type { AddressInfo } from 'node:net';
 
 const TYPES: Record<string, string> = {
@@ -17,9 +17,9 @@ const TYPES: Record<string, string> = {
   '.webmanifest': 'application/manifest+json', '.ico': 'image/x-icon', '.txt': 'text/plain; charset=utf-8',
 };
 
-/** dist/web of this checkout, from src/cli (tests) or dist/cli (the built command). */
+/** dist/web of this checkout. */
 export function defaultWebRoot(): string {
-  return resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', 'dist', 'web');
+  return join(checkoutRoot(), 'dist', 'web');
 }
 
 /**

@@ -4,8 +4,8 @@
  * auth, TLS files, and endless reconnects with a capped exponential backoff so that a leaf keeps
  * going through hub restarts.
  */
-import { wsconnect, type ConnectionOptions, type NatsConnection } from '@nats-io/nats-core';
-import { connect } from '@nats-io/transport-node';
+import type { ConnectionOptions, NatsConnection } from '@nats-io/nats-core';
+import { loadNatsCore } from './nats-lib.ts';
 import type { NatsAuth, NatsUrl } from './nats-url.ts';
 import { backoff, inboxPrefixFor } from './connection-common.ts';
 
@@ -69,8 +69,11 @@ export async function connectNats(url: NatsUrl, opts: ConnectOptions = {}): Prom
     const hasGlobal = typeof (globalThis as { WebSocket?: unknown }).WebSocket === 'function';
     // Node's own WebSocket (when present) cannot be given a CA, so a private CA needs `ws`.
     const useWs = !hasGlobal || (url.scheme === 'wss' && url.tls !== undefined);
+    const { wsconnect } = await loadNatsCore();
     nc = await wsconnect(useWs ? ({ ...base, tls: undefined, wsFactory: wsFactoryWith(url.tls) } as ConnectionOptions) : base);
   } else {
+    const { connect } = await import('@nats-io/transport-node');
+    await loadNatsCore();
     nc = await connect(base);
   }
   void (async () => {

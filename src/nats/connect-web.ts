@@ -3,7 +3,8 @@
  * same reconnect policy as the Node side. Everything above the connection (transport, responder,
  * presence, announcements) is the one implementation both sides share.
  */
-import { wsconnect, type ConnectionOptions, type NatsConnection } from '@nats-io/nats-core';
+import type { ConnectionOptions, NatsConnection } from '@nats-io/nats-core';
+import { loadNatsCore } from './nats-lib.ts';
 import { backoff, inboxPrefixFor } from './connection-common.ts';
 import type { NatsAuth } from './nats-url.ts';
 
@@ -38,6 +39,7 @@ export async function connectNatsWeb(server: string, opts: WebConnectOptions = {
     o.pass = auth.password ?? '';
     o.inboxPrefix = inboxPrefixFor(auth.user);
   }
+  const { wsconnect } = await loadNatsCore();
   const nc = await wsconnect(o);
   void (async () => {
     for await (const s of nc.status()) if (s.type === 'reconnect') delay.reset();

@@ -3,13 +3,14 @@
  * WebSocket). Requests that find no responder, time out or are refused by the server's
  * permissions become BusErrors with a code, so callers never read error text.
  */
-import { headers as natsHeaders, type Msg, type MsgHdrs, type NatsConnection, type Subscription } from '@nats-io/nats-core';
+import type { Msg, MsgHdrs, NatsConnection, Subscription } from '@nats-io/nats-core';
+import { natsCore } from './nats-lib.ts';
 import { BusError, type BusHeaders, type BusMessage, type BusStatus, type BusSubscription, type MeshBus } from '../mesh/bus.ts';
 import { maxPayloadOf } from './connection-common.ts';
 
 function toNatsHeaders(h: Record<string, string> | undefined): MsgHdrs | undefined {
   if (!h) return undefined;
-  const out = natsHeaders();
+  const out = natsCore().headers();
   for (const [k, v] of Object.entries(h)) out.set(k, v);
   return out;
 }

@@ -6,23 +6,14 @@
  * subject per consumer, stream message get by subject.
  */
 import type { NatsConnection } from '@nats-io/nats-core';
-import {
-  AckPolicy,
-  DeliverPolicy,
-  DiscardPolicy,
-  jetstream,
-  jetstreamManager,
-  RetentionPolicy,
-  StorageType,
-  type ConsumerMessages,
-  type JetStreamClient,
-  type JetStreamManager,
-  type JsMsg,
-} from '@nats-io/jetstream';
+import type { ConsumerMessages, JetStreamClient, JetStreamManager, JsMsg } from '@nats-io/jetstream';
 import { encodeMessage, parseMessage, type NotifyMessage } from './message.ts';
 import { filterSubject, messageSubject, NOTIFY_ROOT, NOTIFY_STREAM } from './subjects.ts';
 
 const NS_PER_MS = 1_000_000;
+
+/** JetStream's client, loaded by the first notify operation (most commands never need it). */
+const jetstreamLib = () => import('@nats-io/jetstream');
 const DAY_MS = 86_400_000;
 
 /** The stream's limits: three months of messages, at most 1 GiB, messages up to 1 MiB. */
@@ -52,6 +43,7 @@ export interface NotifyJs {
 /** The JetStream handles for notify on a connection, the stream made when it is missing. */
 export async function openNotifyJs(nc: NatsConnection, opts: { timeoutMs?: number } = {}): Promise<NotifyJs> {
   const timeout = opts.timeoutMs ?? 5000;
+  const { jetstream, jetstreamManager } = await jetstreamLib();
   let jsm: JetStreamManager;
   try {
     jsm = await jetstreamManager(nc, { timeout });
@@ -64,6 +56,7 @@ export async function openNotifyJs(nc: NatsConnection, opts: { timeoutMs?: numbe
 
 export async function ensureNotifyStream(jsm: JetStreamManager): Promise<string> {
   const subject = `${NOTIFY_ROOT}.>`;
+  const { DiscardPolicy, RetentionPolicy, StorageType } = await jetstreamLib();
   try {
     await jsm.streams.info(NOTIFY_STREAM);
     return NOTIFY_STREAM;
@@ -134,6 +127,7 @@ export interface ReadOptions {
  * are fetched, so an empty range answers at once.
  */
 export async function readStored(n: NotifyJs, o: ReadOptions): Promise<StreamEntry[]> {
+  const { AckPolicy, DeliverPolicy } = await jetstreamLib();
   const ci = await n.jsm.consumers.add(n.stream, {
     filter_subject: filterSubject(o.project, o.thread),
     deliver_policy: DeliverPolicy.StartSequence,
@@ -178,6 +172,7 @@ export async function followStream(
   o: ReadOptions & { newOnly?: boolean },
   onEntry: (e: StreamEntry) => void | Promise<void>,
 ): Promise<Follower> {
+  const { DeliverPolicy } = await jetstreamLib();
   const c = await n.js.consumers.get(n.stream, {
     filter_subjects: filterSubject(o.project, o.thread),
     ...(o.newOnly

@@ -4,20 +4,16 @@
  * handing out read access (--public-read); the hub prints a read link and a write invite.
  */
 import { existsSync, mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { dirname, join, relative, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join, relative, resolve } from 'node:path';
 import type { Command } from '../command.ts';
 import { UsageError } from '../args.ts';
+import { checkoutRoot } from '../checkout-root.ts';
 import { createRepository } from '../repo-access.ts';
 import { createCheckin, type CheckinFile } from '../../repo/authoring/checkin.ts';
 import { writeWikiPage } from '../../repo/authoring/wiki.ts';
 import { addSymbolicTag } from '../../repo/authoring/tag.ts';
 import { hubCommand } from './hub.ts';
 
-/** The checkout this command runs from (dist/cli/commands or src/cli/commands, two levels up). */
-function checkoutRoot(): string {
-  return resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
-}
 
 function filesUnder(dir: string, root: string): CheckinFile[] {
   const out: CheckinFile[] = [];

@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { headers as natsHeaders, type NatsConnection } from '@nats-io/nats-core';
+import type { NatsConnection } from '@nats-io/nats-core';
 import type { Command } from '../command.ts';
 import { repoOption } from '../command.ts';
 import { connectNats, maxPayloadOf } from '../../nats/connect-node.ts';
