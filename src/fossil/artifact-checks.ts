@@ -38,6 +38,16 @@ export function compareBytes(a: Uint8Array, b: Uint8Array): number {
   return a.length - b.length;
 }
 
+/** strcmp on the bytes [as, ae) of a and [bs, be) of b. */
+export function compareByteRanges(a: Uint8Array, as: number, ae: number, b: Uint8Array, bs: number, be: number): number {
+  const n = Math.min(ae - as, be - bs);
+  for (let i = 0; i < n; i++) {
+    const d = a[as + i]! - b[bs + i]!;
+    if (d !== 0) return d;
+  }
+  return ae - as - (be - bs);
+}
+
 /**
  * A relative path fit for a repository: not empty, no leading '/', no trailing '/', no '//', and
  * no '.' or '..' segment. (The lenient form used for historical manifests: bytes are not checked

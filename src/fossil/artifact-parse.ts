@@ -11,12 +11,14 @@
  * Tokens are positions in the text (artifact-text.ts), turned into strings only when kept: a
  * manifest of a large tree holds thousands of F cards, and a repository thousands of manifests.
  */
-import type { Artifact, ArtifactType, CherrypickCard, FileCard, TagCard, TicketField } from './artifact-types.ts';
+import type { Artifact, ArtifactType, CherrypickCard, TagCard, TicketField } from './artifact-types.ts';
 import {
-  ArtifactError, compareBytes, defossilizeBytes, isHashToken, isHex, isReservedName, isSimplePath, isWikiName,
+  ArtifactError, compareByteRanges, compareBytes, defossilizeBytes, isHashToken, isHex, isReservedName, isSimplePath, isWikiName,
 } from './artifact-checks.ts';
 import { CARD_SETS, SINGLE_CARDS, TYPE_NAMES, TYPE_SETTING_CARDS } from './artifact-rules.ts';
 import { ArtifactText } from './artifact-text.ts';
+import { attachFileLines, fileCardAt, nameKeyAt, type FileLines } from './file-lines.ts';
+import { sameLines } from './line-runs.ts';
 import { signedTextRange } from './clearsign.ts';
 import { decodeLossless } from './utf8-lossless.ts';
 import { latin1 } from './bytes.ts';
@@ -66,8 +68,17 @@ class Parser {
   private type: ArtifactType | undefined;
   private selfTags = 0;
   private simpleTags = 0;
-  /** The last F card's name, unescaped, one character per byte (compares as bytes do). */
-  private lastFileName: string | undefined;
+  /** The last F card's name, unescaped: bytes [lastNameStart, lastNameEnd) of lastName. */
+  private lastName: Uint8Array | undefined;
+  private lastNameStart = 0;
+  private lastNameEnd = 0;
+  /** Where the F lines are, whether one names a file, and whether all are plain (file-lines.ts). */
+  private filesStart = -1;
+  private filesEnd = -1;
+  private anyFile = false;
+  private filesPlain = true;
+  private allHashed = true;
+  private reservedCount = 0;
   private lastTag: { name: Uint8Array; target: Uint8Array | null } | undefined;
   private lastMember: string | undefined;
   private lastField: Uint8Array | undefined;
@@ -80,6 +91,8 @@ class Parser {
     private readonly body: Uint8Array,
     /** Lines before the body (PGP armor), for line numbers in messages. */
     private readonly lineOffset: number,
+    /** F lines of a manifest parsed before: lines found there unchanged need no second look. */
+    private readonly reference: FileLines | undefined,
   ) {
     this.text = new ArtifactText(body);
   }
@@ -223,9 +236,12 @@ class Parser {
         a.event = { date, julian, id: this.hash('technote id') };
         break;
       }
-      case 'F':
-        this.fileCard();
+      case 'F': {
+        const ref = this.reference;
+        if (ref && this.filesStart < 0 && !this.atEol && ref.plain && ref.allHashed) this.fileSection(ref);
+        else this.fileCard();
         break;
+      }
       case 'G':
         a.threadRoot = this.hash('thread root hash');
         break;
@@ -303,56 +319,125 @@ class Parser {
     return { date: date!, julian };
   }
 
-  /** The hot path of parsing a manifest: positions and slices, no per-token copies. */
+  /**
+   * The hot path of parsing a manifest: each F card is validated where it lies, and nothing is
+   * made of it; the FileCard objects are made on first use from the lines (file-lines.ts).
+   */
   private fileCard(): void {
     const t = this.text;
     const b = this.body;
+    if (this.filesStart < 0) this.filesStart = this.cardStart;
+    this.filesEnd = this.lineEnd + 1;
     this.need('file name');
     const ns = this.ts;
     const ne = this.te;
-    // The name as bytes (unescaped) only when it has escapes; otherwise it is checked in place.
-    const escaped = t.hasBackslash(ns, ne) ? defossilizeBytes(b.subarray(ns, ne)) : undefined;
-    if (escaped ? !isSimplePath(escaped) : !isSimplePath(b, ns, ne)) {
-      this.fail(`file name is not a simple path: ${shown(escaped ?? b.subarray(ns, ne))}`);
+    // The name's bytes, unescaped: in place unless it has escapes.
+    let kb = b;
+    let ks = ns;
+    let ke = ne;
+    if (t.hasBackslash(ns, ne)) {
+      kb = defossilizeBytes(b.subarray(ns, ne));
+      ks = 0;
+      ke = kb.length;
     }
-    const key = escaped ? latin1(escaped) : t.raw(ns, ne);
-    let uuid: string | null = null;
+    if (!isSimplePath(kb, ks, ke)) this.fail(`file name is not a simple path: ${shown(kb.subarray(ks, ke))}`);
     if (this.token()) {
       if (!isHashToken(b, this.ts, this.te)) {
-        this.fail(`invalid hash for ${shown(escaped ?? b.subarray(ns, ne))}: ${shown(this.tokenBytes())}`);
+        this.fail(`invalid hash for ${shown(kb.subarray(ks, ke))}: ${shown(this.tokenBytes())}`);
       }
-      uuid = t.raw(this.ts, this.te);
-    } else if (this.a.baseline === undefined) {
-      this.fail(`missing hash for ${shown(escaped ?? b.subarray(ns, ne))} (only a delta-manifest may delete files)`);
+    } else {
+      if (this.a.baseline === undefined) this.fail(`missing hash for ${shown(kb.subarray(ks, ke))} (only a delta-manifest may delete files)`);
+      this.allHashed = false;
     }
-    const permTok = this.token() ? t.str(this.ts, this.te) : undefined;
-    let prior: string | undefined;
+    this.token(); // the permission: any text (fossil looks for an x or an l in it)
     if (this.token()) {
       const pb = defossilizeBytes(this.tokenBytes());
       if (!isSimplePath(pb)) this.fail(`old file name is not a simple path: ${shown(pb)}`);
-      prior = decodeLossless(pb);
+      this.filesPlain = false;
     }
-    // One character per byte on both sides, so string order is upstream's byte order.
-    if (this.lastFileName !== undefined && this.lastFileName >= key) {
+    // Byte order, as upstream's strcmp.
+    const last = this.lastName;
+    if (last !== undefined && compareByteRanges(last, this.lastNameStart, this.lastNameEnd, kb, ks, ke) >= 0) {
       this.fail(
-        `file names not in strictly ascending order: ${shown(escaped ?? b.subarray(ns, ne))} after ${shown(bytesOfRaw(this.lastFileName))}`,
+        `file names not in strictly ascending order: ${shown(kb.subarray(ks, ke))} after ${shown(last.subarray(this.lastNameStart, this.lastNameEnd))}`,
       );
     }
-    // Pure ASCII: the comparison key is already the name.
-    const name = escaped ? decodeLossless(escaped) : t.ascii ? key : t.str(ns, ne);
-    const perm = permTok === undefined ? '' : permTok.includes('x') ? 'x' : permTok.includes('l') ? 'l' : '';
-    const file: FileCard = { name, uuid, perm };
-    if (prior !== undefined) file.oldName = prior;
-    if (permTok !== undefined && permTok !== canonicalPermToken(file)) file.permToken = permTok;
-
-    this.lastCardWasReserved = escaped ? isReservedName(escaped) : isReservedName(b, ns, ne);
+    this.lastCardWasReserved = isReservedName(kb, ks, ke);
     if (this.lastCardWasReserved) {
+      this.filesPlain = false;
       const legacy = (this.a.legacy ??= {});
-      (legacy.reservedFiles ??= []).push({ index: this.a.files.length, file });
+      const index = countLines(b, this.cardStart, this.filesStart) - this.reservedCount++;
+      (legacy.reservedFiles ??= []).push({ index, file: fileCardAt(t, this.cardStart) });
       return;
     }
-    this.lastFileName = key;
-    this.a.files.push(file);
+    this.lastName = kb;
+    this.lastNameStart = ks;
+    this.lastNameEnd = ke;
+    this.anyFile = true;
+  }
+
+  /** The unescaped name of the (valid) F line at lineStart: bytes [s, e) of b. */
+  private nameBytesAt(lineStart: number): { b: Uint8Array; s: number; e: number } {
+    const ns = lineStart + 2;
+    const ne = this.text.text.indexOf(' ', ns);
+    if (!this.text.hasBackslash(ns, ne)) return { b: this.body, s: ns, e: ne };
+    const kb = defossilizeBytes(this.body.subarray(ns, ne));
+    return { b: kb, s: 0, e: kb.length };
+  }
+
+  /**
+   * All the F lines, guided by a reference manifest's: a run of lines that the reference has
+   * too, byte for byte, was valid there and is valid here (each line's validity depends only on
+   * its bytes, and its order within the run holds as it held there), so only its first line's
+   * order after the line before is checked. Every other line goes through fileCard.
+   */
+  private fileSection(ref: FileLines): void {
+    const text = this.text.text;
+    const refText = ref.text.text;
+    const b = this.body;
+    let at = this.cardStart;
+    let refAt = ref.start;
+    this.filesStart = at;
+    let lastWasReserved = false;
+    // Each line of the section starts with "F ".
+    while (text.charCodeAt(at) === 0x46 && text.charCodeAt(at + 1) === 0x20) {
+      const run = refAt < ref.end ? sameLines(text, at, text.length, refText, refAt, ref.end) : 0;
+      if (run > 0) {
+        const first = this.nameBytesAt(at);
+        const last = this.lastName;
+        if (last !== undefined && compareByteRanges(last, this.lastNameStart, this.lastNameEnd, first.b, first.s, first.e) >= 0) {
+          this.cardStart = at;
+          this.fail(`file names not in strictly ascending order: ${shown(first.b.subarray(first.s, first.e))} after ${shown(last.subarray(this.lastNameStart, this.lastNameEnd))}`);
+        }
+        const end = this.nameBytesAt(text.lastIndexOf('\n', at + run - 2) + 1);
+        this.lastName = end.b;
+        this.lastNameStart = end.s;
+        this.lastNameEnd = end.e;
+        this.anyFile = true;
+        lastWasReserved = false;
+        at += run;
+        refAt += run;
+        continue;
+      }
+      // A line of its own: where does it go in the reference's order?
+      const key = nameKeyAt(this.text, at);
+      while (refAt < ref.end && key > nameKeyAt(ref.text, refAt)) refAt = refText.indexOf('\n', refAt) + 1;
+      const lineEnd = text.indexOf('\n', at);
+      this.cardStart = at;
+      this.pos = at + 2;
+      this.atEol = false;
+      this.lineEnd = lineEnd;
+      this.fileCard();
+      if (!this.atEol) this.fail('too many arguments');
+      lastWasReserved = this.lastCardWasReserved;
+      at = lineEnd + 1;
+      // The reference's line of the same name is used up.
+      if (refAt < ref.end && key === nameKeyAt(ref.text, refAt)) refAt = refText.indexOf('\n', refAt) + 1;
+    }
+    this.filesEnd = at;
+    this.pos = at;
+    this.atEol = true;
+    this.lastCardWasReserved = lastWasReserved && !this.anyFile;
   }
 
   private ticketField(): void {
@@ -442,7 +527,7 @@ class Parser {
   private finish(): Artifact {
     const a = this.a;
     const type: ArtifactType =
-      this.type ?? (a.comment !== undefined || a.files.length > 0 || a.parents.length > 0 ? 'manifest' : 'control');
+      this.type ?? (a.comment !== undefined || this.anyFile || a.parents.length > 0 ? 'manifest' : 'control');
     a.type = type;
     const rules = CARD_SETS[type];
     for (const c of [...this.seen].sort()) {
@@ -464,32 +549,25 @@ class Parser {
       }
       if (a.parents.length > 1) throw new ArtifactError('a forum post has at most one parent');
     }
+    if (this.filesStart >= 0) {
+      attachFileLines(a, { text: this.text, start: this.filesStart, end: this.filesEnd, plain: this.filesPlain, allHashed: this.allHashed });
+    }
     return a;
   }
 }
 
-/** Bytes of a one-character-per-byte string (for messages). */
-function bytesOfRaw(s: string): Uint8Array {
-  const out = new Uint8Array(s.length);
-  for (let i = 0; i < s.length; i++) out[i] = s.charCodeAt(i);
-  return out;
-}
-
-/** What the printer writes as the permission argument: the form fossil's commit writes. */
-export function canonicalPermToken(f: FileCard): string | undefined {
-  if (f.uuid === null) return undefined;
-  if (f.perm === 'x' || f.perm === 'l') return f.perm;
-  return f.oldName !== undefined ? 'w' : undefined;
-}
-
-function countLines(b: Uint8Array, end: number): number {
+function countLines(b: Uint8Array, end: number, start = 0): number {
   let n = 0;
-  for (let i = 0; i < end; i++) if (b[i] === NL) n++;
+  for (let i = start; i < end; i++) if (b[i] === NL) n++;
   return n;
 }
 
-/** Parse a structural artifact; throws ArtifactError if the bytes are not a well-formed one. */
-export function parseArtifact(bytes: Uint8Array): Artifact {
+/**
+ * Parse a structural artifact; throws ArtifactError if the bytes are not a well-formed one.
+ * `reference` (the F lines of a manifest parsed before, fileLinesOf) changes nothing in the
+ * result; a check-in's lines that its reference has too are just not looked at twice.
+ */
+export function parseArtifact(bytes: Uint8Array, reference?: FileLines): Artifact {
   const n = bytes.length;
   if (n === 0) throw new ArtifactError('empty input');
   if (bytes[n - 1] !== NL) throw new ArtifactError('does not end with a newline');
@@ -499,7 +577,7 @@ export function parseArtifact(bytes: Uint8Array): Artifact {
     throw new ArtifactError('line 1: does not start with a card');
   }
   checkZCard(body);
-  const a = new Parser(body, signed ? countLines(bytes, signed.start) : 0).parse();
+  const a = new Parser(body, signed ? countLines(bytes, signed.start) : 0, reference).parse();
   if (signed) a.clearsign = { header: bytes.slice(0, signed.start), trailer: bytes.slice(signed.end) };
   return a;
 }

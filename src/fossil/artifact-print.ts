@@ -6,7 +6,8 @@
  */
 import type { Artifact, FileCard } from './artifact-types.ts';
 import { ArtifactError } from './artifact-checks.ts';
-import { canonicalPermToken, parseArtifact } from './artifact-parse.ts';
+import { parseArtifact } from './artifact-parse.ts';
+import { canonicalPermToken } from './file-lines.ts';
 import { fossilize } from './fossilize.ts';
 import { concat } from './bytes.ts';
 import { encodeLossless } from './utf8-lossless.ts';

@@ -44,11 +44,11 @@ class NextOccurrence {
 
   within(start: number, end: number): boolean {
     if (start < this.from) {
-      // Out of order: search just this range.
-      const i = this.text.indexOf(this.char, start);
-      return i !== -1 && i < end;
+      // Out of order (a second pass over the text): start over from here.
+      this.at = this.text.indexOf(this.char, start);
+    } else if (this.at !== -1 && this.at < start) {
+      this.at = this.text.indexOf(this.char, start);
     }
-    if (this.at !== -1 && this.at < start) this.at = this.text.indexOf(this.char, start);
     this.from = start;
     return this.at !== -1 && this.at < end;
   }

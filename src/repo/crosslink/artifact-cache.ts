@@ -5,6 +5,7 @@
  * than a budget of file cards, which is what dominates a manifest's size in memory.
  */
 import type { Artifact } from '../../fossil/artifact-types.ts';
+import { fileWeight } from '../../fossil/file-lines.ts';
 
 export class ArtifactCache {
   private readonly entries = new Map<number, Artifact>();
@@ -47,6 +48,6 @@ export class ArtifactCache {
   }
 }
 
-const weightOf = (a: Artifact) => 1 + a.files.length;
+const weightOf = (a: Artifact) => 1 + fileWeight(a);
 /** However large the manifests, keep a few: a check-in, its parents and their baselines. */
 const MIN_ENTRIES = 8;

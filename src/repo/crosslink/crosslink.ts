@@ -20,7 +20,7 @@ import { runLeafChecks } from './leaf.ts';
 import { loadBaseline } from './manifest-files.ts';
 import { applyParentTags } from './reparent.ts';
 import {
-  abandonSession, closeSession, CrosslinkSession, openSession, parseStructural,
+  abandonSession, closeSession, CrosslinkSession, openSession,
 } from './session.ts';
 import { insertTag, propagateAllTags, tagTypeOf } from './tags.ts';
 import { crosslinkTechnote } from './technote.ts';
@@ -75,7 +75,7 @@ export function abortCrosslink(s: CrosslinkSession): void {
  * linked when the baseline comes: see crosslinkAvailable).
  */
 export function crosslinkArtifact(s: CrosslinkSession, rid: number, content: Uint8Array | Artifact): boolean {
-  const a = content instanceof Uint8Array ? s.artifacts.get(rid) ?? parseStructural(content) : content;
+  const a = content instanceof Uint8Array ? s.artifacts.get(rid) ?? s.parse(content) : content;
   if (!a) return false;
   const outer = s.linkingRid;
   s.linkingRid = rid;

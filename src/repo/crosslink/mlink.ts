@@ -13,6 +13,8 @@
  */
 import type { Artifact, FileCard } from '../../fossil/artifact-types.ts';
 import { allFiles, compareNames, findFile, loadBaseline, ownFile, permCode } from './manifest-files.ts';
+import { fileCardAt, fileLinesOf, nameKeyAt, type FileLines } from '../../fossil/file-lines.ts';
+import { sameLines } from '../../fossil/line-runs.ts';
 import type { CrosslinkSession } from './session.ts';
 
 /** Children at most this much younger than their parent (or older) may get their times nudged. */
@@ -114,7 +116,7 @@ export function addMlinks(
   }
 }
 
-type AddRow = (
+export type AddRow = (
   from: string | null | undefined,
   to: string | null | undefined,
   name: string,
@@ -133,7 +135,10 @@ function renamed(parent: Artifact, cf: FileCard, add: AddRow): void {
  * Two full manifests, both sorted by name: one merge pass finds added, changed and deleted files
  * (the same rows upstream finds with a lookup per file in each direction).
  */
-function compareFullManifests(parent: Artifact, child: Artifact, add: AddRow): void {
+export function compareFullManifests(parent: Artifact, child: Artifact, add: AddRow): void {
+  const cl = fileLinesOf(child);
+  const pl = fileLinesOf(parent);
+  if (cl?.plain && pl?.plain) return compareFileLines(pl, cl, add);
   const cfs = child.files;
   const pfs = parent.files;
   let i = 0;
@@ -154,6 +159,50 @@ function compareFullManifests(parent: Artifact, child: Artifact, add: AddRow): v
       else if (cf.uuid !== pf.uuid || cf.perm !== pf.perm) add(pf.uuid, cf.uuid, cf.name, null, permCode(cf));
     }
   }
+}
+
+/**
+ * Two full manifests as parsed, neither with renamed or reserved names: the same merge
+ * on the lines themselves. Runs of lines both have are skipped with a string comparison
+ * (line-runs.ts), and only the lines between runs become FileCards.
+ */
+function compareFileLines(parent: FileLines, child: FileLines, add: AddRow): void {
+  const ct = child.text.text;
+  const pt = parent.text.text;
+  let ci = child.start;
+  let pi = parent.start;
+  const next = (text: string, at: number) => text.indexOf('\n', at) + 1;
+  while (ci < child.end || pi < parent.end) {
+    if (ci < child.end && pi < parent.end) {
+      const run = sameLines(ct, ci, child.end, pt, pi, parent.end);
+      if (run > 0) {
+        ci += run;
+        pi += run;
+        continue;
+      }
+    }
+    // Unescaped names, one character per byte, compare as upstream's strcmp does.
+    const c = ci >= child.end ? 1 : pi >= parent.end ? -1 : compareText(nameKeyAt(child.text, ci), nameKeyAt(parent.text, pi));
+    if (c < 0) {
+      const cf = fileCardAt(child.text, ci);
+      add(null, cf.uuid, cf.name, null, permCode(cf));
+      ci = next(ct, ci);
+    } else if (c > 0) {
+      const pf = fileCardAt(parent.text, pi);
+      add(pf.uuid, null, pf.name, null, 0);
+      pi = next(pt, pi);
+    } else {
+      const cf = fileCardAt(child.text, ci);
+      const pf = fileCardAt(parent.text, pi);
+      if (cf.uuid !== pf.uuid || cf.perm !== pf.perm) add(pf.uuid, cf.uuid, cf.name, null, permCode(cf));
+      ci = next(ct, ci);
+      pi = next(pt, pi);
+    }
+  }
+}
+
+function compareText(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
 }
 
 /** The general case, with a delta-manifest on either side (upstream's loops, as they are). */

@@ -10,7 +10,8 @@
  */
 import type { Db } from '../../db/db.ts';
 import type { Artifact } from '../../fossil/artifact-types.ts';
-import { tryParseArtifact } from '../../fossil/artifact.ts';
+import { ArtifactError, isLikelyArtifact, parseArtifact } from '../../fossil/artifact.ts';
+import { fileLinesOf, type FileLines } from '../../fossil/file-lines.ts';
 import { ArtifactCache } from './artifact-cache.ts';
 import type { CrosslinkContent, CrosslinkRepo } from './host.ts';
 import { readHashDigits, type HashDigits } from './text-format.ts';
@@ -84,9 +85,28 @@ export class CrosslinkSession {
     if (cached) return cached;
     const bytes = this.contentHint?.(rid) ?? this.content.tryGet(rid);
     if (!bytes || bytes.length === 0) return undefined;
-    const a = parseStructural(bytes);
+    const a = this.parse(bytes);
     if (a) this.artifacts.set(rid, a);
     return a;
+  }
+
+  /** F lines of the check-in parsed last: the next one is parsed against them (parseArtifact). */
+  private reference: FileLines | undefined;
+
+  /** Parse content that may be a structural artifact (undefined when it is not one). */
+  parse(bytes: Uint8Array): Artifact | undefined {
+    if (!isLikelyArtifact(bytes)) return undefined;
+    try {
+      const a = parseArtifact(bytes, this.reference);
+      const lines = fileLinesOf(a);
+      // A check-in's lines are the best guess for the next one's: the crosslinker meets
+      // check-ins next to their parents and children.
+      if (lines?.plain && lines.allHashed) this.reference = lines;
+      return a;
+    } catch (e) {
+      if (e instanceof ArtifactError) return undefined;
+      throw e;
+    }
   }
 
   tagId(name: string): number {
@@ -135,11 +155,6 @@ const FORUM_SCHEMA = `CREATE TABLE forumpost(
   fmtime REAL
 );
 CREATE INDEX forumthread ON forumpost(froot,fmtime);`;
-
-/** The parsed artifact, or undefined for content that is not a structural artifact. */
-export function parseStructural(bytes: Uint8Array): Artifact | undefined {
-  return tryParseArtifact(bytes) ?? undefined;
-}
 
 const sessions = new WeakMap<Db, CrosslinkSession>();
 
