@@ -16,6 +16,7 @@
  */
 import type { Db, SqlValue } from '../db/db.ts';
 import { BlobFormatError, compressBlob, uncompressBlob } from '../fossil/blob-codec.ts';
+import { equalBytes } from '../fossil/bytes.ts';
 import { applyDelta, createDelta, DeltaError, deltaOutputSize, MAX_DELTA_OUTPUT } from '../fossil/delta.ts';
 import { hashBytes, HashPolicy, HNAME_SHA1_LEN, isHashName, isHashNameLoose, verifyHash } from '../fossil/hash.ts';
 import type { Config } from './config.ts';
@@ -460,29 +461,38 @@ export class ContentStore {
   }
 
   /**
-   * Store rid as a delta of srcRid when that saves space and is allowed: both available, both at
-   * least 50 bytes, never a public artifact from a private source, the delta under 75% of the
-   * artifact and smaller than what is stored now. If srcRid is itself stored as a delta
-   * descending from rid, srcRid is expanded first so no loop can form. Unless force is set, an
+   * Store rid as a delta of the one of srcRids that gives the smallest delta (content.c
+   * content_deltify), when that saves space and is allowed: both available, both at least 50
+   * bytes, never a public artifact from a private source, the delta under 75% of the artifact and,
+   * compressed, smaller than what is stored now. If the chosen source is itself stored as a delta
+   * descending from rid, it is expanded first so no loop can form. Unless force is set, an
    * artifact that already is a delta is left alone. Returns the bytes saved (0: unchanged).
    */
-  deltify(rid: number, srcRid: number, opts: { force?: boolean } = {}): number {
-    if (rid === srcRid) return 0;
+  deltify(rid: number, srcRids: number | readonly number[], opts: { force?: boolean } = {}): number {
+    const sources = typeof srcRids === 'number' ? [srcRids] : srcRids;
     return this.db.transaction(() => {
       if (!opts.force && this.deltaSource(rid) !== undefined) return 0;
-      if (this.isPrivate(srcRid) && !this.isPrivate(rid)) return 0;
       const data = this.tryGet(rid);
       if (!data || data.length < MIN_DELTIFY_SIZE) return 0;
-      const src = this.tryGet(srcRid);
-      if (!src || src.length < MIN_DELTIFY_SIZE) return 0;
-      const delta = createDelta(src, data);
-      if (delta.length >= data.length * MAX_DELTA_RATIO) return 0;
-      const compressed = compressBlob(delta);
+      let best: { srcRid: number; src: Uint8Array; delta: Uint8Array } | undefined;
+      for (const srcRid of sources) {
+        if (srcRid === rid) continue;
+        if (this.isPrivate(srcRid) && !this.isPrivate(rid)) continue;
+        const src = this.tryGet(srcRid);
+        if (!src || src.length < MIN_DELTIFY_SIZE) continue;
+        const delta = createDelta(src, data);
+        if (delta.length >= data.length * MAX_DELTA_RATIO) continue;
+        if (!best || delta.length < best.delta.length) best = { srcRid, src, delta };
+      }
+      if (!best) return 0;
+      // As fossil's verify_before_commit: what will be stored must give back the same bytes.
+      if (!equalBytes(applyDelta(best.src, best.delta), data)) throw new Error(`deltify: the delta for rid ${rid} does not reproduce it`);
+      const compressed = compressBlob(best.delta);
       const before = this.stored(rid)!.content.length;
       if (compressed.length >= before) return 0;
-      if (this.chainOf(srcRid).includes(rid)) this.undeltify(srcRid);
+      if (this.chainOf(best.srcRid).includes(rid)) this.undeltify(best.srcRid);
       this.db.run('UPDATE blob SET content=? WHERE rid=?', compressed, rid);
-      this.db.run('REPLACE INTO delta(rid, srcid) VALUES(?, ?)', rid, srcRid);
+      this.db.run('REPLACE INTO delta(rid, srcid) VALUES(?, ?)', rid, best.srcRid);
       return before - compressed.length;
     });
   }

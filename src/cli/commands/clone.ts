@@ -4,6 +4,7 @@ import { jsonOption } from '../command.ts';
 import { UsageError } from '../args.ts';
 import { createRepoFile, openRepoFile } from '../../repo/node-files.ts';
 import type { Repository } from '../../repo/repository.ts';
+import { compactClone } from '../../repo/repack.ts';
 import { CloneVerificationError, cloneInto, isUnfinishedClone, prepareCloneTarget } from '../../sync/clone-client.ts';
 import { CLONE_RECEIVED_SETTING, CLONE_SEQNO_SETTING } from '../../sync/client-session.ts';
 import { workerVerifier } from '../../sync/worker-verifier-node.ts';
@@ -18,7 +19,12 @@ export const cloneCommand: Command = {
     '(also tls://, ws://, wss://; the fossil login then comes from --user/--password). If FILE is a clone that was interrupted,',
     'the clone resumes where it stopped.',
   ].join('\n'),
-  options: [...syncOptions, { name: 'admin-user', short: 'A', type: 'string', value: 'LOGIN', help: 'the clone\'s setup user (default: the login, else $USER)' }, jsonOption],
+  options: [
+    ...syncOptions,
+    { name: 'nocompress', type: 'boolean', help: 'skip the extra delta pass at the end (a larger file, sooner)' },
+    { name: 'admin-user', short: 'A', type: 'string', value: 'LOGIN', help: 'the clone\'s setup user (default: the login, else $USER)' },
+    jsonOption,
+  ],
   async run(ctx) {
     const { args, stdout } = ctx;
     const [urlText, file, extra] = args.positional;
@@ -76,7 +82,7 @@ export const cloneCommand: Command = {
       events.done();
       repo.db.transaction(() => rememberTarget(repo, { url, login }));
       // Like fossil, leave a compact file behind.
-      repo.db.exec('VACUUM');
+      compactClone(repo, { extraDeltas: !o.nocompress });
       const admin = repo.db.get<{ login: string; pw: string }>("SELECT login, pw FROM user WHERE cap GLOB '*s*' ORDER BY uid LIMIT 1");
       if (o.json) {
         stdout(JSON.stringify({ file, projectCode: r.projectCode, rounds: r.rounds, artifacts: r.artifactsReceived, resumed }));

@@ -1,0 +1,83 @@
+/**
+ * The extra delta pass fossil runs at the end of every clone and in `fossil repack`
+ * (rebuild.c extra_deltification). A server stores what it was given, often whole; a clone can
+ * do better once it holds everything:
+ *   - a check-in manifest stored whole becomes a delta of one of the five check-ins that follow
+ *     it in time (manifests differ from their successors by a few lines);
+ *   - a file stored whole becomes a delta of one of the five newer versions of the same name.
+ * The pass needs the derived tables (event, mlink, plink), so it runs after the rebuild, and it
+ * is one transaction: a kill leaves the clone as it was, only larger.
+ */
+import type { Repository } from './repository.ts';
+
+/** How many neighbours each artifact is tried against (N_NEIGHBOR in rebuild.c). */
+const NEIGHBOURS = 5;
+
+export interface RepackResult {
+  /** Artifacts that became deltas. */
+  deltas: number;
+  /** Bytes of blob content saved (the file itself shrinks only after a VACUUM). */
+  bytesSaved: number;
+}
+
+export function extraDeltification(repo: Repository): RepackResult {
+  const { db, content } = repo;
+  return db.transaction(() => {
+    const result: RepackResult = { deltas: 0, bytesSaved: 0 };
+    const tryAgainst = (rid: number, neighbours: readonly number[]) => {
+      if (neighbours.length === 0) return;
+      const saved = content.deltify(rid, neighbours);
+      if (saved > 0) {
+        result.deltas++;
+        result.bytesSaved += saved;
+      }
+    };
+    const remember = (neighbours: number[], rid: number) => {
+      neighbours.push(rid);
+      if (neighbours.length > NEIGHBOURS) neighbours.shift();
+    };
+
+    // Newest first, so an older manifest becomes a delta of a newer one, as fossil stores them.
+    const manifests = db.prepare(
+      `SELECT blob.rid FROM event JOIN blob ON blob.rid=event.objid
+        WHERE event.type='ci' AND NOT EXISTS(SELECT 1 FROM delta WHERE delta.rid=blob.rid)
+        ORDER BY event.mtime DESC`,
+    ).column<number>();
+    const recent: number[] = [];
+    for (const rid of manifests) {
+      tryAgainst(rid, recent);
+      remember(recent, rid);
+    }
+
+    // Files by name, newest first: each whole file against the newer versions of its name.
+    const files = db.prepare(
+      `SELECT DISTINCT blob.rid AS rid, mlink.fnid AS fnid FROM blob, mlink, plink
+        WHERE NOT EXISTS(SELECT 1 FROM delta WHERE delta.rid=blob.rid)
+          AND mlink.fid=blob.rid AND mlink.mid=plink.cid
+        ORDER BY mlink.fnid, plink.mtime DESC`,
+    ).all<{ rid: number; fnid: number }>();
+    let newer: number[] = [];
+    let fnid = 0;
+    for (const f of files) {
+      if (f.fnid !== fnid) newer = [];
+      fnid = f.fnid;
+      tryAgainst(f.rid, newer);
+      remember(newer, f.rid);
+    }
+    return result;
+  });
+}
+
+/**
+ * Leave a finished clone as compact as fossil's: the extra delta pass (unless skipped), 8 KiB
+ * pages once the file is past a thousand pages, then VACUUM (clone.c clone_cmd's last steps).
+ */
+export function compactClone(repo: Repository, opts: { extraDeltas?: boolean } = {}): RepackResult {
+  const result = opts.extraDeltas === false ? { deltas: 0, bytesSaved: 0 } : extraDeltification(repo);
+  const { db } = repo;
+  if ((db.value<number>('PRAGMA page_count') ?? 0) > 1000 && (db.value<number>('PRAGMA page_size') ?? 0) < 8192) {
+    db.exec('PRAGMA page_size=8192');
+  }
+  db.exec('VACUUM');
+  return result;
+}
