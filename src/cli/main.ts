@@ -7,15 +7,17 @@ import { commands } from './commands/index.ts';
 
 const helpOption: OptionSpec = { name: 'help', short: 'h', type: 'boolean', help: 'show help for this command' };
 
-function overview(): string {
-  const w = Math.max(...commands.map((c) => c.name.length));
+/** The list of commands with their summaries (the one place every command's code is loaded). */
+async function overview(): Promise<string> {
+  const all = await Promise.all(commands.map((c) => c.load()));
+  const w = Math.max(...all.map((c) => c.name.length));
   return [
     'edgesync: Fossil repositories anywhere, synced over NATS and HTTP.',
     '',
     'Usage: edgesync COMMAND [OPTIONS] [ARGS]',
     '',
     'Commands:',
-    ...commands.map((c) => `  ${c.name.padEnd(w)}  ${c.summary}`),
+    ...all.map((c) => `  ${c.name.padEnd(w)}  ${c.summary}`),
     '',
     'Run `edgesync COMMAND --help` for the options of a command.',
   ].join('\n');
@@ -45,18 +47,19 @@ export async function main(argv: readonly string[]): Promise<number> {
   const [name, ...rest] = argv;
   if (!name || name === '--help' || name === '-h' || name === 'help') {
     const target = name === 'help' ? commands.find((c) => c.name === rest[0]) : undefined;
-    out(target ? commandHelp(target) : overview());
+    out(target ? commandHelp(await target.load()) : await overview());
     return 0;
   }
   if (name === '--version' || name === 'version') {
     out('edgesync 0.1.0');
     return 0;
   }
-  const cmd = commands.find((c) => c.name === name);
-  if (!cmd) {
-    err(`edgesync: unknown command "${name}"\n\n${overview()}`);
+  const entry = commands.find((c) => c.name === name);
+  if (!entry) {
+    err(`edgesync: unknown command "${name}"\n\n${await overview()}`);
     return 2;
   }
+  const cmd = await entry.load();
   try {
     const args = parseArgs(rest, [...cmd.options, helpOption]);
     if (args.options.help) {

@@ -6,7 +6,7 @@ import { repoPath, openRepository } from './repo-access.ts';
 import { openRepoFile } from '../repo/node-files.ts';
 import { cloneInto, isUnfinishedClone } from '../sync/clone-client.ts';
 import { syncWith } from '../sync/client-session.ts';
-import { workerVerifier } from '../sync/worker-verifier-node.ts';
+// The hashing worker is loaded only when an interrupted clone is finished here.
 import { openTransport, progressEvents, rememberTarget, requestEncoding, syncOptions, targetFor } from './sync-options.ts';
 
 type Direction = 'pull' | 'push' | 'sync';
@@ -17,22 +17,21 @@ const SUMMARY: Record<Direction, string> = {
   sync: 'pull and push in one go',
 };
 
-async function finishInterruptedClone(ctx: CommandContext, path: string, urlArg: string | undefined): Promise<boolean> {
+/** Finish a clone that was interrupted (the file is known to be one), then close it. */
+async function finishInterruptedClone(ctx: CommandContext, path: string, urlArg: string | undefined): Promise<void> {
   const repo = openRepoFile(path);
   try {
-    if (!isUnfinishedClone(repo)) return false;
     const o = ctx.args.options;
     const target = targetFor(repo, urlArg, o);
     const events = progressEvents(ctx, Boolean(o.verbose));
     const t = await openTransport(target.url, repo.config.projectCode);
     try {
-      await cloneInto(repo, t.transport, { login: target.login, encoding: requestEncoding(o), events, verifier: workerVerifier() });
+      await cloneInto(repo, t.transport, { login: target.login, encoding: requestEncoding(o), events, verifier: (await import('../sync/worker-verifier-node.ts')).workerVerifier() });
     } finally {
       await t.close();
     }
     events.done();
     ctx.stdout('Finished the interrupted clone.');
-    return true;
   } finally {
     repo.db.close();
   }
@@ -55,9 +54,14 @@ export function directionCommand(direction: Direction): Command {
       const [urlArg, extra] = args.positional;
       if (extra) throw new UsageError('at most one URL');
       const path = repoPath(args.options);
-      await finishInterruptedClone(ctx, path, urlArg);
+      let repo = openRepository(path);
+      if (isUnfinishedClone(repo)) {
+        // The clone's own lifecycle finishes it (no crosslinker: it rebuilds), then the sync goes on.
+        repo.db.close();
+        await finishInterruptedClone(ctx, path, urlArg);
+        repo = openRepository(path);
+      }
       const o = args.options;
-      const repo = openRepository(path);
       const events = progressEvents(ctx, Boolean(o.verbose));
       try {
         const target = targetFor(repo, urlArg, o);

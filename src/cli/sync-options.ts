@@ -13,7 +13,7 @@ import type { RoundReport, SyncEvents } from '../sync/sync-events.ts';
 import { parseSyncUrl, type SyncUrl } from '../sync/sync-url.ts';
 import { NodeHttpTransport } from '../sync/transports/http-client-node.ts';
 import { isNatsUrl, natsUrlToRemember, parseNatsUrl, type NatsUrl } from '../nats/nats-url.ts';
-import { openNatsTransport, type OpenTransport } from './nats-target.ts';
+import type { OpenTransport } from './nats-target.ts';
 
 export const syncOptions: OptionSpec[] = [
   { name: 'user', type: 'string', value: 'LOGIN', help: 'log in as LOGIN (default: the user in the URL)' },
@@ -125,7 +125,8 @@ export function rememberClonePassword(repo: Repository, login: { password: strin
 
 /** The transport for a URL; close it when done (a NATS connection stays open until then). */
 export async function openTransport(url: SyncUrl | NatsUrl, projectCode: string | undefined): Promise<OpenTransport> {
-  if (isNats(url)) return openNatsTransport(url, projectCode);
+  // The NATS client code loads only for a NATS URL: an HTTP sync does not pay for it.
+  if (isNats(url)) return (await import('./nats-target.ts')).openNatsTransport(url, projectCode);
   return { transport: new NodeHttpTransport(url), close: async () => undefined };
 }
 

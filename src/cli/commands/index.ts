@@ -1,32 +1,37 @@
-/** Every `edgesync` subcommand, in the order `edgesync --help` lists them. */
+/**
+ * Every `edgesync` subcommand, in the order `edgesync --help` lists them. Each one's code is
+ * loaded only when it is asked for, so a command pays for its own modules (and the Node modules
+ * they use), not for all of them: a `sync` does not load the hub, the web server or notify.
+ */
 import type { Command } from '../command.ts';
-import { newCommand } from './new.ts';
-import { infoCommand } from './info.ts';
-import { timelineCommand } from './timeline.ts';
-import { lsCommand } from './ls.ts';
-import { catCommand } from './cat.ts';
-import { checkoutCommand } from './checkout.ts';
-import { commitCommand } from './commit.ts';
-import { wikiCommand } from './wiki.ts';
-import { tagCommand } from './tag.ts';
-import { userCommand } from './user.ts';
-import { verifyCommand } from './verify.ts';
-import { rebuildCommand } from './rebuild.ts';
-import { cloneCommand } from './clone.ts';
-import { pullCommand } from './pull.ts';
-import { pushCommand } from './push.ts';
-import { syncCommand } from './sync.ts';
-import { serveCommand } from './serve.ts';
-import { hubCommand } from './hub.ts';
-import { memberCommand } from './member.ts';
-import { demoCommand } from './demo.ts';
-import { bridgeCommand } from './bridge.ts';
-import { doctorCommand } from './doctor.ts';
-import { notifyCommand } from './notify.ts';
 
-export const commands: Command[] = [
-  newCommand, infoCommand, timelineCommand, lsCommand, catCommand, checkoutCommand, commitCommand,
-  wikiCommand, tagCommand, userCommand, verifyCommand, rebuildCommand,
-  cloneCommand, pullCommand, pushCommand, syncCommand, serveCommand, hubCommand, memberCommand, bridgeCommand, doctorCommand,
-  notifyCommand, demoCommand,
+export interface CommandEntry {
+  name: string;
+  load(): Promise<Command>;
+}
+
+export const commands: CommandEntry[] = [
+  { name: 'new', load: () => import('./new.ts').then((m) => m.newCommand) },
+  { name: 'info', load: () => import('./info.ts').then((m) => m.infoCommand) },
+  { name: 'timeline', load: () => import('./timeline.ts').then((m) => m.timelineCommand) },
+  { name: 'ls', load: () => import('./ls.ts').then((m) => m.lsCommand) },
+  { name: 'cat', load: () => import('./cat.ts').then((m) => m.catCommand) },
+  { name: 'checkout', load: () => import('./checkout.ts').then((m) => m.checkoutCommand) },
+  { name: 'commit', load: () => import('./commit.ts').then((m) => m.commitCommand) },
+  { name: 'wiki', load: () => import('./wiki.ts').then((m) => m.wikiCommand) },
+  { name: 'tag', load: () => import('./tag.ts').then((m) => m.tagCommand) },
+  { name: 'user', load: () => import('./user.ts').then((m) => m.userCommand) },
+  { name: 'verify', load: () => import('./verify.ts').then((m) => m.verifyCommand) },
+  { name: 'rebuild', load: () => import('./rebuild.ts').then((m) => m.rebuildCommand) },
+  { name: 'clone', load: () => import('./clone.ts').then((m) => m.cloneCommand) },
+  { name: 'pull', load: () => import('./pull.ts').then((m) => m.pullCommand) },
+  { name: 'push', load: () => import('./push.ts').then((m) => m.pushCommand) },
+  { name: 'sync', load: () => import('./sync.ts').then((m) => m.syncCommand) },
+  { name: 'serve', load: () => import('./serve.ts').then((m) => m.serveCommand) },
+  { name: 'hub', load: () => import('./hub.ts').then((m) => m.hubCommand) },
+  { name: 'member', load: () => import('./member.ts').then((m) => m.memberCommand) },
+  { name: 'bridge', load: () => import('./bridge.ts').then((m) => m.bridgeCommand) },
+  { name: 'doctor', load: () => import('./doctor.ts').then((m) => m.doctorCommand) },
+  { name: 'notify', load: () => import('./notify.ts').then((m) => m.notifyCommand) },
+  { name: 'demo', load: () => import('./demo.ts').then((m) => m.demoCommand) },
 ];

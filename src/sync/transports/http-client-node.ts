@@ -4,7 +4,6 @@
  * Follows redirects (at most 20, dropping a trailing /xfer, never from https to http).
  */
 import { request as httpRequest, type IncomingMessage } from 'node:http';
-import { request as httpsRequest } from 'node:https';
 import { DEFAULT_MAX_MESSAGE_SIZE } from '../card-limits.ts';
 import { FOSSIL_2_21_USER_AGENT } from '../http-message.ts';
 import { hostHeader, parseSyncUrl, redirectTarget, type SyncUrl } from '../sync-url.ts';
@@ -60,9 +59,10 @@ export class NodeHttpTransport implements SyncTransport {
     }
   }
 
-  private post(url: SyncUrl, message: WireMessage): Promise<{ status: number; reason: string; location?: string; contentType?: string; body: Uint8Array }> {
+  private async post(url: SyncUrl, message: WireMessage): Promise<{ status: number; reason: string; location?: string; contentType?: string; body: Uint8Array }> {
     const maxReply = this.opts.maxReplySize ?? DEFAULT_MAX_MESSAGE_SIZE;
-    const send = url.protocol === 'https:' ? httpsRequest : httpRequest;
+    // TLS is loaded only for an https URL (it is a noticeable part of a small command's start-up).
+    const send = url.protocol === 'https:' ? (await import('node:https')).request : httpRequest;
     return new Promise((resolve, reject) => {
       const req = send(
         {
