@@ -10,13 +10,16 @@
  * beat fossil). Client memory is the clone process's peak RSS (/usr/bin/time); server memory is
  * the peak RSS of the server's process tree, sampled (fossil server forks per request).
  *
- * Usage: node bench/clone.mjs REPO.fossil [--runs N] [--keep]
+ * Usage: node bench/clone.mjs REPO.fossil [--runs N] [--keep] [--no-check]
  * With --runs N each of the three clones is done N times, interleaved, and the best time and
  * memory of each are kept (the machine may be busy with other work).
+ * Afterwards every clone must pass `fossil test-integrity` and hold exactly the source's
+ * artifacts, and the large-repository test (tests/interop/rebuild-large.test.ts: our clone's
+ * derived tables against `fossil rebuild` of it) runs on REPO; --no-check skips all that.
  * Needs the built CLI (npm run build:cli), fossil and /usr/bin/time on PATH.
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { createServer, connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -29,6 +32,7 @@ const runsAt = args.indexOf('--runs');
 const runs = runsAt >= 0 ? Math.max(1, Number(args[runsAt + 1]) || 1) : 1;
 const source = args.find((a, i) => !a.startsWith('--') && (runsAt < 0 || i !== runsAt + 1));
 const keep = args.includes('--keep');
+const check = !args.includes('--no-check');
 if (!source || !existsSync(source)) {
   console.error('usage: node bench/clone.mjs REPO.fossil [--runs N] [--keep]');
   process.exit(2);
@@ -133,6 +137,19 @@ function count(file) {
   return spawnSync('sqlite3', [file, 'SELECT count(*) FROM blob WHERE size>=0'], { encoding: 'utf8' }).stdout.trim();
 }
 
+function artifactSet(file) {
+  return spawnSync('sqlite3', [file, 'SELECT uuid FROM blob WHERE size>=0 ORDER BY uuid'], { encoding: 'utf8', maxBuffer: 1 << 28 }).stdout;
+}
+
+/** fossil's own check, and the same artifacts as the source: or the run fails. */
+function checkClone(file, sourceArtifacts) {
+  const r = spawnSync('fossil', ['test-integrity', '-R', file], { env, encoding: 'utf8', maxBuffer: 1 << 28 });
+  if (r.status !== 0 || !/ 0 errors/.test(r.stdout) || !/integrity-check: ok/.test(r.stdout)) {
+    throw new Error(`fossil test-integrity fails on ${file}:\n${r.stdout.slice(-500)}${r.stderr}`);
+  }
+  if (artifactSet(file) !== sourceArtifacts) throw new Error(`${file} does not hold the same artifacts as the source`);
+}
+
 const served = join(work, 'served.fossil');
 copyFileSync(source, served);
 const results = [];
@@ -178,7 +195,17 @@ try {
   for (const [name, wall, kb, rw, rm] of results) {
     console.log(`${name.padEnd(42)} ${String(wall === '' ? '' : wall.toFixed(2)).padStart(8)} ${mb(kb).padStart(8)} ${rw.padStart(7)} ${rm.padStart(7)}`);
   }
+  const size = (n) => statSync(join(work, `${n}.fossil`)).size;
   console.log(`\nall three clones hold ${counts[0]} artifacts; ratios are against the baseline (<= 1.00: as fast / as small as fossil)`);
+  console.log(`file size: fossil's clone ${(size('fossil-from-fossil') / 1048576).toFixed(1)} MB, ours ${(size('edgesync-from-fossil') / 1048576).toFixed(1)} MB (${(size('edgesync-from-fossil') / size('fossil-from-fossil')).toFixed(2)}x)`);
+  if (check) {
+    const sourceArtifacts = artifactSet(served);
+    for (const n of ['fossil-from-fossil', 'edgesync-from-fossil', 'fossil-from-edgesync']) checkClone(join(work, `${n}.fossil`), sourceArtifacts);
+    console.log('fossil test-integrity passes on all three clones, and each holds exactly the source\'s artifacts');
+    const t = spawnSync('npx', ['vitest', 'run', 'tests/interop/rebuild-large.test.ts'], { cwd: root, env: { ...process.env, BENCH_REPO: resolve(source) }, encoding: 'utf8', maxBuffer: 1 << 28 });
+    if (t.status !== 0) throw new Error(`the large-repository test fails:\n${(t.stdout + t.stderr).slice(-3000)}`);
+    console.log('large-repository test (our clone\'s derived tables = fossil rebuild of it): passed');
+  }
 } finally {
   if (!keep) rmSync(work, { recursive: true, force: true });
   else console.log(`kept ${work}`);

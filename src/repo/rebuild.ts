@@ -80,7 +80,7 @@ export function rebuild(repo: RebuildRepo, opts: RebuildOptions = {}): RebuildRe
   // The walk hands the crosslinker nearly everything it asks for; the store's cache only serves
   // the odd parent found elsewhere (a merge), and a full-size one would mostly add to the peak.
   const savedCacheBytes = repo.content.cacheBytes;
-  if (savedCacheBytes !== undefined) repo.content.cacheBytes = Math.min(savedCacheBytes, REBUILD_CACHE_BYTES);
+  if (savedCacheBytes !== undefined) repo.content.cacheBytes = Math.min(savedCacheBytes, LINKING_CACHE_BYTES);
   try {
     return rebuildInTransaction(repo, opts);
   } finally {
@@ -173,8 +173,8 @@ function finishRebuilt(repo: RebuildRepo, opts: Pick<RebuildOptions, 'user' | 'n
   setConfig.run('rebuilt', REBUILT_BY);
 }
 
-/** Budget of the content store's cache while rebuilding (see rebuild). */
-const REBUILD_CACHE_BYTES = 16 * 1024 * 1024;
+/** Budget of the content store's cache while rebuilding or linking a clone (see rebuild). */
+export const LINKING_CACHE_BYTES = 16 * 1024 * 1024;
 
 /** How many of the most recently walked artifacts stay at hand for the crosslinker. */
 const RECENT_CONTENTS = 16;

@@ -269,7 +269,10 @@ export class CloneLinker {
     const children = this.waiting.get(rid);
     if (children) {
       this.waiting.delete(rid);
-      children.sort((a, b) => b - a);
+      // Children with no deltas of their own waiting go on top, so they are done first and the
+      // frames holding this content are gone before the walk descends into a child's subtree:
+      // otherwise every branch point above the walk keeps an expanded artifact alive.
+      children.sort((a, b) => Number(this.waiting.has(b)) - Number(this.waiting.has(a)) || b - a);
       for (const child of children) this.stack.push({ rid: child, source: content });
     }
   }

@@ -14,7 +14,7 @@ import { Repository } from '../../src/repo/repository.ts';
 import { differingTables, dumpDerivedTables, type DerivedDump } from '../helpers/derived-tables.ts';
 import { fossil, haveTool, tempDir } from '../helpers/tools.ts';
 import { edgesyncAsync } from '../helpers/cli.ts';
-import { startEdgesyncServer } from '../helpers/servers.ts';
+import { fossilAsync, startEdgesyncServer, startFossilServer } from '../helpers/servers.ts';
 
 const source = process.env.BENCH_REPO;
 
@@ -55,10 +55,15 @@ describe.runIf(source !== undefined && haveTool('fossil'))('rebuild of a large r
     expect(timeline(ours)).toEqual(timeline(theirs));
   });
 
-  it('a clone equals fossil rebuild of the same clone, timeline included', { timeout: 30 * 60_000 }, async () => {
+  // A clone ends, as fossil's does, with an extra delta pass that reshapes the delta trees after
+  // the tags were numbered; `fossil rebuild` of the finished file numbers them along the new
+  // trees. So the derived tables are compared with that rebuild (tags by name), and the timeline,
+  // which lists tags by id, with fossil's own clone of the same repository.
+  it('a clone equals fossil rebuild of it, and reads like fossil\'s own clone', { timeout: 30 * 60_000 }, async () => {
     const served = join(tmp.dir, 'served.fossil');
     const ours = join(tmp.dir, 'clone.fossil');
     const theirs = join(tmp.dir, 'clone-rebuilt.fossil');
+    const fossils = join(tmp.dir, 'fossil-clone.fossil');
     copyFileSync(source!, served);
     const server = await startEdgesyncServer(served);
     try {
@@ -67,6 +72,13 @@ describe.runIf(source !== undefined && haveTool('fossil'))('rebuild of a large r
     } finally {
       await server.stop();
     }
+    const upstream = await startFossilServer(served);
+    try {
+      const r = await fossilAsync(['clone', upstream.url, fossils]);
+      expect(r.status, r.stderr).toBe(0);
+    } finally {
+      await upstream.stop();
+    }
     copyFileSync(ours, theirs);
     fossil(['rebuild', theirs]);
     const got = dumpDerivedTables(ours);
@@ -74,6 +86,6 @@ describe.runIf(source !== undefined && haveTool('fossil'))('rebuild of a large r
     const differing = differingTables(got, want);
     expect(differing, differing.map((t) => sampleDifferences(got, want, t)).join('\n')).toEqual([]);
     const timeline = (f: string) => fossil(['timeline', '-n', '2000', '-R', f]).stdout;
-    expect(timeline(ours)).toEqual(timeline(theirs));
+    expect(timeline(ours)).toEqual(timeline(fossils));
   });
 });
