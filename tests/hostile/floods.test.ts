@@ -37,7 +37,10 @@ function peakMB(pid: number): number {
   return Number(/VmHWM:\s+(\d+) kB/.exec(status)![1]) / 1024;
 }
 
-/** POST a body of `size` bytes, streamed in 1 MB chunks, with or without Content-Length; the status it gets. */
+/**
+ * POST a body of `size` bytes, streamed in 1 MB chunks, with or without Content-Length; the status
+ * it gets, or the error that cut it off and how much had been sent by then.
+ */
 function flood(size: number, declared: boolean, first?: Uint8Array): Promise<number | string> {
   return new Promise((resolve) => {
     const headers: Record<string, string> = { 'Content-Type': 'application/x-fossil' };
@@ -47,9 +50,9 @@ function flood(size: number, declared: boolean, first?: Uint8Array): Promise<num
       resolve(res.statusCode ?? 0);
       req.destroy();
     });
-    req.on('error', (e) => resolve(`error ${(e as NodeJS.ErrnoException).code}`));
-    const chunk = Buffer.alloc(MB, 0x61);
     let sent = 0;
+    req.on('error', (e) => resolve(`error ${(e as NodeJS.ErrnoException).code} after ${Math.round(sent / MB)} MB`));
+    const chunk = Buffer.alloc(MB, 0x61);
     const pump = () => {
       while (sent < size && !req.destroyed) {
         const part = sent === 0 && first ? Buffer.concat([first, chunk.subarray(first.length)]) : chunk;
@@ -100,11 +103,14 @@ describe.skipIf(!ready)('floods of unauthenticated input', () => {
 
   it('four 400 MB HTTP bodies at once are refused early, declared or streamed', async () => {
     const declared = await Promise.all(Array.from({ length: 4 }, () => flood(400 * MB, true)));
-    expect(declared).toEqual([413, 413, 413, 413]);
     const streamed = await Promise.all(Array.from({ length: 4 }, () => flood(400 * MB, false)));
     console.log(`HTTP flood: declared ${declared.join(',')}; streamed ${streamed.join(',')}; server peak ${peakMB(server.pid).toFixed(0)} MB`);
-    for (const s of streamed) expect([413, 503, 'error ECONNRESET', 'error EPIPE']).toContain(s);
-    expect(streamed.some((s) => s === 413 || s === 503)).toBe(true);
+    // Refused from the header: the server answers 413 and closes. A client still writing may see
+    // the close (EPIPE, ECONNRESET) before it reads the answer; either way it was cut off early.
+    const cutEarly = (s: number | string) => s === 413 || (/^error (EPIPE|ECONNRESET) after (\d+) MB$/.exec(String(s)) !== null && Number(/(\d+) MB$/.exec(String(s))![1]) < 100);
+    for (const s of declared) expect(cutEarly(s), String(s)).toBe(true);
+    for (const s of streamed) expect(s === 503 || cutEarly(s), String(s)).toBe(true);
+    expect([...declared, ...streamed].some((s) => s === 413 || s === 503)).toBe(true);
     expect(peakMB(server.pid)).toBeLessThan(300);
   });
 
