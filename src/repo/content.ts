@@ -466,9 +466,11 @@ export class ContentStore {
    * bytes, never a public artifact from a private source, the delta under 75% of the artifact and,
    * compressed, smaller than what is stored now. If the chosen source is itself stored as a delta
    * descending from rid, it is expanded first so no loop can form. Unless force is set, an
-   * artifact that already is a delta is left alone. Returns the bytes saved (0: unchanged).
+   * artifact that already is a delta is left alone. With goodEnough, sources are tried in the
+   * order given and the search stops at the first delta under that fraction of the artifact's
+   * size. Returns the bytes saved (0: unchanged).
    */
-  deltify(rid: number, srcRids: number | readonly number[], opts: { force?: boolean } = {}): number {
+  deltify(rid: number, srcRids: number | readonly number[], opts: { force?: boolean; goodEnough?: number } = {}): number {
     const sources = typeof srcRids === 'number' ? [srcRids] : srcRids;
     return this.db.transaction(() => {
       if (!opts.force && this.deltaSource(rid) !== undefined) return 0;
@@ -476,6 +478,7 @@ export class ContentStore {
       if (!data || data.length < MIN_DELTIFY_SIZE) return 0;
       let best: { srcRid: number; src: Uint8Array; delta: Uint8Array } | undefined;
       for (const srcRid of sources) {
+        if (best && opts.goodEnough !== undefined && best.delta.length < data.length * opts.goodEnough) break;
         if (srcRid === rid) continue;
         if (this.isPrivate(srcRid) && !this.isPrivate(rid)) continue;
         const src = this.tryGet(srcRid);

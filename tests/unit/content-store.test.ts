@@ -383,6 +383,25 @@ describe('ContentStore', () => {
       db.close();
     });
 
+    it('deltify takes the best of several sources, or the first good enough one', async () => {
+      const repo = await newRepo();
+      const { content } = repo;
+      // far differs from the target in many lines, near in one.
+      const target = version(3, 200);
+      const near = content.put(version(4, 200)).rid;
+      const farText = new TextDecoder().decode(version(5, 200)).replace(/line (\d)0 /g, 'LINE $10 ');
+      const far = content.put(utf8(farText)).rid;
+      const best = content.put(target).rid;
+      expect(content.deltify(best, [far, near])).toBeGreaterThan(0);
+      expect(content.deltaSource(best)).toBe(near);
+      const first = content.put(version(3, 201)).rid;
+      // far's delta is under 75% of the artifact: good enough at 0.75, so near is never tried.
+      expect(content.deltify(first, [far, near], { goodEnough: 0.75 })).toBeGreaterThan(0);
+      expect(content.deltaSource(first)).toBe(far);
+      content.clearCache();
+      expect(content.get(first)).toEqual(version(3, 201));
+    });
+
     it('deltifies and undeltifies without changing content or making loops', async () => {
       const repo = await newRepo();
       const { content, db } = repo;
