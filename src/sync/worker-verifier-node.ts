@@ -5,8 +5,8 @@
  * Content goes through a fixed ring of shared memory, so nothing is allocated per artifact and
  * memory stays flat however much is hashed: the main thread copies an artifact into free space
  * and posts where it is; the worker hashes it in place and gives the space back. The rebuild is
- * synchronous, so waiting for space (and for the end) uses Atomics, not messages. An artifact
- * larger than the ring is hashed on the main thread.
+ * synchronous, so waiting for the end uses Atomics, not messages. An artifact larger than the
+ * ring, or one that comes while the ring is full, is hashed on the main thread.
  */
 import { Worker } from 'node:worker_threads';
 import { verifyHash } from '../fossil/hash.ts';
@@ -51,12 +51,6 @@ export function workerVerifier(): ArtifactVerifier {
   let failedHere: string | undefined;
   let closed = false;
 
-  /** Block until `need` more bytes of the ring are free. */
-  const waitForSpace = (need: number) => {
-    for (let used = Atomics.load(state, USED); used + need > RING_BYTES; used = Atomics.load(state, USED)) {
-      Atomics.wait(state, USED, used, 1000);
-    }
-  };
   const close = () => {
     if (closed) return;
     closed = true;
@@ -65,13 +59,14 @@ export function workerVerifier(): ArtifactVerifier {
 
   return {
     check(rid, uuid, content) {
-      if (content.length > RING_BYTES) {
+      // Keep each artifact contiguous: skip the ring's tail when it is too short.
+      const padding = writeAt + content.length > RING_BYTES ? RING_BYTES - writeAt : 0;
+      // Larger than the ring, or the ring is full (the hashing thread is behind): hash it here
+      // rather than wait, so both cores hash instead of one waiting for the other.
+      if (content.length > RING_BYTES || Atomics.load(state, USED) + padding + content.length > RING_BYTES) {
         if (failedHere === undefined && !verifyHash(content, uuid)) failedHere = uuid;
         return;
       }
-      // Keep each artifact contiguous: skip the ring's tail when it is too short.
-      const padding = writeAt + content.length > RING_BYTES ? RING_BYTES - writeAt : 0;
-      waitForSpace(padding + content.length);
       if (padding) writeAt = 0;
       ringBytes.set(content, writeAt);
       Atomics.add(state, USED, padding + content.length);

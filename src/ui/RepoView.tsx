@@ -34,6 +34,9 @@ export function RepoView(props: RepoViewProps) {
   const repo = () => props.peer.state.repos.find((r) => r.name === props.name);
   const section = () => repoSections.find((s) => s.id === props.section);
   const [sharing, setSharing] = createSignal(false);
+  // Kept here, not in the element: the form is drawn again when the repository's state changes
+  // (a sync, who you are), and an open form must stay open.
+  const [noteOpen, setNoteOpen] = createSignal(false);
   const [error, setError] = createSignal<string>();
 
   async function download() {
@@ -109,7 +112,7 @@ export function RepoView(props: RepoViewProps) {
             <SyncPanel api={props.api} peer={props.peer} repo={r()} defaultHub={props.hub?.ws} />
             <Timeline api={props.api} peer={props.peer} name={props.name} />
             <Show when={r().identity.canWrite}>
-              <details class="card">
+              <details class="card" open={noteOpen()} onToggle={(e) => setNoteOpen(e.currentTarget.open)}>
                 <summary>Write a note (a check-in of one text file)</summary>
                 <form onSubmit={note} class="note-form">
                   <label>File<input name="file" required value="NOTES.txt" /></label>

@@ -152,8 +152,14 @@ describe.skipIf(!ready)('browser peer', () => {
     let b: Page;
 
     async function note(p: Page, comment: string, text: string): Promise<void> {
-      const details = p.locator('details');
-      if ((await details.getAttribute('open')) === null) await details.locator('summary').click();
+      // Open the form (again, should the page have been drawn anew meanwhile) until it shows.
+      const file = p.locator('input[name=file]');
+      await expect.poll(async () => {
+        if (await file.isVisible()) return true;
+        const details = p.locator('details');
+        if ((await details.getAttribute('open')) === null) await details.locator('summary').click();
+        return file.isVisible();
+      }, { timeout: 30_000 }).toBe(true);
       await p.fill('input[name=file]', 'notes.txt');
       await p.fill('textarea[name=text]', text);
       await p.fill('input[name=comment]', comment);
