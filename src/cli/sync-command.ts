@@ -6,7 +6,6 @@ import { repoPath, openRepository } from './repo-access.ts';
 import { openRepoFile } from '../repo/node-files.ts';
 import { cloneInto, isUnfinishedClone } from '../sync/clone-client.ts';
 import { syncWith } from '../sync/client-session.ts';
-// The hashing worker is loaded only when an interrupted clone is finished here.
 import { openTransport, progressEvents, rememberTarget, requestEncoding, syncOptions, targetFor } from './sync-options.ts';
 
 type Direction = 'pull' | 'push' | 'sync';
@@ -26,7 +25,9 @@ async function finishInterruptedClone(ctx: CommandContext, path: string, urlArg:
     const events = progressEvents(ctx, Boolean(o.verbose));
     const t = await openTransport(target.url, repo.config.projectCode);
     try {
-      await cloneInto(repo, t.transport, { login: target.login, encoding: requestEncoding(o), events, verifier: (await import('../sync/worker-verifier-node.ts')).workerVerifier() });
+      // The hashing worker's code loads only here, not for every sync.
+      const { workerVerifier } = await import('../sync/worker-verifier-node.ts');
+      await cloneInto(repo, t.transport, { login: target.login, encoding: requestEncoding(o), events, verifier: workerVerifier() });
     } finally {
       await t.close();
     }

@@ -17,7 +17,7 @@ import {
 } from './artifact-checks.ts';
 import { CARD_SETS, SINGLE_CARDS, TYPE_NAMES, TYPE_SETTING_CARDS } from './artifact-rules.ts';
 import { ArtifactText } from './artifact-text.ts';
-import { attachFileLines, fileCardAt, nameKeyAt, type FileLines } from './file-lines.ts';
+import { attachFileLines, fileCardAt, nameKeyAt, nameSpanAt, type FileLines } from './file-lines.ts';
 import { sameLines } from './line-runs.ts';
 import { signedTextRange } from './clearsign.ts';
 import { decodeLossless } from './utf8-lossless.ts';
@@ -378,8 +378,7 @@ class Parser {
 
   /** The unescaped name of the (valid) F line at lineStart: bytes [s, e) of b. */
   private nameBytesAt(lineStart: number): { b: Uint8Array; s: number; e: number } {
-    const ns = lineStart + 2;
-    const ne = this.text.text.indexOf(' ', ns);
+    const [ns, ne] = nameSpanAt(this.text, lineStart);
     if (!this.text.hasBackslash(ns, ne)) return { b: this.body, s: ns, e: ne };
     const kb = defossilizeBytes(this.body.subarray(ns, ne));
     return { b: kb, s: 0, e: kb.length };

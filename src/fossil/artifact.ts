@@ -5,6 +5,7 @@ import type { Artifact } from './artifact-types.ts';
 import { ArtifactError } from './artifact-checks.ts';
 import { parseArtifact } from './artifact-parse.ts';
 import { signedTextRange } from './clearsign.ts';
+import type { FileLines } from './file-lines.ts';
 
 export { ArtifactError } from './artifact-checks.ts';
 export { parseArtifact } from './artifact-parse.ts';
@@ -42,11 +43,14 @@ export function isLikelyArtifact(bytes: Uint8Array): boolean {
   return true;
 }
 
-/** The parsed artifact, or null if the bytes are not a well-formed structural artifact. */
-export function tryParseArtifact(bytes: Uint8Array): Artifact | null {
+/**
+ * The parsed artifact, or null if the bytes are not a well-formed structural artifact.
+ * `reference` as for parseArtifact.
+ */
+export function tryParseArtifact(bytes: Uint8Array, reference?: FileLines): Artifact | null {
   if (!isLikelyArtifact(bytes)) return null;
   try {
-    return parseArtifact(bytes);
+    return parseArtifact(bytes, reference);
   } catch (e) {
     if (e instanceof ArtifactError) return null;
     throw e;

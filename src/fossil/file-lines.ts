@@ -105,22 +105,23 @@ export function fileCardAt(t: ArtifactText, lineStart: number): FileCard {
   return file;
 }
 
+/** Where the name of the F line at lineStart lies, as written (escaped): [start, end). */
+export function nameSpanAt(t: ArtifactText, lineStart: number): [number, number] {
+  const ns = lineStart + 2;
+  const ne = t.text.indexOf(' ', ns);
+  const lineEnd = t.text.indexOf('\n', ns);
+  return [ns, ne === -1 || ne > lineEnd ? lineEnd : ne];
+}
+
 /** The name of the F line at lineStart, unescaped, one character per byte: its sort key. */
 export function nameKeyAt(t: ArtifactText, lineStart: number): string {
-  const text = t.text;
-  const ns = lineStart + 2;
-  let ne = text.indexOf(' ', ns);
-  const lineEnd = text.indexOf('\n', ns);
-  if (ne === -1 || ne > lineEnd) ne = lineEnd;
+  const [ns, ne] = nameSpanAt(t, lineStart);
   return t.unescapedRaw(ns, ne);
 }
 
 /** Is the F line at lineStart one fossil ignores (a name of its own check-out database)? */
 export function isReservedLine(t: ArtifactText, lineStart: number): boolean {
-  const ns = lineStart + 2;
-  let ne = t.text.indexOf(' ', ns);
-  const lineEnd = t.text.indexOf('\n', ns);
-  if (ne === -1 || ne > lineEnd) ne = lineEnd;
+  const [ns, ne] = nameSpanAt(t, lineStart);
   return t.hasBackslash(ns, ne) ? isReservedName(defossilizeBytes(t.bytes.subarray(ns, ne))) : isReservedName(t.bytes, ns, ne);
 }
 

@@ -488,11 +488,11 @@ export class ContentStore {
         if (!best || delta.length < best.delta.length) best = { srcRid, src, delta };
       }
       if (!best) return 0;
-      // As fossil's verify_before_commit: what will be stored must give back the same bytes.
-      if (!equalBytes(applyDelta(best.src, best.delta), data)) throw new Error(`deltify: the delta for rid ${rid} does not reproduce it`);
       const compressed = compressBlob(best.delta);
       const before = this.stored(rid)!.content.length;
       if (compressed.length >= before) return 0;
+      // As fossil's verify_before_commit: what will be stored must give back the same bytes.
+      if (!equalBytes(applyDelta(best.src, best.delta), data)) throw new Error(`deltify: the delta for rid ${rid} does not reproduce it`);
       if (this.chainOf(best.srcRid).includes(rid)) this.undeltify(best.srcRid);
       this.db.run('UPDATE blob SET content=? WHERE rid=?', compressed, rid);
       this.db.run('REPLACE INTO delta(rid, srcid) VALUES(?, ?)', rid, best.srcRid);

@@ -77,15 +77,27 @@ export function rebuild(repo: RebuildRepo, opts: RebuildOptions = {}): RebuildRe
   const db = repo.db;
   // A running session caches tag and file-name ids from the tables rebuild is about to replace.
   if (activeSession(db)) throw new Error('cannot rebuild while a crosslink session is running on this repository');
-  // The walk hands the crosslinker nearly everything it asks for; the store's cache only serves
-  // the odd parent found elsewhere (a merge), and a full-size one would mostly add to the peak.
-  const savedCacheBytes = repo.content.cacheBytes;
-  if (savedCacheBytes !== undefined) repo.content.cacheBytes = Math.min(savedCacheBytes, LINKING_CACHE_BYTES);
+  const restoreCache = limitCacheForLinking(repo.content);
   try {
     return rebuildInTransaction(repo, opts);
   } finally {
-    if (savedCacheBytes !== undefined) repo.content.cacheBytes = savedCacheBytes;
+    restoreCache();
   }
+}
+
+/**
+ * Shrink the store's cache to LINKING_CACHE_BYTES while a rebuild or a clone links; returns
+ * what puts it back. The walk hands the crosslinker nearly everything it asks for; the cache
+ * only serves the odd parent found elsewhere (a merge), and a full-size one would mostly add to
+ * the peak.
+ */
+export function limitCacheForLinking(content: { cacheBytes?: number }): () => void {
+  const saved = content.cacheBytes;
+  if (saved === undefined) return () => undefined;
+  content.cacheBytes = Math.min(saved, LINKING_CACHE_BYTES);
+  return () => {
+    content.cacheBytes = saved;
+  };
 }
 
 function rebuildInTransaction(repo: RebuildRepo, opts: RebuildOptions): RebuildResult {
@@ -174,7 +186,7 @@ function finishRebuilt(repo: RebuildRepo, opts: Pick<RebuildOptions, 'user' | 'n
 }
 
 /** Budget of the content store's cache while rebuilding or linking a clone (see rebuild). */
-export const LINKING_CACHE_BYTES = 16 * 1024 * 1024;
+const LINKING_CACHE_BYTES = 16 * 1024 * 1024;
 
 /** How many of the most recently walked artifacts stay at hand for the crosslinker. */
 const RECENT_CONTENTS = 16;

@@ -10,7 +10,7 @@
  * it against its name and crosslinks it.
  */
 import type { Repository } from '../repo/repository.ts';
-import { LINKING_CACHE_BYTES, rebuild, settleLinkedRepository, type RebuildProgress } from '../repo/rebuild.ts';
+import { limitCacheForLinking, rebuild, settleLinkedRepository, type RebuildProgress } from '../repo/rebuild.ts';
 import { falseArtifacts } from '../repo/verify.ts';
 import { ClientSession, CLONE_RECEIVED_SETTING, CLONE_SEQNO_SETTING, SyncError, type ClientSyncOptions, type SyncResult } from './client-session.ts';
 import { inlineVerifier, type ArtifactVerifier } from './artifact-verifier.ts';
@@ -75,10 +75,7 @@ export async function cloneInto(repo: Repository, transport: SyncTransport, opts
   let result: SyncResult = { rounds: 0, artifactsSent: 0, artifactsReceived: 0, bytesSent: 0, bytesReceived: 0, messages: [] };
   const verifier = opts.verifier ?? inlineVerifier();
   const linker = fresh && opts.linkWhileArriving !== false ? new CloneLinker(repo, verifier) : undefined;
-  // The linker's walk hands the crosslinker what it asks for; the store's cache only serves the
-  // odd parent found elsewhere, and at full size it would mostly add to the clone's peak memory.
-  const savedCacheBytes = repo.content.cacheBytes;
-  repo.content.cacheBytes = Math.min(savedCacheBytes, LINKING_CACHE_BYTES);
+  const restoreCache = limitCacheForLinking(repo.content);
   try {
     if (seqno > 0) {
       result = await new ClientSession(repo, transport, {
@@ -103,7 +100,7 @@ export async function cloneInto(repo: Repository, transport: SyncTransport, opts
       throw e;
     }
   } finally {
-    repo.content.cacheBytes = savedCacheBytes;
+    restoreCache();
     verifier.close();
   }
   return { ...result, fresh, projectCode: repo.projectCode };

@@ -10,7 +10,7 @@
  */
 import type { Db } from '../../db/db.ts';
 import type { Artifact } from '../../fossil/artifact-types.ts';
-import { ArtifactError, isLikelyArtifact, parseArtifact } from '../../fossil/artifact.ts';
+import { tryParseArtifact } from '../../fossil/artifact.ts';
 import { fileLinesOf, type FileLines } from '../../fossil/file-lines.ts';
 import { ArtifactCache } from './artifact-cache.ts';
 import type { CrosslinkContent, CrosslinkRepo } from './host.ts';
@@ -95,18 +95,13 @@ export class CrosslinkSession {
 
   /** Parse content that may be a structural artifact (undefined when it is not one). */
   parse(bytes: Uint8Array): Artifact | undefined {
-    if (!isLikelyArtifact(bytes)) return undefined;
-    try {
-      const a = parseArtifact(bytes, this.reference);
-      const lines = fileLinesOf(a);
-      // A check-in's lines are the best guess for the next one's: the crosslinker meets
-      // check-ins next to their parents and children.
-      if (lines?.plain && lines.allHashed) this.reference = lines;
-      return a;
-    } catch (e) {
-      if (e instanceof ArtifactError) return undefined;
-      throw e;
-    }
+    const a = tryParseArtifact(bytes, this.reference);
+    if (!a) return undefined;
+    const lines = fileLinesOf(a);
+    // A check-in's lines are the best guess for the next one's: the crosslinker meets
+    // check-ins next to their parents and children.
+    if (lines?.plain && lines.allHashed) this.reference = lines;
+    return a;
   }
 
   tagId(name: string): number {
