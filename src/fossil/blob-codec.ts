@@ -36,7 +36,7 @@ export function uncompressBlob(blob: Uint8Array, maxSize = MAX_ARTIFACT_SIZE): U
   if (n > maxSize) throw new BlobFormatError(`compressed blob claims ${n} bytes, over the limit of ${maxSize}`);
   let out: Uint8Array;
   try {
-    out = platform().inflate(blob.subarray(4), n);
+    out = platform().inflate(blob.subarray(4), n, n);
   } catch (e) {
     throw new BlobFormatError(`cannot uncompress blob: ${(e as Error).message}`);
   }

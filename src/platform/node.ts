@@ -17,9 +17,12 @@ export const nodePlatform: Platform = {
   sha3: (d) => hex('sha3-256', d),
   md5: (d) => hex('md5', d),
   deflate: (d, level = constants.Z_DEFAULT_COMPRESSION) => asBytes(deflateSync(d, { level })),
-  inflate(d, maxOutput) {
+  inflate(d, maxOutput, expectedSize) {
+    // One spare byte: the stream ends within the first chunk, which is then the result as it is
+    // (the default 16 KiB chunks are joined into a copy at the end).
+    const sized = expectedSize !== undefined && expectedSize <= maxOutput ? { chunkSize: Math.max(64, expectedSize + 1) } : {};
     try {
-      return asBytes(inflateSync(d, { maxOutputLength: Math.max(1, maxOutput) }));
+      return asBytes(inflateSync(d, { maxOutputLength: Math.max(1, maxOutput), ...sized }));
     } catch (e) {
       const err = e as NodeJS.ErrnoException;
       if (err.code === 'ERR_BUFFER_TOO_LARGE') throw new Error(`inflated data exceeds ${maxOutput} bytes`);

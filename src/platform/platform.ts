@@ -15,9 +15,10 @@ export interface Platform {
   deflate(data: Uint8Array, level?: number): Uint8Array;
   /**
    * Inflate a zlib (RFC 1950) stream. Must throw if the output would exceed maxOutput bytes,
-   * so a hostile stream can never make us allocate more than the caller allows.
+   * so a hostile stream can never make us allocate more than the caller allows. A caller that
+   * knows the size to expect (a blob says it) passes it, so the output is allocated once.
    */
-  inflate(data: Uint8Array, maxOutput: number): Uint8Array;
+  inflate(data: Uint8Array, maxOutput: number, expectedSize?: number): Uint8Array;
   randomBytes(n: number): Uint8Array;
   /** Name of the implementation, for diagnostics. */
   readonly name: string;

@@ -77,7 +77,7 @@ export function rebuild(repo: RebuildRepo, opts: RebuildOptions = {}): RebuildRe
   const db = repo.db;
   // A running session caches tag and file-name ids from the tables rebuild is about to replace.
   if (activeSession(db)) throw new Error('cannot rebuild while a crosslink session is running on this repository');
-  const restoreCache = limitCacheForLinking(repo.content);
+  const restoreCache = limitCachesForLinking(repo);
   try {
     return rebuildInTransaction(repo, opts);
   } finally {
@@ -86,17 +86,24 @@ export function rebuild(repo: RebuildRepo, opts: RebuildOptions = {}): RebuildRe
 }
 
 /**
- * Shrink the store's cache to LINKING_CACHE_BYTES while a rebuild or a clone links; returns
- * what puts it back. The walk hands the crosslinker nearly everything it asks for; the cache
- * only serves the odd parent found elsewhere (a merge), and a full-size one would mostly add to
- * the peak.
+ * Shrink the caches while a rebuild or a clone links; returns what puts them back. The walk
+ * hands the crosslinker nearly everything it asks for, so the store's cache only serves the odd
+ * parent found elsewhere (a merge); and the walk reads each stored blob once, in rid order, so
+ * SQLite's page cache mostly holds pages it will not read again. Full-size caches would only
+ * add to the peak.
  */
-export function limitCacheForLinking(content: { cacheBytes?: number }): () => void {
-  const saved = content.cacheBytes;
-  if (saved === undefined) return () => undefined;
-  content.cacheBytes = Math.min(saved, LINKING_CACHE_BYTES);
+export function limitCachesForLinking(repo: { db: Db; content: { cacheBytes?: number } }): () => void {
+  const { db, content } = repo;
+  const savedContent = content.cacheBytes;
+  if (savedContent !== undefined) content.cacheBytes = Math.min(savedContent, LINKING_CACHE_BYTES);
+  const savedPages = db.value<number>('PRAGMA cache_size');
+  const pageSize = db.value<number>('PRAGMA page_size') ?? 4096;
+  // cache_size is pages when positive, KiB when negative.
+  const savedKib = savedPages === undefined ? undefined : savedPages < 0 ? -savedPages : (savedPages * pageSize) / 1024;
+  if (savedKib !== undefined && savedKib > LINKING_PAGE_CACHE_KIB) db.exec(`PRAGMA cache_size=-${LINKING_PAGE_CACHE_KIB}`);
   return () => {
-    content.cacheBytes = saved;
+    if (savedContent !== undefined) content.cacheBytes = savedContent;
+    if (savedKib !== undefined && savedKib > LINKING_PAGE_CACHE_KIB) db.exec(`PRAGMA cache_size=${savedPages}`);
   };
 }
 
@@ -185,8 +192,10 @@ function finishRebuilt(repo: RebuildRepo, opts: Pick<RebuildOptions, 'user' | 'n
   setConfig.run('rebuilt', REBUILT_BY);
 }
 
-/** Budget of the content store's cache while rebuilding or linking a clone (see rebuild). */
-const LINKING_CACHE_BYTES = 16 * 1024 * 1024;
+/** Budget of the content store's cache while rebuilding or linking a clone (see limitCachesForLinking). */
+const LINKING_CACHE_BYTES = 4 * 1024 * 1024;
+/** SQLite's page cache meanwhile, in KiB. */
+const LINKING_PAGE_CACHE_KIB = 4096;
 
 /** How many of the most recently walked artifacts stay at hand for the crosslinker. */
 const RECENT_CONTENTS = 16;

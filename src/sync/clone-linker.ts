@@ -25,6 +25,8 @@ interface Frame {
   rid: number;
   /** Expanded content of its delta source; undefined for full content. */
   source?: Uint8Array;
+  /** A delta source already linked, to read back when the frame's turn comes. */
+  sourceRid?: number;
 }
 
 export interface CloneLinkerProgress {
@@ -42,7 +44,19 @@ export class CloneLinker {
   /** Delta source rid -> rids stored as deltas of it, waiting for it to be expanded. */
   private readonly waiting = new Map<number, number[]>();
   private readonly done = new Set<number>();
+  /**
+   * The walk of the delta tree under way. A frame holds its source's expanded content, so a
+   * tree is finished before the next one starts (see `queued`), and a branch point's children
+   * are visited smallest subtree first (see `orderChildren`): then at most about log2(n) expanded
+   * artifacts are held at once, where newest-first held one per branch point on the path.
+   */
   private readonly stack: Frame[] = [];
+  /** Trees ready to walk (full artifacts, and deltas of something already linked), oldest first. */
+  private readonly queued: Frame[] = [];
+  private queuedHead = 0;
+  /** Expanded contents the stack's frames hold -> how many frames hold each. */
+  private readonly held = new Map<Uint8Array, number>();
+  private heldMost = 0;
   private readonly readRow;
   private readonly readSource;
   private readonly fixSize;
@@ -115,15 +129,22 @@ export class CloneLinker {
     }
   }
 
-  /** Link everything that can be linked now, in one transaction. */
-  finish(): void {
-    this.slice(() => true);
+  /**
+   * Link everything that can be linked now, in slices as while the clone arrived: one
+   * crosslink session for everything left would keep all of it (a clone's linking can fall
+   * far behind its transfer) in memory until the end.
+   */
+  finish(sliceMs = 250): void {
+    for (;;) {
+      const deadline = performance.now() + sliceMs;
+      if (!this.slice(() => performance.now() < deadline)) return;
+    }
   }
 
   /** True when every stored artifact has been expanded, checked and linked. */
   get complete(): boolean {
     const stored = this.db.value<number>('SELECT count(*) FROM blob WHERE size>=0') ?? 0;
-    return this.stack.length === 0 && this.done.size === stored;
+    return !this.hasWork && this.done.size === stored;
   }
 
   /** One transaction's worth: returns true if work is left that is ready now. */
@@ -135,7 +156,8 @@ export class CloneLinker {
       s.contentHint = (rid) => this.hint(rid);
       s.knownRids = this.rids;
       try {
-        while (this.stack.length > 0) {
+        while (this.hasWork) {
+          if (this.stack.length === 0) this.push(this.nextQueued());
           this.step(s);
           if (!more()) break;
         }
@@ -145,8 +167,45 @@ export class CloneLinker {
       }
       for (const rid of s.leafChecks) this.leafChecks.add(rid);
       endCrosslink(s);
-      return this.stack.length > 0;
+      return this.hasWork;
     });
+  }
+
+  /** The most expanded artifacts the walk has held at once for deltas still to expand. */
+  get peakHeld(): number {
+    return this.heldMost;
+  }
+
+  private push(frame: Frame): void {
+    this.stack.push(frame);
+    if (frame.source) {
+      this.held.set(frame.source, (this.held.get(frame.source) ?? 0) + 1);
+      if (this.held.size > this.heldMost) this.heldMost = this.held.size;
+    }
+  }
+
+  private pop(): Frame {
+    const frame = this.stack.pop()!;
+    if (frame.source) {
+      const n = this.held.get(frame.source)! - 1;
+      if (n === 0) this.held.delete(frame.source);
+      else this.held.set(frame.source, n);
+    }
+    return frame;
+  }
+
+  private get hasWork(): boolean {
+    return this.stack.length > 0 || this.queuedHead < this.queued.length;
+  }
+
+  private nextQueued(): Frame {
+    const frame = this.queued[this.queuedHead]!;
+    this.queued[this.queuedHead++] = undefined!;
+    if (this.queuedHead > 4096 && this.queuedHead * 2 > this.queued.length) {
+      this.queued.splice(0, this.queuedHead);
+      this.queuedHead = 0;
+    }
+    return frame;
   }
 
   private wantTag(name: string, rid: number): void {
@@ -220,19 +279,16 @@ export class CloneLinker {
       }
     }
     this.storedCount += arrived.length;
-    const roots: Frame[] = [];
+    // Ascending rid order, as the rebuild walks.
     for (const rid of arrived) {
       const src = this.readSource.column<number>(rid)[0];
-      if (src === undefined) roots.push({ rid });
+      if (src === undefined) this.queued.push({ rid });
       else if (this.done.has(src)) {
-        // Its source was linked before it came: read the source back (rare in fossil's order).
-        const source = this.repo.content.tryGet(src);
-        if (source) roots.push({ rid, source });
-        else this.wait(src, rid);
+        // Its source was linked before it came (rare in fossil's order): the source is read back
+        // when its turn comes rather than held while it waits.
+        this.queued.push({ rid, sourceRid: src });
       } else this.wait(src, rid);
     }
-    // Ascending rid order, as the rebuild walks.
-    for (let i = roots.length - 1; i >= 0; i--) this.stack.push(roots[i]!);
   }
 
   private wait(src: number, rid: number): void {
@@ -242,8 +298,17 @@ export class CloneLinker {
   }
 
   private step(s: ReturnType<typeof beginCrosslink>): void {
-    const { rid, source } = this.stack.pop()!;
+    const frame = this.pop();
+    const rid = frame.rid;
     if (this.done.has(rid)) return;
+    let source = frame.source;
+    if (frame.sourceRid !== undefined) {
+      source = this.repo.content.tryGet(frame.sourceRid) ?? undefined;
+      if (!source) {
+        this.wait(frame.sourceRid, rid);
+        return;
+      }
+    }
     const row = this.readRow.get<{ uuid: string; size: number; content: Uint8Array | null }>(rid);
     if (!row || row.size < 0) return;
     // A broken delta is left unlinked: the clone then falls back to the rebuild, which reports it.
@@ -269,12 +334,37 @@ export class CloneLinker {
     const children = this.waiting.get(rid);
     if (children) {
       this.waiting.delete(rid);
-      // Children with no deltas of their own waiting go on top, so they are done first and the
-      // frames holding this content are gone before the walk descends into a child's subtree:
-      // otherwise every branch point above the walk keeps an expanded artifact alive.
-      children.sort((a, b) => Number(this.waiting.has(b)) - Number(this.waiting.has(a)) || b - a);
-      for (const child of children) this.stack.push({ rid: child, source: content });
+      for (const child of this.orderChildren(children)) this.push({ rid: child, source: content });
     }
+  }
+
+  /**
+   * The order to push a branch point's children in: the largest subtree first, so it is walked
+   * last, when no other frame holds this artifact's content any more. Every frame still holding
+   * it is then a sibling of a subtree at most half its parent's size, which bounds how many
+   * expanded artifacts the walk holds by the depth of that halving. Ties go in ascending rid
+   * order, as the rebuild walks.
+   */
+  private orderChildren(children: number[]): number[] {
+    if (children.length < 2) return children;
+    const size = new Map(children.map((c) => [c, this.subtreeSize(c)]));
+    return children.sort((a, b) => size.get(b)! - size.get(a)! || b - a);
+  }
+
+  /**
+   * How many artifacts wait (directly or not) on rid, itself included, counting at most `cap`:
+   * a long chain with a side branch at every version would otherwise be counted again at each.
+   * Subtrees past the cap tie, and go in rid order.
+   */
+  private subtreeSize(rid: number, cap = 4096): number {
+    let n = 0;
+    const todo = [rid];
+    while (todo.length > 0 && n < cap) {
+      n++;
+      const kids = this.waiting.get(todo.pop()!);
+      if (kids) for (const k of kids) todo.push(k);
+    }
+    return n;
   }
 }
 

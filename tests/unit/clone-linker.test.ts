@@ -1,0 +1,70 @@
+// The linker a fresh clone crosslinks with while it arrives (src/sync/clone-linker.ts), on both
+// Db adapters: it expands every artifact of a delta tree, checks each against its name, and holds
+// few expanded artifacts at once however the tree branches. The tree here is a caterpillar: a
+// long chain of versions with a short side branch off every one, the side branches stored after
+// the chain (higher rids). Walking children in rid order would descend the chain first and keep
+// every chain version alive for its side branch; smallest subtree first keeps one or two.
+import { expect, it } from 'vitest';
+import { forEachAdapter } from '../helpers/dbs.ts';
+import { Repository } from '../../src/repo/repository.ts';
+import { CloneLinker } from '../../src/sync/clone-linker.ts';
+import { inlineVerifier, type ArtifactVerifier } from '../../src/sync/artifact-verifier.ts';
+import { verifyHash } from '../../src/fossil/hash.ts';
+import { editText, randomText, rng } from '../helpers/edits.ts';
+
+const enc = (s: string) => new TextEncoder().encode(s);
+const CHAIN = 40;
+
+forEachAdapter((adapter) => {
+  async function caterpillar() {
+    const repo = Repository.create(await adapter.open(), { adminUser: 'alice' });
+    const r = rng(11);
+    const chainTexts = [randomText(r, 60)];
+    for (let i = 1; i < CHAIN; i++) chainTexts.push(editText(r, chainTexts[i - 1]!, 2));
+    const chain = chainTexts.map((t) => repo.content.put(enc(t)).rid);
+    const side = chainTexts.map((t) => repo.content.put(enc(editText(r, t, 2))).rid);
+    const sideChild = side.map((rid) => repo.content.put(enc(editText(r, new TextDecoder().decode(repo.content.get(rid)), 2))).rid);
+    for (let i = 1; i < CHAIN; i++) expect(repo.content.deltify(chain[i]!, chain[i - 1]!, { force: true })).toBeGreaterThan(0);
+    for (let i = 0; i < CHAIN; i++) {
+      expect(repo.content.deltify(side[i]!, chain[i]!, { force: true })).toBeGreaterThan(0);
+      expect(repo.content.deltify(sideChild[i]!, side[i]!, { force: true })).toBeGreaterThan(0);
+    }
+    repo.content.clearCache();
+    return { repo, all: [...chain, ...side, ...sideChild] };
+  }
+
+  it('expands and checks every artifact of a branching delta tree, holding at most two at once', async () => {
+    const { repo, all } = await caterpillar();
+    const checked = new Map<number, boolean>();
+    const inline = inlineVerifier();
+    const verifier: ArtifactVerifier = {
+      check(rid, uuid, content) {
+        checked.set(rid, verifyHash(content, uuid));
+        inline.check(rid, uuid, content);
+      },
+      finish: () => inline.finish(),
+      close() {},
+    };
+    const linker = new CloneLinker(repo, verifier);
+    linker.finish();
+    expect(linker.complete).toBe(true);
+    expect(verifier.finish()).toBeUndefined();
+    for (const rid of all) expect(checked.get(rid), `rid ${rid}`).toBe(true);
+    expect(linker.peakHeld).toBeGreaterThan(0);
+    expect(linker.peakHeld).toBeLessThanOrEqual(2);
+  });
+
+  it('finishes a tree whose walk spans many slices the same way', async () => {
+    const { repo, all } = await caterpillar();
+    const linker = new CloneLinker(repo, inlineVerifier());
+    // One artifact per slice: every slice commits and starts a new crosslink session.
+    let slices = 0;
+    await linker.runWhile(() => ++slices < 10_000, 0);
+    expect(slices).toBeGreaterThan(10);
+    linker.finish();
+    expect(linker.complete).toBe(true);
+    expect(linker.progress.linked).toBe(repo.db.value<number>('SELECT count(*) FROM blob WHERE size>=0'));
+    expect(linker.progress.linked).toBeGreaterThanOrEqual(all.length);
+    expect(linker.peakHeld).toBeLessThanOrEqual(2);
+  });
+});
