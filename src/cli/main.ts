@@ -1,9 +1,20 @@
 #!/usr/bin/env node
 /** `edgesync`: the command-line face over the EdgeSync core. Argument parsing and printing only. */
+import { setFlagsFromString } from 'node:v8';
 import { installNodePlatform } from '../platform/node.ts';
 import { formatOptions, parseArgs, UsageError, type OptionSpec } from './args.ts';
 import type { Command } from './command.ts';
 import { commands } from './commands/index.ts';
+
+/**
+ * V8 lets its heap grow to several times what is live before it collects, which suits programs
+ * that keep much; ours stream a repository through (a clone, a rebuild, a server answering a
+ * clone) and keep little, so that slack was a third of their peak memory. Growing by a fifth of
+ * what is live cut a rebuild of the 60k-artifact history from 338 to 237 MB at the same speed.
+ * The flag has been in V8 for years; it is set only on the Node versions it was measured on.
+ */
+const nodeMajor = Number(process.versions.node.split('.')[0]);
+if (nodeMajor >= 20 && nodeMajor <= 24) setFlagsFromString('--heap-growing-percent=20');
 
 const helpOption: OptionSpec = { name: 'help', short: 'h', type: 'boolean', help: 'show help for this command' };
 

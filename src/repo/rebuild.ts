@@ -92,10 +92,13 @@ export function rebuild(repo: RebuildRepo, opts: RebuildOptions = {}): RebuildRe
  * SQLite's page cache mostly holds pages it will not read again. Full-size caches would only
  * add to the peak.
  */
-export function limitCachesForLinking(repo: { db: Db; content: { cacheBytes?: number } }): () => void {
+export function limitCachesForLinking(
+  repo: { db: Db; content: { cacheBytes?: number } },
+  contentBytes = LINKING_CACHE_BYTES,
+): () => void {
   const { db, content } = repo;
   const savedContent = content.cacheBytes;
-  if (savedContent !== undefined) content.cacheBytes = Math.min(savedContent, LINKING_CACHE_BYTES);
+  if (savedContent !== undefined) content.cacheBytes = Math.min(savedContent, contentBytes);
   const savedPages = db.value<number>('PRAGMA cache_size');
   const pageSize = db.value<number>('PRAGMA page_size') ?? 4096;
   // cache_size is pages when positive, KiB when negative.

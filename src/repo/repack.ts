@@ -8,12 +8,15 @@
  * The pass needs the derived tables (event, mlink, plink), so it runs after the rebuild, and it
  * is one transaction: a kill leaves the clone as it was, only larger.
  */
+import { limitCachesForLinking } from './rebuild.ts';
 import type { Repository } from './repository.ts';
 
 /** How many neighbours each artifact is tried against (N_NEIGHBOR in rebuild.c). */
 const NEIGHBOURS = 5;
 /** A delta under this fraction of the artifact ends the search for a better one. */
 const GOOD_ENOUGH = 0.25;
+/** The content cache's budget meanwhile. */
+const COMPACTING_CACHE_BYTES = 16 * 1024 * 1024;
 
 export interface RepackResult {
   /** Artifacts that became deltas. */
@@ -79,11 +82,19 @@ export function extraDeltification(repo: Repository): RepackResult {
  * pages once the file is past a thousand pages, then VACUUM (clone.c clone_cmd's last steps).
  */
 export function compactClone(repo: Repository, opts: { extraDeltas?: boolean } = {}): RepackResult {
-  const result = opts.extraDeltas === false ? { deltas: 0, bytesSaved: 0 } : extraDeltification(repo);
-  const { db } = repo;
-  if ((db.value<number>('PRAGMA page_count') ?? 0) > 1000 && (db.value<number>('PRAGMA page_size') ?? 0) < 8192) {
-    db.exec('PRAGMA page_size=8192');
+  // The pass mostly needs the artifact it just made a delta source (the closest neighbour
+  // usually gives a good enough delta): room for a few of the largest files is plenty, and a
+  // VACUUM copies pages through in order, so neither wants the full-size caches at its peak.
+  const restoreCaches = limitCachesForLinking(repo, COMPACTING_CACHE_BYTES);
+  try {
+    const result = opts.extraDeltas === false ? { deltas: 0, bytesSaved: 0 } : extraDeltification(repo);
+    const { db } = repo;
+    if ((db.value<number>('PRAGMA page_count') ?? 0) > 1000 && (db.value<number>('PRAGMA page_size') ?? 0) < 8192) {
+      db.exec('PRAGMA page_size=8192');
+    }
+    db.exec('VACUUM');
+    return result;
+  } finally {
+    restoreCaches();
   }
-  db.exec('VACUUM');
-  return result;
 }
