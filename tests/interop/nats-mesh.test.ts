@@ -36,7 +36,10 @@ function checkout(repo: string, dir: string): void {
 }
 
 function commit(dir: string, name: string, text: string): void {
-  fossil(['update', '--nosync'], { cwd: dir });
+  // The other peers' check-ins may already have arrived as a fork, which update cannot pick
+  // between: then the check-in goes on the checkout's own tip, another fork.
+  const u = fossil(['update', '--nosync'], { cwd: dir, allowFail: true });
+  if (u.status !== 0 && !/Multiple descendants/.test(u.stdout + u.stderr)) throw new Error(`fossil update failed\n${u.stderr}${u.stdout}`);
   writeFileSync(join(dir, name), text);
   fossil(['add', name], { cwd: dir });
   // Forks are fine here: what matters is that every artifact reaches every peer. A peer may be
