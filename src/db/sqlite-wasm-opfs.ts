@@ -33,23 +33,23 @@ function slotsFor(files: number): number {
 }
 
 /**
- * Install the pool. Handles of a worker that just ended are released asynchronously, so a
- * taken pool is retried for a while before giving up.
+ * Install the pool. On a reload the worker of the page before may still hold the pool's files
+ * for a moment, and SQLite's installer must not meet that: when it cannot open a file it gives
+ * up for good (it remembers the failure) and tries to delete the pool's directory. So the
+ * worker first takes a lock that the previous worker held until it ended, then waits until it
+ * can open every file of the pool itself, and only then installs.
  */
-export async function openOpfsPool(opts: { name?: string; attempts?: number } = {}): Promise<OpfsPool> {
+export async function openOpfsPool(opts: { name?: string; waitMs?: number } = {}): Promise<OpfsPool> {
   const sqlite3 = await loadSqlite3();
   const name = opts.name ?? 'edgesync';
-  let util: PoolUtil | undefined;
-  let lastError: unknown;
-  for (let i = 0; i < (opts.attempts ?? 20) && !util; i++) {
-    try {
-      util = await sqlite3.installOpfsSAHPoolVfs({ name, directory: `.${name}`, initialCapacity: 8 });
-    } catch (e) {
-      lastError = e;
-      await new Promise((r) => setTimeout(r, 150));
-    }
+  await holdPoolLock(name);
+  await waitUntilFree(`.${name}`, opts.waitMs ?? 30_000);
+  let util: PoolUtil;
+  try {
+    util = await sqlite3.installOpfsSAHPoolVfs({ name, directory: `.${name}`, initialCapacity: 8, forceReinitIfPreviouslyFailed: true } as never);
+  } catch (e) {
+    throw new Error(`browser storage (OPFS) is not available: ${(e as Error)?.message ?? e}`);
   }
-  if (!util) throw new Error(`browser storage (OPFS) is not available: ${(lastError as Error)?.message ?? lastError}`);
   const pool = util;
   const isJournal = (n: string) => /-(journal|wal|shm)$/.test(n);
   const files = () => pool.getFileNames().filter((n) => !isJournal(n));
@@ -75,4 +75,47 @@ export async function openOpfsPool(opts: { name?: string; attempts?: number } = 
     },
     pause: () => void pool.pauseVfs(),
   };
+}
+
+/** Held by this worker for as long as it lives (a lock is let go when its holder ends). */
+async function holdPoolLock(name: string): Promise<void> {
+  const locks = (globalThis.navigator as Navigator | undefined)?.locks;
+  if (!locks) return;
+  await new Promise<void>((granted) => {
+    void locks.request(`edgesync-pool-${name}`, () => {
+      granted();
+      return new Promise<void>(() => undefined);
+    });
+  });
+}
+
+/** Wait until every file in the pool's directory can be opened here (none is held elsewhere). */
+async function waitUntilFree(directory: string, waitMs: number): Promise<void> {
+  const until = performance.now() + waitMs;
+  for (;;) {
+    const busy = await firstHeldFile(directory);
+    if (busy === undefined) return;
+    if (performance.now() > until) throw new Error(`browser storage (OPFS) is held by another tab or worker (${busy})`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+async function firstHeldFile(directory: string): Promise<string | undefined> {
+  let dir: FileSystemDirectoryHandle;
+  try {
+    const root = await navigator.storage.getDirectory();
+    dir = await (await root.getDirectoryHandle(directory)).getDirectoryHandle('.opaque');
+  } catch {
+    return undefined; // no pool yet
+  }
+  for await (const h of (dir as unknown as { values(): AsyncIterable<FileSystemHandle> }).values()) {
+    if (h.kind !== 'file') continue;
+    try {
+      const ah = await (h as FileSystemFileHandle & { createSyncAccessHandle(): Promise<{ close(): void }> }).createSyncAccessHandle();
+      ah.close();
+    } catch {
+      return h.name;
+    }
+  }
+  return undefined;
 }

@@ -37,7 +37,8 @@ export class RepoAnswerer implements SyncAnswerer {
         this.repo,
         { contentType: XFER_CONTENT_TYPE, body: request, text },
         { remoteAddress: 'nats' },
-        { maxDownload: budget, maxDownloadTime: REPLY_SECONDS, maxMessageSize: this.maxMessageSize },
+        // The repository's own max-download, as fossil's server honours it, when it is smaller.
+        { maxDownload: Math.min(budget, this.repo.config.getInt('max-download', budget)), maxDownloadTime: REPLY_SECONDS, maxMessageSize: this.maxMessageSize },
       );
       // A clone reply is plain text on HTTP; NATS always carries the envelope.
       return reply.contentType === XFER_CONTENT_TYPE ? reply.body : encodeBody(reply.body, XFER_CONTENT_TYPE);

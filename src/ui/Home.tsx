@@ -70,6 +70,11 @@ export function Home(props: { api: Remote<WorkerApi>; peer: Peer; hub: HubInfo |
     }
   }
 
+  /** The clone of a repository under way (one a reload interrupted resumes by itself). */
+  const cloneRunning = (name: string) => {
+    const p = s.progress[name];
+    return p && p.kind === 'clone' && p.phase === 'running' ? p : undefined;
+  };
   const onHub = () => (props.hub?.repos ?? []).filter((r) => !s.repos.some((l) => l.projectCode === r.projectCode));
 
   return (
@@ -99,8 +104,16 @@ export function Home(props: { api: Remote<WorkerApi>; peer: Peer; hub: HubInfo |
                       <ConnectionBadge state={r.connection} />
                       <span>{r.peers.length} {r.peers.length === 1 ? 'peer' : 'peers'} online</span>
                     </Show>
-                    <Show when={r.unfinished}><span class="warn">clone unfinished</span></Show>
+                    <Show when={r.unfinished && !cloneRunning(r.name)}><span class="warn">clone unfinished</span></Show>
                   </div>
+                  <Show when={r.unfinished && cloneRunning(r.name)}>
+                    {(p) => (
+                      <div class="small" aria-live="polite" data-testid="repo-clone-progress">
+                        <span>{p().text}</span>
+                        <ProgressBar fraction={p().fraction} label={`clone of ${r.name}`} />
+                      </div>
+                    )}
+                  </Show>
                 </li>
               )}
             </For>
