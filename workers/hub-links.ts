@@ -15,7 +15,6 @@ export class HubLink {
   private conn: Promise<NatsConnection>;
   private nc: NatsConnection | undefined;
   private closed = false;
-  private readonly onBack: Array<() => void> = [];
 
   constructor(
     readonly hub: string,
@@ -43,7 +42,6 @@ export class HubLink {
         }
         this.nc = nc;
         this.set('connected');
-        this.back();
         void this.watch(nc);
         return nc;
       } catch (e) {
@@ -59,20 +57,8 @@ export class HubLink {
       if (this.closed) return;
       if (s.type === 'disconnect') this.set('offline', 'Lost the hub; reconnecting…');
       else if (s.type === 'reconnecting') this.set('reconnecting');
-      else if (s.type === 'reconnect') {
-        this.set('connected');
-        this.back();
-      }
+      else if (s.type === 'reconnect') this.set('connected');
     }
-  }
-
-  private back(): void {
-    for (const fn of this.onBack.splice(0)) fn();
-  }
-
-  /** Runs fn once, the next time the hub is reached (after it was lost, or never reached yet). */
-  onceBack(fn: () => void): void {
-    this.onBack.push(fn);
   }
 
   /** The connection once it is up; rejects after `timeoutMs` (it keeps trying in the background). */

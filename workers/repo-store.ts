@@ -6,7 +6,7 @@
  * fossil login) live in IndexedDB (access.ts), never in the file.
  */
 import type { Db } from '../src/db/db.ts';
-import { openWasmDb } from '../src/db/sqlite-wasm.ts';
+import { exportWasmDb, openWasmDb } from '../src/db/sqlite-wasm.ts';
 import type { OpfsPool } from '../src/db/sqlite-wasm-opfs.ts';
 import type { NatsConnection } from '@nats-io/nats-core';
 import { MeshAgent, SERVER_KINDS, type MeshHooks } from '../src/mesh/agent.ts';
@@ -61,8 +61,8 @@ function randomHex(n: number): string {
 
 export class RepoStore {
   private readonly open = new Map<string, Open>();
-  /** Project code -> the clone of it under way. */
-  private readonly cloning = new Map<string, Promise<RepoSummary>>();
+  /** While a finished in-memory clone replaces its placeholder file, calls wait for it. */
+  private swapping: Promise<void> = Promise.resolve();
   readonly hubs: HubLinks;
 
   constructor(
@@ -74,7 +74,6 @@ export class RepoStore {
 
   /** Open every repository and put those with a hub on it. */
   async start(): Promise<void> {
-    const unfinished: string[] = [];
     for (const f of this.pool.files()) {
       const m = /^\/repos\/(.+)\.fossil$/.exec(f);
       if (!m) continue;
@@ -82,22 +81,10 @@ export class RepoStore {
         const o = this.openRepo(m[1]!);
         o.access = await this.loadAccess(o);
         if (!isUnfinishedClone(o.repo)) this.attach(o);
-        else unfinished.push(o.name);
       } catch (e) {
         this.emit({ type: 'log', repo: m[1], text: `cannot open: ${plainError(e)}` });
       }
     }
-    // A clone a reload or a closed tab interrupted goes on where it stopped.
-    for (const name of unfinished) void this.resumeClone(name).catch(() => undefined);
-  }
-
-  /** Resume an interrupted clone (its progress events say how it goes). */
-  private resumeClone(name: string): Promise<RepoSummary> {
-    const o = this.get(name);
-    const hub = o.repo.config.get(HUB);
-    const code = o.repo.config.get(CLONE_PROJECT);
-    if (!hub || !code) return Promise.reject(new Error('This clone cannot be resumed: its hub is unknown.'));
-    return this.clone({ hub, projectCode: code, auth: o.access?.nats });
   }
 
   private async loadAccess(o: Open): Promise<RepoAccess | undefined> {
@@ -120,6 +107,11 @@ export class RepoStore {
     o.access = a;
     if (a) await idbSet(accessKey(o.name), a);
     else await idbDelete(accessKey(o.name));
+  }
+
+  /** Resolves when no repository is being swapped in (the worker API awaits it before each call). */
+  settled(): Promise<void> {
+    return this.swapping;
   }
 
   names(): string[] {
@@ -294,17 +286,8 @@ export class RepoStore {
    * Clone a project from a hub, or finish an interrupted clone of it. A project already here is
    * not cloned twice: the share link just leads to it (and a write invite's login is taken).
    */
-  clone(req: CloneRequest): Promise<RepoSummary> {
+  async clone(req: CloneRequest): Promise<RepoSummary> {
     const code = req.projectCode.toLowerCase();
-    // A share link opened again, or a resumption, while the clone runs joins it.
-    const running = this.cloning.get(code);
-    if (running) return running;
-    const run = this.cloneOnce(req, code).finally(() => this.cloning.delete(code));
-    this.cloning.set(code, run);
-    return run;
-  }
-
-  private async cloneOnce(req: CloneRequest, code: string): Promise<RepoSummary> {
     const access = accessFrom(req, code);
     const have = this.byProject(code);
     if (have && !isUnfinishedClone(have.repo)) {
@@ -327,11 +310,13 @@ export class RepoStore {
       this.emit({ type: 'repos' });
     }
     const { name } = o;
-    const target = o.repo;
     const progress = progressEvents(name, 'clone', this.emit);
-    // Straight into the OPFS file, each round committed: a reload, a closed tab or a lost hub
-    // leaves a clone that resumes where it stopped (and what it has linked is browsable).
-    const restoreDurability = relaxDurability(target.db);
+    // A fresh clone runs in memory and goes to OPFS as one file at the end: SQLite writing
+    // page by page into OPFS is several times slower than the whole transfer and rebuild in
+    // memory. (A clone interrupted this way starts over; one already in OPFS resumes there.)
+    const fresh = !have;
+    const target = fresh ? Repository.create(await openWasmDb(), { date: null, adminUser: admin }) : o.repo;
+    if (fresh) prepareCloneTarget(target);
     try {
       const nc = await this.hubs.get(req.hub, req.auth).ready();
       const transport = new NatsTransport(new NatsBus(nc, req.auth?.user), subjects, { retryForMs: 15_000, timeoutMs: 30_000 });
@@ -357,24 +342,42 @@ export class RepoStore {
       const stored = performance.now();
       target.config.set(HUB, req.hub);
       target.config.set(LAST_SYNC, new Date().toISOString());
-      target.config.delete(CLONE_PROJECT);
-      target.setCrosslinker(crosslinkerFactory);
+      if (fresh) {
+        progress.step('Saving to browser storage…', 0.995);
+        let swapped!: () => void;
+        this.swapping = new Promise((r) => (swapped = r));
+        try {
+          const bytes = exportWasmDb(target.db);
+          target.db.close();
+          o.repo.db.close();
+          this.open.delete(name);
+          this.pool.remove(fileOf(name));
+          await this.pool.importFile(fileOf(name), bytes);
+          o = this.openRepo(name);
+          o.access = access;
+        } finally {
+          swapped();
+        }
+      } else {
+        target.config.delete(CLONE_PROJECT);
+        target.setCrosslinker(crosslinkerFactory);
+      }
       const s = (ms: number) => (ms / 1000).toFixed(1);
-      this.emit({ type: 'log', repo: name, text: `clone: ${r.artifactsReceived} artifacts, ${r.rounds} rounds, ${r.fresh ? 'fresh' : 'resumed'}, transfer ${s((rebuildStarted || stored) - started)} s, rebuild ${s(rebuildStarted ? stored - rebuildStarted : 0)} s` });
+      const end = performance.now();
+      this.emit({ type: 'log', repo: name, text: `clone: ${r.artifactsReceived} artifacts, ${r.rounds} rounds, transfer ${s((rebuildStarted || stored) - started)} s, rebuild ${s(rebuildStarted ? stored - rebuildStarted : 0)} s, save ${s(end - stored)} s` });
       progress.done(r);
     } catch (e) {
       progress.failed(plainError(e));
-      // What arrived stays, to resume from (by itself once a lost hub is back); a clone that
-      // got nothing is not kept.
-      if (nothingReceived(o.repo)) this.remove(name);
-      else {
-        const link = this.hubs.get(req.hub, req.auth);
-        if (link.state !== 'connected') link.onceBack(() => void this.resumeClone(name).catch(() => undefined));
-        this.emit({ type: 'repos' });
+      if (fresh) {
+        try {
+          target.db.close();
+        } catch {
+          // already closed by a failed swap
+        }
       }
+      if (fresh || nothingReceived(o.repo)) this.remove(name);
+      else this.emit({ type: 'repos' });
       throw new Error(plainError(e));
-    } finally {
-      if (this.open.get(name) === o) restoreDurability();
     }
     this.attach(o);
     this.emit({ type: 'repos' });
@@ -490,7 +493,10 @@ export class RepoStore {
   async syncNow(name: string): Promise<SyncProgress> {
     const o = this.get(name);
     if (isUnfinishedClone(o.repo)) {
-      await this.resumeClone(name);
+      const hub = o.repo.config.get(HUB);
+      const code = o.repo.config.get(CLONE_PROJECT);
+      if (!hub || !code) throw new Error('This clone cannot be resumed: its hub is unknown.');
+      await this.clone({ hub, projectCode: code, auth: o.access?.nats });
       return { repo: name, kind: 'clone', phase: 'done', rounds: 0, artifactsIn: 0, artifactsOut: 0, bytesIn: 0, bytesOut: 0, text: 'Clone finished' };
     }
     if (!o.agent) {
@@ -586,19 +592,6 @@ function accessFrom(req: CloneRequest, projectCode: string): RepoAccess {
 /** An unfinished clone is opened without a crosslinker (its rebuild crosslinks at the end). */
 function isUnfinishedClone0(db: Db): boolean {
   return db.value("SELECT 1 FROM config WHERE name=?", CLONE_SEQNO_SETTING) !== undefined;
-}
-
-/**
- * A clone writes its rounds without waiting for each to reach the disk (PRAGMA synchronous=OFF):
- * a reload or a closed tab loses no write already made, and the rollback journal still undoes a
- * half-written round, so it resumes as before; only a crash of the whole machine could cost the
- * partial clone. Waiting at every commit made the clone several times slower. Returns what puts
- * the setting back.
- */
-function relaxDurability(db: Db): () => void {
-  const saved = db.value<number>('PRAGMA synchronous') ?? 2;
-  db.exec('PRAGMA synchronous=OFF');
-  return () => db.exec(`PRAGMA synchronous=${saved}`);
 }
 
 function nothingReceived(repo: Repository): boolean {

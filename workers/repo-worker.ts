@@ -32,8 +32,10 @@ function emit(e: PeerEvent): void {
 
 let storePromise: Promise<RepoStore> | undefined;
 
-function store(): Promise<RepoStore> {
-  return openStore();
+async function store(): Promise<RepoStore> {
+  const s = await openStore();
+  await s.settled();
+  return s;
 }
 
 function openStore(): Promise<RepoStore> {

@@ -60,7 +60,11 @@ export async function openOpfsPool(opts: { name?: string; waitMs?: number } = {}
   return {
     open(file) {
       const db = new pool.OpfsSAHPoolDb(file);
-      return wrapOo1Db(sqlite3, db as never, file);
+      const wrapped = wrapOo1Db(sqlite3, db as never, file);
+      // Temporary files (statement journals, sorts) would each take a file of the pool, which
+      // flushes to disk when it hands one out and takes it back: keep them in memory.
+      wrapped.exec('PRAGMA temp_store=MEMORY');
+      return wrapped;
     },
     files,
     makeRoom: () => reserve(1),
