@@ -10,7 +10,8 @@ import { commands } from './commands/index.ts';
  * V8 lets its heap grow to several times what is live before it collects, which suits programs
  * that keep much; ours stream a repository through (a clone, a rebuild, a server answering a
  * clone) and keep little, so that slack was a third of their peak memory. Growing by a fifth of
- * what is live cut a rebuild of the 60k-artifact history from 338 to 237 MB at the same speed.
+ * what is live cut a rebuild of the 60k-artifact history from 338 to 237 MB, for some more time
+ * spent collecting.
  * The flag has been in V8 for years; it is set only on the Node versions it was measured on.
  */
 const nodeMajor = Number(process.versions.node.split('.')[0]);

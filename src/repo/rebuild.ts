@@ -77,7 +77,7 @@ export function rebuild(repo: RebuildRepo, opts: RebuildOptions = {}): RebuildRe
   const db = repo.db;
   // A running session caches tag and file-name ids from the tables rebuild is about to replace.
   if (activeSession(db)) throw new Error('cannot rebuild while a crosslink session is running on this repository');
-  const restoreCache = limitCachesForLinking(repo);
+  const restoreCache = limitCaches(repo);
   try {
     return rebuildInTransaction(repo, opts);
   } finally {
@@ -86,13 +86,14 @@ export function rebuild(repo: RebuildRepo, opts: RebuildOptions = {}): RebuildRe
 }
 
 /**
- * Shrink the caches while a rebuild or a clone links; returns what puts them back. The walk
+ * Shrink the caches while a rebuild or a clone links (or, with a larger content budget, while a
+ * clone compacts); returns what puts them back. The walk
  * hands the crosslinker nearly everything it asks for, so the store's cache only serves the odd
  * parent found elsewhere (a merge); and the walk reads each stored blob once, in rid order, so
  * SQLite's page cache mostly holds pages it will not read again. Full-size caches would only
  * add to the peak.
  */
-export function limitCachesForLinking(
+export function limitCaches(
   repo: { db: Db; content: { cacheBytes?: number } },
   contentBytes = LINKING_CACHE_BYTES,
 ): () => void {
@@ -195,7 +196,7 @@ function finishRebuilt(repo: RebuildRepo, opts: Pick<RebuildOptions, 'user' | 'n
   setConfig.run('rebuilt', REBUILT_BY);
 }
 
-/** Budget of the content store's cache while rebuilding or linking a clone (see limitCachesForLinking). */
+/** Budget of the content store's cache while rebuilding or linking a clone (see limitCaches). */
 const LINKING_CACHE_BYTES = 4 * 1024 * 1024;
 /** SQLite's page cache meanwhile, in KiB. */
 const LINKING_PAGE_CACHE_KIB = 4096;

@@ -8,7 +8,7 @@
  * The pass needs the derived tables (event, mlink, plink), so it runs after the rebuild, and it
  * is one transaction: a kill leaves the clone as it was, only larger.
  */
-import { limitCachesForLinking } from './rebuild.ts';
+import { limitCaches } from './rebuild.ts';
 import type { Repository } from './repository.ts';
 
 /** How many neighbours each artifact is tried against (N_NEIGHBOR in rebuild.c). */
@@ -85,7 +85,7 @@ export function compactClone(repo: Repository, opts: { extraDeltas?: boolean } =
   // The pass mostly needs the artifact it just made a delta source (the closest neighbour
   // usually gives a good enough delta): room for a few of the largest files is plenty, and a
   // VACUUM copies pages through in order, so neither wants the full-size caches at its peak.
-  const restoreCaches = limitCachesForLinking(repo, COMPACTING_CACHE_BYTES);
+  const restoreCaches = limitCaches(repo, COMPACTING_CACHE_BYTES);
   try {
     const result = opts.extraDeltas === false ? { deltas: 0, bytesSaved: 0 } : extraDeltification(repo);
     const { db } = repo;

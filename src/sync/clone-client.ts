@@ -10,7 +10,7 @@
  * it against its name and crosslinks it.
  */
 import type { Repository } from '../repo/repository.ts';
-import { limitCachesForLinking, rebuild, settleLinkedRepository, type RebuildProgress } from '../repo/rebuild.ts';
+import { limitCaches, rebuild, settleLinkedRepository, type RebuildProgress } from '../repo/rebuild.ts';
 import { falseArtifacts } from '../repo/verify.ts';
 import { ClientSession, CLONE_RECEIVED_SETTING, CLONE_SEQNO_SETTING, SyncError, type ClientSyncOptions, type SyncResult } from './client-session.ts';
 import { inlineVerifier, type ArtifactVerifier } from './artifact-verifier.ts';
@@ -75,7 +75,7 @@ export async function cloneInto(repo: Repository, transport: SyncTransport, opts
   let result: SyncResult = { rounds: 0, artifactsSent: 0, artifactsReceived: 0, bytesSent: 0, bytesReceived: 0, messages: [] };
   const verifier = opts.verifier ?? inlineVerifier();
   const linker = fresh && opts.linkWhileArriving !== false ? new CloneLinker(repo, verifier) : undefined;
-  const restoreCache = limitCachesForLinking(repo);
+  const restoreCache = limitCaches(repo);
   try {
     if (seqno > 0) {
       result = await new ClientSession(repo, transport, {
