@@ -114,7 +114,7 @@ describe.runIf(hasFossil)('rebuild of a history that never named its trunk', () 
     expect(tags).toEqual([{ tagname: 'branch', value: 'trunk' }, { tagname: 'sym-trunk', value: null }]);
     const ours = dumpDerivedTables(path);
     expect(ours.leaf).toHaveLength(1);
-    expect(ours.tagxref.filter((r) => r.includes('"tag":"branch"'))).toHaveLength(2);
+    expect(ours.tagxref!.filter((r) => r.includes('"tag":"branch"'))).toHaveLength(2);
     const theirs = join(tmp.dir, 'theirs.fossil');
     copyFileSync(path, theirs);
     fossil(['rebuild', theirs]);

@@ -71,7 +71,7 @@ describe('login cards in the captures', () => {
         expect(verifyLoginCard(r.login, tail, 'bobpw', 'bob', 'f'.repeat(40))).toBe(false);
         expect(verifyLoginCard(r.login, tail, '', 'bob', pc)).toBe(false);
         const tampered = tail.slice();
-        tampered[tampered.length - 2] ^= 1;
+        tampered[tampered.length - 2] = tampered[tampered.length - 2]! ^ 1;
         expect(verifyLoginCard(r.login, tampered, 'bobpw', 'bob', pc)).toBe(false);
       });
       it('is rebuilt byte for byte from the payload and the credentials', () => {
