@@ -3,7 +3,7 @@
 // sync) announces that it has it. Reference in the same run: how long a stock `fossil pull` of
 // one new check-in from `fossil server` takes (what a polling fossil peer pays per poll at best).
 // Usage: node bench/nats-latency.mjs [N=50]
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { connect } from '@nats-io/transport-node';
 import { CLI, median, requireBuilt, scratchDir } from './lib.mjs';
@@ -113,5 +113,10 @@ try {
   row('reference: stock fossil pull of 1 check-in', pulls);
   console.log(`\nratio end-to-end p50 / fossil pull p50: ${(percentile(total, 50) / median(pulls)).toFixed(2)}`);
 } finally {
-  for (const s of stops.reverse()) await s();
+  try {
+    for (const s of stops.reverse()) await s();
+  } finally {
+    // The scratch folder (repositories, the leaves' state, nats-server's config) goes, also after a failure.
+    rmSync(dir, { recursive: true, force: true });
+  }
 }

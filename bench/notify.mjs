@@ -77,7 +77,13 @@ async function live(server, receiverConnect, project, N, IN_FLIGHT) {
     if (inFlight.size >= IN_FLIGHT) await Promise.race(inFlight);
   }
   await Promise.all(inFlight);
-  await Promise.race([all, new Promise((_, rej) => setTimeout(() => rej(new Error(`only ${latencies.length}/${N} delivered`)), 60_000))]);
+  // The deadline's timer is cleared once everything arrived: a pending timer keeps Node running.
+  let deadline;
+  try {
+    await Promise.race([all, new Promise((_, rej) => (deadline = setTimeout(() => rej(new Error(`only ${latencies.length}/${N} delivered`)), 60_000)))]);
+  } finally {
+    clearTimeout(deadline);
+  }
   f.stop();
   await pubNc.close();
   await subNc.close();
