@@ -225,9 +225,7 @@ forEachAdapter((adapter) => {
           for (let i = v.length - 1; i > 0; i--) w.file(sha3(v[i]!), createDelta(v[i - 1]!, v[i]!), sha3(v[i - 1]!));
           w.file(sha3(v[0]!), v[0]!);
         });
-        const started = performance.now();
         expect(errorsOf(handleXferRequest(repo, envelope(request)))).toEqual([]);
-        expect(performance.now() - started).toBeLessThan(30_000);
         for (const x of [v[0]!, v[400]!, v.at(-1)!]) expect(repo.content.get(repo.content.ridOf(sha3(x))!)).toEqual(x);
         const check = verifyRepo(repo);
         expect(check.problems).toEqual([]);
