@@ -48,7 +48,7 @@ function expectSound(path: string, what: string): void {
 }
 
 describe.runIf(hasFossil || process.env.CI === 'true')('killed pull, push and sync', () => {
-  it(`each killed at random moments (${SEEDS} times each); nothing half-done is left`, { timeout: 600_000 }, async () => {
+  it(`each killed at random moments (${SEEDS} times each); nothing half-done is left`, { timeout: 1_800_000 }, async () => {
     // A server whose history the clients lack, in many small replies, and a client whose own
     // work the server lacks, in many small requests.
     const serverPath = join(tmp.dir, 'server.fossil');

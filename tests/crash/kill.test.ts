@@ -39,7 +39,7 @@ function runAndKill(args: string[], ms: number): Promise<'killed' | 'finished'> 
 }
 
 describe.runIf(hasFossil || process.env.CI === 'true')('killed edgesync processes', () => {
-  it(`clone, pull and commit killed at random moments (${SEEDS} seeds each)`, { timeout: 180_000 }, async () => {
+  it(`clone, pull and commit killed at random moments (${SEEDS} seeds each)`, { timeout: 900_000 }, async () => {
     const serverPath = join(tmp.dir, 'server.fossil');
     const server = createRepoFile(serverPath, { crosslinker: crosslinkerFactory, adminUser: 'alice', date: new Date('2025-02-01T00:00:00Z') });
     server.users.add(BOB.user, { password: BOB.password, caps: 'gio' });

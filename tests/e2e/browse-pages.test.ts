@@ -46,8 +46,8 @@ describe.skipIf(!ready)('browse pages against fossil', () => {
 
   async function open(hash: string, ready: string): Promise<void> {
     await page.evaluate((h) => (location.hash = h), `#/repo/${REPO}/${hash}`);
-    await page.locator(ready).first().waitFor({ timeout: 10_000 });
-    await page.waitForFunction(() => !document.querySelector('[aria-busy=true]'), undefined, { timeout: 10_000 });
+    await page.locator(ready).first().waitFor({ timeout: 90_000 });
+    await page.waitForFunction(() => !document.querySelector('[aria-busy=true]'), undefined, { timeout: 90_000 });
   }
 
   async function shoot(name: string): Promise<void> {
@@ -94,7 +94,7 @@ describe.skipIf(!ready)('browse pages against fossil', () => {
       await api.init();
       await api.importFile(name, new Uint8Array(bytes));
     }, { name: REPO, bytes });
-  }, 60_000);
+  }, 300_000);
 
   afterAll(async () => {
     await browser?.close();

@@ -36,11 +36,11 @@ describe.skipIf(!ready)('invites to a hub with NATS auth', () => {
     expect(target.role).toBe('reader');
     const page = await (await browser.newContext()).newPage();
     await page.goto(link);
-    await page.getByTestId('repo-title').waitFor({ timeout: 30_000 });
+    await page.getByTestId('repo-title').waitFor({ timeout: 90_000 });
     // The credentials are not left in the address bar (nor in the history entry).
     expect(page.url()).not.toContain(target.auth!.password!);
     // The timeline fills in after the title shows.
-    await expect.poll(() => page.locator('[data-testid=timeline] li').count(), { timeout: 15_000 }).toBeGreaterThan(3);
+    await expect.poll(() => page.locator('[data-testid=timeline] li').count(), { timeout: 90_000 }).toBeGreaterThan(3);
   });
 
   it('without the credentials the clone fails with a plain error and keeps nothing', async () => {
@@ -48,7 +48,7 @@ describe.skipIf(!ready)('invites to a hub with NATS auth', () => {
     const bare = shareLink(hub.webUrl, { hub: target.hub, projectCode: target.projectCode, name: 'nocreds' });
     const page = await (await browser.newContext()).newPage();
     await page.goto(bare);
-    await expect.poll(() => page.locator('[role=alert]').first().textContent().catch(() => ''), { timeout: 30_000 }).toMatch(/authoriz|credential|password|refused/i);
+    await expect.poll(() => page.locator('[role=alert]').first().textContent().catch(() => ''), { timeout: 90_000 }).toMatch(/authoriz|credential|password|refused/i);
     const names = await page.evaluate(async () => {
       const api = (globalThis as { edgesync?: { list(): Promise<{ name: string }[]> } }).edgesync!;
       return (await api.list()).map((r) => r.name);

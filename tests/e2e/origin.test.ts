@@ -51,7 +51,7 @@ describe.skipIf(!ready)('repository content stays out of the app\'s origin', () 
     browser = await launchChromium();
     page = await (await browser.newContext()).newPage();
     await page.goto(hub.invites.content!);
-    await page.getByTestId('repo-title').waitFor({ timeout: 30_000 });
+    await page.getByTestId('repo-title').waitFor({ timeout: 90_000 });
   });
   afterAll(async () => {
     await browser?.close();

@@ -11,13 +11,29 @@ export function haveChromium(): boolean {
   return ok;
 }
 
+/**
+ * How long a page action, a locator's wait or a navigation may take before it fails (playwright's
+ * own default is 30 s). Generous, so a busy machine waits longer instead of failing: each of these
+ * waits ends as soon as its condition holds.
+ */
+export const PAGE_PATIENCE_MS = 90_000;
+
 /** `extraArgs`: e.g. `--ignore-certificate-errors` for a hub with a test CA's certificate. */
-export function launchChromium(extraArgs: string[] = []): Promise<Browser> {
-  return chromium.launch({
+export async function launchChromium(extraArgs: string[] = []): Promise<Browser> {
+  const browser = await chromium.launch({
     executablePath: CHROMIUM,
     headless: true,
     args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', ...extraArgs],
   });
+  // Every context (browser.newPage() makes one through newContext too) gets the patient defaults.
+  const newContext = browser.newContext.bind(browser);
+  browser.newContext = async (options) => {
+    const ctx = await newContext(options);
+    ctx.setDefaultTimeout(PAGE_PATIENCE_MS);
+    ctx.setDefaultNavigationTimeout(PAGE_PATIENCE_MS);
+    return ctx;
+  };
+  return browser;
 }
 
 /** Console noise that is not an app error: offline and reconnect attempts, blocked loads. */

@@ -62,7 +62,7 @@ async function spawnHub(cliArgs: string[], dir: string, { port, wsPort }: { port
   let out = '';
   child.stdout.on('data', (d: Buffer) => (out += d.toString()));
   child.stderr.on('data', (d: Buffer) => (out += d.toString()));
-  const until = Date.now() + 90_000;
+  const until = Date.now() + 180_000;
   const linkLines = (kind: string) => [...out.matchAll(new RegExp(`^\\s+${kind} (\\S+): (\\S+)$`, 'gm'))];
   while (!/^hub ready/m.test(out)) {
     if (child.exitCode !== null) throw new Error(`edgesync hub exited ${child.exitCode}:\n${out}`);

@@ -13,7 +13,7 @@ export interface RunningPeer {
   stop(signal?: NodeJS.Signals): Promise<void>;
 }
 
-export function startCliPeer(args: string[], ready: RegExp, timeoutMs = 15_000): Promise<RunningPeer> {
+export function startCliPeer(args: string[], ready: RegExp, timeoutMs = 60_000): Promise<RunningPeer> {
   const child = spawn(process.execPath, [CLI, ...args], {
     env: { ...process.env, USER: 'alice', TZ: 'UTC' },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -38,7 +38,7 @@ export interface RunningNats {
   urlAs(name: string): string;
 }
 
-function waitForPort(port: number, child: ChildProcess, timeoutMs = 10_000): Promise<void> {
+function waitForPort(port: number, child: ChildProcess, timeoutMs = 60_000): Promise<void> {
   const until = Date.now() + timeoutMs;
   return new Promise((resolve, reject) => {
     const attempt = () => {

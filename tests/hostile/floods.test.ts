@@ -89,7 +89,7 @@ describe.skipIf(!ready)('floods of unauthenticated input', () => {
       h.set('Edgesync-Ext', '1');
       // Uploads of many parts each, and many uploads: one of each shape.
       h.set('Edgesync-Upload', i < 60 ? `${(1000 + i).toString(16).padStart(16, '0')} 0 120` : `${(5000 + i).toString(16).padStart(16, '0')} ${i % 7} 8`);
-      return nc.request(subject, part, { headers: h, timeout: 60_000 }).then((m) => m.headers?.get('Edgesync-Error') || m.headers?.get('Edgesync-Ack') || 'answered', (e: Error) => `failed ${e.message}`);
+      return nc.request(subject, part, { headers: h, timeout: 240_000 }).then((m) => m.headers?.get('Edgesync-Error') || m.headers?.get('Edgesync-Ack') || 'answered', (e: Error) => `failed ${e.message}`);
     }));
     await nc.close();
     const refused = replies.filter((x) => /too large|busy/.test(x)).length;

@@ -93,7 +93,7 @@ describe.skipIf(!ready)('commands end', () => {
       for (let i = 0; ; i++) {
         const r = edgesync(['clone', hub.clones.served!, clone], { allowFail: true });
         if (r.status === 0) break;
-        if (i > 30) throw new Error(`no clone after the restart:\n${r.stderr}\n${hub.output()}`);
+        if (i > 180) throw new Error(`no clone after the restart:\n${r.stderr}\n${hub.output()}`);
         await new Promise((res) => setTimeout(res, 500));
       }
       expect(artifactSet(clone)).toEqual(artifactSet(served));

@@ -70,7 +70,7 @@ describe.skipIf(!ready)('one access rule on a hub', () => {
     const m = hub.member('mallory');
     mallory = { user: m.name, password: m.password, login: m.login!.user, loginPassword: m.login!.password };
     // The running hub makes the login in the served repository within a second.
-    await waitFor(() => sqlite(served, "SELECT count(*) FROM user WHERE login='mallory'").trim() === '1', 30_000, 'mallory\'s fossil login');
+    await waitFor(() => sqlite(served, "SELECT count(*) FROM user WHERE login='mallory'").trim() === '1', 90_000, 'mallory\'s fossil login');
   });
 
   const as = (name: string) => hub.memberUrl(name);
@@ -126,14 +126,14 @@ describe.skipIf(!ready)('one access rule on a hub', () => {
   it('5: a writer\'s own copy is pulled from; its login may push', async () => {
     hub.addMember('wendy', 'writer', 'served');
     const w = hub.member('wendy');
-    await waitFor(() => sqlite(served, "SELECT count(*) FROM user WHERE login='wendy'").trim() === '1', 30_000, 'wendy\'s fossil login');
+    await waitFor(() => sqlite(served, "SELECT count(*) FROM user WHERE login='wendy'").trim() === '1', 90_000, 'wendy\'s fossil login');
     const copy = d('wendy.fossil');
     edgesync(['clone', `${as('wendy')}/${code}`, copy]);
     const leaf = await startLeaf(copy, as('wendy'), ['--safety-sync', '0']);
     stops.push(() => leaf.stop());
     expect(leaf.output()).toMatch(/as peer wendy\.\S+\n/);
     const uuid = commitWithFossil(copy, d('co-wendy'), 'from-wendy.txt', 'wendy');
-    await waitFor(() => artifactSet(served).includes(uuid), 30_000, 'wendy\'s check-in on the hub').catch((e: Error) => {
+    await waitFor(() => artifactSet(served).includes(uuid), 90_000, 'wendy\'s check-in on the hub').catch((e: Error) => {
       throw new Error(`${e.message}\n--- wendy\n${leaf.output()}\n--- hub\n${hub.output()}`);
     });
     // Her direct push, signed with her login, is accepted too.
@@ -167,7 +167,7 @@ describe.skipIf(!ready)('one access rule on a hub', () => {
     const rid = repo.db.value<number>('SELECT rid FROM blob WHERE uuid=?', uuid)!;
     nc!.publish(`fossil.${code}.commit`, new TextEncoder().encode(JSON.stringify({ rid, uuid, peer_id: 'goleaf' })));
     try {
-      await waitFor(() => artifactSet(served).includes(uuid), 30_000, 'the Go peer\'s check-in on the hub');
+      await waitFor(() => artifactSet(served).includes(uuid), 90_000, 'the Go peer\'s check-in on the hub');
     } finally {
       await nc!.close();
       repo.db.close();
@@ -177,7 +177,7 @@ describe.skipIf(!ready)('one access rule on a hub', () => {
 
   it('revoking a member closes its connections and removes its login', async () => {
     edgesync(['member', 'rm', 'mallory', '--dir', hub.dir]);
-    await waitFor(() => sqlite(served, "SELECT count(*) FROM user WHERE login='mallory'").trim() === '0', 30_000, 'mallory\'s login to go');
+    await waitFor(() => sqlite(served, "SELECT count(*) FROM user WHERE login='mallory'").trim() === '0', 90_000, 'mallory\'s login to go');
     const r = edgesync(['clone', `${as('mallory')}/${code}`, d('after-revoke.fossil')], { allowFail: true });
     expect(r.status).not.toBe(0);
     expect(r.stderr).toMatch(/authoriz/i);

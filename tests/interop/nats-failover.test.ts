@@ -58,7 +58,7 @@ describe.skipIf(!ready)('a responder dies in the middle of a clone', () => {
       if (child.exitCode === null && child.signalCode === null) process.kill(child.pid!, 'SIGKILL');
     });
     // Kill once a few rounds have landed.
-    await waitFor(() => (out.match(/^round /gm) ?? []).length >= 5, 30_000, 'the clone to get going');
+    await waitFor(() => (out.match(/^round /gm) ?? []).length >= 5, 90_000, 'the clone to get going');
     await leaf.stop('SIGKILL');
     const roundsAtKill = (out.match(/^round /gm) ?? []).length;
     await new Promise((r) => setTimeout(r, 1000));

@@ -97,7 +97,7 @@ describe.skipIf(!ready)('large repositories over NATS at the default max_payload
     const nc = await connect({ servers: `127.0.0.1:${nats.port}` });
     try {
       const req = `pragma client-version 22100 20230226 192424\npull 0000 ${code}\ngimme ${bigHash}\n`;
-      const m = await nc.request(`fossil.${code}.sync`, encodeBody(new TextEncoder().encode(req), XFER_CONTENT_TYPE), { timeout: 30_000 });
+      const m = await nc.request(`fossil.${code}.sync`, encodeBody(new TextEncoder().encode(req), XFER_CONTENT_TYPE), { timeout: 120_000 });
       expect(m.data.length).toBeLessThanOrEqual(1024 * 1024);
       const text = new TextDecoder().decode(decodeBody(m.data, XFER_CONTENT_TYPE).text);
       expect(text).toContain(`error artifact\\s${bigHash}\\sis\\s`);

@@ -84,7 +84,7 @@ describe.skipIf(!ready)('TLS on the hub: tls:// and wss://', () => {
       const page = await browser.newPage();
       const link = Object.values(hub.shares)[0]!;
       await page.goto(link);
-      await page.getByTestId('repo-title').waitFor({ timeout: 30_000 });
+      await page.getByTestId('repo-title').waitFor({ timeout: 90_000 });
       const priv = privateOf(repo);
       const want = fossil(['timeline', '-t', 'ci', '-n', '0', '-F', '%H', '-R', repo]).stdout.split('\n').map((l) => l.trim()).filter((l) => /^[0-9a-f]{40,64}$/.test(l) && !priv.has(l)).length;
       await expect.poll(() => page.locator('[data-testid=timeline] li').count()).toBe(want);

@@ -141,7 +141,7 @@ async function run(seed: number, adapter: Adapter): Promise<void> {
 forEachAdapter((adapter) => {
   describe('mesh agents on a hub with permissions', () => {
     for (let seed = 1; seed <= SEEDS; seed++) {
-      it(`seed ${seed}: honest peers converge, the rogue's check-ins reach none of them`, { timeout: 120_000 }, async () => {
+      it(`seed ${seed}: honest peers converge, the rogue's check-ins reach none of them`, { timeout: 360_000 }, async () => {
         await run(seed, adapter);
       });
     }

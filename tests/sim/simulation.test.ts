@@ -34,7 +34,7 @@ forEachAdapter((adapter) => {
     return;
   }
   for (const level of LEVELS) {
-    it(`${SEEDS} seeds at fault level ${level}`, { timeout: AT_SCALE ? 24 * 3600_000 : 60_000 }, async () => {
+    it(`${SEEDS} seeds at fault level ${level}`, { timeout: AT_SCALE ? 24 * 3600_000 : 300_000 }, async () => {
       const f: Figures = { adapter: adapter.name, level, runs: 0, failures: [], ms: 0, totals: {} };
       figures.push(f);
       const started = performance.now();
