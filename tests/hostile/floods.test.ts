@@ -79,7 +79,9 @@ describe.skipIf(!ready)('floods of unauthenticated input', () => {
     peerId = server.peerId;
   });
 
-  it('120 upload parts of 8 MB from a reader are refused, none kept', async () => {
+  // Longer than one request's timeout: a part whose reply is lost (a busy machine's leaf dropped
+  // as a slow consumer, then back) is waited for to its end.
+  it('120 upload parts of 8 MB from a reader are refused, none kept', { timeout: 600_000 }, async () => {
     const r = nats.member('reader');
     const nc: NatsConnection = await connect({ servers: `127.0.0.1:${nats.port}`, user: r.name, pass: r.password, inboxPrefix: `_INBOX.${r.name}` });
     const part = new Uint8Array(8 * MB - 8192);
