@@ -6,8 +6,10 @@
  * reply in one transaction (with a crosslink session, except when cloning). If anything in the
  * reply is wrong, that transaction rolls back and the sync stops with a SyncError; rounds that
  * finished before stay committed, so an interrupted sync leaves a consistent repository and the
- * next one carries on.
+ * next one carries on. A failure of our own storage rolls back the same way, but stops the sync
+ * as the StorageError it is: the peer is not to blame for it.
  */
+import { CodedError, type ErrorCode } from '../errors.ts';
 import type { Repository } from '../repo/repository.ts';
 import { acceptCompressedFile, acceptFile, ReceiveError } from './artifact-receive.ts';
 import { requestPhantoms, sendFile, sendPrivateIgots, sendUnclustered, sendUnsent } from './artifact-send.ts';
@@ -19,6 +21,7 @@ import { ConfigGroup, receiveConfig } from './config-sync.ts';
 import { decodeBody, encodeBody, EnvelopeError, XFER_CONTENT_TYPE, XFER_DEBUG_CONTENT_TYPE, type XferContentType } from './envelope.ts';
 import { randomNonceSalt, signPayload } from './login.ts';
 import { VERSION_ARGS } from './peer-version.ts';
+import { refusalOf } from './refusal.ts';
 import { inExchangeTransaction } from './round-transaction.ts';
 import { emptyTraffic, type RoundReport, type SyncEvents, type TrafficStats } from './sync-events.ts';
 import type { SyncTransport } from './transport.ts';
@@ -27,15 +30,25 @@ import {
 } from './unversioned.ts';
 import { XferState, zeroCounters, type XferCounters } from './xfer-state.ts';
 
-export class SyncError extends Error {
+/** The peer's side of a sync went wrong: what it sent, what it said, or that it said nothing. */
+export class SyncError extends CodedError {
   override name = 'SyncError';
   constructor(
     message: string,
     /** The text of the server's `error` card, when that is what stopped the sync. */
     readonly serverError?: string,
+    options: { code?: ErrorCode; cause?: unknown } = {},
   ) {
-    super(message);
+    super(options.code ?? codeOfServerError(serverError), message, { cause: options.cause });
   }
+}
+
+/** Whose problem a server's `error` card is; no card at all means the peer sent something wrong. */
+function codeOfServerError(text: string | undefined): ErrorCode {
+  if (text === undefined) return 'peer-bad-data';
+  const refusal = refusalOf(text);
+  if (refusal === 'login') return 'auth';
+  return refusal ? 'peer-refused' : 'peer-failed';
 }
 
 export interface LoginInfo {
@@ -325,7 +338,7 @@ export class ClientSession {
     const reply = await exchange;
     // Every server ends its reply with a `# timestamp` comment: nothing at all is a reply lost
     // on the way, not one that says there is nothing to do.
-    if (reply.body.length === 0) throw new SyncError(`${this.transport.label}: empty reply`);
+    if (reply.body.length === 0) throw new SyncError(`${this.transport.label}: empty reply`, undefined, { code: 'unreachable' });
     let text: Uint8Array;
     try {
       const decoded = decodeBody(reply.body, reply.contentType);
@@ -333,7 +346,7 @@ export class ClientSession {
       if (decoded.damagedEnvelope) throw new EnvelopeError(`damaged reply envelope (${decoded.fallback})`);
       text = decoded.text;
     } catch (e) {
-      if (e instanceof EnvelopeError) throw new SyncError(`${this.transport.label}: ${e.message}`);
+      if (e instanceof EnvelopeError) throw new SyncError(`${this.transport.label}: ${e.message}`, undefined, { cause: e });
       throw e;
     }
     this.result.bytesSent += body.length;
@@ -409,7 +422,7 @@ export class ClientSession {
     try {
       for (const pre = new CardReader(text, this.opts.cardLimits); pre.next() !== undefined; );
     } catch (e) {
-      if (e instanceof CardParseError) throw new SyncError(`bad reply from ${this.transport.label}: ${e.message}`);
+      if (e instanceof CardParseError) throw new SyncError(`bad reply from ${this.transport.label}: ${e.message}`, undefined, { cause: e });
       throw e;
     }
     const reader = new CardReader(text, this.opts.cardLimits);
@@ -419,7 +432,7 @@ export class ClientSession {
       try {
         card = reader.next();
       } catch (e) {
-        if (e instanceof CardParseError) throw new SyncError(`bad reply from ${this.transport.label}: ${e.message}`);
+        if (e instanceof CardParseError) throw new SyncError(`bad reply from ${this.transport.label}: ${e.message}`, undefined, { cause: e });
         throw e;
       }
       if (card === undefined) break;
@@ -427,7 +440,8 @@ export class ClientSession {
       try {
         this.replyCard(x, card, o, configMask, isCloneRound1, acceptOpts);
       } catch (e) {
-        if (e instanceof ReceiveError) throw new SyncError(`bad artifact from ${this.transport.label}: ${e.message}`);
+        // Only what the peer sent is its fault; anything else (our storage failing) passes as it is.
+        if (e instanceof ReceiveError) throw new SyncError(`bad artifact from ${this.transport.label}: ${e.message}`, undefined, { cause: e });
         throw e;
       }
     }
