@@ -252,6 +252,13 @@ export class ClientSession {
 
   /** One round: finish the request, exchange it, process the reply. */
   private async oneRound(request: CardWriter): Promise<{ next: CardWriter; go: boolean }> {
+    const round = this.buildRequest(request);
+    const reply = await this.exchange(round);
+    return this.processRound(round, reply);
+  }
+
+  /** The rest of the request (reads only), signed and encoded for the wire. */
+  private buildRequest(request: CardWriter): RoundRequest {
     const { repo } = this;
     const x = new XferState(repo, { maxSend: this.maxUpload, remoteVersion: this.remoteVersion });
     x.out = request;
@@ -262,7 +269,6 @@ export class ClientSession {
     x.remoteDate = this.remoteDate;
     const isCloneRound1 = this.clone && this.round === 0;
 
-    // ----- the rest of the request (reads only) -----
     const cookie = repo.config.get('cookie');
     if (cookie && !/\s/.test(cookie)) x.out.cookie(cookie);
     if (this.pull || (this.clone && this.cloneSeqno === 1)) requestPhantoms(x, this.mxPhantomReq);
@@ -273,10 +279,10 @@ export class ClientSession {
       this.resync = sendUnclustered(x, this.resync).resync;
       sendPrivateIgots(x);
     }
-    let configMaskThisRound = 0;
+    let configMask = 0;
     if (this.configGroups && !isCloneRound1) {
       for (const name of configRequestNames(this.configGroups)) x.out.reqconfig(name);
-      configMaskThisRound = this.configGroups;
+      configMask = this.configGroups;
       this.configGroups = 0;
     }
     if (this.unversioned && !isCloneRound1 && !this.uvHashSent) {
@@ -320,9 +326,12 @@ export class ClientSession {
       gimmes: x.counters.gimmesSent,
     };
     this.result.artifactsSent += x.counters.filesSent + x.counters.deltasSent + uvSent;
+    return { x, isCloneRound1, sentUnsent, configMask, contentType, body, sent };
+  }
 
-    // ----- the exchange -----
-    const exchange = this.transport.exchange({ contentType, body, isClone: this.clone });
+  /** Send the request and bring back the reply's card text (the clone's linker works meanwhile). */
+  private async exchange(round: RoundRequest): Promise<RoundReply> {
+    const exchange = this.transport.exchange({ contentType: round.contentType, body: round.body, isClone: this.clone });
     if (this.opts.whileWaiting) {
       let replied = false;
       const settled = exchange.then(() => (replied = true), () => (replied = true));
@@ -349,19 +358,24 @@ export class ClientSession {
       if (e instanceof EnvelopeError) throw new SyncError(`${this.transport.label}: ${e.message}`, undefined, { cause: e });
       throw e;
     }
-    this.result.bytesSent += body.length;
+    this.result.bytesSent += round.body.length;
     this.result.bytesReceived += reply.body.length;
+    return { text, wireBytes: reply.body.length };
+  }
 
+  /** Act on the reply in one transaction, decide whether another round follows, and report. */
+  private async processRound(round: RoundRequest, reply: RoundReply): Promise<{ next: CardWriter; go: boolean }> {
+    const { repo } = this;
+    const { x } = round;
     // Upstream counts what is sent while answering the reply separately from what was sent above.
     Object.assign(x.counters, zeroCounters());
     const next = this.seed(false);
     x.out = next;
 
-    // ----- the reply, in one transaction -----
     await this.openAtomicTransaction();
     const outcome = inExchangeTransaction(repo, () => {
-      if (sentUnsent) repo.db.exec('DELETE FROM unsent');
-      const o = this.processReply(x, text, configMaskThisRound, isCloneRound1);
+      if (round.sentUnsent) repo.db.exec('DELETE FROM unsent');
+      const o = this.processReply(x, reply.text, round.configMask, round.isCloneRound1);
       if (this.clone) {
         repo.config.set(CLONE_SEQNO_SETTING, this.cloneSeqno);
         repo.config.set(CLONE_RECEIVED_SETTING, this.cloneReceived);
@@ -377,8 +391,8 @@ export class ClientSession {
     const go = this.decide(x.counters, outcome);
     this.queuedSent = { ...zeroCounters(), filesSent: x.counters.filesSent, deltasSent: x.counters.deltasSent, igotsSent: x.counters.igotsSent, gimmesSent: x.counters.gimmesSent };
     const received: TrafficStats = {
-      bytes: text.length,
-      wireBytes: reply.body.length,
+      bytes: reply.text.length,
+      wireBytes: reply.wireBytes,
       cards: outcome.cards,
       files: outcome.files,
       deltas: outcome.deltas,
@@ -386,7 +400,7 @@ export class ClientSession {
       gimmes: outcome.gimmes,
       dangling: x.counters.danglingReceived,
     };
-    const report: RoundReport = { round: this.round, sent, received, more: go };
+    const report: RoundReport = { round: this.round, sent: round.sent, received, more: go };
     this.events.round?.(report);
     if (this.clone) {
       this.events.cloneProgress?.({ received: this.cloneReceived, estimatedTotal: this.estimatedTotal, seqno: this.cloneSeqno });
@@ -607,6 +621,25 @@ export class ClientSession {
     else if (status === 4) this.uvToSend.set(name, { mtimeOnly: true });
     else this.uvToSend.set(name, { mtimeOnly: false });
   }
+}
+
+/** A round's request, ready for the wire, and what processing its reply needs to know of it. */
+interface RoundRequest {
+  x: XferState;
+  isCloneRound1: boolean;
+  /** The unsent table went out with it (it is emptied once the reply is in). */
+  sentUnsent: boolean;
+  /** Configuration groups requested in it. */
+  configMask: number;
+  contentType: XferContentType;
+  body: Uint8Array;
+  sent: TrafficStats;
+}
+
+interface RoundReply {
+  /** The reply's card text. */
+  text: Uint8Array;
+  wireBytes: number;
 }
 
 interface ReplyOutcome {
