@@ -7,11 +7,12 @@ import type { NatsConnection } from '@nats-io/nats-core';
 import { connectNatsWeb } from '../src/nats/connect-web.ts';
 import type { NatsAuth } from '../src/nats/nats-url.ts';
 import type { ConnectionState, PeerEvent } from '../src/peer/api-types.ts';
-import { plainError } from '../src/peer/progress.ts';
+import { CodedError } from '../src/errors.ts';
+import { errorReport, type ErrorReport } from '../src/peer/error-report.ts';
 
 export class HubLink {
   state: ConnectionState = 'connecting';
-  error: string | undefined;
+  error: ErrorReport | undefined;
   private conn: Promise<NatsConnection>;
   private nc: NatsConnection | undefined;
   private closed = false;
@@ -24,10 +25,10 @@ export class HubLink {
     this.conn = this.connect();
   }
 
-  private set(state: ConnectionState, error?: string): void {
+  private set(state: ConnectionState, error?: ErrorReport): void {
     this.state = state;
     this.error = error;
-    this.emit({ type: 'connection', hub: this.hub, state, error });
+    this.emit({ type: 'connection', hub: this.hub, state, error: error?.message, code: error?.code });
   }
 
   private async connect(): Promise<NatsConnection> {
@@ -46,7 +47,8 @@ export class HubLink {
         return nc;
       } catch (e) {
         if (this.closed) throw e;
-        this.set('offline', plainError(e));
+        // Whatever the client does not name otherwise, failing to connect is not reaching the hub.
+        this.set('offline', errorReport(e, 'unreachable'));
         await new Promise((r) => setTimeout(r, Math.min(5000, 500 * 2 ** Math.min(attempt, 4))));
       }
     }
@@ -55,7 +57,7 @@ export class HubLink {
   private async watch(nc: NatsConnection): Promise<void> {
     for await (const s of nc.status()) {
       if (this.closed) return;
-      if (s.type === 'disconnect') this.set('offline', 'Lost the hub; reconnecting…');
+      if (s.type === 'disconnect') this.set('offline', { code: 'unreachable', message: 'Lost the hub; reconnecting…' });
       else if (s.type === 'reconnecting') this.set('reconnecting');
       else if (s.type === 'reconnect') this.set('connected');
     }
@@ -65,7 +67,7 @@ export class HubLink {
   ready(timeoutMs = 8000): Promise<NatsConnection> {
     if (this.nc && this.state === 'connected') return Promise.resolve(this.nc);
     return new Promise((resolve, reject) => {
-      const t = setTimeout(() => reject(new Error(this.error ?? `Cannot reach the hub at ${this.hub}`)), timeoutMs);
+      const t = setTimeout(() => reject(new CodedError(this.error?.code ?? 'unreachable', this.error?.message ?? `Cannot reach the hub at ${this.hub}`)), timeoutMs);
       this.conn.then(
         (nc) => {
           clearTimeout(t);

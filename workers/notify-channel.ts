@@ -15,7 +15,8 @@ import { followStream, openNotifyJs, publishMessage, type Follower, type NotifyJ
 import { ThreadBook, type StoredMessage } from '../src/notify/threads.ts';
 import type { ConnectionState, PeerEvent } from '../src/peer/api-types.ts';
 import type { ChatSendRequest, ChatView } from '../src/peer/notify-types.ts';
-import { plainError } from '../src/peer/progress.ts';
+import { errorMessage } from '../src/peer/error-report.ts';
+import { CodedError } from '../src/errors.ts';
 import type { HubLink } from './hub-links.ts';
 import { idbGet, idbSet } from './idb-kv.ts';
 
@@ -101,7 +102,7 @@ export class NotifyChannel {
         await this.flushOutbox();
         return;
       } catch (e) {
-        this.setState('offline', plainError(e));
+        this.setState('offline', errorMessage(e));
         await new Promise((r) => setTimeout(r, Math.min(10_000, 500 * 2 ** Math.min(attempt, 5))));
       }
     }
@@ -143,7 +144,7 @@ export class NotifyChannel {
   private changed(): void {
     this.saveTimer ??= setTimeout(() => {
       this.saveTimer = undefined;
-      void idbSet(`chat:${this.repo}`, this.saved).catch((e) => this.emit({ type: 'log', repo: this.repo, text: `chat not saved: ${plainError(e)}` }));
+      void idbSet(`chat:${this.repo}`, this.saved).catch((e) => this.emit({ type: 'log', repo: this.repo, text: `chat not saved: ${errorMessage(e)}` }));
     }, 100);
     this.emitTimer ??= setTimeout(() => {
       this.emitTimer = undefined;
@@ -180,7 +181,7 @@ export class NotifyChannel {
 
   async send(req: ChatSendRequest): Promise<NotifyMessage> {
     const body = req.actionResponse ? req.body : req.body.trim();
-    if (!body) throw new Error('Write something first.');
+    if (!body) throw new CodedError('bad-input', 'Write something first.');
     const me = this.self();
     const m = newMessage({
       project: this.project,
@@ -219,7 +220,7 @@ export class NotifyChannel {
           this.sent.add(m.id);
         }
       } catch (e) {
-        this.emit({ type: 'log', repo: this.repo, text: `chat: sending later (${plainError(e)})` });
+        this.emit({ type: 'log', repo: this.repo, text: `chat: sending later (${errorMessage(e)})` });
       } finally {
         this.flushing = undefined;
         this.changed();

@@ -17,7 +17,9 @@ import type { NatsAuth } from '../src/nats/nats-url.ts';
 import { isSubjectToken, ownedPeerId, ownerOf, Subjects } from '../src/nats/subjects.ts';
 import { identityOf, ReadOnlyError, type RepoAccess } from '../src/peer/access.ts';
 import type { CheckinRow, CloneRequest, PeerEvent, RepoSummary, SyncProgress } from '../src/peer/api-types.ts';
-import { plainError, progressEvents } from '../src/peer/progress.ts';
+import { progressEvents } from '../src/peer/progress.ts';
+import { errorMessage, errorReport } from '../src/peer/error-report.ts';
+import { CodedError } from '../src/errors.ts';
 import { localRepoName, type ShareTarget } from '../src/peer/share-link.ts';
 import { HUB_INVITE_SUBJECT, type InviteReply } from '../src/nats/hub-permissions.ts';
 import { BusError } from '../src/mesh/bus.ts';
@@ -82,7 +84,7 @@ export class RepoStore {
         o.access = await this.loadAccess(o);
         if (!isUnfinishedClone(o.repo)) this.attach(o);
       } catch (e) {
-        this.emit({ type: 'log', repo: m[1], text: `cannot open: ${plainError(e)}` });
+        this.emit({ type: 'log', repo: m[1], text: `cannot open: ${errorMessage(e)}` });
       }
     }
   }
@@ -136,7 +138,7 @@ export class RepoStore {
 
   private get(name: string): Open {
     const o = this.open.get(name);
-    if (!o) throw new Error(`There is no repository named “${name}” in this browser.`);
+    if (!o) throw new CodedError('not-found', `There is no repository named “${name}” in this browser.`);
     return o;
   }
 
@@ -146,7 +148,7 @@ export class RepoStore {
     if (!hub || o.agent) return;
     this.hubs.get(hub, o.access?.nats).whenConnected((nc) => {
       if (this.open.get(o.name) !== o || o.agent) return;
-      void this.startAgent(o, nc).catch((e) => this.emit({ type: 'log', repo: o.name, text: `cannot join the hub: ${plainError(e)}` }));
+      void this.startAgent(o, nc).catch((e) => this.emit({ type: 'log', repo: o.name, text: `cannot join the hub: ${errorMessage(e)}` }));
     });
   }
 
@@ -196,7 +198,7 @@ export class RepoStore {
           o.repo.config.set(LAST_SYNC, new Date().toISOString());
           o.lastProgress = p.done(outcome.result);
         } else {
-          o.lastProgress = p.failed(plainError(outcome.error));
+          o.lastProgress = p.failed(errorReport(outcome.error));
         }
       },
       checkins: (uuids, source) => this.emit({ type: 'checkins', repo, uuids, source }),
@@ -367,7 +369,7 @@ export class RepoStore {
       this.emit({ type: 'log', repo: name, text: `clone: ${r.artifactsReceived} artifacts, ${r.rounds} rounds, transfer ${s((rebuildStarted || stored) - started)} s, rebuild ${s(rebuildStarted ? stored - rebuildStarted : 0)} s, save ${s(end - stored)} s` });
       progress.done(r);
     } catch (e) {
-      progress.failed(plainError(e));
+      progress.failed(errorReport(e));
       if (fresh) {
         try {
           target.db.close();
@@ -377,7 +379,7 @@ export class RepoStore {
       }
       if (fresh || nothingReceived(o.repo)) this.remove(name);
       else this.emit({ type: 'repos' });
-      throw new Error(plainError(e));
+      throw e;
     }
     this.attach(o);
     this.emit({ type: 'repos' });
@@ -403,12 +405,12 @@ export class RepoStore {
       probe = await openWasmDb({ bytes: bytes.slice() });
       code = Repository.open(probe).projectCode;
     } catch (e) {
-      throw new Error(`This file is not a Fossil repository (${plainError(e)}).`);
+      throw new CodedError('bad-input', `This file is not a Fossil repository (${errorMessage(e)}).`, { cause: e });
     } finally {
       probe?.close();
     }
     const have = this.byProject(code);
-    if (have) throw new Error(`This project is already here, as “${have.name}”.`);
+    if (have) throw new CodedError('conflict', `This project is already here, as “${have.name}”.`);
     const name = this.freeName(wanted);
     await this.pool.importFile(fileOf(name), bytes);
     const o = this.openRepo(name);
@@ -422,14 +424,14 @@ export class RepoStore {
   /** The repository as a `.fossil` file (no secret is ever kept in it). */
   async exportFile(name: string): Promise<Uint8Array> {
     const { repo } = this.get(name);
-    if (repo.db.inTransaction) throw new Error('The repository is busy; try again in a moment.');
+    if (repo.db.inTransaction) throw new CodedError('conflict', 'The repository is busy; try again in a moment.');
     return this.pool.exportFile(fileOf(name));
   }
 
   /** Start syncing a repository on a hub (with the hub's NATS credentials, when it needs them). */
   async setHub(name: string, hub: string, auth?: NatsAuth): Promise<RepoSummary> {
     const o = this.get(name);
-    if (!/^wss?:\/\//i.test(hub)) throw new Error('A hub address starts with ws:// or wss://');
+    if (!/^wss?:\/\//i.test(hub)) throw new CodedError('bad-input', 'A hub address starts with ws:// or wss://');
     o.repo.config.set(HUB, hub.replace(/\/+$/, ''));
     await this.takeAccess(o, { ...(o.access ?? { role: 'owner' }), nats: auth });
     return this.summary(name);
@@ -438,7 +440,7 @@ export class RepoStore {
   /** Sign in with a fossil login (its password becomes the secret fossil stores). */
   async signIn(name: string, user: string, password: string): Promise<RepoSummary> {
     const o = this.get(name);
-    if (!user.trim() || !password) throw new Error('Give the login and its password.');
+    if (!user.trim() || !password) throw new CodedError('bad-input', 'Give the login and its password.');
     const secret = loginSecret(password, user.trim(), o.repo.projectCode);
     const role = o.access?.role === 'owner' ? 'owner' : 'writer';
     await this.takeAccess(o, { ...(o.access ?? { role }), role, login: { user: user.trim(), secret }, refused: undefined });
@@ -460,7 +462,7 @@ export class RepoStore {
   async invite(name: string, role: 'reader' | 'writer', forWhom?: string): Promise<ShareTarget> {
     const o = this.get(name);
     const hub = o.repo.config.get(HUB);
-    if (!hub) throw new Error('Put this repository on a hub first.');
+    if (!hub) throw new CodedError('bad-input', 'Put this repository on a hub first.');
     const base: ShareTarget = { hub, projectCode: o.repo.projectCode, name, role };
     if (identityOf(o.access).role === 'reader') {
       if (role === 'writer') throw new ReadOnlyError('You have read access: only a writer can invite someone to write.');
@@ -472,11 +474,11 @@ export class RepoStore {
       const m = await new NatsBus(nc, o.access?.nats?.user).request(HUB_INVITE_SUBJECT, new TextEncoder().encode(JSON.stringify({ project: o.repo.projectCode, role, for: forWhom })), { timeoutMs: 10_000 });
       reply = JSON.parse(new TextDecoder().decode(m.data)) as InviteReply;
     } catch (e) {
-      if (e instanceof BusError && e.code === 'no-responders') throw new Error('This hub does not hand out invites (it is not an EdgeSync hub).');
-      if (e instanceof BusError && e.code === 'refused') throw new ReadOnlyError('Only a writer can invite others.');
+      if (e instanceof BusError && e.code === 'no-responders') throw new CodedError('not-found', 'This hub does not hand out invites (it is not an EdgeSync hub).', { cause: e });
+      if (e instanceof BusError && e.code === 'refused') throw new ReadOnlyError('Only a writer can invite others.', { cause: e });
       throw e;
     }
-    if (!reply.ok) throw new Error(`The hub did not make the invite: ${reply.error}`);
+    if (!reply.ok) throw new CodedError('peer-refused', `The hub did not make the invite: ${reply.error}`);
     return { ...base, role: reply.role, auth: reply.auth, login: reply.login };
   }
 
@@ -495,17 +497,19 @@ export class RepoStore {
     if (isUnfinishedClone(o.repo)) {
       const hub = o.repo.config.get(HUB);
       const code = o.repo.config.get(CLONE_PROJECT);
-      if (!hub || !code) throw new Error('This clone cannot be resumed: its hub is unknown.');
+      if (!hub || !code) throw new CodedError('not-found', 'This clone cannot be resumed: its hub is unknown.');
       await this.clone({ hub, projectCode: code, auth: o.access?.nats });
       return { repo: name, kind: 'clone', phase: 'done', rounds: 0, artifactsIn: 0, artifactsOut: 0, bytesIn: 0, bytesOut: 0, text: 'Clone finished' };
     }
     if (!o.agent) {
       const p = progressEvents(name, 'sync', this.emit);
-      return p.failed(o.repo.config.get(HUB) ? 'Not connected to the hub yet; it syncs as soon as it is.' : 'This repository is not on a hub yet.');
+      return p.failed(o.repo.config.get(HUB)
+        ? { code: 'unreachable', message: 'Not connected to the hub yet; it syncs as soon as it is.' }
+        : { code: 'not-found', message: 'This repository is not on a hub yet.' });
     }
     const outcome = await o.agent.syncAll('sync');
-    if (!outcome) return progressEvents(name, 'sync', this.emit).failed('No peer serves this repository right now; it syncs as soon as one does.');
-    return o.lastProgress ?? progressEvents(name, 'sync', () => undefined).failed('A sync is already running.');
+    if (!outcome) return progressEvents(name, 'sync', this.emit).failed({ code: 'no-peer', message: 'No peer serves this repository right now; it syncs as soon as one does.' });
+    return o.lastProgress ?? progressEvents(name, 'sync', () => undefined).failed({ code: 'conflict', message: 'A sync is already running.' });
   }
 
   /**

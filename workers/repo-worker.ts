@@ -16,6 +16,7 @@ import type { ChatSendRequest, ChatView } from '../src/peer/notify-types.ts';
 import type { NotifyMessage } from '../src/notify/message.ts';
 import { authorApi } from './author-api.ts';
 import { browseGroup } from './browse-api.ts';
+import { sendErrorCodes } from './coded-throw.ts';
 
 type Listener = (e: PeerEvent) => void;
 const listeners = new Set<Listener>();
@@ -147,4 +148,5 @@ export const workerApi = {
 
 export type WorkerApi = typeof workerApi;
 
+sendErrorCodes();
 Comlink.expose(workerApi);

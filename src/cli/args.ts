@@ -2,6 +2,7 @@
  * A small, strict command-line parser: each command declares its options, unknown options are
  * errors (never silently ignored), `--name=value` and `--name value` both work, `--` ends options.
  */
+import { CodedError } from '../errors.ts';
 export interface OptionSpec {
   name: string;
   short?: string;
@@ -20,8 +21,11 @@ export interface ParsedArgs {
   positional: string[];
 }
 
-export class UsageError extends Error {
+export class UsageError extends CodedError {
   override name = 'UsageError';
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('bad-input', message, options);
+  }
 }
 
 export function parseArgs(argv: readonly string[], specs: readonly OptionSpec[]): ParsedArgs {

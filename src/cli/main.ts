@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 /** `edgesync`: the command-line face over the EdgeSync core. Argument parsing and printing only. */
 import { setFlagsFromString } from 'node:v8';
+import { codeOf } from '../errors.ts';
 import { installNodePlatform } from '../platform/node.ts';
 import { formatOptions, parseArgs, UsageError, type OptionSpec } from './args.ts';
 import type { Command } from './command.ts';
@@ -16,6 +17,9 @@ import { commands } from './commands/index.ts';
  */
 const nodeMajor = Number(process.versions.node.split('.')[0]);
 if (nodeMajor >= 20 && nodeMajor <= 24) setFlagsFromString('--heap-growing-percent=20');
+
+/** Said after a failure of this computer's storage, which a sync's message must not leave to doubt. */
+const LOCAL_STORAGE_NOTE = "This is a problem with this computer's storage (disk full, read only or failing), not with any peer; the step that failed left the repository as it was.";
 
 const helpOption: OptionSpec = { name: 'help', short: 'h', type: 'boolean', help: 'show help for this command' };
 
@@ -86,6 +90,7 @@ export async function main(argv: readonly string[]): Promise<number> {
       return 2;
     }
     err(`edgesync ${cmd.name}: ${(e as Error).message}`);
+    if (codeOf(e) === 'local-storage') err(LOCAL_STORAGE_NOTE);
     if (process.env.EDGESYNC_DEBUG) err(String((e as Error).stack));
     return 1;
   }

@@ -1,10 +1,12 @@
 /**
  * Db adapter for Node on better-sqlite3: database files on disk (and ':memory:').
  * Blobs come back as plain Uint8Array views (not Buffer) so both adapters return equal values.
+ * A storage failure (a full disk, say) leaves as a StorageError (storage-error.ts).
  */
 import Database from 'better-sqlite3';
 import type { Db, Row, RunResult, SqlValue, Statement } from './db.ts';
 import { StatementCache } from './statement-cache.ts';
+import { classified } from './storage-error.ts';
 import { TransactionRunner } from './transaction.ts';
 
 export interface NodeDbOptions {
@@ -35,52 +37,72 @@ class NodeStatement implements Statement {
   constructor(private readonly s: NativeStatement) {}
 
   run(...params: SqlValue[]): RunResult {
-    const r = this.s.run(...params);
-    return { changes: r.changes, lastInsertRowid: Number(r.lastInsertRowid) };
+    try {
+      const r = this.s.run(...params);
+      return { changes: r.changes, lastInsertRowid: Number(r.lastInsertRowid) };
+    } catch (e) {
+      throw classified(e);
+    }
   }
 
   get<T = Row>(...params: SqlValue[]): T | undefined {
-    if (!this.s.reader) {
-      this.s.run(...params);
-      return undefined;
+    try {
+      if (!this.s.reader) {
+        this.s.run(...params);
+        return undefined;
+      }
+      const r = this.s.get(...params);
+      return r === undefined ? undefined : rowFromNative<T>(r);
+    } catch (e) {
+      throw classified(e);
     }
-    const r = this.s.get(...params);
-    return r === undefined ? undefined : rowFromNative<T>(r);
   }
 
   all<T = Row>(...params: SqlValue[]): T[] {
-    if (!this.s.reader) {
-      this.s.run(...params);
-      return [];
+    try {
+      if (!this.s.reader) {
+        this.s.run(...params);
+        return [];
+      }
+      return this.s.all(...params).map((r) => rowFromNative<T>(r));
+    } catch (e) {
+      throw classified(e);
     }
-    return this.s.all(...params).map((r) => rowFromNative<T>(r));
   }
 
   /** First column of the first row (raw mode, so column names cannot reorder anything). */
   value<T = SqlValue>(...params: SqlValue[]): T | undefined {
-    if (!this.s.reader) {
-      this.s.run(...params);
-      return undefined;
-    }
-    this.s.raw(true);
     try {
-      const r = this.s.get(...params) as unknown[] | undefined;
-      return r === undefined ? undefined : (fromNative(r[0]) as T);
-    } finally {
-      this.s.raw(false);
+      if (!this.s.reader) {
+        this.s.run(...params);
+        return undefined;
+      }
+      this.s.raw(true);
+      try {
+        const r = this.s.get(...params) as unknown[] | undefined;
+        return r === undefined ? undefined : (fromNative(r[0]) as T);
+      } finally {
+        this.s.raw(false);
+      }
+    } catch (e) {
+      throw classified(e);
     }
   }
 
   column<T = SqlValue>(...params: SqlValue[]): T[] {
-    if (!this.s.reader) {
-      this.s.run(...params);
-      return [];
-    }
-    this.s.raw(true);
     try {
-      return (this.s.all(...params) as unknown[][]).map((r) => fromNative(r[0]) as T);
-    } finally {
-      this.s.raw(false);
+      if (!this.s.reader) {
+        this.s.run(...params);
+        return [];
+      }
+      this.s.raw(true);
+      try {
+        return (this.s.all(...params) as unknown[][]).map((r) => fromNative(r[0]) as T);
+      } finally {
+        this.s.raw(false);
+      }
+    } catch (e) {
+      throw classified(e);
     }
   }
 }
@@ -95,18 +117,28 @@ class NodeDb implements Db {
     readonly: boolean,
   ) {
     this.tx = new TransactionRunner({
-      exec: (sql) => native.exec(sql),
+      exec: (sql) => this.exec(sql),
       nativeInTransaction: () => native.inTransaction,
       readonly,
     });
   }
 
   exec(sql: string): void {
-    this.native.exec(sql);
+    try {
+      this.native.exec(sql);
+    } catch (e) {
+      throw classified(e);
+    }
   }
 
   prepare(sql: string): NodeStatement {
-    return this.statements.get(sql, () => new NodeStatement(this.native.prepare(sql)));
+    return this.statements.get(sql, () => {
+      try {
+        return new NodeStatement(this.native.prepare(sql));
+      } catch (e) {
+        throw classified(e);
+      }
+    });
   }
 
   run(sql: string, ...params: SqlValue[]): RunResult {

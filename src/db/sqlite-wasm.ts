@@ -3,10 +3,12 @@
  * `openWasmDb` gives an in-memory database (optionally loaded from a file image);
  * `exportWasmDb` serializes one so a repository made here can be written out and opened by fossil.
  * Persistent storage (OPFS) plugs in through `wrapOo1Db`: any oo1 database handle becomes a Db.
+ * A storage failure (a full quota, say) leaves as a StorageError (storage-error.ts).
  */
 import sqlite3InitModule from '@sqlite.org/sqlite-wasm';
 import type { Db, Row, RunResult, SqlValue, Statement } from './db.ts';
 import { StatementCache } from './statement-cache.ts';
+import { classified } from './storage-error.ts';
 import { TransactionRunner } from './transaction.ts';
 
 export type Sqlite3 = Awaited<ReturnType<typeof sqlite3InitModule>>;
@@ -41,7 +43,7 @@ class WasmStatement implements Statement {
     private readonly sql: string,
     private readonly owner: WasmDb,
   ) {
-    this.native = owner.native.prepare(sql);
+    this.native = owner.prepareNative(sql);
   }
 
   /**
@@ -50,14 +52,27 @@ class WasmStatement implements Statement {
    */
   private with<T>(params: SqlValue[], fn: (s: Oo1Statement) => T): T {
     // A caller may hold on to a statement the cache has since evicted (and finalized).
-    const s = (this.native ??= this.owner.native.prepare(this.sql));
+    const s = (this.native ??= this.owner.prepareNative(this.sql));
     s.clearBindings();
     if (params.length > 0) s.bind(params as never);
+    let result: T;
     try {
-      return fn(s);
-    } finally {
-      s.reset();
+      result = fn(s);
+    } catch (e) {
+      // reset() reports the failed step's error once more; the first report is the one to keep.
+      try {
+        s.reset();
+      } catch {
+        /* the same failure */
+      }
+      throw classified(e);
     }
+    try {
+      s.reset();
+    } catch (e) {
+      throw classified(e);
+    }
+    return result;
   }
 
   run(...params: SqlValue[]): RunResult {
@@ -117,7 +132,7 @@ class WasmDb implements Db {
     readonly filename: string,
   ) {
     this.tx = new TransactionRunner({
-      exec: (sql) => void native.exec(sql),
+      exec: (sql) => this.exec(sql),
       nativeInTransaction: () => this.inTransaction,
       readonly: false,
     });
@@ -132,7 +147,19 @@ class WasmDb implements Db {
   }
 
   exec(sql: string): void {
-    this.native.exec(sql);
+    try {
+      this.native.exec(sql);
+    } catch (e) {
+      throw classified(e);
+    }
+  }
+
+  prepareNative(sql: string): Oo1Statement {
+    try {
+      return this.native.prepare(sql);
+    } catch (e) {
+      throw classified(e);
+    }
   }
 
   prepare(sql: string): WasmStatement {

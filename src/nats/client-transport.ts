@@ -79,7 +79,9 @@ export class NatsTransport implements SyncTransport {
       } catch (e) {
         if (!(e instanceof Unreachable) && !(e instanceof PartsGone)) throw e;
         failures++;
-        if (this.clock.now() > retryUntil) throw new TransportError(`${this.label}: ${e.message}`);
+        if (this.clock.now() > retryUntil) {
+          throw new TransportError(`${this.label}: ${e.message}`, undefined, undefined, { code: e instanceof Unreachable ? 'no-peer' : 'unreachable', cause: e });
+        }
         // A non-clone session may go on with any responder of the group.
         if (!isClone && this.stickyPeer !== undefined && this.opts.peer === undefined && failures >= 2) this.stickyPeer = undefined;
         await this.clock.sleep(Math.min(2000, 100 * 2 ** Math.min(failures, 5)));

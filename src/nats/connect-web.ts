@@ -4,6 +4,7 @@
  * presence, announcements) is the one implementation both sides share.
  */
 import type { ConnectionOptions, NatsConnection } from '@nats-io/nats-core';
+import { CodedError } from '../errors.ts';
 import { loadNatsCore } from './nats-lib.ts';
 import { backoff, inboxPrefixFor } from './connection-common.ts';
 import type { NatsAuth } from './nats-url.ts';
@@ -18,7 +19,7 @@ export interface WebConnectOptions {
 
 /** Connect to `ws://` or `wss://` server; reconnects forever with a capped backoff. */
 export async function connectNatsWeb(server: string, opts: WebConnectOptions = {}): Promise<NatsConnection> {
-  if (!/^wss?:\/\//i.test(server)) throw new Error(`a browser reaches NATS over WebSocket: ws:// or wss://, not ${server}`);
+  if (!/^wss?:\/\//i.test(server)) throw new CodedError('bad-input', `a browser reaches NATS over WebSocket: ws:// or wss://, not ${server}`);
   const delay = backoff();
   const o: ConnectionOptions = {
     servers: server,

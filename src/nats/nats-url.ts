@@ -6,6 +6,7 @@
  * request), ca=FILE, cert=FILE, key=FILE (TLS).
  */
 import { DEFAULT_PREFIX } from './wire.ts';
+import { CodedError } from '../errors.ts';
 
 export type NatsScheme = 'nats' | 'tls' | 'ws' | 'wss';
 
@@ -37,8 +38,11 @@ export interface NatsUrl {
   canonical: string;
 }
 
-export class NatsUrlError extends Error {
+export class NatsUrlError extends CodedError {
   override name = 'NatsUrlError';
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('bad-input', message, options);
+  }
 }
 
 const DEFAULT_PORTS: Record<NatsScheme, number> = { nats: 4222, tls: 4222, ws: 80, wss: 443 };

@@ -6,6 +6,7 @@
  * The credentials are kept by the worker outside the repository file (workers/idb-kv.ts).
  */
 import type { NatsAuth } from '../nats/nats-url.ts';
+import { CodedError } from '../errors.ts';
 
 export type AccessRole = 'owner' | 'writer' | 'reader';
 
@@ -39,7 +40,9 @@ export function identityOf(a: RepoAccess | undefined): Identity {
 }
 
 /** Refused because this browser may not write in the repository. */
-export class ReadOnlyError extends Error {
+export class ReadOnlyError extends CodedError {
   override name = 'ReadOnlyError';
-  readonly code = 'read-only';
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('read-only', message, options);
+  }
 }

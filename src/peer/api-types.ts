@@ -2,6 +2,7 @@
  * What the repository worker tells the UI: plain data that crosses the worker boundary. The UI
  * sees repositories only through these shapes (and the worker API), never through SQL.
  */
+import type { ErrorCode } from '../errors.ts';
 import type { NatsAuth } from '../nats/nats-url.ts';
 import type { Identity } from './access.ts';
 import type { NotifyEvent } from './notify-types.ts';
@@ -75,8 +76,10 @@ export interface SyncProgress {
   bytesOut: number;
   /** 0..1 when it can be told. */
   fraction?: number;
-  /** Plain words, for the UI. */
+  /** Plain words, for the UI (when it failed: the error's message, for a log; the UI words `code`). */
   text: string;
+  /** What went wrong, when it failed (errors.ts). */
+  code?: ErrorCode;
   error?: string;
   /** With whom. */
   peer?: string;
@@ -84,7 +87,7 @@ export interface SyncProgress {
 
 export type PeerEvent =
   | { type: 'repos' }
-  | { type: 'connection'; hub: string; state: ConnectionState; error?: string }
+  | { type: 'connection'; hub: string; state: ConnectionState; error?: string; code?: ErrorCode }
   | { type: 'progress'; progress: SyncProgress }
   | { type: 'checkins'; repo: string; uuids: string[]; source: 'local' | 'remote' }
   | { type: 'peers'; repo: string; peers: PeerInfo[] }

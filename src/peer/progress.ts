@@ -1,7 +1,8 @@
-/** Turning a sync's engine events into progress for the UI, and errors into plain words. */
+/** Turning a sync's engine events into progress for the UI; a failure carries its code (the UI words it). */
 import type { SyncEvents } from '../sync/sync-events.ts';
 import type { SyncResult } from '../sync/client-session.ts';
 import type { PeerEvent, SyncProgress } from './api-types.ts';
+import type { ErrorReport } from './error-report.ts';
 
 /** At most this often a progress event while bytes flow (a clone has thousands of rounds). */
 const THROTTLE_MS = 100;
@@ -52,10 +53,11 @@ export function progressEvents(repo: string, kind: SyncProgress['kind'], emit: (
       send(true);
       return { ...p };
     },
-    failed(text: string): SyncProgress {
+    failed(error: ErrorReport): SyncProgress {
       p.phase = 'failed';
-      p.error = text;
-      p.text = text;
+      p.code = error.code;
+      p.error = error.message;
+      p.text = error.message;
       send(true);
       return { ...p };
     },
@@ -76,13 +78,3 @@ function doneText(kind: SyncProgress['kind'], r: SyncResult): string {
   return `Synced: ${r.artifactsReceived} received, ${r.artifactsSent} sent`;
 }
 
-/** Errors as a user can act on them. */
-export function plainError(e: unknown): string {
-  const m = (e as Error)?.message ?? String(e);
-  if (/no responder|no reply on/i.test(m)) return 'No peer is serving this repository right now. It syncs as soon as one is online.';
-  if (/CONNECTION_REFUSED|ECONNREFUSED|failed to connect|websocket/i.test(m)) return 'Cannot reach the hub. Check its address; EdgeSync keeps trying.';
-  if (/Authorization|authentication|permissions/i.test(m)) return 'The hub refused the credentials (user, password or token).';
-  if (/not authorized|login failed|capabilit/i.test(m)) return `The repository refused access: ${m}`;
-  if (/closed/i.test(m) && /connection/i.test(m)) return 'The connection to the hub closed.';
-  return m;
-}

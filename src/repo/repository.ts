@@ -9,6 +9,7 @@ import { initializeRepository, type CreateOptions } from './create.ts';
 import { AUX_SCHEMA_MAX, AUX_SCHEMA_MIN, installRepositorySchema, REQUIRED_REPOSITORY_TABLES } from './schema.ts';
 import { Users } from './users.ts';
 import { WriteLock } from './write-lock.ts';
+import { CodedError } from '../errors.ts';
 
 /**
  * Derives the rows of the crosslinked tables (event, plink, leaf, tagxref, mlink, ...) from
@@ -35,8 +36,11 @@ export interface OpenOptions {
   content?: ContentStoreOptions;
 }
 
-export class RepositoryFormatError extends Error {
+export class RepositoryFormatError extends CodedError {
   override name = 'RepositoryFormatError';
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('bad-input', message, options);
+  }
 }
 
 export class Repository {

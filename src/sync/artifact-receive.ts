@@ -2,16 +2,23 @@
  * Accepting `file` and `cfile` cards into the repository, for both roles (xfer.c
  * xfer_accept_file, xfer_accept_compressed_file). Content is checked against its name before
  * it is stored: full content at once, a delta as soon as its source is present (now, or when
- * the source arrives). Anything wrong throws a ReceiveError naming the artifact; the caller's
- * transaction then stores nothing.
+ * the source arrives). Anything wrong with what was sent throws a ReceiveError naming the
+ * artifact; a failure of our own storage (a full disk) is no fault of the sender and passes
+ * through as the StorageError it is. Either way the caller's transaction then stores nothing.
  */
+import { StorageError } from '../db/storage-error.ts';
+import { CodedError } from '../errors.ts';
 import { deltaOutputSize, applyDelta } from '../fossil/delta.ts';
 import { WrongHashError } from '../repo/content.ts';
 import type { CfileCard, FileCard } from './card-types.ts';
 import type { XferState } from './xfer-state.ts';
 
-export class ReceiveError extends Error {
+/** What the peer sent is wrong (never used for a failure of our own). */
+export class ReceiveError extends CodedError {
   override name = 'ReceiveError';
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('peer-bad-data', message, options);
+  }
 }
 
 export interface AcceptOptions {
@@ -27,13 +34,13 @@ function describe(e: unknown): string {
   return e instanceof Error ? e.message : String(e);
 }
 
-/** Run a store step, turning its failure into a ReceiveError about this artifact. */
+/** Run a store step, turning its failure into a ReceiveError about this artifact, unless our storage failed. */
 function guarded<T>(what: string, uuid: string, fn: () => T): T {
   try {
     return fn();
   } catch (e) {
-    if (e instanceof ReceiveError) throw e;
-    throw new ReceiveError(`${what} ${uuid}: ${describe(e)}`);
+    if (e instanceof ReceiveError || e instanceof StorageError) throw e;
+    throw new ReceiveError(`${what} ${uuid}: ${describe(e)}`, { cause: e });
   }
 }
 
@@ -79,7 +86,7 @@ function storeFull(x: XferState, uuid: string, full: Uint8Array, isPrivate: bool
       return repo.content.put(full, { uuid, isPrivate });
     } catch (e) {
       // The store checks the name; say it the way upstream does.
-      if (e instanceof WrongHashError) throw new ReceiveError(`wrong hash on received artifact: ${uuid}`);
+      if (e instanceof WrongHashError) throw new ReceiveError(`wrong hash on received artifact: ${uuid}`, { cause: e });
       throw e;
     }
   });

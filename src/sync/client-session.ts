@@ -6,8 +6,10 @@
  * reply in one transaction (with a crosslink session, except when cloning). If anything in the
  * reply is wrong, that transaction rolls back and the sync stops with a SyncError; rounds that
  * finished before stay committed, so an interrupted sync leaves a consistent repository and the
- * next one carries on.
+ * next one carries on. A failure of our own storage rolls back the same way, but stops the sync
+ * as the StorageError it is: the peer is not to blame for it.
  */
+import { CodedError, type ErrorCode } from '../errors.ts';
 import type { Repository } from '../repo/repository.ts';
 import { acceptCompressedFile, acceptFile, ReceiveError } from './artifact-receive.ts';
 import { requestPhantoms, sendFile, sendPrivateIgots, sendUnclustered, sendUnsent } from './artifact-send.ts';
@@ -19,6 +21,7 @@ import { ConfigGroup, receiveConfig } from './config-sync.ts';
 import { decodeBody, encodeBody, EnvelopeError, XFER_CONTENT_TYPE, XFER_DEBUG_CONTENT_TYPE, type XferContentType } from './envelope.ts';
 import { randomNonceSalt, signPayload } from './login.ts';
 import { VERSION_ARGS } from './peer-version.ts';
+import { refusalOf } from './refusal.ts';
 import { inExchangeTransaction } from './round-transaction.ts';
 import { emptyTraffic, type RoundReport, type SyncEvents, type TrafficStats } from './sync-events.ts';
 import type { SyncTransport } from './transport.ts';
@@ -27,15 +30,25 @@ import {
 } from './unversioned.ts';
 import { XferState, zeroCounters, type XferCounters } from './xfer-state.ts';
 
-export class SyncError extends Error {
+/** The peer's side of a sync went wrong: what it sent, what it said, or that it said nothing. */
+export class SyncError extends CodedError {
   override name = 'SyncError';
   constructor(
     message: string,
     /** The text of the server's `error` card, when that is what stopped the sync. */
     readonly serverError?: string,
+    options: { code?: ErrorCode; cause?: unknown } = {},
   ) {
-    super(message);
+    super(options.code ?? codeOfServerError(serverError), message, { cause: options.cause });
   }
+}
+
+/** Whose problem a server's `error` card is; no card at all means the peer sent something wrong. */
+function codeOfServerError(text: string | undefined): ErrorCode {
+  if (text === undefined) return 'peer-bad-data';
+  const refusal = refusalOf(text);
+  if (refusal === 'login') return 'auth';
+  return refusal ? 'peer-refused' : 'peer-failed';
 }
 
 export interface LoginInfo {
@@ -239,6 +252,13 @@ export class ClientSession {
 
   /** One round: finish the request, exchange it, process the reply. */
   private async oneRound(request: CardWriter): Promise<{ next: CardWriter; go: boolean }> {
+    const round = this.buildRequest(request);
+    const reply = await this.exchange(round);
+    return this.processRound(round, reply);
+  }
+
+  /** The rest of the request (reads only), signed and encoded for the wire. */
+  private buildRequest(request: CardWriter): RoundRequest {
     const { repo } = this;
     const x = new XferState(repo, { maxSend: this.maxUpload, remoteVersion: this.remoteVersion });
     x.out = request;
@@ -249,7 +269,6 @@ export class ClientSession {
     x.remoteDate = this.remoteDate;
     const isCloneRound1 = this.clone && this.round === 0;
 
-    // ----- the rest of the request (reads only) -----
     const cookie = repo.config.get('cookie');
     if (cookie && !/\s/.test(cookie)) x.out.cookie(cookie);
     if (this.pull || (this.clone && this.cloneSeqno === 1)) requestPhantoms(x, this.mxPhantomReq);
@@ -260,10 +279,10 @@ export class ClientSession {
       this.resync = sendUnclustered(x, this.resync).resync;
       sendPrivateIgots(x);
     }
-    let configMaskThisRound = 0;
+    let configMask = 0;
     if (this.configGroups && !isCloneRound1) {
       for (const name of configRequestNames(this.configGroups)) x.out.reqconfig(name);
-      configMaskThisRound = this.configGroups;
+      configMask = this.configGroups;
       this.configGroups = 0;
     }
     if (this.unversioned && !isCloneRound1 && !this.uvHashSent) {
@@ -307,9 +326,12 @@ export class ClientSession {
       gimmes: x.counters.gimmesSent,
     };
     this.result.artifactsSent += x.counters.filesSent + x.counters.deltasSent + uvSent;
+    return { x, isCloneRound1, sentUnsent, configMask, contentType, body, sent };
+  }
 
-    // ----- the exchange -----
-    const exchange = this.transport.exchange({ contentType, body, isClone: this.clone });
+  /** Send the request and bring back the reply's card text (the clone's linker works meanwhile). */
+  private async exchange(round: RoundRequest): Promise<RoundReply> {
+    const exchange = this.transport.exchange({ contentType: round.contentType, body: round.body, isClone: this.clone });
     if (this.opts.whileWaiting) {
       let replied = false;
       const settled = exchange.then(() => (replied = true), () => (replied = true));
@@ -325,7 +347,7 @@ export class ClientSession {
     const reply = await exchange;
     // Every server ends its reply with a `# timestamp` comment: nothing at all is a reply lost
     // on the way, not one that says there is nothing to do.
-    if (reply.body.length === 0) throw new SyncError(`${this.transport.label}: empty reply`);
+    if (reply.body.length === 0) throw new SyncError(`${this.transport.label}: empty reply`, undefined, { code: 'unreachable' });
     let text: Uint8Array;
     try {
       const decoded = decodeBody(reply.body, reply.contentType);
@@ -333,22 +355,27 @@ export class ClientSession {
       if (decoded.damagedEnvelope) throw new EnvelopeError(`damaged reply envelope (${decoded.fallback})`);
       text = decoded.text;
     } catch (e) {
-      if (e instanceof EnvelopeError) throw new SyncError(`${this.transport.label}: ${e.message}`);
+      if (e instanceof EnvelopeError) throw new SyncError(`${this.transport.label}: ${e.message}`, undefined, { cause: e });
       throw e;
     }
-    this.result.bytesSent += body.length;
+    this.result.bytesSent += round.body.length;
     this.result.bytesReceived += reply.body.length;
+    return { text, wireBytes: reply.body.length };
+  }
 
+  /** Act on the reply in one transaction, decide whether another round follows, and report. */
+  private async processRound(round: RoundRequest, reply: RoundReply): Promise<{ next: CardWriter; go: boolean }> {
+    const { repo } = this;
+    const { x } = round;
     // Upstream counts what is sent while answering the reply separately from what was sent above.
     Object.assign(x.counters, zeroCounters());
     const next = this.seed(false);
     x.out = next;
 
-    // ----- the reply, in one transaction -----
     await this.openAtomicTransaction();
     const outcome = inExchangeTransaction(repo, () => {
-      if (sentUnsent) repo.db.exec('DELETE FROM unsent');
-      const o = this.processReply(x, text, configMaskThisRound, isCloneRound1);
+      if (round.sentUnsent) repo.db.exec('DELETE FROM unsent');
+      const o = this.processReply(x, reply.text, round.configMask, round.isCloneRound1);
       if (this.clone) {
         repo.config.set(CLONE_SEQNO_SETTING, this.cloneSeqno);
         repo.config.set(CLONE_RECEIVED_SETTING, this.cloneReceived);
@@ -364,8 +391,8 @@ export class ClientSession {
     const go = this.decide(x.counters, outcome);
     this.queuedSent = { ...zeroCounters(), filesSent: x.counters.filesSent, deltasSent: x.counters.deltasSent, igotsSent: x.counters.igotsSent, gimmesSent: x.counters.gimmesSent };
     const received: TrafficStats = {
-      bytes: text.length,
-      wireBytes: reply.body.length,
+      bytes: reply.text.length,
+      wireBytes: reply.wireBytes,
       cards: outcome.cards,
       files: outcome.files,
       deltas: outcome.deltas,
@@ -373,7 +400,7 @@ export class ClientSession {
       gimmes: outcome.gimmes,
       dangling: x.counters.danglingReceived,
     };
-    const report: RoundReport = { round: this.round, sent, received, more: go };
+    const report: RoundReport = { round: this.round, sent: round.sent, received, more: go };
     this.events.round?.(report);
     if (this.clone) {
       this.events.cloneProgress?.({ received: this.cloneReceived, estimatedTotal: this.estimatedTotal, seqno: this.cloneSeqno });
@@ -409,7 +436,7 @@ export class ClientSession {
     try {
       for (const pre = new CardReader(text, this.opts.cardLimits); pre.next() !== undefined; );
     } catch (e) {
-      if (e instanceof CardParseError) throw new SyncError(`bad reply from ${this.transport.label}: ${e.message}`);
+      if (e instanceof CardParseError) throw new SyncError(`bad reply from ${this.transport.label}: ${e.message}`, undefined, { cause: e });
       throw e;
     }
     const reader = new CardReader(text, this.opts.cardLimits);
@@ -419,7 +446,7 @@ export class ClientSession {
       try {
         card = reader.next();
       } catch (e) {
-        if (e instanceof CardParseError) throw new SyncError(`bad reply from ${this.transport.label}: ${e.message}`);
+        if (e instanceof CardParseError) throw new SyncError(`bad reply from ${this.transport.label}: ${e.message}`, undefined, { cause: e });
         throw e;
       }
       if (card === undefined) break;
@@ -427,7 +454,8 @@ export class ClientSession {
       try {
         this.replyCard(x, card, o, configMask, isCloneRound1, acceptOpts);
       } catch (e) {
-        if (e instanceof ReceiveError) throw new SyncError(`bad artifact from ${this.transport.label}: ${e.message}`);
+        // Only what the peer sent is its fault; anything else (our storage failing) passes as it is.
+        if (e instanceof ReceiveError) throw new SyncError(`bad artifact from ${this.transport.label}: ${e.message}`, undefined, { cause: e });
         throw e;
       }
     }
@@ -593,6 +621,25 @@ export class ClientSession {
     else if (status === 4) this.uvToSend.set(name, { mtimeOnly: true });
     else this.uvToSend.set(name, { mtimeOnly: false });
   }
+}
+
+/** A round's request, ready for the wire, and what processing its reply needs to know of it. */
+interface RoundRequest {
+  x: XferState;
+  isCloneRound1: boolean;
+  /** The unsent table went out with it (it is emptied once the reply is in). */
+  sentUnsent: boolean;
+  /** Configuration groups requested in it. */
+  configMask: number;
+  contentType: XferContentType;
+  body: Uint8Array;
+  sent: TrafficStats;
+}
+
+interface RoundReply {
+  /** The reply's card text. */
+  text: Uint8Array;
+  wireBytes: number;
 }
 
 interface ReplyOutcome {

@@ -2,6 +2,7 @@
  * Sync URLs: `http(s)://[user[:password]@]host[:port]/path`. User and password may be
  * %-escaped (`%40` for `@`). The path is posted to as it is; upstream does not append /xfer.
  */
+import { CodedError } from '../errors.ts';
 export interface SyncUrl {
   protocol: 'http:' | 'https:';
   host: string;
@@ -14,8 +15,11 @@ export interface SyncUrl {
   canonical: string;
 }
 
-export class SyncUrlError extends Error {
+export class SyncUrlError extends CodedError {
   override name = 'SyncUrlError';
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('bad-input', message, options);
+  }
 }
 
 export function parseSyncUrl(text: string): SyncUrl {

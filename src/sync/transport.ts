@@ -6,6 +6,7 @@
  * and gets one reply back; the server turns one request into one reply, keeping no state
  * between requests. HTTP, an in-memory pipe or anything else is a thin adapter around these.
  */
+import { CodedError, type ErrorCode } from '../errors.ts';
 
 export interface WireMessage {
   /** `application/x-fossil`, `application/x-fossil-debug` or `application/x-fossil-uncompressed`. */
@@ -41,15 +42,23 @@ export interface XferService {
 }
 
 /** A transport or peer failure: no reply, an HTTP error status, a reply that is not a sync message. */
-export class TransportError extends Error {
+export class TransportError extends CodedError {
   override name = 'TransportError';
   constructor(
     message: string,
     /** HTTP status, when the failure was one. */
     readonly status?: number,
-    /** What kind of failure, for callers that act on it (e.g. `refused`: the hub's permissions). */
-    readonly code?: string,
+    /** The message bus's reason (BusErrorCode, e.g. `refused`: the hub's permissions), when a bus failed. */
+    readonly busCode?: string,
+    options: { code?: ErrorCode; cause?: unknown } = {},
   ) {
-    super(message);
+    super(options.code ?? transportCode(status, busCode), message, { cause: options.cause });
   }
+}
+
+/** Unless told otherwise, a transport failure means the peer could not be reached. */
+function transportCode(status: number | undefined, busCode: string | undefined): ErrorCode {
+  if (busCode === 'refused' || status === 401 || status === 403) return 'auth';
+  if (status === 404) return 'not-found';
+  return 'unreachable';
 }

@@ -6,6 +6,7 @@ import { parseShareLink } from '../peer/share-link.ts';
 import type { Peer } from './peer-state.ts';
 import { ProgressBar } from './ProgressBar.tsx';
 import { go, repoHash } from './route.ts';
+import { errorText } from './error-text.ts';
 
 export function CloneLanding(props: { api: Remote<WorkerApi>; peer: Peer; link: string }) {
   const target = parseShareLink(props.link);
@@ -22,7 +23,7 @@ export function CloneLanding(props: { api: Remote<WorkerApi>; peer: Peer; link: 
       const r = await props.api.clone(target);
       go(repoHash(r.name), true);
     } catch (e) {
-      setError((e as Error).message);
+      setError(errorText(e));
     }
   }
   onMount(() => void start());

@@ -12,6 +12,7 @@ import { ago, formatBytes } from './format.ts';
 import { ProgressBar } from './ProgressBar.tsx';
 import { go, repoHash } from './route.ts';
 import { ConnectionBadge } from './ConnectionBadge.tsx';
+import { errorText } from './error-text.ts';
 
 export function Home(props: { api: Remote<WorkerApi>; peer: Peer; hub: HubInfo | undefined }) {
   const s = props.peer.state;
@@ -26,7 +27,7 @@ export function Home(props: { api: Remote<WorkerApi>; peer: Peer; hub: HubInfo |
     try {
       await fn();
     } catch (e) {
-      setError((e as Error).message);
+      setError(errorText(e));
     } finally {
       setBusy(undefined);
       void refetch();

@@ -19,6 +19,7 @@ import { repoBanners, repoSections } from './repo-sections.tsx';
 import './write/index.ts';
 import { AuthorField } from './write/gate.tsx';
 import { authorOr, rememberAuthorFrom } from './write/common.ts';
+import { errorText } from './error-text.ts';
 
 export interface RepoViewProps {
   api: Remote<WorkerApi>;
@@ -50,7 +51,7 @@ export function RepoView(props: RepoViewProps) {
       a.click();
       setTimeout(() => URL.revokeObjectURL(url), 10_000);
     } catch (e) {
-      setError((e as Error).message);
+      setError(errorText(e));
     }
   }
 
@@ -70,7 +71,7 @@ export function RepoView(props: RepoViewProps) {
       await props.api.commit(props.name, [{ name: String(f.get('file')), text: String(f.get('text')) }], String(f.get('comment') || 'edit'), authorOr('me'));
       form.reset();
     } catch (err) {
-      setError((err as Error).message);
+      setError(errorText(err));
     }
   }
 

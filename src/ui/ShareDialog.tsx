@@ -8,6 +8,7 @@ import type { Remote } from 'comlink';
 import type { WorkerApi } from '../../workers/repo-worker.ts';
 import { shareLink } from '../peer/share-link.ts';
 import type { Identity } from '../peer/access.ts';
+import { errorText } from './error-text.ts';
 
 export function ShareDialog(props: { api: Remote<WorkerApi>; name: string; identity: Identity; onClose: () => void }) {
   const [copied, setCopied] = createSignal(false);
@@ -41,7 +42,7 @@ export function ShareDialog(props: { api: Remote<WorkerApi>; name: string; ident
       setKind(role === 'reader' ? 'read' : 'write');
       queueMicrotask(() => input?.select());
     } catch (e) {
-      setError((e as Error).message.replace(/^(ReadOnlyError|Error):\s*/, ''));
+      setError(errorText(e));
     } finally {
       setBusy(false);
     }

@@ -12,6 +12,7 @@ import type { Peer } from './peer-state.ts';
 import { ProgressBar } from './ProgressBar.tsx';
 import { ago } from './format.ts';
 import { ConnectionBadge } from './ConnectionBadge.tsx';
+import { errorText } from './error-text.ts';
 
 export function SyncPanel(props: { api: Remote<WorkerApi>; peer: Peer; repo: RepoSummary; defaultHub?: string }) {
   const s = props.peer.state;
@@ -40,7 +41,7 @@ export function SyncPanel(props: { api: Remote<WorkerApi>; peer: Peer; repo: Rep
       await action(new FormData(e.currentTarget as HTMLFormElement));
       done();
     } catch (err) {
-      setFormError((err as Error).message.replace(/^Error:\s*/, ''));
+      setFormError(errorText(err));
     }
   }
 
@@ -105,7 +106,7 @@ export function SyncPanel(props: { api: Remote<WorkerApi>; peer: Peer; repo: Rep
         <Show when={progress()}>
           {(p) => (
             <div aria-live="polite" data-testid="sync-progress">
-              <p class={p().phase === 'failed' ? 'error' : ''}>{p().text}</p>
+              <p class={p().phase === 'failed' ? 'error' : ''}>{p().phase === 'failed' ? errorText({ code: p().code, message: p().error }) : p().text}</p>
               <Show when={p().phase === 'running'}>
                 <ProgressBar fraction={p().fraction} label="sync progress" />
               </Show>

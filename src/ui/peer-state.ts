@@ -9,6 +9,7 @@ import * as Comlink from 'comlink';
 import type { Remote } from 'comlink';
 import type { ConnectionState, PeerEvent, PeerInfo, RepoSummary, SyncProgress } from '../peer/api-types.ts';
 import type { WorkerApi } from '../../workers/repo-worker.ts';
+import { errorText } from './error-text.ts';
 
 export interface PeerState {
   ready: boolean;
@@ -16,6 +17,7 @@ export interface PeerState {
   repos: RepoSummary[];
   progress: Record<string, SyncProgress>;
   peers: Record<string, PeerInfo[]>;
+  /** A hub's connection; `error` is already in words (error-text.ts). */
   hubs: Record<string, { state: ConnectionState; error?: string }>;
   /** Bumps when the repository's check-ins change. */
   changes: Record<string, number>;
@@ -50,7 +52,7 @@ export function createPeerState(api: Remote<WorkerApi>) {
         void refresh();
         break;
       case 'connection':
-        set('hubs', e.hub, { state: e.state, error: e.error });
+        set('hubs', e.hub, { state: e.state, error: e.code ? errorText({ code: e.code, message: e.error }) : undefined });
         void refresh();
         break;
       case 'progress':
@@ -79,7 +81,7 @@ export function createPeerState(api: Remote<WorkerApi>) {
       await refresh();
       set('ready', true);
     } catch (e) {
-      set('error', (e as Error).message);
+      set('error', errorText(e));
     }
     // Relative times ("2 min ago") need a clock.
     setInterval(() => setTick(tick() + 1), 15_000);

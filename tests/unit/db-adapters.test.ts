@@ -1,5 +1,17 @@
 import { describe, expect, it } from 'vitest';
 import { forEachAdapter } from '../helpers/dbs.ts';
+import { StorageError } from '../../src/db/storage-error.ts';
+import { codeOf } from '../../src/errors.ts';
+
+/** What a call threw. */
+function thrown(fn: () => unknown): unknown {
+  try {
+    fn();
+  } catch (e) {
+    return e;
+  }
+  throw new Error('expected a throw');
+}
 
 describe('Db adapters', () => {
   forEachAdapter((adapter) => {
@@ -92,6 +104,25 @@ describe('Db adapters', () => {
       const db = await adapter.open();
       expect(() => db.exec('CREATE TABLE')).toThrow();
       expect(() => db.get('SELECT * FROM nowhere')).toThrow(/nowhere/);
+      db.close();
+    });
+
+    it('tells a failure of the storage (local-storage) from one of the statement', async () => {
+      const db = await adapter.open();
+      db.exec('CREATE TABLE t(k INTEGER PRIMARY KEY, v BLOB)');
+      db.run('INSERT INTO t VALUES(1, NULL)');
+      const notStorage = thrown(() => db.run('INSERT INTO t VALUES(1, NULL)'));
+      expect(notStorage).not.toBeInstanceOf(StorageError);
+      expect(codeOf(notStorage)).toBe('internal');
+      expect(thrown(() => db.get('SELECT * FROM nowhere'))).not.toBeInstanceOf(StorageError);
+
+      db.exec(`PRAGMA max_page_count = ${db.value<number>('PRAGMA page_count')! + 1}`);
+      const full = thrown(() => db.transaction(() => db.run('INSERT INTO t VALUES(2, ?)', new Uint8Array(200_000))));
+      expect(full).toBeInstanceOf(StorageError);
+      expect(codeOf(full)).toBe('local-storage');
+      expect((full as StorageError).sqliteCode).toBe('SQLITE_FULL');
+      expect((full as Error).cause).toBeInstanceOf(Error);
+      expect(db.value('SELECT count(*) FROM t')).toBe(1);
       db.close();
     });
   });

@@ -9,6 +9,7 @@ import { CloneVerificationError, cloneInto, isUnfinishedClone, prepareCloneTarge
 import { CLONE_RECEIVED_SETTING, CLONE_SEQNO_SETTING } from '../../sync/client-session.ts';
 import { workerVerifier } from '../../sync/worker-verifier-node.ts';
 import { loginFrom, openTransport, parseAnyUrl, progressEvents, rememberClonePassword, rememberTarget, rememberUrl, requestEncoding, syncOptions } from '../sync-options.ts';
+import { CodedError, codeOf } from '../../errors.ts';
 
 export const cloneCommand: Command = {
   name: 'clone',
@@ -97,7 +98,7 @@ export const cloneCommand: Command = {
       if (e instanceof CloneVerificationError) {
         // What did not check out was dropped (clone-client.ts): the rest is kept, and the same
         // command, pointed at an honest server, fetches the dropped artifacts and finishes.
-        throw new Error(`${e.message}\nthe clone is incomplete; run the same command again (with a server you trust) to resume it`);
+        throw new CodedError(e.code, `${e.message}\nthe clone is incomplete; run the same command again (with a server you trust) to resume it`, { cause: e });
       }
       if (!resumed && nothingReceived(repo)) {
         // A clone that never got anything (refused, unreachable) leaves no file behind.
@@ -106,7 +107,7 @@ export const cloneCommand: Command = {
         throw e;
       }
       if (isUnfinishedClone(repo)) {
-        throw new Error(`${(e as Error).message}\nthe clone is incomplete; run the same command again to resume it`);
+        throw new CodedError(codeOf(e), `${(e as Error).message}\nthe clone is incomplete; run the same command again to resume it`, { cause: e });
       }
       throw e;
     } finally {

@@ -1,7 +1,11 @@
 /** Rules for what may be written into new artifacts: file names, tag names, dates. */
+import { CodedError } from '../../errors.ts';
 
-export class AuthoringError extends Error {
+export class AuthoringError extends CodedError {
   override name = 'AuthoringError';
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('bad-input', message, options);
+  }
 }
 
 /**

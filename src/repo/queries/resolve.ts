@@ -3,9 +3,13 @@
  * `trunk`, or `root:` style names are left to fossil; we support what the CLI documents.
  */
 import type { Db } from '../../db/db.ts';
+import { CodedError } from '../../errors.ts';
 
-export class NameError extends Error {
+export class NameError extends CodedError {
   override name = 'NameError';
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('not-found', message, options);
+  }
 }
 
 /** Artifacts whose hash starts with prefix (lowercased). At most `limit` results. */

@@ -39,7 +39,7 @@ export class FetchTransport implements SyncTransport {
         credentials: 'omit',
       });
     } catch (e) {
-      throw new TransportError(`${this.url.canonical}: ${(e as Error).message}`);
+      throw new TransportError(`${this.url.canonical}: ${(e as Error).message}`, undefined, undefined, { cause: e });
     }
     const body = new Uint8Array(await res.arrayBuffer());
     const max = this.opts.maxReplySize;
@@ -48,7 +48,7 @@ export class FetchTransport implements SyncTransport {
     }
     if (res.status !== 200) throw new TransportError(`${this.url.canonical}: server says: ${res.status} ${res.statusText}`, res.status);
     const type = res.headers.get('content-type') ?? '';
-    if (!isSyncContentType(type)) throw new TransportError(describeNonSyncReply(this.url.canonical, type, body));
+    if (!isSyncContentType(type)) throw new TransportError(describeNonSyncReply(this.url.canonical, type, body), res.status, undefined, { code: 'peer-bad-data' });
     return { contentType: type, body };
   }
 }

@@ -54,7 +54,7 @@ export class NodeHttpTransport implements SyncTransport {
         throw new TransportError(`${url.canonical}: server says: ${res.status} ${res.reason}`, res.status);
       }
       const type = res.contentType ?? '';
-      if (!isSyncContentType(type)) throw new TransportError(describeNonSyncReply(url.canonical, type, res.body));
+      if (!isSyncContentType(type)) throw new TransportError(describeNonSyncReply(url.canonical, type, res.body), res.status, undefined, { code: 'peer-bad-data' });
       return { contentType: type, body: res.body };
     }
   }
@@ -97,7 +97,7 @@ export class NodeHttpTransport implements SyncTransport {
             }
             chunks.push(c);
           });
-          res.on('error', (e) => reject(new TransportError(`${url.canonical}: ${e.message}`)));
+          res.on('error', (e) => reject(new TransportError(`${url.canonical}: ${e.message}`, undefined, undefined, { cause: e })));
           res.on('end', () => {
             const buf = Buffer.concat(chunks);
             const body = new Uint8Array(buf.buffer, buf.byteOffset, buf.byteLength);
@@ -116,7 +116,7 @@ export class NodeHttpTransport implements SyncTransport {
         },
       );
       req.setTimeout(this.opts.timeout ?? 300_000, () => req.destroy(new Error('timed out')));
-      req.on('error', (e) => reject(new TransportError(`${url.canonical}: ${e.message}`)));
+      req.on('error', (e) => reject(new TransportError(`${url.canonical}: ${e.message}`, undefined, undefined, { cause: e })));
       req.end(message.body);
     });
   }

@@ -10,6 +10,7 @@ import { branchColor, BranchLink, browseOf, HashLink, queryString, safeColor, Wh
 import { Comment, eventText } from './Comment.tsx';
 import { layoutGraph } from './graph.ts';
 import { GraphCell, GraphGap } from './GraphCell.tsx';
+import { errorText } from '../error-text.ts';
 
 const PAGE = 50;
 const TYPES: [string, string][] = [['', 'All events'], ['ci', 'Check-ins'], ['w', 'Wiki'], ['t', 'Tickets'], ['e', 'Technotes'], ['g', 'Tag changes'], ['f', 'Forum']];
@@ -97,7 +98,7 @@ export function TimelinePage(props: SectionProps) {
         <button type="submit">Show</button>
       </form>
       </details>
-      <Show when={first.error}><p role="alert" class="error">{String(first.error?.message ?? first.error)}</p></Show>
+      <Show when={first.error}><p role="alert" class="error">{errorText(first.error)}</p></Show>
       <Show when={first.latest} fallback={<p class="muted">Loading…</p>}>
         <Show when={entries().length > 0} fallback={<p class="muted" data-testid="timeline-empty">Nothing matches.</p>}>
           <ol class="tl" data-testid="browse-timeline">

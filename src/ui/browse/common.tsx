@@ -4,6 +4,7 @@ import { dateTime } from '../format.ts';
 import { repoHash } from '../route.ts';
 import type { SectionProps } from '../repo-sections.tsx';
 import type { BrowseGroup } from '../../../workers/browse-api.ts';
+import { errorText } from '../error-text.ts';
 
 /**
  * The worker's read API. Comlink calls nested methods through the proxy, though its types
@@ -17,7 +18,7 @@ export function Loaded<T>(props: { data: Resource<T>; children: (v: T) => JSX.El
     <div class="loaded" aria-busy={props.data.loading}>
     <Switch fallback={<p class="muted">Loading…</p>}>
       <Match when={props.data.error as unknown}>
-        <p role="alert" class="error" data-testid="browse-error">{String((props.data.error as Error)?.message ?? props.data.error).replace(/^Error: /, '')}</p>
+        <p role="alert" class="error" data-testid="browse-error">{errorText(props.data.error)}</p>
       </Match>
       <Match when={props.data.latest !== undefined}>{props.children(props.data.latest as T)}</Match>
     </Switch>

@@ -14,6 +14,7 @@ import { go, repoHash } from '../route.ts';
 import { alertsAllowed, alertsSupported, askForAlerts } from './alerts.ts';
 import { onNotify } from './chat-events.ts';
 import './chat.css';
+import { errorText } from '../error-text.ts';
 
 const PRIORITY_WORDS: Record<Priority, string> = { info: 'info', action_required: 'action needed', urgent: 'urgent' };
 
@@ -40,7 +41,7 @@ export function ChatPage(props: SectionProps) {
         if (t && document.visibilityState === 'visible' && v.threads.find((x) => x.thread === t)?.unread) await props.api.notifyMarkRead(props.name, t);
       } while (again);
     } catch (e) {
-      setError((e as Error).message);
+      setError(errorText(e));
     } finally {
       loading = false;
     }
@@ -70,7 +71,7 @@ export function ChatPage(props: SectionProps) {
       void refresh();
       return m;
     } catch (e) {
-      setError((e as Error).message);
+      setError(errorText(e));
       return undefined;
     }
   }
@@ -83,7 +84,7 @@ export function ChatPage(props: SectionProps) {
     try {
       actions = String(f.get('actions') || '') ? parseActions(String(f.get('actions'))) : undefined;
     } catch (err) {
-      setError((err as Error).message);
+      setError(errorText(err));
       return;
     }
     const m = await send({ body: String(f.get('body')), priority: String(f.get('priority')) as Priority, actions });
@@ -113,7 +114,7 @@ export function ChatPage(props: SectionProps) {
       }
       await refresh();
     } catch (err) {
-      setError((err as Error).message);
+      setError(errorText(err));
     }
   }
 

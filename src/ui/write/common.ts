@@ -1,5 +1,6 @@
 /** Small things the write pages share: the author's name (kept in this browser) and errors in plain words. */
 import { createSignal } from 'solid-js';
+import { errorText } from '../error-text.ts';
 
 const KEY = 'edgesync-author';
 
@@ -24,10 +25,9 @@ export function authorOr(fallback = 'anonymous'): string {
   return author() || fallback;
 }
 
-/** An error from the worker as a sentence (comlink keeps the message). */
+/** An error from the worker as a sentence (by its code: error-text.ts). */
 export function message(e: unknown): string {
-  const m = e instanceof Error ? e.message : String(e);
-  return m.replace(/^(AuthoringError|NameError|Error):\s*/, '');
+  return errorText(e);
 }
 
 export function short(uuid: string | undefined): string {
