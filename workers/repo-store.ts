@@ -27,11 +27,11 @@ import { crosslinkerFactory } from '../src/repo/crosslink/factory.ts';
 import { tipCheckin } from '../src/repo/queries/resolve.ts';
 import { timeline } from '../src/repo/queries/timeline.ts';
 import { Repository } from '../src/repo/repository.ts';
-import { CLONE_RECEIVED_SETTING, CLONE_SEQNO_SETTING, SyncError } from '../src/sync/client-session.ts';
-import { refusalOf } from '../src/sync/refusal.ts';
+import { CLONE_SEQNO_SETTING } from '../src/sync/client-session.ts';
 import { loginSecret } from '../src/sync/login.ts';
 import { ringVerifier } from './ring-verifier.ts';
-import { cloneInto, isUnfinishedClone, prepareCloneTarget } from '../src/sync/clone-client.ts';
+import { isUnfinishedClone } from '../src/sync/clone-client.ts';
+import { runClone, type CloneOutcome, type CloneStorage } from '../src/sync/clone-lifecycle.ts';
 import { HubLinks } from './hub-links.ts';
 import { idbDelete, idbGet, idbSet } from './idb-kv.ts';
 
@@ -294,94 +294,121 @@ export class RepoStore {
       if (req.login && have.access?.role !== 'owner') await this.takeAccess(have, { ...access, nats: req.auth ?? have.access?.nats });
       return this.summary(have.name);
     }
-    const subjects = new Subjects(code);
-    const admin = req.login?.user ?? 'browser';
-    let o = have;
-    if (!o) {
-      const name = this.freeName(req.name ?? `project-${code.slice(0, 8)}`);
-      await this.pool.makeRoom();
-      const repo = Repository.create(this.pool.open(fileOf(name)), { date: null, adminUser: admin });
-      prepareCloneTarget(repo);
-      repo.config.set(CLONE_PROJECT, code);
-      repo.config.set(HUB, req.hub);
-      o = { name, repo };
-      this.open.set(name, o);
-      await this.saveAccess(o, access);
-      this.emit({ type: 'repos' });
-    }
-    const { name } = o;
+    const name = have?.name ?? this.freeName(req.name ?? `project-${code.slice(0, 8)}`);
     const progress = progressEvents(name, 'clone', this.emit);
-    // A fresh clone runs in memory and goes to OPFS as one file at the end: SQLite writing
-    // page by page into OPFS is several times slower than the whole transfer and rebuild in
-    // memory. (A clone interrupted this way starts over; one already in OPFS resumes there.)
-    const fresh = !have;
-    const target = fresh ? Repository.create(await openWasmDb(), { date: null, adminUser: admin }) : o.repo;
-    if (fresh) prepareCloneTarget(target);
+    const started = performance.now();
+    let rebuildStarted = 0;
+    let stored = 0;
+    let done: CloneOutcome;
     try {
-      const nc = await this.hubs.get(req.hub, req.auth).ready();
-      const transport = new NatsTransport(new NatsBus(nc, req.auth?.user), subjects, { retryForMs: 15_000, timeoutMs: 30_000 });
-      const started = performance.now();
-      let rebuildStarted = 0;
-      const verifier = await ringVerifier();
-      const login = access.login ? { user: access.login.user, password: access.login.secret } : undefined;
-      const run = (withLogin: typeof login) => cloneInto(target, transport, {
-        verifier,
-        login: withLogin,
-        events: progress.events,
-        onRebuildProgress: (p) => {
-          rebuildStarted ||= performance.now();
-          progress.step('Checking and indexing what arrived…', (0.99 * p.done) / Math.max(1, p.total));
+      done = await runClone({
+        storage: this.cloneStorage(name, have, access, req.login?.user ?? 'browser', progress),
+        source: {
+          open: async () => {
+            const nc = await this.hubs.get(req.hub, req.auth).ready();
+            return { transport: new NatsTransport(new NatsBus(nc, req.auth?.user), new Subjects(code), { retryForMs: 15_000, timeoutMs: 30_000 }), close: () => undefined };
+          },
+          login: access.login ? { user: access.login.user, password: access.login.secret } : undefined,
+          dropRefusedLogin: true,
+          remember(repo) {
+            repo.config.set(CLONE_PROJECT, code);
+            repo.config.set(HUB, req.hub);
+          },
+          finished(repo) {
+            stored = performance.now();
+            repo.config.delete(CLONE_PROJECT);
+            repo.config.set(HUB, req.hub);
+            repo.config.set(LAST_SYNC, new Date().toISOString());
+          },
+        },
+        verifier: ringVerifier,
+        options: {
+          events: progress.events,
+          onRebuildProgress: (p) => {
+            rebuildStarted ||= performance.now();
+            progress.step('Checking and indexing what arrived…', (0.99 * p.done) / Math.max(1, p.total));
+          },
         },
       });
-      // The peer that answers may be one that does not know the invite's login (another
-      // writer's browser): it refuses the login, not the clone; go on without it there.
-      const r = await run(login).catch((e: unknown) => {
-        if (login && e instanceof SyncError && refusalOf(e.serverError) === 'login') return run(undefined);
-        throw e;
-      }).finally(() => verifier.close());
-      const stored = performance.now();
-      target.config.set(HUB, req.hub);
-      target.config.set(LAST_SYNC, new Date().toISOString());
-      if (fresh) {
+    } catch (e) {
+      progress.failed(plainError(e));
+      throw new Error(plainError(e));
+    }
+    const s = (ms: number) => (ms / 1000).toFixed(1);
+    const end = performance.now();
+    this.emit({ type: 'log', repo: name, text: `clone: ${done.artifactsReceived} artifacts, ${done.rounds} rounds, transfer ${s((rebuildStarted || stored) - started)} s, rebuild ${s(rebuildStarted ? stored - rebuildStarted : 0)} s, save ${s(end - stored)} s` });
+    progress.done(done);
+    this.attach(this.get(name));
+    this.emit({ type: 'repos' });
+    return this.summary(name);
+  }
+
+  /**
+   * Where a clone is kept. A fresh clone runs in memory and goes to OPFS as one file at the end:
+   * SQLite writing page by page into OPFS is several times slower than the whole transfer and
+   * rebuild in memory. Meanwhile a placeholder in OPFS holds its name, hub and access; a clone
+   * interrupted this way starts over. One already in OPFS (left by a reload) resumes there.
+   */
+  private cloneStorage(name: string, have: Open | undefined, access: RepoAccess, adminUser: string, progress: ReturnType<typeof progressEvents>): CloneStorage {
+    const removeAll = (repo: Repository) => {
+      if (repo !== this.open.get(name)?.repo) {
+        try {
+          repo.db.close();
+        } catch {
+          // already closed by a failed swap
+        }
+      }
+      this.remove(name);
+    };
+    if (have) {
+      return {
+        unfinished: have.repo,
+        keep: (repo) => {
+          repo.setCrosslinker(crosslinkerFactory);
+          return repo;
+        },
+        leave: () => this.emit({ type: 'repos' }),
+        discard: removeAll,
+        freshResumes: false,
+        discardEmptyResumed: true,
+      };
+    }
+    return {
+      create: async (prepare) => {
+        await this.pool.makeRoom();
+        const placeholder = Repository.create(this.pool.open(fileOf(name)), { date: null, adminUser });
+        prepare(placeholder);
+        const o: Open = { name, repo: placeholder };
+        this.open.set(name, o);
+        await this.saveAccess(o, access);
+        this.emit({ type: 'repos' });
+        const target = Repository.create(await openWasmDb(), { date: null, adminUser });
+        prepare(target);
+        return target;
+      },
+      keep: async (target) => {
         progress.step('Saving to browser storage…', 0.995);
         let swapped!: () => void;
         this.swapping = new Promise((r) => (swapped = r));
         try {
           const bytes = exportWasmDb(target.db);
           target.db.close();
-          o.repo.db.close();
+          this.get(name).repo.db.close();
           this.open.delete(name);
           this.pool.remove(fileOf(name));
           await this.pool.importFile(fileOf(name), bytes);
-          o = this.openRepo(name);
+          const o = this.openRepo(name);
           o.access = access;
+          return o.repo;
         } finally {
           swapped();
         }
-      } else {
-        target.config.delete(CLONE_PROJECT);
-        target.setCrosslinker(crosslinkerFactory);
-      }
-      const s = (ms: number) => (ms / 1000).toFixed(1);
-      const end = performance.now();
-      this.emit({ type: 'log', repo: name, text: `clone: ${r.artifactsReceived} artifacts, ${r.rounds} rounds, transfer ${s((rebuildStarted || stored) - started)} s, rebuild ${s(rebuildStarted ? stored - rebuildStarted : 0)} s, save ${s(end - stored)} s` });
-      progress.done(r);
-    } catch (e) {
-      progress.failed(plainError(e));
-      if (fresh) {
-        try {
-          target.db.close();
-        } catch {
-          // already closed by a failed swap
-        }
-      }
-      if (fresh || nothingReceived(o.repo)) this.remove(name);
-      else this.emit({ type: 'repos' });
-      throw new Error(plainError(e));
-    }
-    this.attach(o);
-    this.emit({ type: 'repos' });
-    return this.summary(name);
+      },
+      leave: removeAll,
+      discard: removeAll,
+      freshResumes: false,
+      discardEmptyResumed: true,
+    };
   }
 
   /** New credentials for a repository: its agent starts over with them. */
@@ -592,8 +619,4 @@ function accessFrom(req: CloneRequest, projectCode: string): RepoAccess {
 /** An unfinished clone is opened without a crosslinker (its rebuild crosslinks at the end). */
 function isUnfinishedClone0(db: Db): boolean {
   return db.value("SELECT 1 FROM config WHERE name=?", CLONE_SEQNO_SETTING) !== undefined;
-}
-
-function nothingReceived(repo: Repository): boolean {
-  return repo.config.getInt(CLONE_RECEIVED_SETTING, 0) === 0 && repo.config.getInt(CLONE_SEQNO_SETTING, 1) === 1;
 }
