@@ -10,7 +10,8 @@ import { exportWasmDb, openWasmDb } from '../src/db/sqlite-wasm.ts';
 import type { OpfsPool } from '../src/db/sqlite-wasm-opfs.ts';
 import type { NatsConnection } from '@nats-io/nats-core';
 import { MeshAgent, SERVER_KINDS, type MeshHooks } from '../src/mesh/agent.ts';
-import { addToOutbox, unaccepted } from '../src/mesh/outbox.ts';
+import { writeHere, type LocalWrite, type Written } from '../src/mesh/local-write.ts';
+import { unaccepted } from '../src/mesh/outbox.ts';
 import { NatsTransport } from '../src/nats/client-transport.ts';
 import { NatsBus } from '../src/nats/nats-bus.ts';
 import type { NatsAuth } from '../src/nats/nats-url.ts';
@@ -21,10 +22,8 @@ import { plainError, progressEvents } from '../src/peer/progress.ts';
 import { localRepoName, type ShareTarget } from '../src/peer/share-link.ts';
 import { HUB_INVITE_SUBJECT, type InviteReply } from '../src/nats/hub-permissions.ts';
 import { BusError } from '../src/mesh/bus.ts';
-import { createCheckin, type CheckinFile } from '../src/repo/authoring/checkin.ts';
-import { filesOfCheckin } from '../src/repo/checkin-files.ts';
+import { checkinTextOnTip } from '../src/repo/authoring/checkin.ts';
 import { crosslinkerFactory } from '../src/repo/crosslink/factory.ts';
-import { tipCheckin } from '../src/repo/queries/resolve.ts';
 import { timeline } from '../src/repo/queries/timeline.ts';
 import { Repository } from '../src/repo/repository.ts';
 import { CLONE_SEQNO_SETTING } from '../src/sync/client-session.ts';
@@ -551,22 +550,23 @@ export class RepoStore {
     return o.repo.writeLock.run(() => fn(o.repo));
   }
 
-  /** A check-in of text files on top of the newest one (the overview's note form). */
-  commit(name: string, files: { name: string; text: string }[], comment: string, user: string): Promise<string> {
-    return this.write(name, () => this.commitNow(name, files, comment, user));
+  /**
+   * A write that makes an artifact (every write but the draft's): as the user this browser may
+   * write as, through the one write path (mesh/local-write.ts), then the after-write step.
+   */
+  publish<T>(name: string, requestedUser: string, fn: (repo: Repository, user: string) => LocalWrite<T>): Promise<T> {
+    return this.write(name, (repo) => {
+      const user = this.authorFor(name, requestedUser);
+      return writeHere(repo, (r) => fn(r, user), (w) => this.afterWrite(name, w));
+    });
   }
 
-  private commitNow(name: string, files: { name: string; text: string }[], comment: string, user: string): string {
-    const o = this.get(name);
-    const author = this.authorFor(name, user);
-    const parent = tipCheckin(o.repo.db);
-    const enc = new TextEncoder();
-    const list = new Map<string, CheckinFile>();
-    if (parent !== undefined) for (const f of filesOfCheckin(o.repo, parent)) list.set(f.name, { name: f.name, uuid: f.uuid ?? undefined, perm: f.perm });
-    for (const f of files) list.set(f.name, { name: f.name, content: enc.encode(f.text) });
-    const uuid = createCheckin(o.repo, { parent, comment, user: author, files: [...list.values()] }).uuid;
-    this.wrote(name, 'checkin', uuid);
-    return uuid;
+  /** A check-in of text files on top of the newest one (the overview's note form). */
+  commit(name: string, files: { name: string; text: string }[], comment: string, user: string): Promise<string> {
+    return this.publish(name, user, (repo, author) => {
+      const { uuid } = checkinTextOnTip(repo, { files, comment, user: author });
+      return { uuid, kind: 'checkin', value: uuid };
+    });
   }
 
   /** A repository by name, for the authoring API (workers/author-api.ts). */
@@ -575,15 +575,14 @@ export class RepoStore {
   }
 
   /**
-   * After a write made here (`uuid` is the new artifact): keep it in the outbox (announced again
-   * whenever peers (re)join, until a server has it), and hand it to the agent, which pushes it
-   * signed to the servers and announces it. Offline, that happens on reconnect.
+   * After a write made here (kept in the outbox by writeHere: announced again whenever peers
+   * (re)join, until a server has it): the agent pushes it signed to the servers and announces
+   * it. Offline, that happens on reconnect.
    */
-  wrote(name: string, kind: 'checkin' | 'other', uuid: string): void {
+  private afterWrite(name: string, w: Written): void {
     const o = this.get(name);
-    addToOutbox(o.repo, [uuid]);
-    if (o.agent) o.agent.wrote(uuid, kind === 'checkin');
-    else if (kind === 'checkin') this.emit({ type: 'checkins', repo: name, uuids: [uuid], source: 'local' });
+    if (o.agent) o.agent.wrote(w.uuid, w.kind === 'checkin');
+    else if (w.kind === 'checkin') this.emit({ type: 'checkins', repo: name, uuids: [w.uuid], source: 'local' });
     this.emit({ type: 'repos' });
   }
 

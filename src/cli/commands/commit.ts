@@ -9,6 +9,7 @@ import { filesOfCheckin } from '../../repo/checkin-files.ts';
 import { createCheckin, type CheckinFile } from '../../repo/authoring/checkin.ts';
 import { utf8 } from '../../fossil/bytes.ts';
 import type { Repository } from '../../repo/repository.ts';
+import { writeHere } from '../../mesh/local-write.ts';
 
 /** Files fossil keeps for a check-out; never part of a check-in. */
 const CHECKOUT_FILES = new Set(['.fslckout', '_FOSSIL_', '.fslckout-journal', '_FOSSIL_-journal', '.fslckout-wal', '.fslckout-shm']);
@@ -136,19 +137,23 @@ export const commitCommand: Command = {
       }
       const merges = ((o.merge as string[] | undefined) ?? []).map((m) => resolveCheckin(repo.db, m));
       const parentBranch = parent !== undefined ? repo.db.value<string>('SELECT value FROM tagxref WHERE rid=? AND tagid=8 AND tagtype>0', parent) : undefined;
-      const result = createCheckin(repo, {
-        parent,
-        merges,
-        files: [...files.values()],
-        comment: message,
-        user: authorName(repo, o.user),
-        branch: branch && branch !== parentBranch ? branch : undefined,
-        bgcolor: o.bgcolor as string | undefined,
-        tags: o.tag as string[] | undefined,
-        close: Boolean(o.close),
-        date,
-        isPrivate: Boolean(o.private),
-        refuseEmpty: !o['allow-empty'],
+      // The one write path (mesh/local-write.ts): the check-in and its outbox entry in one transaction.
+      const result = writeHere(repo, (r) => {
+        const c = createCheckin(r, {
+          parent,
+          merges,
+          files: [...files.values()],
+          comment: message,
+          user: authorName(repo, o.user),
+          branch: branch && branch !== parentBranch ? branch : undefined,
+          bgcolor: o.bgcolor as string | undefined,
+          tags: o.tag as string[] | undefined,
+          close: Boolean(o.close),
+          date,
+          isPrivate: Boolean(o.private),
+          refuseEmpty: !o['allow-empty'],
+        });
+        return { uuid: c.uuid, kind: 'checkin', value: c };
       });
       if (o.json) stdout(JSON.stringify({ uuid: result.uuid, rid: result.rid, files: files.size, newFiles: result.newFiles }));
       else stdout(`New_Version: ${result.uuid}`);

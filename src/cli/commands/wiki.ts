@@ -3,6 +3,7 @@ import { jsonOption, repoOption } from '../command.ts';
 import { UsageError } from '../args.ts';
 import { authorName, repoPath, withRepository } from '../repo-access.ts';
 import { latestWikiVersion, writeWikiPage } from '../../repo/authoring/wiki.ts';
+import { writeHere } from '../../mesh/local-write.ts';
 import { parseArtifact } from '../../fossil/artifact.ts';
 import { julianToIso } from '../../repo/queries/time.ts';
 
@@ -54,7 +55,10 @@ export const wikiCommand: Command = {
     if (sub === 'put') {
       const text = await readStdin();
       return withRepository(path, (repo) => {
-        const r = writeWikiPage(repo, { title: name, text, user: authorName(repo, args.options.user), mimetype: args.options.mimetype as string | undefined });
+        const r = writeHere(repo, (w) => {
+          const page = writeWikiPage(w, { title: name, text, user: authorName(w, args.options.user), mimetype: args.options.mimetype as string | undefined });
+          return { uuid: page.uuid, kind: 'other', value: page };
+        });
         if (args.options.json) stdout(JSON.stringify({ name, uuid: r.uuid }));
         else stdout(`saved ${name}: ${r.uuid}`);
       });
