@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import type { Command } from '../command.ts';
+import { defineCommand } from '../command.ts';
 import { jsonOption } from '../command.ts';
 import { UsageError } from '../args.ts';
 import { closeQuietly, fileStorage, targetSource, threadVerifier } from '../clone-file.ts';
@@ -9,7 +9,7 @@ import { isUnfinishedClone } from '../../sync/clone-client.ts';
 import { CloneIncompleteError, runClone } from '../../sync/clone-lifecycle.ts';
 import { loginFrom, parseAnyUrl, progressEvents, requestEncoding, syncOptions } from '../sync-options.ts';
 
-export const cloneCommand: Command = {
+export const cloneCommand = defineCommand({
   name: 'clone',
   summary: 'copy a repository from a fossil or edgesync server',
   usage: 'clone URL FILE [--user U --password P] [--private] [-u] [-v]',
@@ -39,7 +39,7 @@ export const cloneCommand: Command = {
         throw new Error(`file already exists: ${file}`);
       }
     }
-    const adminUser = (o['admin-user'] as string | undefined) ?? login?.user ?? process.env.FOSSIL_USER ?? process.env.USER ?? 'root';
+    const adminUser = o['admin-user'] ?? login?.user ?? process.env.FOSSIL_USER ?? process.env.USER ?? 'root';
     const events = progressEvents(ctx, Boolean(o.verbose));
     let done;
     try {
@@ -73,4 +73,4 @@ export const cloneCommand: Command = {
       closeQuietly(repo);
     }
   },
-};
+});

@@ -1,4 +1,4 @@
-import type { Command } from '../command.ts';
+import { defineCommand } from '../command.ts';
 import { jsonOption, repoOption } from '../command.ts';
 import { UsageError } from '../args.ts';
 import { authorName, repoPath, withRepository } from '../repo-access.ts';
@@ -7,7 +7,7 @@ import { addSymbolicTag, changeTags } from '../../repo/authoring/tag.ts';
 import { writeHere } from '../../mesh/local-write.ts';
 import { tags } from '../../repo/queries/branches.ts';
 
-export const tagCommand: Command = {
+export const tagCommand = defineCommand({
   name: 'tag',
   summary: 'add, cancel and list symbolic tags',
   usage: 'tag -R FILE (add NAME CHECKIN [VALUE] | cancel NAME CHECKIN | ls) [--propagate] [--user U] [--json]',
@@ -42,4 +42,4 @@ export const tagCommand: Command = {
       else stdout(`${sub === 'add' ? 'tagged' : 'cancelled'} ${name} on ${repo.content.uuidOf(target)!.slice(0, 16)}: ${r.uuid}`);
     });
   },
-};
+});

@@ -1,4 +1,4 @@
-import type { Command } from '../command.ts';
+import { defineCommand } from '../command.ts';
 import { jsonOption, repoOption } from '../command.ts';
 import { UsageError } from '../args.ts';
 import { authorName, repoPath, withRepository } from '../repo-access.ts';
@@ -13,7 +13,7 @@ async function readStdin(): Promise<Uint8Array> {
   return Buffer.concat(chunks);
 }
 
-export const wikiCommand: Command = {
+export const wikiCommand = defineCommand({
   name: 'wiki',
   summary: 'list, read and write wiki pages',
   usage: 'wiki -R FILE (ls | get NAME | put NAME < TEXT) [--mimetype M] [--user U] [--json]',
@@ -56,7 +56,7 @@ export const wikiCommand: Command = {
       const text = await readStdin();
       return withRepository(path, (repo) => {
         const r = writeHere(repo, (w) => {
-          const page = writeWikiPage(w, { title: name, text, user: authorName(w, args.options.user), mimetype: args.options.mimetype as string | undefined });
+          const page = writeWikiPage(w, { title: name, text, user: authorName(w, args.options.user), mimetype: args.options.mimetype });
           return { uuid: page.uuid, kind: 'other', value: page };
         });
         if (args.options.json) stdout(JSON.stringify({ name, uuid: r.uuid }));
@@ -65,4 +65,4 @@ export const wikiCommand: Command = {
     }
     throw new UsageError(`unknown wiki subcommand ${JSON.stringify(sub ?? '')}: use ls, get or put`);
   },
-};
+});
