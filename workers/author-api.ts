@@ -1,14 +1,16 @@
 /**
  * The worker's `author` API: everything the browser writes into a repository. The working copy
  * (draft) and its commit, wiki pages, tickets and tags, each write one transaction through the
- * authoring layer (src/repo/authoring), followed by the store's after-write step (announce new
- * check-ins, push to the hub when connected; offline the artifacts stay unsent until the next sync).
+ * authoring layer (src/repo/authoring); every write that makes an artifact goes through the
+ * store's one write path (publish: outbox entry in the same transaction, then the after-write
+ * step: push to the hub and announce when connected; offline, on reconnect).
  */
 import * as Comlink from 'comlink';
 import { parseArtifact } from '../src/fossil/artifact.ts';
 import type {
   CommitOutcome, CommitRequest, DraftState, FileText, ForkInfo, StartPoint, TagResult, TicketRow, TicketSource, WikiPageSource,
 } from '../src/peer/author-types.ts';
+import type { LocalWrite } from '../src/mesh/local-write.ts';
 import { readOutbox } from '../src/mesh/outbox.ts';
 import { Draft } from '../src/repo/authoring/draft.ts';
 import { AuthoringError } from '../src/repo/authoring/names.ts';
@@ -20,17 +22,20 @@ import { resolveCheckin } from '../src/repo/queries/resolve.ts';
 import { julianToIso } from '../src/repo/queries/time.ts';
 import type { Repository } from '../src/repo/repository.ts';
 
-/** What the API needs from the store: a repository by name, and the step after each write. */
+/** What the API needs from the store: a repository by name, and its two ways of writing. */
 export interface AuthorHost {
   repository(name: string): Repository;
   /**
    * Run a write on the repository when no sync session is in flight (their transaction spans
-   * network waits; a write inside it would share its fate: write-lock.ts).
+   * network waits; a write inside it would share its fate: write-lock.ts). The draft's edits.
    */
   write<T>(name: string, fn: (repo: Repository) => T): Promise<T>;
-  /** Who a write is made as (the fossil login when there is one); throws when this browser may not write. */
-  authorFor(name: string, requested: string): string;
-  wrote(name: string, kind: 'checkin' | 'other', uuid: string): void;
+  /**
+   * A write that makes an artifact, as the user this browser writes as (the fossil login when
+   * there is one; throws when it may not write), through the one write path: the write and its
+   * outbox entry in one transaction, then the after-write step (mesh/local-write.ts).
+   */
+  publish<T>(name: string, requestedUser: string, fn: (repo: Repository, user: string) => LocalWrite<T>): Promise<T>;
 }
 
 const decoder = new TextDecoder('utf-8', { fatal: true });
@@ -158,12 +163,9 @@ export function authorApi(host: () => Promise<AuthorHost>) {
       });
     },
     async commit(name: string, req: CommitRequest): Promise<CommitOutcome> {
-      const h = await host();
-      return h.write(name, (r) => {
-        const user = h.authorFor(name, req.user);
+      return (await host()).publish(name, req.user, (r, user) => {
         const c = new Draft(r).commit({ comment: req.comment, user, branch: req.newBranch?.trim() || undefined });
-        h.wrote(name, 'checkin', c.uuid);
-        return { uuid: c.uuid, branch: c.branch };
+        return { uuid: c.uuid, kind: 'checkin', value: { uuid: c.uuid, branch: c.branch } };
       });
     },
     async forks(name: string): Promise<ForkInfo[]> {
@@ -182,12 +184,9 @@ export function authorApi(host: () => Promise<AuthorHost>) {
       return { title, text: new TextDecoder().decode(a.wiki ?? new Uint8Array()), mimetype, version: r.content.uuidOf(rid)! };
     },
     async writeWiki(name: string, page: { title: string; text: string; mimetype: string; user: string }): Promise<string> {
-      const h = await host();
-      return h.write(name, (r) => {
-        const user = h.authorFor(name, page.user);
+      return (await host()).publish(name, page.user, (r, user) => {
         const { uuid } = writeWikiPage(r, { title: page.title, text: page.text, mimetype: page.mimetype, user });
-        h.wrote(name, 'other', uuid);
-        return uuid;
+        return { uuid, kind: 'other', value: uuid };
       });
     },
 
@@ -208,24 +207,18 @@ export function authorApi(host: () => Promise<AuthorHost>) {
     },
     /** A new ticket (no id) or a change of an existing one; fields named `+x` append to x. */
     async writeTicket(name: string, change: { id?: string; fields: Record<string, string>; user: string }): Promise<string> {
-      const h = await host();
-      return h.write(name, (r) => {
-        const user = h.authorFor(name, change.user);
+      return (await host()).publish(name, change.user, (r, user) => {
         const { ticketId, uuid } = changeTicket(r, { ticketId: change.id, fields: change.fields, user });
-        h.wrote(name, 'other', uuid);
-        return ticketId;
+        return { uuid, kind: 'other', value: ticketId };
       });
     },
 
     /** Put a symbolic tag on a check-in (hash prefix, branch or tag name). */
     async addTag(name: string, req: { checkin: string; tag: string; user: string; propagate?: boolean }): Promise<TagResult> {
-      const h = await host();
-      return h.write(name, (r) => {
-        const user = h.authorFor(name, req.user);
+      return (await host()).publish(name, req.user, (r, user) => {
         const target = resolveCheckin(r.db, req.checkin.trim());
         const { uuid } = addSymbolicTag(r, target, req.tag.trim(), user, { propagate: req.propagate });
-        h.wrote(name, 'other', uuid);
-        return { uuid, checkin: r.content.uuidOf(target)! };
+        return { uuid, kind: 'other', value: { uuid, checkin: r.content.uuidOf(target)! } };
       });
     },
   });

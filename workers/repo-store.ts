@@ -10,7 +10,8 @@ import { exportWasmDb, openWasmDb } from '../src/db/sqlite-wasm.ts';
 import type { OpfsPool } from '../src/db/sqlite-wasm-opfs.ts';
 import type { NatsConnection } from '@nats-io/nats-core';
 import { MeshAgent, SERVER_KINDS, type MeshHooks } from '../src/mesh/agent.ts';
-import { addToOutbox, unaccepted } from '../src/mesh/outbox.ts';
+import { writeHere, type LocalWrite, type Written } from '../src/mesh/local-write.ts';
+import { unaccepted } from '../src/mesh/outbox.ts';
 import { NatsTransport } from '../src/nats/client-transport.ts';
 import { NatsBus } from '../src/nats/nats-bus.ts';
 import type { NatsAuth } from '../src/nats/nats-url.ts';
@@ -23,17 +24,15 @@ import { CodedError } from '../src/errors.ts';
 import { localRepoName, type ShareTarget } from '../src/peer/share-link.ts';
 import { HUB_INVITE_SUBJECT, type InviteReply } from '../src/nats/hub-permissions.ts';
 import { BusError } from '../src/mesh/bus.ts';
-import { createCheckin, type CheckinFile } from '../src/repo/authoring/checkin.ts';
-import { filesOfCheckin } from '../src/repo/checkin-files.ts';
+import { checkinTextOnTip } from '../src/repo/authoring/checkin.ts';
 import { crosslinkerFactory } from '../src/repo/crosslink/factory.ts';
-import { tipCheckin } from '../src/repo/queries/resolve.ts';
 import { timeline } from '../src/repo/queries/timeline.ts';
 import { Repository } from '../src/repo/repository.ts';
-import { CLONE_RECEIVED_SETTING, CLONE_SEQNO_SETTING, SyncError } from '../src/sync/client-session.ts';
-import { refusalOf } from '../src/sync/refusal.ts';
+import { CLONE_SEQNO_SETTING } from '../src/sync/client-session.ts';
 import { loginSecret } from '../src/sync/login.ts';
 import { ringVerifier } from './ring-verifier.ts';
-import { cloneInto, isUnfinishedClone, prepareCloneTarget } from '../src/sync/clone-client.ts';
+import { isUnfinishedClone } from '../src/sync/clone-client.ts';
+import { runClone, type CloneOutcome, type CloneStorage } from '../src/sync/clone-lifecycle.ts';
 import { HubLinks } from './hub-links.ts';
 import { idbDelete, idbGet, idbSet } from './idb-kv.ts';
 
@@ -296,94 +295,121 @@ export class RepoStore {
       if (req.login && have.access?.role !== 'owner') await this.takeAccess(have, { ...access, nats: req.auth ?? have.access?.nats });
       return this.summary(have.name);
     }
-    const subjects = new Subjects(code);
-    const admin = req.login?.user ?? 'browser';
-    let o = have;
-    if (!o) {
-      const name = this.freeName(req.name ?? `project-${code.slice(0, 8)}`);
-      await this.pool.makeRoom();
-      const repo = Repository.create(this.pool.open(fileOf(name)), { date: null, adminUser: admin });
-      prepareCloneTarget(repo);
-      repo.config.set(CLONE_PROJECT, code);
-      repo.config.set(HUB, req.hub);
-      o = { name, repo };
-      this.open.set(name, o);
-      await this.saveAccess(o, access);
-      this.emit({ type: 'repos' });
-    }
-    const { name } = o;
+    const name = have?.name ?? this.freeName(req.name ?? `project-${code.slice(0, 8)}`);
     const progress = progressEvents(name, 'clone', this.emit);
-    // A fresh clone runs in memory and goes to OPFS as one file at the end: SQLite writing
-    // page by page into OPFS is several times slower than the whole transfer and rebuild in
-    // memory. (A clone interrupted this way starts over; one already in OPFS resumes there.)
-    const fresh = !have;
-    const target = fresh ? Repository.create(await openWasmDb(), { date: null, adminUser: admin }) : o.repo;
-    if (fresh) prepareCloneTarget(target);
+    const started = performance.now();
+    let rebuildStarted = 0;
+    let stored = 0;
+    let done: CloneOutcome;
     try {
-      const nc = await this.hubs.get(req.hub, req.auth).ready();
-      const transport = new NatsTransport(new NatsBus(nc, req.auth?.user), subjects, { retryForMs: 15_000, timeoutMs: 30_000 });
-      const started = performance.now();
-      let rebuildStarted = 0;
-      const verifier = await ringVerifier();
-      const login = access.login ? { user: access.login.user, password: access.login.secret } : undefined;
-      const run = (withLogin: typeof login) => cloneInto(target, transport, {
-        verifier,
-        login: withLogin,
-        events: progress.events,
-        onRebuildProgress: (p) => {
-          rebuildStarted ||= performance.now();
-          progress.step('Checking and indexing what arrived…', (0.99 * p.done) / Math.max(1, p.total));
+      done = await runClone({
+        storage: this.cloneStorage(name, have, access, req.login?.user ?? 'browser', progress),
+        source: {
+          open: async () => {
+            const nc = await this.hubs.get(req.hub, req.auth).ready();
+            return { transport: new NatsTransport(new NatsBus(nc, req.auth?.user), new Subjects(code), { retryForMs: 15_000, timeoutMs: 30_000 }), close: () => undefined };
+          },
+          login: access.login ? { user: access.login.user, password: access.login.secret } : undefined,
+          dropRefusedLogin: true,
+          remember(repo) {
+            repo.config.set(CLONE_PROJECT, code);
+            repo.config.set(HUB, req.hub);
+          },
+          finished(repo) {
+            stored = performance.now();
+            repo.config.delete(CLONE_PROJECT);
+            repo.config.set(HUB, req.hub);
+            repo.config.set(LAST_SYNC, new Date().toISOString());
+          },
+        },
+        verifier: ringVerifier,
+        options: {
+          events: progress.events,
+          onRebuildProgress: (p) => {
+            rebuildStarted ||= performance.now();
+            progress.step('Checking and indexing what arrived…', (0.99 * p.done) / Math.max(1, p.total));
+          },
         },
       });
-      // The peer that answers may be one that does not know the invite's login (another
-      // writer's browser): it refuses the login, not the clone; go on without it there.
-      const r = await run(login).catch((e: unknown) => {
-        if (login && e instanceof SyncError && refusalOf(e.serverError) === 'login') return run(undefined);
-        throw e;
-      }).finally(() => verifier.close());
-      const stored = performance.now();
-      target.config.set(HUB, req.hub);
-      target.config.set(LAST_SYNC, new Date().toISOString());
-      if (fresh) {
+    } catch (e) {
+      progress.failed(errorReport(e));
+      throw e;
+    }
+    const s = (ms: number) => (ms / 1000).toFixed(1);
+    const end = performance.now();
+    this.emit({ type: 'log', repo: name, text: `clone: ${done.artifactsReceived} artifacts, ${done.rounds} rounds, transfer ${s((rebuildStarted || stored) - started)} s, rebuild ${s(rebuildStarted ? stored - rebuildStarted : 0)} s, save ${s(end - stored)} s` });
+    progress.done(done);
+    this.attach(this.get(name));
+    this.emit({ type: 'repos' });
+    return this.summary(name);
+  }
+
+  /**
+   * Where a clone is kept. A fresh clone runs in memory and goes to OPFS as one file at the end:
+   * SQLite writing page by page into OPFS is several times slower than the whole transfer and
+   * rebuild in memory. Meanwhile a placeholder in OPFS holds its name, hub and access; a clone
+   * interrupted this way starts over. One already in OPFS (left by a reload) resumes there.
+   */
+  private cloneStorage(name: string, have: Open | undefined, access: RepoAccess, adminUser: string, progress: ReturnType<typeof progressEvents>): CloneStorage {
+    const removeAll = (repo: Repository) => {
+      if (repo !== this.open.get(name)?.repo) {
+        try {
+          repo.db.close();
+        } catch {
+          // already closed by a failed swap
+        }
+      }
+      this.remove(name);
+    };
+    if (have) {
+      return {
+        unfinished: have.repo,
+        keep: (repo) => {
+          repo.setCrosslinker(crosslinkerFactory);
+          return repo;
+        },
+        leave: () => this.emit({ type: 'repos' }),
+        discard: removeAll,
+        freshResumes: false,
+        discardEmptyResumed: true,
+      };
+    }
+    return {
+      create: async (prepare) => {
+        await this.pool.makeRoom();
+        const placeholder = Repository.create(this.pool.open(fileOf(name)), { date: null, adminUser });
+        prepare(placeholder);
+        const o: Open = { name, repo: placeholder };
+        this.open.set(name, o);
+        await this.saveAccess(o, access);
+        this.emit({ type: 'repos' });
+        const target = Repository.create(await openWasmDb(), { date: null, adminUser });
+        prepare(target);
+        return target;
+      },
+      keep: async (target) => {
         progress.step('Saving to browser storage…', 0.995);
         let swapped!: () => void;
         this.swapping = new Promise((r) => (swapped = r));
         try {
           const bytes = exportWasmDb(target.db);
           target.db.close();
-          o.repo.db.close();
+          this.get(name).repo.db.close();
           this.open.delete(name);
           this.pool.remove(fileOf(name));
           await this.pool.importFile(fileOf(name), bytes);
-          o = this.openRepo(name);
+          const o = this.openRepo(name);
           o.access = access;
+          return o.repo;
         } finally {
           swapped();
         }
-      } else {
-        target.config.delete(CLONE_PROJECT);
-        target.setCrosslinker(crosslinkerFactory);
-      }
-      const s = (ms: number) => (ms / 1000).toFixed(1);
-      const end = performance.now();
-      this.emit({ type: 'log', repo: name, text: `clone: ${r.artifactsReceived} artifacts, ${r.rounds} rounds, transfer ${s((rebuildStarted || stored) - started)} s, rebuild ${s(rebuildStarted ? stored - rebuildStarted : 0)} s, save ${s(end - stored)} s` });
-      progress.done(r);
-    } catch (e) {
-      progress.failed(errorReport(e));
-      if (fresh) {
-        try {
-          target.db.close();
-        } catch {
-          // already closed by a failed swap
-        }
-      }
-      if (fresh || nothingReceived(o.repo)) this.remove(name);
-      else this.emit({ type: 'repos' });
-      throw e;
-    }
-    this.attach(o);
-    this.emit({ type: 'repos' });
-    return this.summary(name);
+      },
+      leave: removeAll,
+      discard: removeAll,
+      freshResumes: false,
+      discardEmptyResumed: true,
+    };
   }
 
   /** New credentials for a repository: its agent starts over with them. */
@@ -528,22 +554,23 @@ export class RepoStore {
     return o.repo.writeLock.run(() => fn(o.repo));
   }
 
-  /** A check-in of text files on top of the newest one (the overview's note form). */
-  commit(name: string, files: { name: string; text: string }[], comment: string, user: string): Promise<string> {
-    return this.write(name, () => this.commitNow(name, files, comment, user));
+  /**
+   * A write that makes an artifact (every write but the draft's): as the user this browser may
+   * write as, through the one write path (mesh/local-write.ts), then the after-write step.
+   */
+  publish<T>(name: string, requestedUser: string, fn: (repo: Repository, user: string) => LocalWrite<T>): Promise<T> {
+    return this.write(name, (repo) => {
+      const user = this.authorFor(name, requestedUser);
+      return writeHere(repo, (r) => fn(r, user), (w) => this.afterWrite(name, w));
+    });
   }
 
-  private commitNow(name: string, files: { name: string; text: string }[], comment: string, user: string): string {
-    const o = this.get(name);
-    const author = this.authorFor(name, user);
-    const parent = tipCheckin(o.repo.db);
-    const enc = new TextEncoder();
-    const list = new Map<string, CheckinFile>();
-    if (parent !== undefined) for (const f of filesOfCheckin(o.repo, parent)) list.set(f.name, { name: f.name, uuid: f.uuid ?? undefined, perm: f.perm });
-    for (const f of files) list.set(f.name, { name: f.name, content: enc.encode(f.text) });
-    const uuid = createCheckin(o.repo, { parent, comment, user: author, files: [...list.values()] }).uuid;
-    this.wrote(name, 'checkin', uuid);
-    return uuid;
+  /** A check-in of text files on top of the newest one (the overview's note form). */
+  commit(name: string, files: { name: string; text: string }[], comment: string, user: string): Promise<string> {
+    return this.publish(name, user, (repo, author) => {
+      const { uuid } = checkinTextOnTip(repo, { files, comment, user: author });
+      return { uuid, kind: 'checkin', value: uuid };
+    });
   }
 
   /** A repository by name, for the authoring API (workers/author-api.ts). */
@@ -552,15 +579,14 @@ export class RepoStore {
   }
 
   /**
-   * After a write made here (`uuid` is the new artifact): keep it in the outbox (announced again
-   * whenever peers (re)join, until a server has it), and hand it to the agent, which pushes it
-   * signed to the servers and announces it. Offline, that happens on reconnect.
+   * After a write made here (kept in the outbox by writeHere: announced again whenever peers
+   * (re)join, until a server has it): the agent pushes it signed to the servers and announces
+   * it. Offline, that happens on reconnect.
    */
-  wrote(name: string, kind: 'checkin' | 'other', uuid: string): void {
+  private afterWrite(name: string, w: Written): void {
     const o = this.get(name);
-    addToOutbox(o.repo, [uuid]);
-    if (o.agent) o.agent.wrote(uuid, kind === 'checkin');
-    else if (kind === 'checkin') this.emit({ type: 'checkins', repo: name, uuids: [uuid], source: 'local' });
+    if (o.agent) o.agent.wrote(w.uuid, w.kind === 'checkin');
+    else if (w.kind === 'checkin') this.emit({ type: 'checkins', repo: name, uuids: [w.uuid], source: 'local' });
     this.emit({ type: 'repos' });
   }
 
@@ -596,8 +622,4 @@ function accessFrom(req: CloneRequest, projectCode: string): RepoAccess {
 /** An unfinished clone is opened without a crosslinker (its rebuild crosslinks at the end). */
 function isUnfinishedClone0(db: Db): boolean {
   return db.value("SELECT 1 FROM config WHERE name=?", CLONE_SEQNO_SETTING) !== undefined;
-}
-
-function nothingReceived(repo: Repository): boolean {
-  return repo.config.getInt(CLONE_RECEIVED_SETTING, 0) === 0 && repo.config.getInt(CLONE_SEQNO_SETTING, 1) === 1;
 }

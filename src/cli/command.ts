@@ -16,11 +16,34 @@ export interface Command {
   usage: string;
   /** Longer description shown by --help. */
   description?: string;
-  options: OptionSpec[];
+  options: readonly OptionSpec[];
   /** Returns the exit code (0 when omitted). Throw UsageError for bad arguments, Error for failures. */
   run(ctx: CommandContext): Promise<number | void> | number | void;
 }
 
+/** What an option parses to (args.ts): a list when repeatable, else its type. */
+export type OptionValue<S extends OptionSpec> = S extends { repeat: true } ? string[] : S['type'] extends 'boolean' ? boolean : S['type'] extends 'number' ? number : string;
+
+/** A command's parsed options, each by its name with the type its spec gives it. */
+export type OptionsOf<Specs extends readonly OptionSpec[]> = { [S in Specs[number] as S['name']]?: OptionValue<S> };
+
+export interface TypedContext<Specs extends readonly OptionSpec[]> extends Omit<CommandContext, 'args'> {
+  args: { options: OptionsOf<Specs>; positional: string[] };
+}
+
+export interface TypedCommand<Specs extends readonly OptionSpec[]> extends Omit<Command, 'options' | 'run'> {
+  options: Specs;
+  run(ctx: TypedContext<Specs>): Promise<number | void> | number | void;
+}
+
+/**
+ * A command whose run sees its options typed from its own option specs. parseArgs makes the
+ * values from these very specs (unknown options are errors), which is what makes the types true.
+ */
+export function defineCommand<const Specs extends readonly OptionSpec[]>(c: TypedCommand<Specs>): Command {
+  return { ...c, run: (ctx) => c.run(ctx as TypedContext<Specs>) };
+}
+
 /** Options many commands share. */
-export const repoOption: OptionSpec = { name: 'repository', short: 'R', type: 'string', value: 'FILE', help: 'the .fossil repository file' };
-export const jsonOption: OptionSpec = { name: 'json', type: 'boolean', help: 'print data as JSON' };
+export const repoOption = { name: 'repository', short: 'R', type: 'string', value: 'FILE', help: 'the .fossil repository file' } as const satisfies OptionSpec;
+export const jsonOption = { name: 'json', type: 'boolean', help: 'print data as JSON' } as const satisfies OptionSpec;

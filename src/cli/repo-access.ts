@@ -1,12 +1,12 @@
 /** Opening repository files for CLI commands, with the crosslinker installed. */
 import { existsSync } from 'node:fs';
-import { UsageError, type OptionValues } from './args.ts';
+import { UsageError } from './args.ts';
 import { createRepoFile, openRepoFile } from '../repo/node-files.ts';
 import { crosslinkerFactory } from '../repo/crosslink/factory.ts';
 import type { Repository } from '../repo/repository.ts';
 import type { CreateOptions } from '../repo/create.ts';
 
-export function repoPath(options: OptionValues): string {
+export function repoPath(options: { repository?: unknown }): string {
   const p = options.repository;
   if (typeof p !== 'string' || !p) throw new UsageError('no repository given: use -R FILE');
   return p;

@@ -1,10 +1,11 @@
 /** pull, push and sync: one engine, three directions. */
-import type { Command, CommandContext } from './command.ts';
-import { jsonOption, repoOption } from './command.ts';
-import { UsageError } from './args.ts';
+import { defineCommand, jsonOption, repoOption, type Command, type TypedContext } from './command.ts';
+import { UsageError, type OptionSpec } from './args.ts';
 import { repoPath, openRepository } from './repo-access.ts';
+import { closeQuietly, fileStorage, targetSource, threadVerifier } from './clone-file.ts';
 import { openRepoFile } from '../repo/node-files.ts';
-import { cloneInto, isUnfinishedClone } from '../sync/clone-client.ts';
+import { isUnfinishedClone } from '../sync/clone-client.ts';
+import { runClone } from '../sync/clone-lifecycle.ts';
 import { syncWith } from '../sync/client-session.ts';
 import { openTransport, progressEvents, rememberTarget, requestEncoding, syncOptions, targetFor } from './sync-options.ts';
 
@@ -16,40 +17,41 @@ const SUMMARY: Record<Direction, string> = {
   sync: 'pull and push in one go',
 };
 
+const directionOptions = [
+  repoOption,
+  ...syncOptions,
+  { name: 'verily', type: 'boolean', help: 'exchange the full list of artifacts, not only new ones' },
+  jsonOption,
+] as const satisfies readonly OptionSpec[];
+
 /** Finish a clone that was interrupted (the file is known to be one), then close it. */
-async function finishInterruptedClone(ctx: CommandContext, path: string, urlArg: string | undefined): Promise<void> {
+async function finishInterruptedClone(ctx: TypedContext<typeof directionOptions>, path: string, urlArg: string | undefined): Promise<void> {
   const repo = openRepoFile(path);
+  const o = ctx.args.options;
+  const events = progressEvents(ctx, Boolean(o.verbose));
   try {
-    const o = ctx.args.options;
     const target = targetFor(repo, urlArg, o);
-    const events = progressEvents(ctx, Boolean(o.verbose));
-    const t = await openTransport(target.url, repo.config.projectCode);
-    try {
-      // The hashing worker's code loads only here, not for every sync.
-      const { workerVerifier } = await import('../sync/worker-verifier-node.ts');
-      await cloneInto(repo, t.transport, { login: target.login, encoding: requestEncoding(o), events, verifier: workerVerifier() });
-    } finally {
-      await t.close();
-    }
-    events.done();
+    await runClone({
+      storage: fileStorage(path, { unfinished: repo }),
+      // The sync that follows remembers the server.
+      source: targetSource(target, { remember: false }),
+      verifier: threadVerifier,
+      options: { encoding: requestEncoding(o), events },
+    });
     ctx.stdout('Finished the interrupted clone.');
   } finally {
-    repo.db.close();
+    events.done();
+    closeQuietly(repo);
   }
 }
 
 export function directionCommand(direction: Direction): Command {
-  return {
+  return defineCommand({
     name: direction,
     summary: SUMMARY[direction],
     usage: `${direction} [URL] -R FILE [--user U --password P] [--private] [-u] [-v]`,
     description: 'URL is http(s)://… or nats://HOST:PORT[/PROJECT-CODE] (also tls://, ws://, wss://).\nWithout URL, the server of the last clone or sync is used.',
-    options: [
-      repoOption,
-      ...syncOptions,
-      { name: 'verily', type: 'boolean', help: 'exchange the full list of artifacts, not only new ones' },
-      jsonOption,
-    ],
+    options: directionOptions,
     async run(ctx) {
       const { args, stdout } = ctx;
       const [urlArg, extra] = args.positional;
@@ -90,5 +92,5 @@ export function directionCommand(direction: Direction): Command {
         repo.db.close();
       }
     },
-  };
+  });
 }

@@ -3,9 +3,9 @@
  * credentials come from, the transport, and progress output (on a terminal only; -v prints
  * every round).
  */
-import type { OptionSpec, OptionValues } from './args.ts';
+import type { OptionSpec } from './args.ts';
 import { UsageError } from './args.ts';
-import type { CommandContext } from './command.ts';
+import type { CommandContext, OptionsOf } from './command.ts';
 import type { Repository } from '../repo/repository.ts';
 import { loginSecret } from '../sync/login.ts';
 import type { LoginInfo, RequestEncoding } from '../sync/client-session.ts';
@@ -15,7 +15,7 @@ import { NodeHttpTransport } from '../sync/transports/http-client-node.ts';
 import { isNatsUrl, natsUrlToRemember, parseNatsUrl, type NatsUrl } from '../nats/nats-url.ts';
 import type { OpenTransport } from './nats-target.ts';
 
-export const syncOptions: OptionSpec[] = [
+export const syncOptions = [
   { name: 'user', type: 'string', value: 'LOGIN', help: 'log in as LOGIN (default: the user in the URL)' },
   { name: 'password', type: 'string', value: 'PW', help: 'password for the login' },
   { name: 'private', type: 'boolean', help: 'also sync private artifacts (needs capability x)' },
@@ -23,7 +23,12 @@ export const syncOptions: OptionSpec[] = [
   { name: 'no-http-compression', type: 'boolean', help: 'send requests uncompressed' },
   { name: 'httptrace', type: 'boolean', help: 'send requests as plain text (application/x-fossil-debug)' },
   { name: 'verbose', short: 'v', type: 'boolean', help: 'print every round' },
-];
+] as const satisfies readonly OptionSpec[];
+
+/** The options of syncOptions as a command sees them. */
+export type SyncOptionValues = OptionsOf<typeof syncOptions>;
+/** Where a login may come from on the command line. */
+type LoginOptions = Pick<SyncOptionValues, 'user' | 'password'>;
 
 /** Settings where a repository remembers its sync peer. */
 export const LAST_SYNC_URL = 'last-sync-url';
@@ -44,7 +49,7 @@ export const CLONE_PASSWORD = 'edgesync-clone-password';
 const obscure = (pw: string) => btoa(String.fromCharCode(...new TextEncoder().encode(pw)));
 const unobscure = (s: string) => new TextDecoder().decode(Uint8Array.from(atob(s), (c) => c.charCodeAt(0)));
 
-export function requestEncoding(o: OptionValues): RequestEncoding {
+export function requestEncoding(o: Pick<SyncOptionValues, 'httptrace' | 'no-http-compression'>): RequestEncoding {
   if (o.httptrace) return 'debug';
   if (o['no-http-compression']) return 'uncompressed';
   return 'compressed';
@@ -73,24 +78,24 @@ export function parseAnyUrl(text: string): SyncUrl | NatsUrl {
 }
 
 /** Credentials from the options, else the URL. */
-export function loginFrom(url: SyncUrl | NatsUrl, o: OptionValues): LoginInfo | undefined {
+export function loginFrom(url: SyncUrl | NatsUrl, o: LoginOptions): LoginInfo | undefined {
   const fromUrl: { user?: string; password?: string } = isNats(url) ? {} : url;
-  const user = (o.user as string | undefined) ?? fromUrl.user;
-  const password = (o.password as string | undefined) ?? fromUrl.password;
+  const user = o.user ?? fromUrl.user;
+  const password = o.password ?? fromUrl.password;
   if (!user || user === 'anonymous') return undefined;
   if (password === undefined) throw new UsageError(`no password for ${user}: give --password or put it in the URL`);
   return { user, password };
 }
 
 /** The URL given, else the remembered one; credentials given, else the remembered secret. */
-export function targetFor(repo: Repository, urlArg: string | undefined, o: OptionValues): Target {
+export function targetFor(repo: Repository, urlArg: string | undefined, o: LoginOptions): Target {
   const remembered = repo.config.get(LAST_NATS_URL) ?? repo.config.get(LAST_SYNC_URL);
   const text = urlArg ?? remembered;
   if (!text) throw new UsageError('no server URL: give one (it is remembered after the first sync)');
   const url = parseAnyUrl(text);
   const fromUrl: { user?: string; password?: string } = isNats(url) ? {} : url;
-  const user = (o.user as string | undefined) ?? fromUrl.user;
-  const password = (o.password as string | undefined) ?? fromUrl.password;
+  const user = o.user ?? fromUrl.user;
+  const password = o.password ?? fromUrl.password;
   if (user && user !== 'anonymous' && password === undefined) {
     const secret = repo.config.get(SYNC_SECRET);
     if (secret) return { url, login: { user, password: secret } };

@@ -69,7 +69,8 @@ export class NatsTransport implements SyncTransport {
 
   async exchange(request: WireMessage): Promise<WireMessage> {
     const body = toEnvelope(request);
-    const isClone = request.isClone ?? requestIsClone(body);
+    // The session says whether it clones (client-session.ts); nothing here reads the cards.
+    const isClone = request.isClone === true;
     const retryUntil = this.clock.now() + (this.opts.retryForMs ?? 30_000);
     let failures = 0;
     for (;;) {
@@ -183,18 +184,4 @@ function toEnvelope(m: WireMessage): Uint8Array {
   const t = m.contentType.split(';')[0]!.trim().toLowerCase();
   if (t === XFER_CONTENT_TYPE) return m.body;
   return encodeBody(decodeBody(m.body, m.contentType).text, XFER_CONTENT_TYPE);
-}
-
-/** Does the request carry a `clone` card? Only the first few hundred bytes need reading. */
-function requestIsClone(envelope: Uint8Array): boolean {
-  try {
-    const { text } = decodeBody(envelope, XFER_CONTENT_TYPE);
-    const head = text.subarray(0, Math.min(text.length, 2048));
-    for (let i = 0; i + 6 <= head.length; i++) {
-      if ((i === 0 || head[i - 1] === 10) && head[i] === 99 && head[i + 1] === 108 && head[i + 2] === 111 && head[i + 3] === 110 && head[i + 4] === 101 && head[i + 5] === 32) return true;
-    }
-  } catch {
-    // Not readable: not a clone as far as we can tell.
-  }
-  return false;
 }

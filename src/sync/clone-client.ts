@@ -25,7 +25,10 @@ import type { SyncTransport } from './transport.ts';
 export interface FinishOptions {
   /** Progress of the final rebuild. */
   onRebuildProgress?: (p: RebuildProgress) => void;
-  /** How artifacts are checked against their names (default: hashed on the spot). */
+  /**
+   * How artifacts are checked against their names (default: hashed on the spot). Whoever made
+   * it closes it (clone-lifecycle.ts), also after a failure.
+   */
   verifier?: ArtifactVerifier;
   /**
    * Crosslink a fresh clone while it arrives (default true); a resumed one is always rebuilt at
@@ -101,7 +104,6 @@ export async function cloneInto(repo: Repository, transport: SyncTransport, opts
     }
   } finally {
     restoreCache();
-    verifier.close();
   }
   return { ...result, fresh, projectCode: repo.projectCode };
 }
@@ -133,44 +135,40 @@ export function finishClone(repo: Repository, opts: FinishOptions = {}, linker?:
   if (repo.config.getInt(CLONE_SEQNO_SETTING, 0) > 0) throw new SyncError('clone incomplete: the server stopped before sending everything');
   if (hasDeltasOfPhantoms(repo)) throw new SyncError('there are unresolved deltas - the clone is incomplete');
   const verifier = opts.verifier ?? inlineVerifier();
-  try {
-    if (linker) {
-      linker.finish();
-      // Shunned artifacts must go, which only the rebuild does; so does anything the linker could not reach.
-      const linked = linker.complete && db.value('SELECT 1 FROM shun LIMIT 1') === undefined;
-      if (linked) {
-        db.transaction(() => {
-          const bad = verifier.finish();
-          if (bad !== undefined) throw new CloneVerificationError(`wrong hash on received artifact: ${bad}`);
-          linker.renumberTags(FIRST_CUSTOM_TAG_ID);
-          linker.settleLeaves();
-          settleLinkedRepository(repo);
-          markCloneFinished(repo);
-        });
-        return;
-      }
-    }
-    const stored = db.value<number>('SELECT count(*) FROM blob WHERE size>=0') ?? 0;
-    let checked = 0;
-    const fresh = linker ? inlineVerifier() : verifier;
-    db.transaction(() => {
-      rebuild(repo, {
-        onProgress: opts.onRebuildProgress,
-        onContent(rid, uuid, content) {
-          fresh.check(rid, uuid, content);
-          checked++;
-        },
+  if (linker) {
+    linker.finish();
+    // Shunned artifacts must go, which only the rebuild does; so does anything the linker could not reach.
+    const linked = linker.complete && db.value('SELECT 1 FROM shun LIMIT 1') === undefined;
+    if (linked) {
+      db.transaction(() => {
+        const bad = verifier.finish();
+        if (bad !== undefined) throw new CloneVerificationError(`wrong hash on received artifact: ${bad}`);
+        linker.renumberTags(FIRST_CUSTOM_TAG_ID);
+        linker.settleLeaves();
+        settleLinkedRepository(repo);
+        markCloneFinished(repo);
       });
-      const bad = fresh.finish();
-      if (bad !== undefined) throw new CloneVerificationError(`wrong hash on received artifact: ${bad}`);
-      if (checked !== stored) {
-        throw new CloneVerificationError(`${stored - checked} received artifacts cannot be expanded (broken or looping deltas)`);
-      }
-      markCloneFinished(repo);
-    });
-  } finally {
-    verifier.close();
+      return;
+    }
   }
+  const stored = db.value<number>('SELECT count(*) FROM blob WHERE size>=0') ?? 0;
+  let checked = 0;
+  const fresh = linker ? inlineVerifier() : verifier;
+  db.transaction(() => {
+    rebuild(repo, {
+      onProgress: opts.onRebuildProgress,
+      onContent(rid, uuid, content) {
+        fresh.check(rid, uuid, content);
+        checked++;
+      },
+    });
+    const bad = fresh.finish();
+    if (bad !== undefined) throw new CloneVerificationError(`wrong hash on received artifact: ${bad}`);
+    if (checked !== stored) {
+      throw new CloneVerificationError(`${stored - checked} received artifacts cannot be expanded (broken or looping deltas)`);
+    }
+    markCloneFinished(repo);
+  });
 }
 
 function hasDeltasOfPhantoms(repo: Repository): boolean {

@@ -6,13 +6,14 @@
 // the honest check-ins, and none of the rogue's. SIM_MESH_SEEDS runs more seeds.
 import { describe, expect, it } from 'vitest';
 import { MeshAgent, SERVER_KINDS } from '../../src/mesh/agent.ts';
-import { addToOutbox } from '../../src/mesh/outbox.ts';
+import { writeHere } from '../../src/mesh/local-write.ts';
+import { addToOutbox, readOutbox, unaccepted } from '../../src/mesh/outbox.ts';
 import { makeMember } from '../../src/nats/hub-members.ts';
 import { permissionsFor, WRITER_CAPS, type Member } from '../../src/nats/hub-permissions.ts';
 import { NatsTransport } from '../../src/nats/client-transport.ts';
 import { Subjects } from '../../src/nats/subjects.ts';
 import { utf8 } from '../../src/fossil/bytes.ts';
-import { createCheckin } from '../../src/repo/authoring/checkin.ts';
+import { checkinTextOnTip, createCheckin } from '../../src/repo/authoring/checkin.ts';
 import { crosslinkerFactory } from '../../src/repo/crosslink/factory.ts';
 import { Repository } from '../../src/repo/repository.ts';
 import { tipCheckin } from '../../src/repo/queries/resolve.ts';
@@ -88,17 +89,24 @@ async function run(seed: number, adapter: Adapter): Promise<void> {
 
   const honest = new Set(checkins(hubRepo));
   const rogues = new Set<string>();
+  const notes: { repo: Repository; uuid: string }[] = [];
   for (let step = 0; step < STEPS; step++) {
     // The rogue tries at the first step whatever the seed draws, so every run sees an attack.
     const roll = step === 0 ? 0.6 : rng.next();
     if (roll < 0.5) {
       const p = rng.pick([hub, w1, w2]);
-      const uuid = commit(p.repo, p.name, step + 1);
-      honest.add(uuid);
-      if (p === hub) hub.agent!.lookForChanges();
-      else {
-        addToOutbox(p.repo, [uuid], clock.now());
-        p.agent!.wrote(uuid, true);
+      if (p === hub) {
+        honest.add(commit(p.repo, p.name, step + 1));
+        hub.agent!.lookForChanges();
+      } else {
+        // A writer's browser: a note through the one write path, then its after-write step.
+        const n = step + 1;
+        const uuid = writeHere(p.repo, (r) => {
+          const { uuid } = checkinTextOnTip(r, { files: [{ name: `${p.name}-${n}.txt`, text: `${p.name} wrote ${n}\n` }], comment: `${p.name} #${n}`, user: p.name });
+          return { uuid, kind: 'checkin', value: uuid };
+        }, (w) => p.agent!.wrote(w.uuid, w.kind === 'checkin'), clock.now());
+        honest.add(uuid);
+        notes.push({ repo: p.repo, uuid });
       }
     } else if (roll < 0.8) {
       // The rogue commits and tries to get it in every way it has.
@@ -129,6 +137,11 @@ async function run(seed: number, adapter: Adapter): Promise<void> {
     const have = checkins(p.repo);
     expect(have.filter((u) => rogues.has(u)), `${p.name} holds the rogue's check-ins (seed ${seed})`).toEqual([]);
     expect(have, `${p.name} has every honest check-in (seed ${seed})`).toEqual(want);
+  }
+  // Each note written in a browser was in its outbox, and a server was seen to have it.
+  for (const n of notes) {
+    expect(readOutbox(n.repo, clock.now()).map((e) => e.uuid), `seed ${seed}`).toContain(n.uuid);
+    expect(unaccepted(n.repo, clock.now()).map((e) => e.uuid), `seed ${seed}`).not.toContain(n.uuid);
   }
   expect(net.violations.some((v) => v.startsWith('rogue: publish to') && v.endsWith('.commit'))).toBe(true);
   expect(net.violations.some((v) => v.startsWith('rogue: subscription to') && v.endsWith('.sync'))).toBe(true);

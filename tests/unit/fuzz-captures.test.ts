@@ -16,7 +16,7 @@ import { applyDelta, DeltaError, deltaOutputSize } from '../../src/fossil/delta.
 import { md5Hex, verifyHash } from '../../src/fossil/hash.ts';
 import { CardParseError, readAllCards, type XferCard } from '../../src/sync/cards.ts';
 import { decodeBody, encodeBody, EnvelopeError } from '../../src/sync/envelope.ts';
-import { parseHttpMessage } from '../../src/sync/http-message.ts';
+import { parseHttpMessage } from '../helpers/http-message.ts';
 import { loadCaptures } from './xfer-vectors.ts';
 
 const RUNS = Number(process.env.FUZZ_RUNS ?? 150);

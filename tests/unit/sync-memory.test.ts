@@ -152,9 +152,9 @@ describe('logins and transports', () => {
     expect(progress.at(-1)).toMatchObject({ received: 1, estimatedTotal: 1 });
   });
 
-  it('the fetch transport talks to the Node HTTP server', async () => {
+  it('the Node HTTP client transport talks to the Node HTTP server', async () => {
     const { openWasmDb } = await import('../../src/db/sqlite-wasm.ts');
-    const { FetchTransport } = await import('../../src/sync/transports/http-client-fetch.ts');
+    const { NodeHttpTransport } = await import('../../src/sync/transports/http-client-node.ts');
     const { createXferHttpServer, listen } = await import('../../src/sync/transports/http-server-node.ts');
     const server = Repository.create(await openWasmDb(), { crosslinker: crosslinkerFactory, adminUser: 'alice', date: nextDate() });
     server.users.add('bob', { password: 'bobpw', caps: 'gio' });
@@ -163,7 +163,7 @@ describe('logins and transports', () => {
     try {
       const repo = Repository.create(await openWasmDb(), { date: null, adminUser: 'bob' });
       prepareCloneTarget(repo);
-      await cloneInto(repo, new FetchTransport(`http://127.0.0.1:${addr.port}/some/path`), { login: BOB });
+      await cloneInto(repo, new NodeHttpTransport(`http://127.0.0.1:${addr.port}/some/path`), { login: BOB });
       expect(allArtifacts(repo)).toEqual(allArtifacts(server));
       const page = await (await fetch(`http://127.0.0.1:${addr.port}/`)).text();
       expect(page).toMatch(/sync server/);

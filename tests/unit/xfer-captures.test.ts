@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { equalBytes, latin1, toHex } from '../../src/fossil/bytes.ts';
 import { CardWriter, readAllCards, type XferCard } from '../../src/sync/cards.ts';
 import { decodeBody, encodeBody, type XferContentType } from '../../src/sync/envelope.ts';
-import { buildHttpRequest, parseHttpMessage } from '../../src/sync/http-message.ts';
+import { buildHttpRequest, parseHttpMessage } from '../helpers/http-message.ts';
 import { loadCaptures, type Capture, type ExpectedCard } from './xfer-vectors.ts';
 
 /** A parsed card shown the way cards.txt shows it, with its line produced by the writer. */

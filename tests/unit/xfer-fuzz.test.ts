@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { concat, utf8 } from '../../src/fossil/bytes.ts';
 import { CardParseError, CardWriter, CardWriterError, readAllCards, type XferCard } from '../../src/sync/cards.ts';
 import { EnvelopeError, decodeBody } from '../../src/sync/envelope.ts';
-import { HttpMessageError, parseHttpMessage } from '../../src/sync/http-message.ts';
+import { HttpMessageError, parseHttpMessage } from '../helpers/http-message.ts';
 import { loadCaptures } from './xfer-vectors.ts';
 
 const RUNS = Number(process.env.FUZZ_RUNS ?? 300);

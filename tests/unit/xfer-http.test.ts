@@ -11,7 +11,7 @@ import {
   parseHttpMessage,
   parseHttpRequest,
   parseHttpResponse,
-} from '../../src/sync/http-message.ts';
+} from '../helpers/http-message.ts';
 import { loadCaptures } from './xfer-vectors.ts';
 
 const body = utf8('pragma client-version 22100 20230226 192424\n');

@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { concat, latin1, utf8 } from '../../src/fossil/bytes.ts';
 import { CardWriter, readAllCards, type LoginCard } from '../../src/sync/cards.ts';
 import { decodeBody } from '../../src/sync/envelope.ts';
-import { parseHttpMessage } from '../../src/sync/http-message.ts';
+import { parseHttpMessage } from '../helpers/http-message.ts';
 import {
   buildLoginCard,
   constantTimeEqual,

@@ -1,4 +1,4 @@
-import type { Command } from '../command.ts';
+import { defineCommand } from '../command.ts';
 import { UsageError } from '../args.ts';
 import { bridgePeerId, FossilBridge } from '../../nats/bridge.ts';
 import { connectNats } from '../../nats/connect-node.ts';
@@ -25,7 +25,7 @@ async function projectCodeOf(http: NodeHttpTransport): Promise<string> {
   throw new Error(`${http.label} did not tell its project code: give --project`);
 }
 
-export const bridgeCommand: Command = {
+export const bridgeCommand = defineCommand({
   name: 'bridge',
   summary: 'put a stock fossil server on the NATS mesh',
   usage: 'bridge --nats URL --fossil URL [--project CODE] [--peer-id ID] [-v]',
@@ -48,7 +48,7 @@ export const bridgeCommand: Command = {
     const natsUrl = parseNatsUrl(String(o.nats));
     const fossilUrl = parseSyncUrl(String(o.fossil));
     const http = new NodeHttpTransport(fossilUrl);
-    const project = (o.project as string | undefined)?.toLowerCase() ?? natsUrl.projectCode ?? (await projectCodeOf(http));
+    const project = o.project?.toLowerCase() ?? natsUrl.projectCode ?? (await projectCodeOf(http));
     const given = o['peer-id'] !== undefined ? checkPeerId(String(o['peer-id'])) : undefined;
     checkPrefix(natsUrl.prefix);
     const nc = await connectNats(natsUrl, { name: 'edgesync bridge', waitOnFirstConnect: true });
@@ -66,4 +66,4 @@ export const bridgeCommand: Command = {
     bridge.stop();
     await nc.drain().catch(() => undefined);
   },
-};
+});

@@ -1,11 +1,11 @@
-import type { Command } from '../command.ts';
+import { defineCommand } from '../command.ts';
 import { repoOption } from '../command.ts';
 import { UsageError } from '../args.ts';
 import { repoPath, withRepository } from '../repo-access.ts';
 import { resolveCheckin, ridByPrefix } from '../../repo/queries/resolve.ts';
 import { filesOfCheckin } from '../../repo/checkin-files.ts';
 
-export const catCommand: Command = {
+export const catCommand = defineCommand({
   name: 'cat',
   summary: 'print an artifact by hash prefix, or a file as of a check-in',
   usage: 'cat -R FILE (HASH-PREFIX | PATH [--at CHECKIN])',
@@ -16,7 +16,7 @@ export const catCommand: Command = {
     if (!name || extra) throw new UsageError('give exactly one HASH-PREFIX or PATH');
     return withRepository(repoPath(args.options), (repo) => {
       let rid: number | undefined;
-      const at = args.options.at as string | undefined;
+      const at = args.options.at;
       if (!at && /^[0-9a-fA-F]{4,64}$/.test(name)) {
         try {
           rid = ridByPrefix(repo.db, name);
@@ -34,4 +34,4 @@ export const catCommand: Command = {
       process.stdout.write(repo.content.get(rid));
     }, { readonly: true });
   },
-};
+});

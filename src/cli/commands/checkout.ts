@@ -1,6 +1,6 @@
 import { mkdirSync, writeFileSync, chmodSync, symlinkSync, existsSync, readdirSync, rmSync } from 'node:fs';
 import { dirname, join, resolve, sep } from 'node:path';
-import type { Command } from '../command.ts';
+import { defineCommand } from '../command.ts';
 import { jsonOption, repoOption } from '../command.ts';
 import { UsageError } from '../args.ts';
 import { repoPath, withRepository } from '../repo-access.ts';
@@ -8,7 +8,7 @@ import { resolveCheckin } from '../../repo/queries/resolve.ts';
 import { filesOfCheckin } from '../../repo/checkin-files.ts';
 import { text } from '../../fossil/bytes.ts';
 
-export const checkoutCommand: Command = {
+export const checkoutCommand = defineCommand({
   name: 'checkout',
   summary: 'write the files of a check-in into a directory',
   usage: 'checkout -R FILE CHECKIN DIR [--force] [--json]',
@@ -46,4 +46,4 @@ export const checkoutCommand: Command = {
       else stdout(`checked out ${uuid.slice(0, 16)} into ${dir}: ${n} files`);
     }, { readonly: true });
   },
-};
+});

@@ -1,6 +1,6 @@
 import { lstatSync, readFileSync, readdirSync, readlinkSync, statSync } from 'node:fs';
 import { join, relative, resolve, sep } from 'node:path';
-import type { Command } from '../command.ts';
+import { defineCommand } from '../command.ts';
 import { jsonOption, repoOption } from '../command.ts';
 import { UsageError } from '../args.ts';
 import { authorName, repoPath, withRepository } from '../repo-access.ts';
@@ -9,6 +9,7 @@ import { filesOfCheckin } from '../../repo/checkin-files.ts';
 import { createCheckin, type CheckinFile } from '../../repo/authoring/checkin.ts';
 import { utf8 } from '../../fossil/bytes.ts';
 import type { Repository } from '../../repo/repository.ts';
+import { writeHere } from '../../mesh/local-write.ts';
 
 /** Files fossil keeps for a check-out; never part of a check-in. */
 const CHECKOUT_FILES = new Set(['.fslckout', '_FOSSIL_', '.fslckout-journal', '_FOSSIL_-journal', '.fslckout-wal', '.fslckout-shm']);
@@ -53,7 +54,7 @@ function chooseParent(repo: Repository, parent: string | undefined, branch: stri
   return branchTip(repo.db, 'trunk') ?? tipCheckin(repo.db);
 }
 
-export const commitCommand: Command = {
+export const commitCommand = defineCommand({
   name: 'commit',
   summary: 'make a check-in from files on disk',
   usage: 'commit -R FILE -m MSG [--user U] [--branch B] [--dir DIR] [--parent CHECKIN] [FILE...]',
@@ -84,11 +85,11 @@ export const commitCommand: Command = {
   ],
   run({ args, stdout }) {
     const o = args.options;
-    const message = o.message as string | undefined;
+    const message = o.message;
     if (!message) throw new UsageError('a check-in comment is required: -m MSG');
-    const dir = resolve((o.dir as string | undefined) ?? '.');
+    const dir = resolve(o.dir ?? '.');
     const renames = new Map<string, string>(); // new -> old
-    for (const r of (o.rename as string[] | undefined) ?? []) {
+    for (const r of o.rename ?? []) {
       const [from, to] = r.split('=');
       if (!from || !to) throw new UsageError(`--rename needs OLD=NEW, got ${JSON.stringify(r)}`);
       renames.set(to, from);
@@ -100,8 +101,8 @@ export const commitCommand: Command = {
       if (Number.isNaN(date.getTime())) throw new UsageError(`bad --date ${JSON.stringify(s)}`);
     }
     return withRepository(repoPath(o), (repo) => {
-      const branch = o.branch as string | undefined;
-      const parent = chooseParent(repo, o.parent as string | undefined, branch);
+      const branch = o.branch;
+      const parent = chooseParent(repo, o.parent, branch);
       const parentFiles = parent !== undefined ? filesOfCheckin(repo, parent) : [];
       const files = new Map<string, CheckinFile>();
       const toName = (p: string) => {
@@ -124,7 +125,7 @@ export const commitCommand: Command = {
         }
       }
       // --delete removes a file from the check-in whether or not it is still in DIR.
-      for (const p of (o.delete as string[] | undefined) ?? []) {
+      for (const p of o.delete ?? []) {
         const name = toName(p);
         if (!files.delete(name)) throw new Error(`cannot delete ${name}: not in the ${args.positional.length ? 'parent check-in' : 'tree'}`);
       }
@@ -134,24 +135,28 @@ export const commitCommand: Command = {
         f.oldName = from;
         files.delete(from);
       }
-      const merges = ((o.merge as string[] | undefined) ?? []).map((m) => resolveCheckin(repo.db, m));
+      const merges = (o.merge ?? []).map((m) => resolveCheckin(repo.db, m));
       const parentBranch = parent !== undefined ? repo.db.value<string>('SELECT value FROM tagxref WHERE rid=? AND tagid=8 AND tagtype>0', parent) : undefined;
-      const result = createCheckin(repo, {
-        parent,
-        merges,
-        files: [...files.values()],
-        comment: message,
-        user: authorName(repo, o.user),
-        branch: branch && branch !== parentBranch ? branch : undefined,
-        bgcolor: o.bgcolor as string | undefined,
-        tags: o.tag as string[] | undefined,
-        close: Boolean(o.close),
-        date,
-        isPrivate: Boolean(o.private),
-        refuseEmpty: !o['allow-empty'],
+      // The one write path (mesh/local-write.ts): the check-in and its outbox entry in one transaction.
+      const result = writeHere(repo, (r) => {
+        const c = createCheckin(r, {
+          parent,
+          merges,
+          files: [...files.values()],
+          comment: message,
+          user: authorName(repo, o.user),
+          branch: branch && branch !== parentBranch ? branch : undefined,
+          bgcolor: o.bgcolor,
+          tags: o.tag,
+          close: Boolean(o.close),
+          date,
+          isPrivate: Boolean(o.private),
+          refuseEmpty: !o['allow-empty'],
+        });
+        return { uuid: c.uuid, kind: 'checkin', value: c };
       });
       if (o.json) stdout(JSON.stringify({ uuid: result.uuid, rid: result.rid, files: files.size, newFiles: result.newFiles }));
       else stdout(`New_Version: ${result.uuid}`);
     });
   },
-};
+});

@@ -5,7 +5,7 @@
  */
 import { existsSync, mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
-import type { Command } from '../command.ts';
+import { defineCommand } from '../command.ts';
 import { UsageError } from '../args.ts';
 import { checkoutRoot } from '../checkout-root.ts';
 import { createRepository } from '../repo-access.ts';
@@ -41,7 +41,7 @@ function makeDemo(file: string): void {
   }
 }
 
-export const demoCommand: Command = {
+export const demoCommand = defineCommand({
   name: 'demo',
   summary: 'make a demo repository (first time) and serve it with a hub and the web app',
   usage: 'demo [--dir DIR] [--port N] [--ws-port N] [--web-port N]',
@@ -70,4 +70,4 @@ export const demoCommand: Command = {
     if (o.verbose) options.verbose = true;
     return hubCommand.run({ ...ctx, args: { options, positional: [] } });
   },
-};
+});

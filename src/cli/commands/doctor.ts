@@ -1,6 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import type { NatsConnection } from '@nats-io/nats-core';
-import type { Command } from '../command.ts';
+import { defineCommand } from '../command.ts';
 import { repoOption } from '../command.ts';
 import { connectNats, maxPayloadOf } from '../../nats/connect-node.ts';
 import { parseNatsUrl } from '../../nats/nats-url.ts';
@@ -96,7 +96,7 @@ function repoChecks(path: string, out: Check[]): void {
   }
 }
 
-export const doctorCommand: Command = {
+export const doctorCommand = defineCommand({
   name: 'doctor',
   summary: 'check Node, fossil, nats-server, a hub and a repository',
   usage: 'doctor [--nats URL] [-R FILE]',
@@ -119,4 +119,4 @@ export const doctorCommand: Command = {
     stdout(fails ? `${fails} failed, ${warns} warnings` : warns ? `all good, ${warns} warnings` : 'all good');
     return fails ? 1 : 0;
   },
-};
+});

@@ -1,5 +1,5 @@
 import { basename, resolve } from 'node:path';
-import type { Command } from '../command.ts';
+import { defineCommand } from '../command.ts';
 import { UsageError } from '../args.ts';
 import { connectNats } from '../../nats/connect-node.ts';
 import { HUB_MAX_PAYLOAD, type HubConfig } from '../../nats/hub-config.ts';
@@ -13,7 +13,7 @@ import { startLeaves, untilSignal } from '../leaf-serving.ts';
 import { startHubWeb } from '../hub-web.ts';
 import { HubAccess, memberLinks, type ServedRepo } from '../hub-access.ts';
 
-export const hubCommand: Command = {
+export const hubCommand = defineCommand({
   name: 'hub',
   summary: 'run a NATS hub (nats-server) and serve repositories on it',
   usage: 'hub [--dir DIR] [--port N] [--ws-port N] [--web-port N] [--serve FILE...] [--user U --password P] [--public-read] [--tls-cert PEM --tls-key PEM [--tls-ca PEM]]',
@@ -57,13 +57,13 @@ export const hubCommand: Command = {
     for (const p of [port, wsPort]) if (!Number.isInteger(p) || p < 1 || p > 65535) throw new UsageError(`bad port ${p}`);
     const dir = resolve(String(o.dir ?? '.edgesync-hub'));
     const repos: ServedRepo[] = [];
-    for (const path of (o.serve as string[] | undefined) ?? []) {
+    for (const path of o.serve ?? []) {
       repos.push({ path, name: basename(path).replace(/\.fossil$/, ''), repo: openRepository(path) });
     }
     const served = repos.map((r) => ({ name: r.name, projectCode: r.repo.projectCode }));
     const { mkdirSync } = await import('node:fs');
     mkdirSync(dir, { recursive: true, mode: 0o700 });
-    const members = ensureStanding(dir, { hubUser: o.user as string | undefined, hubPassword: o.password as string | undefined, served });
+    const members = ensureStanding(dir, { hubUser: o.user, hubPassword: o.password, served });
     const self = members.find((m) => m.role === 'hub')!;
     const config: HubConfig = {
       dir,
@@ -93,7 +93,7 @@ export const hubCommand: Command = {
       access.applyLogins();
       const leaves = await startLeaves(new NatsBus(nc, self.name), repos, {
         kind: 'hub',
-        peerId: o['peer-id'] as string | undefined,
+        peerId: o['peer-id'],
         // The hub wrote the permissions itself: whoever may answer on it is vouched for.
         trust: { hubVouches: true },
         log: o.verbose ? stdout : undefined,
@@ -141,7 +141,7 @@ export const hubCommand: Command = {
       stdout('hub stopped');
     }
   },
-};
+});
 
 /** Per served repository: its read link, its standing write invite, and a CLI clone URL. */
 function printLinks(state: HubState, members: ReturnType<typeof ensureStanding>, stdout: (s: string) => void): void {

@@ -1,10 +1,10 @@
-import type { Command } from '../command.ts';
+import { defineCommand } from '../command.ts';
 import { jsonOption, repoOption } from '../command.ts';
 import { repoPath, withRepository } from '../repo-access.ts';
 import { repoStats } from '../../repo/queries/stats.ts';
 import { timeline } from '../../repo/queries/timeline.ts';
 
-export const infoCommand: Command = {
+export const infoCommand = defineCommand({
   name: 'info',
   summary: 'show facts about a repository: project, sizes, counts, newest check-in',
   usage: 'info -R FILE [--json]',
@@ -39,4 +39,4 @@ export const infoCommand: Command = {
       stdout(rows.map(([k, v]) => `${`${k}:`.padEnd(16)}${v}`).join('\n'));
     }, { readonly: true });
   },
-};
+});

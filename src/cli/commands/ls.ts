@@ -1,10 +1,10 @@
-import type { Command } from '../command.ts';
+import { defineCommand } from '../command.ts';
 import { jsonOption, repoOption } from '../command.ts';
 import { repoPath, withRepository } from '../repo-access.ts';
 import { resolveCheckin } from '../../repo/queries/resolve.ts';
 import { filesOfCheckin } from '../../repo/checkin-files.ts';
 
-export const lsCommand: Command = {
+export const lsCommand = defineCommand({
   name: 'ls',
   summary: 'list the files of a check-in (default: tip)',
   usage: 'ls -R FILE [CHECKIN] [-v] [--json]',
@@ -23,4 +23,4 @@ export const lsCommand: Command = {
       }
     }, { readonly: true });
   },
-};
+});

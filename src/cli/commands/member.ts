@@ -3,27 +3,41 @@
  * change within a second (nats-server reloads its users, fossil logins follow).
  */
 import { UsageError } from '../args.ts';
-import type { Command, CommandContext } from '../command.ts';
-import { jsonOption } from '../command.ts';
+import type { OptionSpec } from '../args.ts';
+import { defineCommand, jsonOption, type TypedContext } from '../command.ts';
 import { addMember, loadHubState, loadMembers, revokeMember } from '../../nats/hub-members.ts';
 import { MEMBER_ROLES, type Member, type MemberRole } from '../../nats/hub-permissions.ts';
 import { memberLinks } from '../hub-access.ts';
 import { resolve } from 'node:path';
 import { existsSync } from 'node:fs';
 
-function hubDir(ctx: CommandContext): string {
+const memberOptions = [
+  { name: 'dir', type: 'string', value: 'HUBDIR', help: 'the hub\'s directory (default .edgesync-hub)' },
+  { name: 'role', type: 'string', value: 'ROLE', help: 'reader, writer or server' },
+  { name: 'repo', type: 'string', repeat: true, value: 'NAME', help: 'a repository the hub serves (repeatable)' },
+  { name: 'project', type: 'string', repeat: true, value: 'CODE', help: 'a project code (repeatable)' },
+  { name: 'all', type: 'boolean', help: 'every project on the hub' },
+  { name: 'login-caps', type: 'string', value: 'CAPS', help: `fossil capabilities of its login (writers: cghijkmnortwz; '' for none)` },
+  { name: 'go-inbox', type: 'boolean', help: 'a server that reads its replies on _INBOX.> (Go peers)' },
+  { name: 'note', type: 'string', value: 'TEXT', help: 'who it is for' },
+  jsonOption,
+] as const satisfies readonly OptionSpec[];
+
+type MemberContext = TypedContext<typeof memberOptions>;
+
+function hubDir(ctx: MemberContext): string {
   const dir = resolve(String(ctx.args.options.dir ?? '.edgesync-hub'));
   if (!existsSync(dir)) throw new Error(`no hub directory at ${dir} (start the hub once, or give --dir)`);
   return dir;
 }
 
 /** The project codes a member covers, from --project CODE, --repo NAME (a served one) or --all. */
-function projectsOf(ctx: CommandContext, dir: string): '*' | string[] {
+function projectsOf(ctx: MemberContext, dir: string): '*' | string[] {
   const o = ctx.args.options;
   if (o.all) return '*';
-  const codes = ((o.project as string[] | undefined) ?? []).map((c) => c.toLowerCase());
+  const codes = (o.project ?? []).map((c) => c.toLowerCase());
   for (const c of codes) if (!/^[0-9a-f]{40}([0-9a-f]{24})?$/.test(c)) throw new UsageError(`not a project code: ${c}`);
-  const names = (o.repo as string[] | undefined) ?? [];
+  const names = o.repo ?? [];
   if (names.length) {
     const state = loadHubState(dir);
     for (const n of names) {
@@ -62,7 +76,7 @@ function describe(dir: string, m: Member): string[] {
   return lines;
 }
 
-export const memberCommand: Command = {
+export const memberCommand = defineCommand({
   name: 'member',
   summary: 'who may use a hub: add, rm, ls, show',
   usage: [
@@ -82,17 +96,7 @@ export const memberCommand: Command = {
     '_INBOX.> instead. `add` and `show` print the member\'s links (read link or write invite) and NATS',
     'URLs. `rm` revokes: the hub closes its connections and removes its fossil logins at once.',
   ].join('\n'),
-  options: [
-    { name: 'dir', type: 'string', value: 'HUBDIR', help: 'the hub\'s directory (default .edgesync-hub)' },
-    { name: 'role', type: 'string', value: 'ROLE', help: 'reader, writer or server' },
-    { name: 'repo', type: 'string', repeat: true, value: 'NAME', help: 'a repository the hub serves (repeatable)' },
-    { name: 'project', type: 'string', repeat: true, value: 'CODE', help: 'a project code (repeatable)' },
-    { name: 'all', type: 'boolean', help: 'every project on the hub' },
-    { name: 'login-caps', type: 'string', value: 'CAPS', help: `fossil capabilities of its login (writers: cghijkmnortwz; '' for none)` },
-    { name: 'go-inbox', type: 'boolean', help: 'a server that reads its replies on _INBOX.> (Go peers)' },
-    { name: 'note', type: 'string', value: 'TEXT', help: 'who it is for' },
-    jsonOption,
-  ],
+  options: memberOptions,
   run(ctx) {
     const [sub, name, extra] = ctx.args.positional;
     const o = ctx.args.options;
@@ -105,7 +109,7 @@ export const memberCommand: Command = {
         if (!MEMBER_ROLES.includes(role) || role === 'hub') throw new UsageError('--role is reader, writer or server');
         const m = addMember(dir, {
           name, role, projects: projectsOf(ctx, dir),
-          loginCaps: o['login-caps'] as string | undefined, goInbox: Boolean(o['go-inbox']), note: o.note as string | undefined,
+          loginCaps: o['login-caps'], goInbox: Boolean(o['go-inbox']), note: o.note,
         });
         if (o.json) ctx.stdout(JSON.stringify(m));
         else for (const l of describe(dir, m)) ctx.stdout(l);
@@ -133,4 +137,4 @@ export const memberCommand: Command = {
         throw new UsageError('say add, rm, ls or show');
     }
   },
-};
+});

@@ -1,9 +1,9 @@
-import type { Command } from '../command.ts';
+import { defineCommand } from '../command.ts';
 import { jsonOption } from '../command.ts';
 import { UsageError } from '../args.ts';
 import { createRepository } from '../repo-access.ts';
 
-export const newCommand: Command = {
+export const newCommand = defineCommand({
   name: 'new',
   summary: 'create a new repository file (what `fossil init` makes)',
   usage: 'new FILE [--project-name NAME] [--user ADMIN] [--sha1] [--json]',
@@ -19,9 +19,9 @@ export const newCommand: Command = {
     if (!file || extra) throw new UsageError('give exactly one FILE');
     const o = args.options;
     const repo = createRepository(file, {
-      projectName: o['project-name'] as string | undefined,
-      projectDescription: o['project-desc'] as string | undefined,
-      adminUser: (o.user as string | undefined) ?? process.env.FOSSIL_USER ?? process.env.USER ?? undefined,
+      projectName: o['project-name'],
+      projectDescription: o['project-desc'],
+      adminUser: o.user ?? process.env.FOSSIL_USER ?? process.env.USER ?? undefined,
       hashPolicy: o.sha1 ? 0 : undefined,
     });
     try {
@@ -33,4 +33,4 @@ export const newCommand: Command = {
       repo.db.close();
     }
   },
-};
+});

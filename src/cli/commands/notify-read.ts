@@ -3,13 +3,12 @@
  * hub's stream, not from this device's cursor, so they never mark anything seen) and presence.
  */
 import { UsageError } from '../args.ts';
-import type { CommandContext } from '../command.ts';
 import { messageLine } from '../../notify/format.ts';
 import { messageJson, priorityOf, threadShort } from '../../notify/message.ts';
 import { notifyPresence } from '../../notify/presence.ts';
 import { readStored } from '../../notify/stream.ts';
 import { ThreadBook } from '../../notify/threads.ts';
-import { openSession, type NotifySession } from './notify-common.ts';
+import { openSession, type NotifySession, type NotifyContext } from './notify-common.ts';
 
 async function book(s: NotifySession, thread?: string): Promise<ThreadBook> {
   const b = new ThreadBook();
@@ -17,7 +16,7 @@ async function book(s: NotifySession, thread?: string): Promise<ThreadBook> {
   return b;
 }
 
-export async function notifyThreads(ctx: CommandContext): Promise<number> {
+export async function notifyThreads(ctx: NotifyContext): Promise<number> {
   const s = await openSession(ctx);
   try {
     const threads = (await book(s)).threads({}, s.self.id);
@@ -42,7 +41,7 @@ function oneLine(s: string, max = 70): string {
   return l.length > max ? `${l.slice(0, max - 1)}…` : l;
 }
 
-export async function notifyLog(ctx: CommandContext): Promise<number> {
+export async function notifyLog(ctx: NotifyContext): Promise<number> {
   const want = ctx.args.positional[1];
   if (!want) throw new UsageError('which THREAD? (its id or first 8 hex digits; see notify threads)');
   const s = await openSession(ctx);
@@ -57,7 +56,7 @@ export async function notifyLog(ctx: CommandContext): Promise<number> {
   }
 }
 
-export async function notifyWho(ctx: CommandContext): Promise<number> {
+export async function notifyWho(ctx: NotifyContext): Promise<number> {
   const s = await openSession(ctx);
   try {
     const p = notifyPresence(s.nc, s.project, undefined);

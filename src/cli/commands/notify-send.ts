@@ -4,10 +4,9 @@
  * it (an action's id for a tapped action) and exits 0, or exits 2 when the time is up.
  */
 import { UsageError } from '../args.ts';
-import type { CommandContext } from '../command.ts';
 import { messageJson, newMessage, parseActions, PRIORITIES, type NotifyMessage, type Priority } from '../../notify/message.ts';
 import { followStream, lastOnThread, publishMessage } from '../../notify/stream.ts';
-import { openSession, untilSignal, type NotifySession } from './notify-common.ts';
+import { openSession, untilSignal, type NotifySession, type NotifyContext } from './notify-common.ts';
 
 export const ASK_TIMEOUT_EXIT = 2;
 
@@ -22,11 +21,11 @@ async function resolveThread(s: NotifySession, text: string): Promise<string> {
   return thread;
 }
 
-function buildMessage(ctx: CommandContext, s: NotifySession, thread: string | undefined): NotifyMessage {
+function buildMessage(ctx: NotifyContext, s: NotifySession, thread: string | undefined): NotifyMessage {
   const o = ctx.args.options;
   const body = ctx.args.positional.slice(1).join(' ');
   if (!body) throw new UsageError('the message BODY is missing');
-  const priority = o.priority as Priority | undefined;
+  const priority = o.priority as Priority | undefined; // checked below
   if (priority !== undefined && !PRIORITIES.includes(priority)) throw new UsageError(`--priority is one of ${PRIORITIES.join(', ')}`);
   return newMessage({
     project: s.project,
@@ -36,13 +35,13 @@ function buildMessage(ctx: CommandContext, s: NotifySession, thread: string | un
     thread,
     priority,
     actions: o.actions ? parseActions(String(o.actions)) : undefined,
-    replyTo: o['reply-to'] as string | undefined,
-    media: o.media as string[] | undefined,
+    replyTo: o['reply-to'],
+    media: o.media,
     actionResponse: Boolean(o['action-response']),
   });
 }
 
-export async function notifySend(ctx: CommandContext): Promise<number> {
+export async function notifySend(ctx: NotifyContext): Promise<number> {
   const s = await openSession(ctx);
   try {
     const thread = ctx.args.options.thread ? await resolveThread(s, String(ctx.args.options.thread)) : undefined;
@@ -61,7 +60,7 @@ export function isAnswer(m: NotifyMessage, question: NotifyMessage): boolean {
   return m.thread === question.thread && m.id !== question.id && m.from !== question.from && (!m.reply_to || m.reply_to === question.id);
 }
 
-export async function notifyAsk(ctx: CommandContext): Promise<number> {
+export async function notifyAsk(ctx: NotifyContext): Promise<number> {
   const timeoutS = Number(ctx.args.options.timeout ?? 300);
   if (!(timeoutS > 0)) throw new UsageError('--timeout wants seconds > 0');
   const s = await openSession(ctx);

@@ -4,16 +4,15 @@
  * sequence and recent ids) is saved after every message, so the next run starts where this one
  * stopped. While watching, this device is online in the project's presence.
  */
-import type { CommandContext } from '../command.ts';
 import { SeenIds } from '../../notify/dedup.ts';
 import { messageLine } from '../../notify/format.ts';
 import { messageJson, threadShort } from '../../notify/message.ts';
 import { notifyPresence } from '../../notify/presence.ts';
 import { NotifyStateFile } from '../../notify/read-state-file.ts';
 import { followStream } from '../../notify/stream.ts';
-import { openSession, untilSignal } from './notify-common.ts';
+import { openSession, untilSignal, type NotifyContext } from './notify-common.ts';
 
-export async function notifyWatch(ctx: CommandContext): Promise<number> {
+export async function notifyWatch(ctx: NotifyContext): Promise<number> {
   const o = ctx.args.options;
   const limit = o.count === undefined ? Infinity : Number(o.count);
   const s = await openSession(ctx);

@@ -3,14 +3,13 @@
  * (`notify.<project>.<thread8>`, kept by the hub's JetStream), compatible with the Go peers.
  */
 import { UsageError } from '../args.ts';
-import type { Command, CommandContext } from '../command.ts';
-import { jsonOption } from '../command.ts';
-import { DEFAULT_NATS } from './notify-common.ts';
+import { defineCommand } from '../command.ts';
+import { DEFAULT_NATS, notifyOptions, type NotifyContext } from './notify-common.ts';
 import { notifyLog, notifyThreads, notifyWho } from './notify-read.ts';
 import { notifyAsk, notifySend } from './notify-send.ts';
 import { notifyWatch } from './notify-watch.ts';
 
-const subcommands: Record<string, (ctx: CommandContext) => Promise<number>> = {
+const subcommands: Record<string, (ctx: NotifyContext) => Promise<number>> = {
   send: notifySend,
   ask: notifyAsk,
   watch: notifyWatch,
@@ -19,7 +18,7 @@ const subcommands: Record<string, (ctx: CommandContext) => Promise<number>> = {
   who: notifyWho,
 };
 
-export const notifyCommand: Command = {
+export const notifyCommand = defineCommand({
   name: 'notify',
   summary: 'messages between people and agents: send, ask, watch, threads, log, who',
   usage: [
@@ -39,29 +38,11 @@ export const notifyCommand: Command = {
     '`ask` prints the first answer in its thread from someone else (an action\'s id when an action',
     'was tapped). --actions takes ids, each optionally with a label: approve:Approve it,reject.',
   ].join('\n'),
-  options: [
-    { name: 'nats', type: 'string', value: 'URL', help: 'the hub (nats://, tls://, ws://, wss://)' },
-    { name: 'user', type: 'string', value: 'U', help: 'NATS user (hub auth)' },
-    { name: 'password', type: 'string', value: 'PW', help: 'NATS password' },
-    { name: 'token', type: 'string', value: 'T', help: 'NATS token' },
-    { name: 'project', short: 'p', type: 'string', value: 'P', help: 'the notify project (letters, digits, - and _)' },
-    { name: 'thread', short: 't', type: 'string', value: 'T', help: 'a thread: thread-<32 hex>, or its first 8+ hex digits' },
-    { name: 'priority', type: 'string', value: 'X', help: 'info (default), action_required or urgent' },
-    { name: 'actions', type: 'string', value: 'A,B', help: 'answer buttons: id[:label],…' },
-    { name: 'reply-to', type: 'string', value: 'MSG', help: 'the message id this one answers' },
-    { name: 'action-response', type: 'boolean', help: 'this reply is a tapped action (BODY is its id)' },
-    { name: 'media', type: 'string', repeat: true, value: 'NAME', help: 'a media name to attach (repeatable)' },
-    { name: 'name', type: 'string', value: 'NAME', help: 'your display name (default $EDGESYNC_NAME or user@host)' },
-    { name: 'timeout', type: 'number', value: 'S', help: 'ask: seconds to wait for an answer (default 300)' },
-    { name: 'new-only', type: 'boolean', help: 'watch: on first use, skip what was sent before' },
-    { name: 'count', type: 'number', value: 'N', help: 'watch: stop after N messages' },
-    { name: 'wait', type: 'number', value: 'MS', help: 'who: how long to listen (default 1000)' },
-    jsonOption,
-  ],
+  options: notifyOptions,
   async run(ctx) {
     const sub = ctx.args.positional[0];
     const fn = sub ? subcommands[sub] : undefined;
     if (!fn) throw new UsageError(sub ? `unknown notify subcommand "${sub}"` : 'which one: send, ask, watch, threads, log or who?');
     return fn(ctx);
   },
-};
+});

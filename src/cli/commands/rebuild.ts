@@ -1,9 +1,9 @@
-import type { Command } from '../command.ts';
+import { defineCommand } from '../command.ts';
 import { jsonOption, repoOption } from '../command.ts';
 import { repoPath, withRepository } from '../repo-access.ts';
 import { rebuild } from '../../repo/rebuild.ts';
 
-export const rebuildCommand: Command = {
+export const rebuildCommand = defineCommand({
   name: 'rebuild',
   summary: 'recompute all derived tables (timeline, branches, tags, ...) from the artifacts',
   usage: 'rebuild -R FILE [--json]',
@@ -17,4 +17,4 @@ export const rebuildCommand: Command = {
       else stdout(`rebuilt in ${seconds.toFixed(2)} s`);
     });
   },
-};
+});

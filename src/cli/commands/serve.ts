@@ -1,5 +1,5 @@
 import type { Server } from 'node:http';
-import type { Command } from '../command.ts';
+import { defineCommand } from '../command.ts';
 import { repoOption } from '../command.ts';
 import { UsageError } from '../args.ts';
 import { openRepository, repoPath } from '../repo-access.ts';
@@ -46,7 +46,7 @@ function httpRoutes(repos: { path: string; repo: Repository }[]): { target: Xfer
   return { target, names: [...byName.keys()] };
 }
 
-export const serveCommand: Command = {
+export const serveCommand = defineCommand({
   name: 'serve',
   summary: 'serve repositories over NATS (a leaf agent) and/or HTTP',
   usage: 'serve -R FILE [FILE...] [--nats URL [--peer-id ID]] [--http [HOST:]PORT] [-v]',
@@ -72,8 +72,8 @@ export const serveCommand: Command = {
   async run({ args, stdout, stderr }) {
     const o = args.options;
     const paths = [repoPath(o), ...args.positional];
-    const natsText = o.nats as string | undefined;
-    const httpText = (o.http as string | undefined) ?? (natsText ? undefined : '8080');
+    const natsText = o.nats;
+    const httpText = o.http ?? (natsText ? undefined : '8080');
     let login: LoginInfo | undefined;
     if (o.user) {
       if (o.password === undefined) throw new UsageError('--user needs --password');
@@ -82,7 +82,7 @@ export const serveCommand: Command = {
     const natsUrl = natsText ? parseNatsUrl(natsText) : undefined;
     // Everything that can be wrong with the arguments is found before anything connects.
     if (o['peer-id'] !== undefined) checkPeerId(String(o['peer-id']));
-    for (const id of (o['trust-peer'] as string[] | undefined) ?? []) checkPeerId(id);
+    for (const id of o['trust-peer'] ?? []) checkPeerId(id);
     if (natsUrl) checkPrefix(natsUrl.prefix);
     // Listening for Ctrl-C and SIGTERM from the start: a hub that is down must not make us deaf.
     const stopped = untilSignal();
@@ -115,12 +115,12 @@ export const serveCommand: Command = {
           return;
         }
         const leaves = await startLeaves(new NatsBus(nc, natsUrl.auth.user), repos, {
-          peerId: o['peer-id'] as string | undefined,
-          name: o.name as string | undefined,
+          peerId: o['peer-id'],
+          name: o.name,
           prefix: natsUrl.prefix,
           safetySyncMs: o['safety-sync'] === undefined ? undefined : Number(o['safety-sync']) * 1000,
           login,
-          trust: { named: (o['trust-peer'] as string[] | undefined) ?? [] },
+          trust: { named: o['trust-peer'] ?? [] },
           log: o.verbose ? stdout : undefined,
         });
         for (const { agent: a } of leaves) {
@@ -139,4 +139,4 @@ export const serveCommand: Command = {
       for (const { repo } of repos) repo.db.close();
     }
   },
-};
+});

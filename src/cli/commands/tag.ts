@@ -1,12 +1,13 @@
-import type { Command } from '../command.ts';
+import { defineCommand } from '../command.ts';
 import { jsonOption, repoOption } from '../command.ts';
 import { UsageError } from '../args.ts';
 import { authorName, repoPath, withRepository } from '../repo-access.ts';
 import { resolveCheckin } from '../../repo/queries/resolve.ts';
 import { addSymbolicTag, changeTags } from '../../repo/authoring/tag.ts';
+import { writeHere } from '../../mesh/local-write.ts';
 import { tags } from '../../repo/queries/branches.ts';
 
-export const tagCommand: Command = {
+export const tagCommand = defineCommand({
   name: 'tag',
   summary: 'add, cancel and list symbolic tags',
   usage: 'tag -R FILE (add NAME CHECKIN [VALUE] | cancel NAME CHECKIN | ls) [--propagate] [--user U] [--json]',
@@ -31,11 +32,14 @@ export const tagCommand: Command = {
     return withRepository(path, (repo) => {
       const target = resolveCheckin(repo.db, checkin);
       const user = authorName(repo, args.options.user);
-      const r = sub === 'add'
-        ? addSymbolicTag(repo, target, name, user, { propagate: Boolean(args.options.propagate), value })
-        : changeTags(repo, [{ target, name: `sym-${name}`, op: '-' }], user);
+      const r = writeHere(repo, (w) => {
+        const made = sub === 'add'
+          ? addSymbolicTag(w, target, name, user, { propagate: Boolean(args.options.propagate), value })
+          : changeTags(w, [{ target, name: `sym-${name}`, op: '-' }], user);
+        return { uuid: made.uuid, kind: 'other', value: made };
+      });
       if (args.options.json) stdout(JSON.stringify({ uuid: r.uuid }));
       else stdout(`${sub === 'add' ? 'tagged' : 'cancelled'} ${name} on ${repo.content.uuidOf(target)!.slice(0, 16)}: ${r.uuid}`);
     });
   },
-};
+});

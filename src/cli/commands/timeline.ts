@@ -1,10 +1,10 @@
-import type { Command } from '../command.ts';
+import { defineCommand } from '../command.ts';
 import { jsonOption, repoOption } from '../command.ts';
 import { UsageError } from '../args.ts';
 import { repoPath, withRepository } from '../repo-access.ts';
 import { EVENT_TYPE_NAMES, timeline } from '../../repo/queries/timeline.ts';
 
-export const timelineCommand: Command = {
+export const timelineCommand = defineCommand({
   name: 'timeline',
   summary: 'list events newest first: check-ins, wiki, tickets, technotes, tag changes, forum posts',
   usage: 'timeline -R FILE [-n N] [--offset N] [-b BRANCH] [-t TYPE] [--json]',
@@ -20,13 +20,13 @@ export const timelineCommand: Command = {
   ],
   run({ args, stdout }) {
     const o = args.options;
-    const type = o.type as string | undefined;
+    const type = o.type;
     if (type && !(type in EVENT_TYPE_NAMES)) throw new UsageError(`unknown event type "${type}" (use ci, w, t, e, g or f)`);
-    const limit = (o.limit as number | undefined) ?? 20;
+    const limit = o.limit ?? 20;
     return withRepository(repoPath(o), (repo) => {
       const rows = timeline(repo.db, {
-        limit, offset: o.offset as number | undefined, branch: o.branch as string | undefined,
-        types: type ? [type] : undefined, user: o.user as string | undefined, search: o.search as string | undefined,
+        limit, offset: o.offset, branch: o.branch,
+        types: type ? [type] : undefined, user: o.user, search: o.search,
       });
       if (o.json) {
         stdout(JSON.stringify(rows.map((r) => ({ ...r, typeName: EVENT_TYPE_NAMES[r.type] ?? r.type })), null, 2));
@@ -42,4 +42,4 @@ export const timelineCommand: Command = {
       if (rows.length === 0) stdout('(no events)');
     }, { readonly: true });
   },
-};
+});

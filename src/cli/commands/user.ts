@@ -1,9 +1,9 @@
-import type { Command } from '../command.ts';
+import { defineCommand } from '../command.ts';
 import { jsonOption, repoOption } from '../command.ts';
 import { UsageError } from '../args.ts';
 import { repoPath, withRepository } from '../repo-access.ts';
 
-export const userCommand: Command = {
+export const userCommand = defineCommand({
   name: 'user',
   summary: 'list users, add one, or change capabilities or password',
   usage: 'user -R FILE (ls | add LOGIN PASSWORD CAPS | caps LOGIN CAPS | password LOGIN PASSWORD) [--json]',
@@ -35,4 +35,4 @@ export const userCommand: Command = {
       }
     });
   },
-};
+});

@@ -1,9 +1,9 @@
-import type { Command } from '../command.ts';
+import { defineCommand } from '../command.ts';
 import { jsonOption, repoOption } from '../command.ts';
 import { repoPath, withRepository } from '../repo-access.ts';
 import { verifyRepo } from '../../repo/verify.ts';
 
-export const verifyCommand: Command = {
+export const verifyCommand = defineCommand({
   name: 'verify',
   summary: 'check that every artifact expands and matches its hash (exit 0 only then)',
   usage: 'verify -R FILE [--json]',
@@ -19,4 +19,4 @@ export const verifyCommand: Command = {
       return r.ok ? 0 : 1;
     }, { readonly: true });
   },
-};
+});

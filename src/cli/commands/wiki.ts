@@ -1,8 +1,9 @@
-import type { Command } from '../command.ts';
+import { defineCommand } from '../command.ts';
 import { jsonOption, repoOption } from '../command.ts';
 import { UsageError } from '../args.ts';
 import { authorName, repoPath, withRepository } from '../repo-access.ts';
 import { latestWikiVersion, writeWikiPage } from '../../repo/authoring/wiki.ts';
+import { writeHere } from '../../mesh/local-write.ts';
 import { parseArtifact } from '../../fossil/artifact.ts';
 import { julianToIso } from '../../repo/queries/time.ts';
 
@@ -12,7 +13,7 @@ async function readStdin(): Promise<Uint8Array> {
   return Buffer.concat(chunks);
 }
 
-export const wikiCommand: Command = {
+export const wikiCommand = defineCommand({
   name: 'wiki',
   summary: 'list, read and write wiki pages',
   usage: 'wiki -R FILE (ls | get NAME | put NAME < TEXT) [--mimetype M] [--user U] [--json]',
@@ -54,11 +55,14 @@ export const wikiCommand: Command = {
     if (sub === 'put') {
       const text = await readStdin();
       return withRepository(path, (repo) => {
-        const r = writeWikiPage(repo, { title: name, text, user: authorName(repo, args.options.user), mimetype: args.options.mimetype as string | undefined });
+        const r = writeHere(repo, (w) => {
+          const page = writeWikiPage(w, { title: name, text, user: authorName(w, args.options.user), mimetype: args.options.mimetype });
+          return { uuid: page.uuid, kind: 'other', value: page };
+        });
         if (args.options.json) stdout(JSON.stringify({ name, uuid: r.uuid }));
         else stdout(`saved ${name}: ${r.uuid}`);
       });
     }
     throw new UsageError(`unknown wiki subcommand ${JSON.stringify(sub ?? '')}: use ls, get or put`);
   },
-};
+});

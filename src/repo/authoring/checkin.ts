@@ -12,6 +12,7 @@ import { compareNames, filesOfCheckin, readCheckin } from '../checkin-files.ts';
 import type { Repository } from '../repository.ts';
 import { AuthoringError, checkFileName, checkTagName, dateCard } from './names.ts';
 import { storeAuthoredArtifact } from './store.ts';
+import { tipCheckin } from '../queries/resolve.ts';
 
 export interface CheckinFile {
   name: string;
@@ -195,4 +196,17 @@ function checkinTags(repo: Repository, opts: CheckinOptions): TagCard[] {
   }
   const rank = { '*': 0, '+': 1, '-': 2 } as const;
   return tags.sort((a, b) => rank[a.op] - rank[b.op] || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+}
+
+/**
+ * Text files put on top of the newest check-in, the rest of it kept (the overview's note form):
+ * a check-in on whatever branch that check-in is on.
+ */
+export function checkinTextOnTip(repo: Repository, o: { files: { name: string; text: string }[]; comment: string; user: string }): CheckinResult {
+  const parent = tipCheckin(repo.db);
+  const enc = new TextEncoder();
+  const list = new Map<string, CheckinFile>();
+  if (parent !== undefined) for (const f of filesOfCheckin(repo, parent)) list.set(f.name, { name: f.name, uuid: f.uuid ?? undefined, perm: f.perm });
+  for (const f of o.files) list.set(f.name, { name: f.name, content: enc.encode(f.text) });
+  return createCheckin(repo, { parent, comment: o.comment, user: o.user, files: [...list.values()] });
 }

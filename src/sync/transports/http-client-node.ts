@@ -5,10 +5,12 @@
  */
 import { request as httpRequest, type IncomingMessage } from 'node:http';
 import { DEFAULT_MAX_MESSAGE_SIZE } from '../card-limits.ts';
-import { FOSSIL_2_21_USER_AGENT } from '../http-message.ts';
 import { hostHeader, parseSyncUrl, redirectTarget, type SyncUrl } from '../sync-url.ts';
 import { TransportError, type SyncTransport, type WireMessage } from '../transport.ts';
 import { describeNonSyncReply, isSyncContentType } from './reply-check.ts';
+
+/** What upstream 2.21 sends; servers do not look at it, but it keeps our requests recognizable. */
+export const FOSSIL_2_21_USER_AGENT = 'Fossil/2.21 (2023-02-26 19:24:24 [3c53b6364e])';
 
 const MAX_REDIRECTS = 20;
 

@@ -1,12 +1,13 @@
 /**
- * Pure HTTP/1.x framing for xfer exchanges: build a request as upstream's client does
- * (http.c http_build_header), build a reply a 2.21 client accepts, and split a raw message into
- * start line, headers and body. No I/O here; the HTTP adapters move the bytes.
+ * Pure HTTP/1.x framing of xfer exchanges, for tests that build or read raw messages: a request
+ * as upstream's client builds it (http.c http_build_header), a reply a 2.21 client accepts, and
+ * a raw message split into start line, headers and body. (The program's own HTTP goes through
+ * node:http: src/sync/transports.)
  */
-import { concat, latin1, utf8 } from '../fossil/bytes.ts';
+import { concat, latin1, utf8 } from '../../src/fossil/bytes.ts';
+import { FOSSIL_2_21_USER_AGENT } from '../../src/sync/transports/http-client-node.ts';
 
-/** What upstream 2.21 sends; servers do not look at it, but it keeps our requests recognizable. */
-export const FOSSIL_2_21_USER_AGENT = 'Fossil/2.21 (2023-02-26 19:24:24 [3c53b6364e])';
+export { FOSSIL_2_21_USER_AGENT };
 
 /** Largest header section we read before giving up. */
 export const DEFAULT_MAX_HEAD_SIZE = 64 * 1024;
