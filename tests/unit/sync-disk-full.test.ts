@@ -116,6 +116,34 @@ forEachAdapter((adapter) => {
     expect(client.db.value("SELECT count(*) FROM event WHERE type='ci'")).toBe(server.db.value("SELECT count(*) FROM event WHERE type='ci'"));
   });
 
+  it('a clone that fills the disk stops as a local problem, keeps what it committed, and resumes', async () => {
+    const { server, rng } = await pair();
+    commitNoise(server, rng, 12, 'late');
+    const target = Repository.create(await adapter.open(), { date: null, adminUser: 'bob' });
+    prepareCloneTarget(target);
+    // Room for the first rounds only (a small max-download makes many of them).
+    almostFull(target, 40);
+    server.config.set('max-download', 40_000);
+    const transport = new MemoryTransport(new XferServer(server), { label: PEER });
+
+    const e = await failureOf(cloneInto(target, transport, { login: BOB }));
+
+    expect(codeOf(e)).toBe('local-storage');
+    expect(e.message).not.toContain(PEER);
+    expect(e.message).not.toMatch(/bad artifact|peer/i);
+    expect(e.cause).toBeInstanceOf(Error);
+    target.db.exec('PRAGMA max_page_count = 1073741823');
+    expect(target.db.value('PRAGMA integrity_check')).toBe('ok');
+    expect(verifyRepo(target).ok).toBe(true);
+    const kept = target.db.value<number>('SELECT count(*) FROM blob WHERE size>=0')!;
+    expect(kept).toBeGreaterThan(0);
+    expect(kept).toBeLessThan(server.db.value<number>('SELECT count(*) FROM blob WHERE size>=0')!);
+    // Nothing false was kept, and the next clone carries on from where this one stopped.
+    const resumed = await cloneInto(target, transport, { login: BOB });
+    expect(resumed.fresh).toBe(false);
+    expect(target.db.value('SELECT count(*) FROM blob WHERE size>=0')).toBe(server.db.value('SELECT count(*) FROM blob WHERE size>=0'));
+  });
+
   it('a push that fills the server\'s disk is the server\'s failure, and the server keeps nothing of it', async () => {
     const { server, client, rng } = await pair();
     commitNoise(client, rng, 12, 'pushed');
