@@ -4,6 +4,7 @@
  * Our own errors carry their code; the message bus and the NATS client name their failures,
  * which are translated here, so nothing above has to read an error's text.
  */
+import { storageFailure } from '../db/storage-error.ts';
 import { codeOf, type ErrorCode } from '../errors.ts';
 import { BusError, type BusErrorCode } from '../mesh/bus.ts';
 
@@ -36,6 +37,8 @@ const NATS_CODES: Record<string, ErrorCode> = {
 export function errorCodeOf(e: unknown, fallback: ErrorCode = 'internal'): ErrorCode {
   const own = codeOf(e);
   if (own !== 'internal') return own;
+  // The storage pool writes whole files into OPFS outside SQLite: its quota errors are storage failures too.
+  if (storageFailure(e)) return 'local-storage';
   if (e instanceof BusError) return BUS_CODES[e.code];
   const name = e instanceof Error ? e.name : undefined;
   return (name !== undefined && Object.hasOwn(NATS_CODES, name) ? NATS_CODES[name] : undefined) ?? fallback;

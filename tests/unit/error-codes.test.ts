@@ -38,6 +38,8 @@ describe('error codes in the worker', () => {
     expect(errorCodeOf(new Error('Authorization Violation'))).toBe('internal');
     expect(errorCodeOf(new Error('failed to connect'), 'unreachable')).toBe('unreachable');
     expect(errorReport(natsError('NoResponders', '503'))).toEqual({ code: 'no-peer', message: '503' });
+    // OPFS quota, met by the storage pool outside SQLite.
+    expect(errorCodeOf(natsError('QuotaExceededError', 'The quota has been exceeded.'))).toBe('local-storage');
   });
 });
 
