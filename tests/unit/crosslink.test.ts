@@ -101,6 +101,28 @@ forEachAdapter((adapter) => {
       reversed.db.close();
     });
 
+    it('nudges a parent 25 ms before a child of the same second, also when the child was linked first', async () => {
+      const file = utf8('a\n');
+      const mtimes = async (order: 'parent first' | 'child first') => {
+        const { db, repo } = await freshRepo();
+        const fileRid = repo.content.put(file).rid;
+        const fileHash = repo.content.uuidOf(fileRid)!;
+        const parentBytes = artifact(`C parent\nD 2024-01-01T00:00:00.000\nF a.txt ${fileHash}\nU alice\n`);
+        const parent = repo.content.put(parentBytes).rid;
+        const childBytes = artifact(`C child\nD 2024-01-01T00:00:00.000\nF b.txt ${fileHash}\nP ${repo.content.uuidOf(parent)!}\nU alice\n`);
+        const child = repo.content.put(childBytes).rid;
+        // Both contents are there; each is linked in a session of its own (as a clone links in rounds).
+        const steps: Array<[number, Uint8Array]> = order === 'parent first' ? [[parent, parentBytes], [child, childBytes]] : [[child, childBytes], [parent, parentBytes]];
+        for (const [rid, bytes] of steps) withCrosslink(repo, (s) => crosslinkArtifact(s, rid, bytes));
+        const rows = db.all<{ comment: string; ms: number }>("SELECT comment, CAST(round((mtime-2440587.5)*86400000.0) AS INTEGER) AS ms FROM event ORDER BY comment");
+        db.close();
+        return rows;
+      };
+      const want = [{ comment: 'child', ms: Date.UTC(2024, 0, 1) }, { comment: 'parent', ms: Date.UTC(2024, 0, 1) - 25 }];
+      expect(await mtimes('parent first')).toEqual(want);
+      expect(await mtimes('child first')).toEqual(want);
+    });
+
     it('leaves no trace of work whose transaction rolled back', async () => {
       const { db, repo } = await freshRepo();
       const h = history((bytes) => {

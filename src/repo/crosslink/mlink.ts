@@ -62,6 +62,13 @@ export function addOneMlink(
     .run(mid, fid, pmid, pid, fnid, pfnid, mperm, isPrimary ? 0 : 1);
 }
 
+/** A child stamped within TIME_FUDGE_WINDOW after its parent (or before it): nudge the parent at the session's end. */
+function noteTimeFudge(s: CrosslinkSession, pmid: number, parent: Artifact, mid: number, child: Artifact | undefined): void {
+  if (child && (child.julian ?? 0) < (parent.julian ?? 0) + TIME_FUDGE_WINDOW) {
+    s.timeFudges.set(pmid, { parentTime: parent.julian ?? 0, child: mid, childTime: child.julian ?? 0 });
+  }
+}
+
 /**
  * mlink rows for the step from check-in pmid to its child mid. Exactly one of parent and child is
  * given; the other is loaded by rid. Nothing happens when the other one is not available yet: the
@@ -75,7 +82,12 @@ export function addMlinks(
   childIn: Artifact | undefined,
   isPrim: boolean,
 ): void {
-  if (s.db.prepare('SELECT 1 FROM mlink WHERE mid=? AND pmid=?').get(mid, pmid) !== undefined) return;
+  if (s.db.prepare('SELECT 1 FROM mlink WHERE mid=? AND pmid=?').get(mid, pmid) !== undefined) {
+    // The rows were made when the child was linked, while this parent's content was there but its
+    // timeline entry not yet (a clone links in rounds): the parent's nudge is due now that it has one.
+    if (parentIn) noteTimeFudge(s, pmid, parentIn, mid, s.artifact(mid));
+    return;
+  }
   const otherRid = parentIn ? mid : pmid;
   const other = s.artifact(otherRid);
   if (!other) return;
@@ -90,9 +102,7 @@ export function addMlinks(
     if (!primary || s.db.prepare('SELECT 1 FROM blob WHERE uuid=? AND size>0').get(primary) === undefined) return;
   }
 
-  if ((child.julian ?? 0) < (parent.julian ?? 0) + TIME_FUDGE_WINDOW) {
-    s.timeFudges.set(pmid, { parentTime: parent.julian ?? 0, child: mid, childTime: child.julian ?? 0 });
-  }
+  noteTimeFudge(s, pmid, parent, mid, child);
 
   const add: AddRow = (from, to, name, prior, mperm) =>
     addOneMlink(s, pmid, from, mid, to, name, prior, isPublic, isPrim, mperm);
