@@ -542,7 +542,7 @@ export class RepoStore {
     return uuid;
   }
 
-  /** A repository by name, for the authoring API (workers/author-api.ts). */
+  /** A repository by name, for the author and browse groups (workers/author-api.ts, browse-api.ts). */
   repository(name: string): Repository {
     return this.get(name).repo;
   }

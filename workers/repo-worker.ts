@@ -14,7 +14,7 @@ import { RepoStore } from './repo-store.ts';
 import { NotifyService } from './notify-service.ts';
 import type { ChatSendRequest, ChatView } from '../src/peer/notify-types.ts';
 import type { NotifyMessage } from '../src/notify/message.ts';
-import { authorApi } from './author-api.ts';
+import { authorGroup } from './author-api.ts';
 import { browseGroup } from './browse-api.ts';
 
 type Listener = (e: PeerEvent) => void;
@@ -114,13 +114,13 @@ export const workerApi = {
     return (await store()).commit(name, files, comment, user);
   },
   /** Writing in the browser: the working copy and its commit, wiki, tickets, tags. */
-  author: authorApi(store),
+  author: authorGroup(store),
   async storage(): Promise<StorageInfo> {
     const est = await navigator.storage.estimate();
     const persisted = (await navigator.storage.persisted?.()) ?? false;
     return { usedBytes: est.usage ?? 0, quotaBytes: est.quota ?? 0, persisted };
   },
-  /** Reading a repository: timeline, check-ins, diffs, files, wiki, tickets, forum (see browse-api.ts). */
+  /** Reading a repository: timeline, check-ins, diffs, files, wiki, tickets, forum (src/peer/browse.ts). */
   browse: browseGroup(async (name) => (await store()).repository(name)),
   // Notify: the repository's chat on its hub (workers/notify-service.ts).
   async notifyView(name: string, thread?: string): Promise<ChatView> {
