@@ -2,11 +2,12 @@
  * The worker's `browse` group: each reader of src/peer/browse.ts, called with a repository's
  * local name. The readers themselves know nothing of names or of the worker.
  */
+import * as Comlink from 'comlink';
 import { browseReaders } from '../src/peer/browse.ts';
-import type { BrowseCalls } from '../src/peer/worker-api.ts';
+import type { BrowseCalls, Group } from '../src/peer/worker-api.ts';
 import type { Repository } from '../src/repo/repository.ts';
 
-export function browseGroup(repoOf: (name: string) => Promise<Repository>): BrowseCalls {
+export function browseGroup(repoOf: (name: string) => Promise<Repository>): Group<BrowseCalls> {
   const tuned = new WeakSet<Repository>();
   const open = async (name: string) => {
     const repo = await repoOf(name);
@@ -22,5 +23,5 @@ export function browseGroup(repoOf: (name: string) => Promise<Repository>): Brow
   for (const [k, fn] of Object.entries(browseReaders)) {
     group[k] = async (name: string, ...a: unknown[]) => (fn as (r: Repository, ...x: unknown[]) => unknown)(await open(name), ...a);
   }
-  return group as BrowseCalls;
+  return Comlink.proxy(group as BrowseCalls);
 }

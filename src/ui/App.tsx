@@ -4,7 +4,7 @@
  */
 import { createMemo, createResource, Match, Show, Switch, type JSX } from 'solid-js';
 import type { Remote } from 'comlink';
-import type { WorkerApi } from '../../workers/repo-worker.ts';
+import type { WorkerApi } from '../peer/worker-api.ts';
 import type { Peer } from './peer-state.ts';
 import type { Ownership } from './ownership.ts';
 import { fetchHubInfo } from './hub-info.ts';

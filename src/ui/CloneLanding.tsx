@@ -1,7 +1,7 @@
 /** Where a share link lands: clone the project (or find it here already) and open it. */
 import { createSignal, onMount, Show } from 'solid-js';
 import type { Remote } from 'comlink';
-import type { WorkerApi } from '../../workers/repo-worker.ts';
+import type { WorkerApi } from '../peer/worker-api.ts';
 import { parseShareLink } from '../peer/share-link.ts';
 import type { Peer } from './peer-state.ts';
 import { ProgressBar } from './ProgressBar.tsx';
@@ -19,7 +19,7 @@ export function CloneLanding(props: { api: Remote<WorkerApi>; peer: Peer; link: 
     setError(undefined);
     if (!target) return setError('This link is not a complete EdgeSync share link.');
     try {
-      const r = await props.api.clone(target);
+      const r = await props.api.repos.clone(target);
       go(repoHash(r.name), true);
     } catch (e) {
       setError((e as Error).message);

@@ -4,7 +4,7 @@
  */
 import { createResource, createSignal, For, Show } from 'solid-js';
 import type { Remote } from 'comlink';
-import type { WorkerApi } from '../../workers/repo-worker.ts';
+import type { WorkerApi } from '../peer/worker-api.ts';
 import { parseShareLink } from '../peer/share-link.ts';
 import type { Peer } from './peer-state.ts';
 import type { HubInfo } from './hub-info.ts';
@@ -38,7 +38,7 @@ export function Home(props: { api: Remote<WorkerApi>; peer: Peer; hub: HubInfo |
     const f = new FormData(e.currentTarget as HTMLFormElement);
     const name = String(f.get('name') ?? '').trim() || 'my-project';
     void run('create', async () => {
-      const r = await props.api.create(name, String(f.get('user') ?? '').trim() || 'me');
+      const r = await props.api.repos.create(name, String(f.get('user') ?? '').trim() || 'me');
       go(repoHash(r.name));
     });
   }
@@ -55,7 +55,7 @@ export function Home(props: { api: Remote<WorkerApi>; peer: Peer; hub: HubInfo |
     }
     const req = link ?? { hub, projectCode: text.toLowerCase(), auth: hub === props.hub?.ws ? props.hub.read : undefined, role: 'reader' as const };
     void run('clone', async () => {
-      const r = await props.api.clone(req);
+      const r = await props.api.repos.clone(req);
       go(repoHash(r.name));
     });
   }
@@ -64,7 +64,7 @@ export function Home(props: { api: Remote<WorkerApi>; peer: Peer; hub: HubInfo |
     for (const file of Array.from(files ?? [])) {
       await run('import', async () => {
         const bytes = new Uint8Array(await file.arrayBuffer());
-        const r = await props.api.importFile(file.name, bytes);
+        const r = await props.api.repos.importFile(file.name, bytes);
         go(repoHash(r.name));
       });
     }
@@ -130,7 +130,7 @@ export function Home(props: { api: Remote<WorkerApi>; peer: Peer; hub: HubInfo |
                 <li class="row">
                   <span>{r.name} <code class="muted small">{r.projectCode.slice(0, 12)}</code></span>
                   <button type="button" disabled={!!busy()} onClick={() => void run('clone', async () => {
-                    const c = await props.api.clone({ hub: props.hub!.ws, projectCode: r.projectCode, name: r.name, auth: props.hub!.read, role: 'reader' });
+                    const c = await props.api.repos.clone({ hub: props.hub!.ws, projectCode: r.projectCode, name: r.name, auth: props.hub!.read, role: 'reader' });
                     go(repoHash(c.name));
                   })}>Clone</button>
                 </li>

@@ -5,7 +5,7 @@
 import { createSignal, For, Show } from 'solid-js';
 import { Dynamic } from 'solid-js/web';
 import type { Remote } from 'comlink';
-import type { WorkerApi } from '../../workers/repo-worker.ts';
+import type { WorkerApi } from '../peer/worker-api.ts';
 import type { Peer } from './peer-state.ts';
 import type { HubInfo } from './hub-info.ts';
 import { SyncPanel } from './SyncPanel.tsx';
@@ -42,7 +42,7 @@ export function RepoView(props: RepoViewProps) {
   async function download() {
     setError(undefined);
     try {
-      const bytes = await props.api.exportFile(props.name);
+      const bytes = await props.api.repos.exportFile(props.name);
       const url = URL.createObjectURL(new Blob([bytes as BlobPart], { type: 'application/x-sqlite3' }));
       const a = document.createElement('a');
       a.href = url;
@@ -56,7 +56,7 @@ export function RepoView(props: RepoViewProps) {
 
   async function remove() {
     if (!confirm(`Delete “${props.name}” from this browser? Copies elsewhere are not touched.`)) return;
-    await props.api.remove(props.name);
+    await props.api.repos.remove(props.name);
     go('#/');
   }
 
@@ -67,7 +67,7 @@ export function RepoView(props: RepoViewProps) {
     setError(undefined);
     try {
       rememberAuthorFrom(f);
-      await props.api.commit(props.name, [{ name: String(f.get('file')), text: String(f.get('text')) }], String(f.get('comment') || 'edit'), authorOr('me'));
+      await props.api.repos.commit(props.name, [{ name: String(f.get('file')), text: String(f.get('text')) }], String(f.get('comment') || 'edit'), authorOr('me'));
       form.reset();
     } catch (err) {
       setError((err as Error).message);

@@ -5,7 +5,7 @@
  */
 import { createResource, createSignal, onCleanup, onMount, Show } from 'solid-js';
 import type { Remote } from 'comlink';
-import type { WorkerApi } from '../../workers/repo-worker.ts';
+import type { WorkerApi } from '../peer/worker-api.ts';
 import { shareLink } from '../peer/share-link.ts';
 import type { Identity } from '../peer/access.ts';
 
@@ -15,7 +15,7 @@ export function ShareDialog(props: { api: Remote<WorkerApi>; name: string; ident
   const [kind, setKind] = createSignal<'read' | 'write'>();
   const [error, setError] = createSignal<string>();
   const [busy, setBusy] = createSignal(false);
-  const [info] = createResource(() => props.name, (n) => props.api.hubOf(n));
+  const [info] = createResource(() => props.name, (n) => props.api.hub.info(n));
   let input: HTMLInputElement | undefined;
   let forWhom: HTMLInputElement | undefined;
   let closeButton!: HTMLButtonElement;
@@ -36,7 +36,7 @@ export function ShareDialog(props: { api: Remote<WorkerApi>; name: string; ident
     setCopied(false);
     setBusy(true);
     try {
-      const t = await props.api.invite(props.name, role, forWhom?.value.trim() || undefined);
+      const t = await props.api.hub.invite(props.name, role, forWhom?.value.trim() || undefined);
       setLink(shareLink(location.href, t));
       setKind(role === 'reader' ? 'read' : 'write');
       queueMicrotask(() => input?.select());

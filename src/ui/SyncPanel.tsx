@@ -6,7 +6,7 @@
  */
 import { createSignal, For, Show } from 'solid-js';
 import type { Remote } from 'comlink';
-import type { WorkerApi } from '../../workers/repo-worker.ts';
+import type { WorkerApi } from '../peer/worker-api.ts';
 import type { RepoSummary } from '../peer/api-types.ts';
 import type { Peer } from './peer-state.ts';
 import { ProgressBar } from './ProgressBar.tsx';
@@ -27,7 +27,7 @@ export function SyncPanel(props: { api: Remote<WorkerApi>; peer: Peer; repo: Rep
   async function syncNow() {
     setRunning(true);
     try {
-      await props.api.syncNow(props.repo.name);
+      await props.api.hub.syncNow(props.repo.name);
     } finally {
       setRunning(false);
     }
@@ -47,7 +47,7 @@ export function SyncPanel(props: { api: Remote<WorkerApi>; peer: Peer; repo: Rep
   const joinForm = () => (
     <form class="inline-form" data-testid="join-hub" onSubmit={(e) => void submit(e, (f) => {
       const user = String(f.get('user') ?? '').trim();
-      return props.api.setHub(props.repo.name, String(f.get('hub') ?? '').trim(), user ? { user, password: String(f.get('password') ?? '') } : undefined);
+      return props.api.hub.join(props.repo.name, String(f.get('hub') ?? '').trim(), user ? { user, password: String(f.get('password') ?? '') } : undefined);
     }, () => setJoining(false))}>
       <label>Hub address<input name="hub" required value={props.defaultHub ?? 'ws://127.0.0.1:8222'} /></label>
       <label>Hub user<input name="user" autocomplete="username" placeholder="from your hub's operator" /></label>
@@ -57,7 +57,7 @@ export function SyncPanel(props: { api: Remote<WorkerApi>; peer: Peer; repo: Rep
   );
 
   const signInForm = () => (
-    <form class="inline-form" data-testid="sign-in" onSubmit={(e) => void submit(e, (f) => props.api.signIn(props.repo.name, String(f.get('login') ?? ''), String(f.get('password') ?? '')), () => setSigningIn(false))}>
+    <form class="inline-form" data-testid="sign-in" onSubmit={(e) => void submit(e, (f) => props.api.hub.signIn(props.repo.name, String(f.get('login') ?? ''), String(f.get('password') ?? '')), () => setSigningIn(false))}>
       <label>Fossil login<input name="login" required autocomplete="username" /></label>
       <label>Password<input name="password" type="password" required autocomplete="current-password" /></label>
       <div class="row"><button type="submit">Sign in</button> <button type="button" class="secondary" onClick={() => setSigningIn(false)}>Cancel</button></div>
@@ -83,7 +83,7 @@ export function SyncPanel(props: { api: Remote<WorkerApi>; peer: Peer; repo: Rep
             {' · '}<span data-testid="may-write">{id().canWrite ? 'can write' : 'read only'}</span>
             {' '}<Show when={id().role !== 'owner' || id().user}>
               <Show when={id().user} fallback={<button type="button" class="link" onClick={() => setSigningIn(true)}>Sign in</button>}>
-                <button type="button" class="link" onClick={() => void props.api.signOut(props.repo.name)}>Sign out</button>
+                <button type="button" class="link" onClick={() => void props.api.hub.signOut(props.repo.name)}>Sign out</button>
               </Show>
             </Show>
           </dd>

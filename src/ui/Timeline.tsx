@@ -4,7 +4,7 @@
  */
 import { createResource, For, Show } from 'solid-js';
 import type { Remote } from 'comlink';
-import type { WorkerApi } from '../../workers/repo-worker.ts';
+import type { WorkerApi } from '../peer/worker-api.ts';
 import type { Peer } from './peer-state.ts';
 import { dateTime } from './format.ts';
 import { repoHash } from './route.ts';
@@ -12,7 +12,7 @@ import { repoHash } from './route.ts';
 export function Timeline(props: { api: Remote<WorkerApi>; peer: Peer; name: string }) {
   const [rows] = createResource(
     () => ({ name: props.name, v: props.peer.state.changes[props.name] ?? 0, n: props.peer.state.repos.find((r) => r.name === props.name)?.checkins }),
-    (k) => props.api.checkins(k.name, 50),
+    (k) => props.api.repos.checkins(k.name, 50),
   );
   return (
     <section class="card" aria-labelledby="tl-h">

@@ -8,7 +8,7 @@ import { createSignal } from 'solid-js';
 import * as Comlink from 'comlink';
 import type { Remote } from 'comlink';
 import type { ConnectionState, PeerEvent, PeerInfo, RepoSummary, SyncProgress } from '../peer/api-types.ts';
-import type { WorkerApi } from '../../workers/repo-worker.ts';
+import type { WorkerApi } from '../peer/worker-api.ts';
 
 export interface PeerState {
   ready: boolean;
@@ -37,7 +37,7 @@ export function createPeerState(api: Remote<WorkerApi>) {
     refreshing = (async () => {
       do {
         again = false;
-        const repos = await api.list();
+        const repos = await api.repos.list();
         set('repos', reconcile(repos, { key: 'name' }));
       } while (again);
     })().finally(() => (refreshing = undefined));

@@ -5,7 +5,7 @@
  */
 import type { Component } from 'solid-js';
 import type { Remote } from 'comlink';
-import type { WorkerApi } from '../../workers/repo-worker.ts';
+import type { WorkerApi } from '../peer/worker-api.ts';
 import type { Peer } from './peer-state.ts';
 
 export interface SectionProps {

@@ -7,7 +7,7 @@ import { createResource, createSignal, For, onCleanup, Show } from 'solid-js';
 import type { SectionProps } from '../repo-sections.tsx';
 import { go, repoHash } from '../route.ts';
 import type { CheckinView, FileDiff } from '../../peer/browse-types.ts';
-import { BranchLink, browseOf, Loaded, When } from './common.tsx';
+import { BranchLink, Loaded, When } from './common.tsx';
 import { Comment } from './Comment.tsx';
 import { DiffStat, DiffView } from './DiffView.tsx';
 
@@ -20,7 +20,7 @@ const BATCH = 4;
 const FIRST_FILES = 6;
 
 export function CheckinPage(props: SectionProps) {
-  const api = () => browseOf(props);
+  const api = () => props.api.browse;
   const split = () => props.query.get('diff') === 'split';
   const [diffs, setDiffs] = createSignal<Record<number, FileDiff>>({});
   const [ci] = createResource(() => ({ name: props.name, ref: props.args[0] ?? 'tip' }), async (k) => {

@@ -6,7 +6,7 @@
 import { createMemo, createResource, createSignal, For, Show } from 'solid-js';
 import type { SectionProps } from '../repo-sections.tsx';
 import { go, repoHash } from '../route.ts';
-import { BranchLink, browseOf, formatSize, HashLink, Loaded, When } from './common.tsx';
+import { BranchLink, formatSize, HashLink, Loaded, When } from './common.tsx';
 import { Comment } from './Comment.tsx';
 import { DownloadLink, FileBody } from './FileBody.tsx';
 
@@ -22,7 +22,7 @@ function Crumbs(props: { repo: string; checkin: string; path: string[]; file?: b
 }
 
 export function FilesPage(props: SectionProps) {
-  const api = () => browseOf(props);
+  const api = () => props.api.browse;
   const ref = () => props.args[0] || 'tip';
   const dir = () => props.args.slice(1).filter(Boolean);
   const flat = () => props.query.get('flat') === '1';
@@ -88,7 +88,7 @@ export function FilesPage(props: SectionProps) {
 }
 
 export function FilePage(props: SectionProps) {
-  const api = () => browseOf(props);
+  const api = () => props.api.browse;
   const ref = () => props.args[0] || 'tip';
   const path = () => props.args.slice(1).join('/');
   const annotating = () => props.query.get('annotate') === '1';
@@ -136,7 +136,7 @@ export function FilePage(props: SectionProps) {
 
 /** An artifact by hash: a file's content (or any artifact's text). */
 export function ArtifactPage(props: SectionProps) {
-  const api = () => browseOf(props);
+  const api = () => props.api.browse;
   const [file] = createResource(() => ({ n: props.name, h: props.args[0] ?? '' }), (k) => api().artifact(k.n, k.h));
   return (
     <Loaded data={file}>
@@ -153,7 +153,7 @@ export function ArtifactPage(props: SectionProps) {
 }
 
 export function FileHistoryPage(props: SectionProps) {
-  const api = () => browseOf(props);
+  const api = () => props.api.browse;
   const path = () => props.args.join('/');
   const [hist] = createResource(() => ({ n: props.name, p: path() }), (k) => api().history(k.n, k.p));
   return (

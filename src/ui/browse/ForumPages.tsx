@@ -3,11 +3,11 @@ import { createResource, For, Show } from 'solid-js';
 import type { SectionProps } from '../repo-sections.tsx';
 import { repoHash } from '../route.ts';
 import type { ForumPostView } from '../../peer/browse-types.ts';
-import { browseOf, HashLink, Loaded, When } from './common.tsx';
+import { HashLink, Loaded, When } from './common.tsx';
 import { RepoText } from './RepoText.tsx';
 
 export function ForumPage(props: SectionProps) {
-  const api = () => browseOf(props);
+  const api = () => props.api.browse;
   const root = () => props.args[0];
   const [list] = createResource(() => (root() ? false : props.name), (n) => api().forumList(n));
   const [thread] = createResource(() => (root() ? { n: props.name, r: root()! } : false), (k) => api().forumThread(k.n, k.r));

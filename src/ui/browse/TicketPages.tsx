@@ -2,13 +2,13 @@
 import { createResource, For, Show } from 'solid-js';
 import type { SectionProps } from '../repo-sections.tsx';
 import { repoHash } from '../route.ts';
-import { browseOf, HashLink, Loaded, When } from './common.tsx';
+import { HashLink, Loaded, When } from './common.tsx';
 import { RepoText } from './RepoText.tsx';
 
 const SHOWN = ['status', 'type', 'priority', 'severity', 'subsystem', 'foundin', 'resolution'];
 
 export function TicketsPage(props: SectionProps) {
-  const api = () => browseOf(props);
+  const api = () => props.api.browse;
   const [list] = createResource(() => props.name, (n) => api().ticketRows(n));
   return (
     <section class="card browse">
@@ -42,7 +42,7 @@ export function TicketsPage(props: SectionProps) {
 }
 
 export function TicketPage(props: SectionProps) {
-  const api = () => browseOf(props);
+  const api = () => props.api.browse;
   const [view] = createResource(() => ({ n: props.name, id: props.args[0] ?? '' }), (k) => api().ticket(k.n, k.id));
   return (
     <Loaded data={view}>

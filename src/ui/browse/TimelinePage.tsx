@@ -6,7 +6,7 @@ import { createMemo, createResource, createSignal, For, Show } from 'solid-js';
 import type { SectionProps } from '../repo-sections.tsx';
 import { go, repoHash } from '../route.ts';
 import type { TimelineEntry, TimelinePage as Page } from '../../peer/browse-types.ts';
-import { branchColor, BranchLink, browseOf, HashLink, queryString, safeColor, When } from './common.tsx';
+import { branchColor, BranchLink, HashLink, queryString, safeColor, When } from './common.tsx';
 import { Comment, eventText } from './Comment.tsx';
 import { layoutGraph } from './graph.ts';
 import { GraphCell, GraphGap } from './GraphCell.tsx';
@@ -18,7 +18,7 @@ const TYPE_LABEL: Record<string, string> = { ci: 'check-in', w: 'wiki', t: 'tick
 export function TimelinePage(props: SectionProps) {
   // On a phone the filters start folded, so the timeline itself is what shows first.
   const wide = matchMedia('(min-width: 40rem)').matches;
-  const api = () => browseOf(props);
+  const api = () => props.api.browse;
   const filters = () => ({
     b: props.query.get('b') ?? '', u: props.query.get('u') ?? '', y: props.query.get('y') ?? '',
     since: props.query.get('since') ?? '', until: props.query.get('until') ?? '', q: props.query.get('q') ?? '',

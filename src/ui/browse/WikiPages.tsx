@@ -2,13 +2,13 @@
 import { createResource, For, Show } from 'solid-js';
 import type { SectionProps } from '../repo-sections.tsx';
 import { repoHash } from '../route.ts';
-import { browseOf, HashLink, Loaded, safeColor, When } from './common.tsx';
+import { HashLink, Loaded, safeColor, When } from './common.tsx';
 import { RepoText } from './RepoText.tsx';
 
 const MARKUP: Record<string, string> = { 'text/x-fossil-wiki': 'Fossil wiki', 'text/x-markdown': 'Markdown', 'text/plain': 'plain text' };
 
 export function WikiPage(props: SectionProps) {
-  const api = () => browseOf(props);
+  const api = () => props.api.browse;
   const page = () => props.args.join('/');
   const [list] = createResource(() => (page() ? false : props.name), (n) => api().wikiList(n));
   const [view] = createResource(() => (page() ? { n: props.name, p: page(), v: props.query.get('v') ?? undefined } : false), (k) => api().wikiPage(k.n, k.p, k.v));
@@ -56,7 +56,7 @@ export function WikiPage(props: SectionProps) {
 }
 
 export function TechnotesPage(props: SectionProps) {
-  const api = () => browseOf(props);
+  const api = () => props.api.browse;
   const [list] = createResource(() => props.name, (n) => api().technoteList(n));
   return (
     <section class="card browse">
@@ -77,7 +77,7 @@ export function TechnotesPage(props: SectionProps) {
 }
 
 export function TechnotePage(props: SectionProps) {
-  const api = () => browseOf(props);
+  const api = () => props.api.browse;
   const [note] = createResource(() => ({ n: props.name, id: props.args[0] ?? '' }), (k) => api().technote(k.n, k.id));
   return (
     <Loaded data={note}>

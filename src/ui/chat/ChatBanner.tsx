@@ -4,7 +4,7 @@
  */
 import { createSignal, onCleanup, Show } from 'solid-js';
 import type { Remote } from 'comlink';
-import type { WorkerApi } from '../../../workers/repo-worker.ts';
+import type { WorkerApi } from '../../peer/worker-api.ts';
 import { repoHash } from '../route.ts';
 import { onNotify } from './chat-events.ts';
 import './chat.css';
@@ -15,7 +15,7 @@ export function ChatBanner(props: { api: Remote<WorkerApi>; name: string; sectio
     if (e.type === 'notify' && e.repo === props.name) setUnread(e.unread);
   });
   onCleanup(off);
-  void props.api.notifyView(props.name).then((v) => setUnread(v.unread), () => undefined);
+  void props.api.notify.view(props.name).then((v) => setUnread(v.unread), () => undefined);
   return (
     <Show when={unread() > 0 && props.section !== 'chat'}>
       <a class="chat-banner unread" href={repoHash(props.name, 'chat')} data-testid="chat-banner">{unread()} unread chat {unread() === 1 ? 'message' : 'messages'}</a>

@@ -34,10 +34,10 @@ export function ChatPage(props: SectionProps) {
     try {
       do {
         again = false;
-        const v = await props.api.notifyView(props.name, thread());
+        const v = await props.api.notify.view(props.name, thread());
         setView(v);
         const t = thread();
-        if (t && document.visibilityState === 'visible' && v.threads.find((x) => x.thread === t)?.unread) await props.api.notifyMarkRead(props.name, t);
+        if (t && document.visibilityState === 'visible' && v.threads.find((x) => x.thread === t)?.unread) await props.api.notify.markRead(props.name, t);
       } while (again);
     } catch (e) {
       setError((e as Error).message);
@@ -63,10 +63,10 @@ export function ChatPage(props: SectionProps) {
     void refresh();
   });
 
-  async function send(req: Parameters<typeof props.api.notifySend>[1]): Promise<NotifyMessage | undefined> {
+  async function send(req: Parameters<typeof props.api.notify.send>[1]): Promise<NotifyMessage | undefined> {
     setError(undefined);
     try {
-      const m = await props.api.notifySend(props.name, req);
+      const m = await props.api.notify.send(props.name, req);
       void refresh();
       return m;
     } catch (e) {
@@ -105,10 +105,10 @@ export function ChatPage(props: SectionProps) {
     const f = new FormData(e.currentTarget as HTMLFormElement);
     setError(undefined);
     try {
-      await props.api.notifySetName(String(f.get('me')));
+      await props.api.notify.setName(String(f.get('me')));
       const project = String(f.get('project')).trim();
       if (project && project !== view()?.project) {
-        await props.api.notifySetProject(props.name, project);
+        await props.api.notify.setProject(props.name, project);
         go(repoHash(props.name, 'chat'));
       }
       await refresh();
