@@ -6,8 +6,11 @@
 import type { NatsConnection } from '@nats-io/nats-core';
 import { connectNatsWeb } from '../src/nats/connect-web.ts';
 import type { NatsAuth } from '../src/nats/nats-url.ts';
-import type { ConnectionState, PeerEvent } from '../src/peer/api-types.ts';
+import type { ConnectionEvent, ConnectionState } from '../src/peer/api-types.ts';
 import { plainError } from '../src/peer/progress.ts';
+
+/** Where a link's state changes go (with the link, so the store can tell whose connection it is). */
+type LinkEvents = (e: ConnectionEvent, link: HubLink) => void;
 
 export class HubLink {
   state: ConnectionState = 'connecting';
@@ -19,7 +22,9 @@ export class HubLink {
   constructor(
     readonly hub: string,
     private readonly auth: NatsAuth | undefined,
-    private readonly emit: (e: PeerEvent) => void,
+    private readonly emit: LinkEvents,
+    /** The link's identity among the hub links (its hub and credentials). */
+    readonly key: string,
   ) {
     this.conn = this.connect();
   }
@@ -27,7 +32,7 @@ export class HubLink {
   private set(state: ConnectionState, error?: string): void {
     this.state = state;
     this.error = error;
-    this.emit({ type: 'connection', hub: this.hub, state, error });
+    this.emit({ type: 'connection', hub: this.hub, state, error }, this);
   }
 
   private async connect(): Promise<NatsConnection> {
@@ -93,13 +98,18 @@ export class HubLink {
 export class HubLinks {
   private readonly links = new Map<string, HubLink>();
 
-  constructor(private readonly emit: (e: PeerEvent) => void) {}
+  constructor(private readonly emit: LinkEvents) {}
+
+  /** One link per hub and credentials. */
+  static keyOf(hub: string, auth?: NatsAuth): string {
+    return `${hub} ${JSON.stringify(auth ?? {})}`;
+  }
 
   get(hub: string, auth?: NatsAuth): HubLink {
-    const key = `${hub} ${JSON.stringify(auth ?? {})}`;
+    const key = HubLinks.keyOf(hub, auth);
     let l = this.links.get(key);
     if (!l) {
-      l = new HubLink(hub, auth, this.emit);
+      l = new HubLink(hub, auth, this.emit, key);
       this.links.set(key, l);
     }
     return l;

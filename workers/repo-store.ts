@@ -69,7 +69,27 @@ export class RepoStore {
     private readonly pool: OpfsPool,
     private readonly emit: (e: PeerEvent) => void,
   ) {
-    this.hubs = new HubLinks(emit);
+    this.hubs = new HubLinks((e, link) => this.emit({ ...e, repos: this.namesOn(link.key) }));
+  }
+
+  /** The repositories whose hub connection is the link with this key. */
+  private namesOn(key: string): string[] {
+    const names: string[] = [];
+    for (const o of this.open.values()) {
+      const hub = o.repo.config.get(HUB);
+      if (hub && HubLinks.keyOf(hub, o.access?.nats) === key) names.push(o.name);
+    }
+    return names;
+  }
+
+  /** Tell the page a repository changed: the event carries its summary. */
+  private changed(name: string): void {
+    if (!this.open.has(name)) return;
+    try {
+      this.emit({ type: 'repo', repo: this.summary(name) });
+    } catch (e) {
+      this.emit({ type: 'log', repo: name, text: `cannot describe: ${plainError(e)}` });
+    }
   }
 
   /** Open every repository and put those with a hub on it. */
@@ -176,7 +196,7 @@ export class RepoStore {
     });
     o.agent = agent;
     await agent.start();
-    this.emit({ type: 'repos' });
+    this.changed(o.name);
   }
 
   /** The agent's reports, as the UI's events. */
@@ -198,14 +218,18 @@ export class RepoStore {
         } else {
           o.lastProgress = p.failed(plainError(outcome.error));
         }
+        this.changed(repo);
       },
-      checkins: (uuids, source) => this.emit({ type: 'checkins', repo, uuids, source }),
+      checkins: (uuids, source) => {
+        this.emit({ type: 'checkins', repo, uuids, source });
+        this.changed(repo);
+      },
       peers: (peers) => this.emit({ type: 'peers', repo, peers }),
-      accepted: () => this.emit({ type: 'repos' }),
+      accepted: () => this.changed(repo),
       pushRefused: (peer, text) => {
         // Only the hub's own copy knows a write invite's login: its refusal means this login may not write.
         if (o.agent?.peers().find((p) => p.peerId === peer)?.kind !== 'hub' || !o.access) return;
-        void this.saveAccess(o, { ...o.access, refused: text }).then(() => this.emit({ type: 'repos' }));
+        void this.saveAccess(o, { ...o.access, refused: text }).then(() => this.changed(repo));
       },
     };
   }
@@ -278,7 +302,7 @@ export class RepoStore {
     const db = this.pool.open(fileOf(name));
     const repo = Repository.create(db, { projectName: wanted, adminUser: user, crosslinker: crosslinkerFactory });
     this.open.set(name, { name, repo });
-    this.emit({ type: 'repos' });
+    this.changed(name);
     return this.summary(name);
   }
 
@@ -307,7 +331,7 @@ export class RepoStore {
       o = { name, repo };
       this.open.set(name, o);
       await this.saveAccess(o, access);
-      this.emit({ type: 'repos' });
+      this.changed(name);
     }
     const { name } = o;
     const progress = progressEvents(name, 'clone', this.emit);
@@ -376,11 +400,11 @@ export class RepoStore {
         }
       }
       if (fresh || nothingReceived(o.repo)) this.remove(name);
-      else this.emit({ type: 'repos' });
+      else this.changed(name);
       throw new Error(plainError(e));
     }
     this.attach(o);
-    this.emit({ type: 'repos' });
+    this.changed(name);
     return this.summary(name);
   }
 
@@ -391,7 +415,7 @@ export class RepoStore {
     o.agent = undefined;
     await agent?.stop();
     this.attach(o);
-    this.emit({ type: 'repos' });
+    this.changed(o.name);
   }
 
   /** A `.fossil` file (made by fossil or exported here) becomes a local repository. */
@@ -415,7 +439,7 @@ export class RepoStore {
     // A file brought in here belongs to this browser; old hub credentials in it are dropped.
     o.repo.config.delete(OLD_HUB_AUTH);
     await this.saveAccess(o, undefined);
-    this.emit({ type: 'repos' });
+    this.changed(name);
     return this.summary(name);
   }
 
@@ -557,7 +581,7 @@ export class RepoStore {
     addToOutbox(o.repo, [uuid]);
     if (o.agent) o.agent.wrote(uuid, kind === 'checkin');
     else if (kind === 'checkin') this.emit({ type: 'checkins', repo: name, uuids: [uuid], source: 'local' });
-    this.emit({ type: 'repos' });
+    this.changed(name);
   }
 
   remove(name: string): void {
@@ -569,7 +593,7 @@ export class RepoStore {
     }
     this.pool.remove(fileOf(name));
     void idbDelete(accessKey(name)).catch(() => undefined);
-    this.emit({ type: 'repos' });
+    this.emit({ type: 'repo-removed', name });
   }
 
   /** Close everything (another tab takes over). */

@@ -119,7 +119,10 @@ const chat: NotifyCalls = {
 
 export const workerApi: WorkerApi = {
   async init() {
-    await store();
+    const s = await store();
+    // The page's starting point goes out as an event, so it comes in order with every later one
+    // (a reply to a call travels on another channel and may overtake or trail them).
+    emit({ type: 'repos', repos: s.list() });
     void notify.startAll().catch(() => undefined);
   },
   subscribe(listener) {
