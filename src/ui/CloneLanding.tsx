@@ -1,25 +1,25 @@
 /** Where a share link lands: clone the project (or find it here already) and open it. */
 import { createSignal, onMount, Show } from 'solid-js';
-import type { Remote } from 'comlink';
-import type { WorkerApi } from '../peer/worker-api.ts';
 import { parseShareLink } from '../peer/share-link.ts';
-import type { Peer } from './peer-state.ts';
 import { ProgressBar } from './ProgressBar.tsx';
 import { go, repoHash } from './route.ts';
+import { useApi, usePeer } from './context.tsx';
 
-export function CloneLanding(props: { api: Remote<WorkerApi>; peer: Peer; link: string }) {
+export function CloneLanding(props: { link: string }) {
+  const api = useApi();
+  const peer = usePeer();
   const target = parseShareLink(props.link);
   // The link's credentials go to the worker's storage, not into the history: drop them from the
   // address bar at once (a reload lands on the cloned repository, or here with "Try again").
   if (target?.auth || target?.login) history.replaceState(history.state, '', `${location.pathname}${location.search}#/cloning`);
   const [error, setError] = createSignal<string>();
-  const progress = () => Object.values(props.peer.state.progress).find((p) => p.kind === 'clone');
+  const progress = () => Object.values(peer.state.progress).find((p) => p.kind === 'clone');
 
   async function start() {
     setError(undefined);
     if (!target) return setError('This link is not a complete EdgeSync share link.');
     try {
-      const r = await props.api.repos.clone(target);
+      const r = await api.repos.clone(target);
       go(repoHash(r.name), true);
     } catch (e) {
       setError((e as Error).message);

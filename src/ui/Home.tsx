@@ -3,22 +3,22 @@
  * a share link), import a `.fossil` file (picker or drop). Storage used and quota at the bottom.
  */
 import { createResource, createSignal, For, Show } from 'solid-js';
-import type { Remote } from 'comlink';
-import type { WorkerApi } from '../peer/worker-api.ts';
 import { parseShareLink } from '../peer/share-link.ts';
-import type { Peer } from './peer-state.ts';
 import type { HubInfo } from './hub-info.ts';
 import { ago, formatBytes } from './format.ts';
 import { ProgressBar } from './ProgressBar.tsx';
 import { go, repoHash } from './route.ts';
 import { ConnectionBadge } from './ConnectionBadge.tsx';
+import { useApi, usePeer } from './context.tsx';
 
-export function Home(props: { api: Remote<WorkerApi>; peer: Peer; hub: HubInfo | undefined }) {
-  const s = props.peer.state;
+export function Home(props: { hub: HubInfo | undefined }) {
+  const api = useApi();
+  const peer = usePeer();
+  const s = peer.state;
   const [error, setError] = createSignal<string>();
   const [busy, setBusy] = createSignal<string>();
   const [dragging, setDragging] = createSignal(false);
-  const [storage, { refetch }] = createResource(() => s.repos.length + 1, () => props.api.storage());
+  const [storage, { refetch }] = createResource(() => s.repos.length + 1, () => api.storage());
 
   async function run(what: string, fn: () => Promise<void>) {
     setError(undefined);
@@ -38,7 +38,7 @@ export function Home(props: { api: Remote<WorkerApi>; peer: Peer; hub: HubInfo |
     const f = new FormData(e.currentTarget as HTMLFormElement);
     const name = String(f.get('name') ?? '').trim() || 'my-project';
     void run('create', async () => {
-      const r = await props.api.repos.create(name, String(f.get('user') ?? '').trim() || 'me');
+      const r = await api.repos.create(name, String(f.get('user') ?? '').trim() || 'me');
       go(repoHash(r.name));
     });
   }
@@ -55,7 +55,7 @@ export function Home(props: { api: Remote<WorkerApi>; peer: Peer; hub: HubInfo |
     }
     const req = link ?? { hub, projectCode: text.toLowerCase(), auth: hub === props.hub?.ws ? props.hub.read : undefined, role: 'reader' as const };
     void run('clone', async () => {
-      const r = await props.api.repos.clone(req);
+      const r = await api.repos.clone(req);
       go(repoHash(r.name));
     });
   }
@@ -64,7 +64,7 @@ export function Home(props: { api: Remote<WorkerApi>; peer: Peer; hub: HubInfo |
     for (const file of Array.from(files ?? [])) {
       await run('import', async () => {
         const bytes = new Uint8Array(await file.arrayBuffer());
-        const r = await props.api.repos.importFile(file.name, bytes);
+        const r = await api.repos.importFile(file.name, bytes);
         go(repoHash(r.name));
       });
     }
@@ -99,7 +99,7 @@ export function Home(props: { api: Remote<WorkerApi>; peer: Peer; hub: HubInfo |
                   <div class="repo-meta small">
                     <span>{r.checkins} check-ins</span>
                     <span>{formatBytes(r.bytes)}</span>
-                    <span>synced {(props.peer.tick(), ago(r.lastSync))}</span>
+                    <span>synced {(peer.tick(), ago(r.lastSync))}</span>
                     <Show when={r.hub}>
                       <ConnectionBadge state={r.connection} />
                       <span>{r.peers.length} {r.peers.length === 1 ? 'peer' : 'peers'} online</span>
@@ -130,7 +130,7 @@ export function Home(props: { api: Remote<WorkerApi>; peer: Peer; hub: HubInfo |
                 <li class="row">
                   <span>{r.name} <code class="muted small">{r.projectCode.slice(0, 12)}</code></span>
                   <button type="button" disabled={!!busy()} onClick={() => void run('clone', async () => {
-                    const c = await props.api.repos.clone({ hub: props.hub!.ws, projectCode: r.projectCode, name: r.name, auth: props.hub!.read, role: 'reader' });
+                    const c = await api.repos.clone({ hub: props.hub!.ws, projectCode: r.projectCode, name: r.name, auth: props.hub!.read, role: 'reader' });
                     go(repoHash(c.name));
                   })}>Clone</button>
                 </li>

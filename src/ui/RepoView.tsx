@@ -4,9 +4,6 @@
  */
 import { createSignal, For, Show } from 'solid-js';
 import { Dynamic } from 'solid-js/web';
-import type { Remote } from 'comlink';
-import type { WorkerApi } from '../peer/worker-api.ts';
-import type { Peer } from './peer-state.ts';
 import type { HubInfo } from './hub-info.ts';
 import { SyncPanel } from './SyncPanel.tsx';
 import { Timeline } from './Timeline.tsx';
@@ -14,6 +11,7 @@ import { ShareDialog } from './ShareDialog.tsx';
 import { formatBytes } from './format.ts';
 import { go, repoHash } from './route.ts';
 import { ChatBanner } from './chat/ChatBanner.tsx';
+import { useApi, usePeer } from './context.tsx';
 import './chat/register.ts';
 import { repoBanners, repoSections } from './repo-sections.tsx';
 import './write/index.ts';
@@ -21,8 +19,6 @@ import { AuthorField } from './write/gate.tsx';
 import { authorOr, rememberAuthorFrom } from './write/common.ts';
 
 export interface RepoViewProps {
-  api: Remote<WorkerApi>;
-  peer: Peer;
   name: string;
   section: string;
   args: string[];
@@ -31,7 +27,9 @@ export interface RepoViewProps {
 }
 
 export function RepoView(props: RepoViewProps) {
-  const repo = () => props.peer.state.repos.find((r) => r.name === props.name);
+  const api = useApi();
+  const peer = usePeer();
+  const repo = () => peer.state.repos.find((r) => r.name === props.name);
   const section = () => repoSections.find((s) => s.id === props.section);
   const [sharing, setSharing] = createSignal(false);
   // Kept here, not in the element: the form is drawn again when the repository's state changes
@@ -42,7 +40,7 @@ export function RepoView(props: RepoViewProps) {
   async function download() {
     setError(undefined);
     try {
-      const bytes = await props.api.repos.exportFile(props.name);
+      const bytes = await api.repos.exportFile(props.name);
       const url = URL.createObjectURL(new Blob([bytes as BlobPart], { type: 'application/x-sqlite3' }));
       const a = document.createElement('a');
       a.href = url;
@@ -56,7 +54,7 @@ export function RepoView(props: RepoViewProps) {
 
   async function remove() {
     if (!confirm(`Delete “${props.name}” from this browser? Copies elsewhere are not touched.`)) return;
-    await props.api.repos.remove(props.name);
+    await api.repos.remove(props.name);
     go('#/');
   }
 
@@ -67,7 +65,7 @@ export function RepoView(props: RepoViewProps) {
     setError(undefined);
     try {
       rememberAuthorFrom(f);
-      await props.api.repos.commit(props.name, [{ name: String(f.get('file')), text: String(f.get('text')) }], String(f.get('comment') || 'edit'), authorOr('me'));
+      await api.repos.commit(props.name, [{ name: String(f.get('file')), text: String(f.get('text')) }], String(f.get('comment') || 'edit'), authorOr('me'));
       form.reset();
     } catch (err) {
       setError((err as Error).message);
@@ -75,7 +73,7 @@ export function RepoView(props: RepoViewProps) {
   }
 
   return (
-    <Show when={repo()} fallback={<main class="page"><p>{props.peer.state.ready ? `There is no repository “${props.name}” here.` : 'Opening…'}</p><a href="#/">All repositories</a></main>}>
+    <Show when={repo()} fallback={<main class="page"><p>{peer.state.ready ? `There is no repository “${props.name}” here.` : 'Opening…'}</p><a href="#/">All repositories</a></main>}>
       {(r) => (
         <main class="page">
           <div class="repo-head">
@@ -92,8 +90,8 @@ export function RepoView(props: RepoViewProps) {
             </div>
           </div>
           <Show when={error()}><p role="alert" class="error">{error()}</p></Show>
-          <ChatBanner api={props.api} name={props.name} section={props.section} />
-          <For each={repoBanners}>{(B) => <Dynamic component={B} api={props.api} peer={props.peer} name={props.name} />}</For>
+          <ChatBanner name={props.name} section={props.section} />
+          <For each={repoBanners}>{(B) => <Dynamic component={B} name={props.name} />}</For>
           <Show when={repoSections.some((s) => s.nav)}>
             <nav class="repo-tabs" aria-label="Repository pages">
               <a href={repoHash(props.name)} aria-current={props.section === '' ? 'page' : undefined}>Overview</a>
@@ -104,13 +102,13 @@ export function RepoView(props: RepoViewProps) {
           </Show>
           <Show when={props.section !== ''}>
             <Show when={section()} fallback={<p class="muted">There is no page “{props.section}” here. <a href={repoHash(props.name)}>Back to the overview</a></p>}>
-              {(s) => <Dynamic component={s().component} api={props.api} peer={props.peer} name={props.name} args={props.args} query={props.query} />}
+              {(s) => <Dynamic component={s().component} name={props.name} args={props.args} query={props.query} />}
             </Show>
           </Show>
           <Show when={props.section === ''}>
           <div class="repo-grid">
-            <SyncPanel api={props.api} peer={props.peer} repo={r()} defaultHub={props.hub?.ws} />
-            <Timeline api={props.api} peer={props.peer} name={props.name} />
+            <SyncPanel repo={r()} defaultHub={props.hub?.ws} />
+            <Timeline name={props.name} />
             <Show when={r().identity.canWrite}>
               <details class="card" open={noteOpen()} onToggle={(e) => setNoteOpen(e.currentTarget.open)}>
                 <summary>Write a note (a check-in of one text file)</summary>
@@ -118,7 +116,7 @@ export function RepoView(props: RepoViewProps) {
                   <label>File<input name="file" required value="NOTES.txt" /></label>
                   <label>Text<textarea name="text" rows="3" required /></label>
                   <label>Comment<input name="comment" required /></label>
-                  <AuthorField peer={props.peer} name={props.name} />
+                  <AuthorField name={props.name} />
                   <button type="submit">Commit</button>
                 </form>
               </details>
@@ -126,7 +124,7 @@ export function RepoView(props: RepoViewProps) {
           </div>
           </Show>
           <Show when={sharing()}>
-            <ShareDialog api={props.api} name={props.name} identity={repo()!.identity} onClose={() => setSharing(false)} />
+            <ShareDialog name={props.name} identity={repo()!.identity} onClose={() => setSharing(false)} />
           </Show>
         </main>
       )}

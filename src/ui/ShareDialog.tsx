@@ -4,18 +4,18 @@
  * which the hub's operator can revoke alone); someone with read access passes on its read link.
  */
 import { createResource, createSignal, onCleanup, onMount, Show } from 'solid-js';
-import type { Remote } from 'comlink';
-import type { WorkerApi } from '../peer/worker-api.ts';
 import { shareLink } from '../peer/share-link.ts';
 import type { Identity } from '../peer/access.ts';
+import { useApi } from './context.tsx';
 
-export function ShareDialog(props: { api: Remote<WorkerApi>; name: string; identity: Identity; onClose: () => void }) {
+export function ShareDialog(props: { name: string; identity: Identity; onClose: () => void }) {
+  const api = useApi();
   const [copied, setCopied] = createSignal(false);
   const [link, setLink] = createSignal<string>();
   const [kind, setKind] = createSignal<'read' | 'write'>();
   const [error, setError] = createSignal<string>();
   const [busy, setBusy] = createSignal(false);
-  const [info] = createResource(() => props.name, (n) => props.api.hub.info(n));
+  const [info] = createResource(() => props.name, (n) => api.hub.info(n));
   let input: HTMLInputElement | undefined;
   let forWhom: HTMLInputElement | undefined;
   let closeButton!: HTMLButtonElement;
@@ -36,7 +36,7 @@ export function ShareDialog(props: { api: Remote<WorkerApi>; name: string; ident
     setCopied(false);
     setBusy(true);
     try {
-      const t = await props.api.hub.invite(props.name, role, forWhom?.value.trim() || undefined);
+      const t = await api.hub.invite(props.name, role, forWhom?.value.trim() || undefined);
       setLink(shareLink(location.href, t));
       setKind(role === 'reader' ? 'read' : 'write');
       queueMicrotask(() => input?.select());

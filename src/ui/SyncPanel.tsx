@@ -5,16 +5,16 @@
  * Sync now. A repository that lives only here can be put on a hub from here.
  */
 import { createSignal, For, Show } from 'solid-js';
-import type { Remote } from 'comlink';
-import type { WorkerApi } from '../peer/worker-api.ts';
 import type { RepoSummary } from '../peer/api-types.ts';
-import type { Peer } from './peer-state.ts';
 import { ProgressBar } from './ProgressBar.tsx';
 import { ago } from './format.ts';
 import { ConnectionBadge } from './ConnectionBadge.tsx';
+import { useApi, usePeer } from './context.tsx';
 
-export function SyncPanel(props: { api: Remote<WorkerApi>; peer: Peer; repo: RepoSummary; defaultHub?: string }) {
-  const s = props.peer.state;
+export function SyncPanel(props: { repo: RepoSummary; defaultHub?: string }) {
+  const api = useApi();
+  const peer = usePeer();
+  const s = peer.state;
   const [running, setRunning] = createSignal(false);
   const [joining, setJoining] = createSignal(false);
   const [signingIn, setSigningIn] = createSignal(false);
@@ -27,7 +27,7 @@ export function SyncPanel(props: { api: Remote<WorkerApi>; peer: Peer; repo: Rep
   async function syncNow() {
     setRunning(true);
     try {
-      await props.api.hub.syncNow(props.repo.name);
+      await api.hub.syncNow(props.repo.name);
     } finally {
       setRunning(false);
     }
@@ -47,7 +47,7 @@ export function SyncPanel(props: { api: Remote<WorkerApi>; peer: Peer; repo: Rep
   const joinForm = () => (
     <form class="inline-form" data-testid="join-hub" onSubmit={(e) => void submit(e, (f) => {
       const user = String(f.get('user') ?? '').trim();
-      return props.api.hub.join(props.repo.name, String(f.get('hub') ?? '').trim(), user ? { user, password: String(f.get('password') ?? '') } : undefined);
+      return api.hub.join(props.repo.name, String(f.get('hub') ?? '').trim(), user ? { user, password: String(f.get('password') ?? '') } : undefined);
     }, () => setJoining(false))}>
       <label>Hub address<input name="hub" required value={props.defaultHub ?? 'ws://127.0.0.1:8222'} /></label>
       <label>Hub user<input name="user" autocomplete="username" placeholder="from your hub's operator" /></label>
@@ -57,7 +57,7 @@ export function SyncPanel(props: { api: Remote<WorkerApi>; peer: Peer; repo: Rep
   );
 
   const signInForm = () => (
-    <form class="inline-form" data-testid="sign-in" onSubmit={(e) => void submit(e, (f) => props.api.hub.signIn(props.repo.name, String(f.get('login') ?? ''), String(f.get('password') ?? '')), () => setSigningIn(false))}>
+    <form class="inline-form" data-testid="sign-in" onSubmit={(e) => void submit(e, (f) => api.hub.signIn(props.repo.name, String(f.get('login') ?? ''), String(f.get('password') ?? '')), () => setSigningIn(false))}>
       <label>Fossil login<input name="login" required autocomplete="username" /></label>
       <label>Password<input name="password" type="password" required autocomplete="current-password" /></label>
       <div class="row"><button type="submit">Sign in</button> <button type="button" class="secondary" onClick={() => setSigningIn(false)}>Cancel</button></div>
@@ -83,7 +83,7 @@ export function SyncPanel(props: { api: Remote<WorkerApi>; peer: Peer; repo: Rep
             {' · '}<span data-testid="may-write">{id().canWrite ? 'can write' : 'read only'}</span>
             {' '}<Show when={id().role !== 'owner' || id().user}>
               <Show when={id().user} fallback={<button type="button" class="link" onClick={() => setSigningIn(true)}>Sign in</button>}>
-                <button type="button" class="link" onClick={() => void props.api.hub.signOut(props.repo.name)}>Sign out</button>
+                <button type="button" class="link" onClick={() => void api.hub.signOut(props.repo.name)}>Sign out</button>
               </Show>
             </Show>
           </dd>
@@ -93,7 +93,7 @@ export function SyncPanel(props: { api: Remote<WorkerApi>; peer: Peer; repo: Rep
               <For each={props.repo.peers}>{(p) => <span class="chip" title={p.peerId}>{p.name} <span class="muted">({p.kind})</span></span>}</For>
             </Show>
           </dd>
-          <dt>Last sync</dt><dd>{(props.peer.tick(), ago(props.repo.lastSync))}</dd>
+          <dt>Last sync</dt><dd>{(peer.tick(), ago(props.repo.lastSync))}</dd>
         </dl>
         <Show when={signingIn()}>{signInForm()}</Show>
         <Show when={id().note}>
@@ -116,7 +116,7 @@ export function SyncPanel(props: { api: Remote<WorkerApi>; peer: Peer; repo: Rep
           {(a) => (
             <p class="arrival" data-testid="arrival" aria-live="polite">
               {a().source === 'local' ? 'Committed here' : 'Arrived'}: {a().uuids.map((u) => u.slice(0, 10)).join(', ')}
-              {' '}<span class="muted">({(props.peer.tick(), ago(new Date(a().at).toISOString()))})</span>
+              {' '}<span class="muted">({(peer.tick(), ago(new Date(a().at).toISOString()))})</span>
             </p>
           )}
         </Show>

@@ -13,11 +13,13 @@ import { dateTime } from '../format.ts';
 import { go, repoHash } from '../route.ts';
 import { alertsAllowed, alertsSupported, askForAlerts } from './alerts.ts';
 import { onNotify } from './chat-events.ts';
+import { useApi } from '../context.tsx';
 import './chat.css';
 
 const PRIORITY_WORDS: Record<Priority, string> = { info: 'info', action_required: 'action needed', urgent: 'urgent' };
 
 export function ChatPage(props: SectionProps) {
+  const api = useApi();
   const [view, setView] = createSignal<ChatView>();
   const [error, setError] = createSignal<string>();
   const [alertsOn, setAlertsOn] = createSignal(alertsAllowed());
@@ -34,10 +36,10 @@ export function ChatPage(props: SectionProps) {
     try {
       do {
         again = false;
-        const v = await props.api.notify.view(props.name, thread());
+        const v = await api.notify.view(props.name, thread());
         setView(v);
         const t = thread();
-        if (t && document.visibilityState === 'visible' && v.threads.find((x) => x.thread === t)?.unread) await props.api.notify.markRead(props.name, t);
+        if (t && document.visibilityState === 'visible' && v.threads.find((x) => x.thread === t)?.unread) await api.notify.markRead(props.name, t);
       } while (again);
     } catch (e) {
       setError((e as Error).message);
@@ -46,7 +48,7 @@ export function ChatPage(props: SectionProps) {
     }
   }
 
-  const off = onNotify(props.api, (e) => {
+  const off = onNotify(api, (e) => {
     if (e.repo === props.name && e.type === 'notify') void refresh();
   });
   // Presence has no event of its own: look again now and then.
@@ -63,10 +65,10 @@ export function ChatPage(props: SectionProps) {
     void refresh();
   });
 
-  async function send(req: Parameters<typeof props.api.notify.send>[1]): Promise<NotifyMessage | undefined> {
+  async function send(req: Parameters<typeof api.notify.send>[1]): Promise<NotifyMessage | undefined> {
     setError(undefined);
     try {
-      const m = await props.api.notify.send(props.name, req);
+      const m = await api.notify.send(props.name, req);
       void refresh();
       return m;
     } catch (e) {
@@ -105,10 +107,10 @@ export function ChatPage(props: SectionProps) {
     const f = new FormData(e.currentTarget as HTMLFormElement);
     setError(undefined);
     try {
-      await props.api.notify.setName(String(f.get('me')));
+      await api.notify.setName(String(f.get('me')));
       const project = String(f.get('project')).trim();
       if (project && project !== view()?.project) {
-        await props.api.notify.setProject(props.name, project);
+        await api.notify.setProject(props.name, project);
         go(repoHash(props.name, 'chat'));
       }
       await refresh();

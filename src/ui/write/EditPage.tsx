@@ -11,6 +11,7 @@ import { repoHash } from '../route.ts';
 import { dateTime, formatBytes } from '../format.ts';
 import { authorOr, message, short, rememberAuthorFrom } from './common.ts';
 import { AuthorField } from './gate.tsx';
+import { useApi, usePeer } from '../context.tsx';
 
 const enc = new TextEncoder();
 const dec = new TextDecoder();
@@ -19,7 +20,8 @@ const SHOWN = 400;
 const statusLabel: Record<string, string> = { edited: 'edited', added: 'added', renamed: 'renamed', deleted: 'deleted', unchanged: '' };
 
 export function EditPage(props: SectionProps) {
-  const api = () => props.api.author;
+  const peer = usePeer();
+  const author = useApi().author;
   const [state, setState] = createSignal<DraftState>();
   const [error, setError] = createSignal<string>();
   const [notice, setNotice] = createSignal<{ text: string; uuid?: string }>();
@@ -31,18 +33,18 @@ export function EditPage(props: SectionProps) {
   const [folder, setFolder] = createSignal('');
   const [dragging, setDragging] = createSignal(false);
   const [busy, setBusy] = createSignal(false);
-  const [points] = createResource(() => ({ n: props.name, v: props.peer.state.changes[props.name] ?? 0 }), (k) => api().startPoints(k.n));
+  const [points] = createResource(() => ({ n: props.name, v: peer.state.changes[props.name] ?? 0 }), (k) => author.startPoints(k.n));
   let saveTimer: ReturnType<typeof setTimeout> | undefined;
 
   async function reload() {
     try {
-      setState(await api().draft(props.name));
+      setState(await author.draft(props.name));
     } catch (e) {
       setError(message(e));
     }
   }
   // New check-ins (a sync, a commit) can move the branch the draft follows.
-  createEffect(on(() => [props.name, props.peer.state.changes[props.name]], () => void reload()));
+  createEffect(on(() => [props.name, peer.state.changes[props.name]], () => void reload()));
   onCleanup(() => {
     if (saveTimer) clearTimeout(saveTimer);
     if (dirty()) void save();
@@ -64,7 +66,7 @@ export function EditPage(props: SectionProps) {
     if (!f || !dirty()) return;
     if (saveTimer) clearTimeout(saveTimer);
     setDirty(false);
-    await act(() => api().writeFile(props.name, f, enc.encode(text())));
+    await act(() => author.writeFile(props.name, f, enc.encode(text())));
   }
 
   function typed(v: string) {
@@ -78,7 +80,7 @@ export function EditPage(props: SectionProps) {
     await save();
     setError(undefined);
     try {
-      const t = await api().readFile(props.name, file);
+      const t = await author.readFile(props.name, file);
       setSelected(file);
       setBinary(t.binary ? t.bytes.length : undefined);
       setText(t.binary ? '' : dec.decode(t.bytes));
@@ -101,7 +103,7 @@ export function EditPage(props: SectionProps) {
     if (files.length === 0) return;
     const prefix = folder().trim().replace(/^\/+|\/+$/g, '');
     const items = await Promise.all(files.map(async (f) => ({ name: prefix ? `${prefix}/${f.name}` : f.name, bytes: new Uint8Array(await f.arrayBuffer()) })));
-    if (await act(() => api().writeFiles(props.name, items))) {
+    if (await act(() => author.writeFiles(props.name, items))) {
       setNotice({ text: `Added ${items.map((i) => i.name).join(', ')}` });
       if (items.length === 1) await open(items[0]!.name);
     }
@@ -113,7 +115,7 @@ export function EditPage(props: SectionProps) {
     const name = String(new FormData(form).get('newname') ?? '').trim();
     if (!name) return;
     if (state()?.files.some((f) => f.name === name)) return void open(name);
-    if (await act(() => api().writeFile(props.name, name, new Uint8Array()))) {
+    if (await act(() => author.writeFile(props.name, name, new Uint8Array()))) {
       form.reset();
       await open(name);
     }
@@ -125,7 +127,7 @@ export function EditPage(props: SectionProps) {
     const to = String(new FormData(e.currentTarget as HTMLFormElement).get('rename') ?? '').trim();
     if (!from || !to || to === from) return;
     await save();
-    if (await act(() => api().renameFile(props.name, from, to))) setSelected(to);
+    if (await act(() => author.renameFile(props.name, from, to))) setSelected(to);
   }
 
   async function remove() {
@@ -133,7 +135,7 @@ export function EditPage(props: SectionProps) {
     if (!f) return;
     if (saveTimer) clearTimeout(saveTimer);
     setDirty(false);
-    if (await act(() => api().deleteFile(props.name, f))) close();
+    if (await act(() => author.deleteFile(props.name, f))) close();
   }
 
   async function revert(name: string) {
@@ -141,7 +143,7 @@ export function EditPage(props: SectionProps) {
       if (saveTimer) clearTimeout(saveTimer);
       setDirty(false);
     }
-    if (await act(() => api().revertFile(props.name, name))) {
+    if (await act(() => author.revertFile(props.name, name))) {
       if (selected() === name) {
         if (state()?.files.some((f) => f.name === name)) await open(name);
         else close();
@@ -154,7 +156,7 @@ export function EditPage(props: SectionProps) {
     const name = selected();
     if (!f || !name) return;
     const bytes = new Uint8Array(await f.arrayBuffer());
-    if (await act(() => api().writeFile(props.name, name, bytes))) await open(name);
+    if (await act(() => author.writeFile(props.name, name, bytes))) await open(name);
   }
 
   async function startFrom(e: SubmitEvent) {
@@ -163,7 +165,7 @@ export function EditPage(props: SectionProps) {
     const checkin = String(f.get('checkin') ?? '').trim();
     const branch = String(f.get('branch') ?? '');
     close();
-    await act(() => api().startDraft(props.name, checkin ? { checkin } : { branch }));
+    await act(() => author.startDraft(props.name, checkin ? { checkin } : { branch }));
   }
 
   async function commit(e: SubmitEvent) {
@@ -176,7 +178,7 @@ export function EditPage(props: SectionProps) {
     setBusy(true);
     try {
       rememberAuthorFrom(f);
-      const r = await api().commit(props.name, { comment: String(f.get('comment') ?? ''), user: authorOr(), newBranch: String(f.get('newbranch') ?? '') });
+      const r = await author.commit(props.name, { comment: String(f.get('comment') ?? ''), user: authorOr(), newBranch: String(f.get('newbranch') ?? '') });
       setNotice({ text: `Committed ${short(r.uuid)} on ${r.branch ?? 'trunk'}.`, uuid: r.uuid });
       (form.elements.namedItem('comment') as HTMLTextAreaElement).value = '';
       (form.elements.namedItem('newbranch') as HTMLInputElement).value = '';
@@ -191,7 +193,7 @@ export function EditPage(props: SectionProps) {
   async function discard() {
     if (!confirm('Discard every pending change?')) return;
     close();
-    await act(() => api().discard(props.name));
+    await act(() => author.discard(props.name));
   }
 
   const changed = () => (state()?.files ?? []).filter((f) => f.status !== 'unchanged');
@@ -360,7 +362,7 @@ export function EditPage(props: SectionProps) {
         <form class="write-commit" onSubmit={(e) => void commit(e)}>
           <label>Comment<textarea name="comment" rows="3" required data-testid="commit-comment" /></label>
           <div class="write-commit-row">
-            <AuthorField peer={props.peer} name={props.name} testid="commit-user" />
+            <AuthorField name={props.name} testid="commit-user" />
             <label>New branch (optional)<input name="newbranch" placeholder={`commit on ${state()?.branch ?? 'trunk'}`} autocomplete="off" data-testid="commit-branch" /></label>
           </div>
           <div class="actions">

@@ -4,8 +4,10 @@ import type { SectionProps } from '../repo-sections.tsx';
 import { repoHash } from '../route.ts';
 import { authorOr, message, short, rememberAuthorFrom } from './common.ts';
 import { AuthorField } from './gate.tsx';
+import { useApi, usePeer } from '../context.tsx';
 
 export function TagPage(props: SectionProps) {
+  const author = useApi().author;
   const [error, setError] = createSignal<string>();
   const [done, setDone] = createSignal<{ tag: string; checkin: string }>();
 
@@ -18,7 +20,7 @@ export function TagPage(props: SectionProps) {
     setError(undefined);
     setDone(undefined);
     try {
-      const r = await props.api.author.addTag(props.name, { checkin: String(f.get('checkin') ?? ''), tag, user: authorOr(), propagate: f.get('propagate') === 'on' });
+      const r = await author.addTag(props.name, { checkin: String(f.get('checkin') ?? ''), tag, user: authorOr(), propagate: f.get('propagate') === 'on' });
       setDone({ tag, checkin: r.checkin });
       (form.elements.namedItem('tag') as HTMLInputElement).value = '';
     } catch (err) {
@@ -41,7 +43,7 @@ export function TagPage(props: SectionProps) {
         <label>Check-in (hash prefix, branch or tag name)<input name="checkin" required value={props.args[0] ?? props.query.get('checkin') ?? ''} autocomplete="off" data-testid="tag-checkin" /></label>
         <label>Tag<input name="tag" required autocomplete="off" placeholder="e.g. release-1.0" data-testid="tag-name" /></label>
         <label class="check"><input type="checkbox" name="propagate" /> Propagate to descendants</label>
-        <AuthorField peer={props.peer} name={props.name} />
+        <AuthorField name={props.name} />
         <button type="submit" data-testid="tag-save">Add tag</button>
       </form>
     </section>

@@ -7,6 +7,7 @@ import type { SectionProps } from '../repo-sections.tsx';
 import { go, repoHash } from '../route.ts';
 import { authorOr, message, short, rememberAuthorFrom } from './common.ts';
 import { AuthorField } from './gate.tsx';
+import { useApi, usePeer } from '../context.tsx';
 
 const CHOICES: Record<string, string[]> = {
   type: ['Code_Defect', 'Build_Problem', 'Documentation', 'Feature_Request', 'Incident'],
@@ -19,6 +20,7 @@ const SELECTS = ['type', 'status', 'severity', 'priority', 'resolution'] as cons
 const TEXTS = ['subsystem', 'foundin'] as const;
 
 export function TicketEdit(props: SectionProps) {
+  const author = useApi().author;
   const id = () => props.args[0];
   const [fields, setFields] = createSignal<Record<string, string>>({});
   const [error, setError] = createSignal<string>();
@@ -29,7 +31,7 @@ export function TicketEdit(props: SectionProps) {
     if (t !== saved()) setSaved(undefined);
     if (!t) return setFields({ type: 'Code_Defect', status: 'Open', severity: 'Important', priority: 'Medium', resolution: 'Open' });
     try {
-      setFields((await props.api.author.ticket(props.name, t)).fields);
+      setFields((await author.ticket(props.name, t)).fields);
     } catch (e) {
       setError(message(e));
     }
@@ -54,11 +56,11 @@ export function TicketEdit(props: SectionProps) {
     if (remark) change['mimetype'] = 'text/x-markdown';
     setError(undefined);
     try {
-      const tid = await props.api.author.writeTicket(props.name, { id: id(), fields: change, user: authorOr() });
+      const tid = await author.writeTicket(props.name, { id: id(), fields: change, user: authorOr() });
       setSaved(tid);
       (form.elements.namedItem('remark') as HTMLTextAreaElement).value = '';
       if (!id()) go(repoHash(props.name, 'ticket-edit', tid), true);
-      else setFields((await props.api.author.ticket(props.name, tid)).fields);
+      else setFields((await author.ticket(props.name, tid)).fields);
     } catch (err) {
       setError(message(err));
     }
@@ -92,7 +94,7 @@ export function TicketEdit(props: SectionProps) {
           </For>
         </div>
         <label>{id() ? 'Add a remark' : 'Description'}<textarea name="remark" rows="5" data-testid="ticket-remark" /></label>
-        <AuthorField peer={props.peer} name={props.name} />
+        <AuthorField name={props.name} />
         <button type="submit" data-testid="ticket-save">{id() ? 'Save changes' : 'Create ticket'}</button>
       </form>
     </section>

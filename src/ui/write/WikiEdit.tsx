@@ -10,8 +10,11 @@ import { go, repoHash } from '../route.ts';
 import { authorOr, message, short, rememberAuthorFrom } from './common.ts';
 import { AuthorField } from './gate.tsx';
 import { RepoText } from '../browse/RepoText.tsx';
+import { useApi, usePeer } from '../context.tsx';
 
 export function WikiEdit(props: SectionProps) {
+  const author = useApi().author;
+  const peer = usePeer();
   const existing = () => props.args[0] ?? '';
   const [title, setTitle] = createSignal('');
   const [text, setText] = createSignal('');
@@ -35,7 +38,7 @@ export function WikiEdit(props: SectionProps) {
       return;
     }
     try {
-      const src = await props.api.author.wikiSource(props.name, t);
+      const src = await author.wikiSource(props.name, t);
       setText(src.text);
       setMimetype(src.mimetype);
       setVersion(src.version);
@@ -55,7 +58,7 @@ export function WikiEdit(props: SectionProps) {
       return;
     }
     try {
-      const uuid = await props.api.author.writeWiki(props.name, { title: title().trim(), text: text(), mimetype: mimetype(), user: authorOr() });
+      const uuid = await author.writeWiki(props.name, { title: title().trim(), text: text(), mimetype: mimetype(), user: authorOr() });
       setSaved(uuid);
       setVersion(uuid);
       if (title().trim() !== existing()) go(repoHash(props.name, 'wiki-edit', title().trim()), true);
@@ -99,7 +102,7 @@ export function WikiEdit(props: SectionProps) {
           </Show>
         </div>
         <div class="write-commit-row">
-          <AuthorField peer={props.peer} name={props.name} />
+          <AuthorField name={props.name} />
         </div>
         <div class="actions">
           <button type="submit" data-testid="wiki-save" disabled={!loaded()}>Save page</button>
