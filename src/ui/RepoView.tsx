@@ -12,6 +12,7 @@ import { formatBytes } from './format.ts';
 import { go, repoHash } from './route.ts';
 import { ChatBanner } from './chat/ChatBanner.tsx';
 import { useApi, usePeer } from './context.tsx';
+import { createAction } from './actions.ts';
 import './chat/register.ts';
 import { repoBanners, repoSections } from './repo-sections.tsx';
 import './write/index.ts';
@@ -35,11 +36,10 @@ export function RepoView(props: RepoViewProps) {
   // Kept here, not in the element: the form is drawn again when the repository's state changes
   // (a sync, who you are), and an open form must stay open.
   const [noteOpen, setNoteOpen] = createSignal(false);
-  const [error, setError] = createSignal<string>();
+  const action = createAction((e) => (e as Error).message);
 
   async function download() {
-    setError(undefined);
-    try {
+    await action.run(async () => {
       const bytes = await api.repos.exportFile(props.name);
       const url = URL.createObjectURL(new Blob([bytes as BlobPart], { type: 'application/x-sqlite3' }));
       const a = document.createElement('a');
@@ -47,9 +47,7 @@ export function RepoView(props: RepoViewProps) {
       a.download = `${props.name}.fossil`;
       a.click();
       setTimeout(() => URL.revokeObjectURL(url), 10_000);
-    } catch (e) {
-      setError((e as Error).message);
-    }
+    });
   }
 
   async function remove() {
@@ -62,14 +60,11 @@ export function RepoView(props: RepoViewProps) {
     e.preventDefault();
     const form = e.currentTarget as HTMLFormElement;
     const f = new FormData(form);
-    setError(undefined);
-    try {
+    await action.run(async () => {
       rememberAuthorFrom(f);
       await api.repos.commit(props.name, [{ name: String(f.get('file')), text: String(f.get('text')) }], String(f.get('comment') || 'edit'), authorOr('me'));
       form.reset();
-    } catch (err) {
-      setError((err as Error).message);
-    }
+    });
   }
 
   return (
@@ -89,7 +84,7 @@ export function RepoView(props: RepoViewProps) {
               <button type="button" class="danger" onClick={() => void remove()}>Delete</button>
             </div>
           </div>
-          <Show when={error()}><p role="alert" class="error">{error()}</p></Show>
+          <Show when={action.error()}><p role="alert" class="error">{action.error()}</p></Show>
           <ChatBanner name={props.name} section={props.section} />
           <For each={repoBanners}>{(B) => <Dynamic component={B} name={props.name} />}</For>
           <Show when={repoSections.some((s) => s.nav)}>

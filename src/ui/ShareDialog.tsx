@@ -6,6 +6,7 @@
 import { createResource, createSignal, onCleanup, onMount, Show } from 'solid-js';
 import { shareLink } from '../peer/share-link.ts';
 import type { Identity } from '../peer/access.ts';
+import { createAction } from './actions.ts';
 import { useApi } from './context.tsx';
 
 export function ShareDialog(props: { name: string; identity: Identity; onClose: () => void }) {
@@ -13,8 +14,7 @@ export function ShareDialog(props: { name: string; identity: Identity; onClose: 
   const [copied, setCopied] = createSignal(false);
   const [link, setLink] = createSignal<string>();
   const [kind, setKind] = createSignal<'read' | 'write'>();
-  const [error, setError] = createSignal<string>();
-  const [busy, setBusy] = createSignal(false);
+  const action = createAction((e) => (e as Error).message.replace(/^(ReadOnlyError|Error):\s*/, ''));
   const [info] = createResource(() => props.name, (n) => api.hub.info(n));
   let input: HTMLInputElement | undefined;
   let forWhom: HTMLInputElement | undefined;
@@ -32,19 +32,13 @@ export function ShareDialog(props: { name: string; identity: Identity; onClose: 
   });
 
   async function make(role: 'reader' | 'writer') {
-    setError(undefined);
     setCopied(false);
-    setBusy(true);
-    try {
+    await action.run(async () => {
       const t = await api.hub.invite(props.name, role, forWhom?.value.trim() || undefined);
       setLink(shareLink(location.href, t));
       setKind(role === 'reader' ? 'read' : 'write');
       queueMicrotask(() => input?.select());
-    } catch (e) {
-      setError((e as Error).message.replace(/^(ReadOnlyError|Error):\s*/, ''));
-    } finally {
-      setBusy(false);
-    }
+    }, 'invite');
   }
 
   async function copy() {
@@ -65,16 +59,16 @@ export function ShareDialog(props: { name: string; identity: Identity; onClose: 
           <p class="muted small">Opened in any browser that reaches the hub, the link clones the repository and opens it.</p>
           <label>For<input ref={forWhom} placeholder="who it is for (optional)" data-testid="invite-for" /></label>
           <div class="row">
-            <button type="button" disabled={busy()} onClick={() => void make('reader')} data-testid="make-read-link">Read link</button>
+            <button type="button" disabled={!!action.busy()} onClick={() => void make('reader')} data-testid="make-read-link">Read link</button>
             <Show when={props.identity.canWrite}>
-              <button type="button" disabled={busy()} onClick={() => void make('writer')} data-testid="make-write-invite">Invite to write</button>
+              <button type="button" disabled={!!action.busy()} onClick={() => void make('writer')} data-testid="make-write-invite">Invite to write</button>
             </Show>
           </div>
           <Show when={link()}>
             <p class="small">{kind() === 'write' ? 'Write invite: whoever opens it can read and write here, as a login of their own.' : 'Read link: whoever opens it can read and sync, not write.'}</p>
             <input ref={input} readonly value={link()} data-testid="share-link" aria-label="share link" onFocus={(e) => e.currentTarget.select()} />
           </Show>
-          <Show when={error()}><p class="error" role="alert">{error()}</p></Show>
+          <Show when={action.error()}><p class="error" role="alert">{action.error()}</p></Show>
         </Show>
         <div class="row">
           <Show when={link()}><button type="button" onClick={() => void copy()}>{copied() ? 'Copied' : 'Copy link'}</button></Show>

@@ -9,6 +9,7 @@ import type { RepoSummary } from '../peer/api-types.ts';
 import { ProgressBar } from './ProgressBar.tsx';
 import { ago } from './format.ts';
 import { ConnectionBadge } from './ConnectionBadge.tsx';
+import { createAction } from './actions.ts';
 import { useApi, usePeer } from './context.tsx';
 
 export function SyncPanel(props: { repo: RepoSummary; defaultHub?: string }) {
@@ -18,7 +19,7 @@ export function SyncPanel(props: { repo: RepoSummary; defaultHub?: string }) {
   const [running, setRunning] = createSignal(false);
   const [joining, setJoining] = createSignal(false);
   const [signingIn, setSigningIn] = createSignal(false);
-  const [formError, setFormError] = createSignal<string>();
+  const formAction = createAction((err) => (err as Error).message.replace(/^Error:\s*/, ''));
   const progress = () => s.progress[props.repo.name];
   const hubState = () => (props.repo.hub ? s.hubs[props.repo.hub] : undefined);
   const arrival = () => s.arrivals[props.repo.name];
@@ -35,13 +36,11 @@ export function SyncPanel(props: { repo: RepoSummary; defaultHub?: string }) {
 
   async function submit(e: SubmitEvent, action: (f: FormData) => Promise<unknown>, done: () => void) {
     e.preventDefault();
-    setFormError(undefined);
-    try {
-      await action(new FormData(e.currentTarget as HTMLFormElement));
+    const f = new FormData(e.currentTarget as HTMLFormElement);
+    await formAction.run(async () => {
+      await action(f);
       done();
-    } catch (err) {
-      setFormError((err as Error).message.replace(/^Error:\s*/, ''));
-    }
+    });
   }
 
   const joinForm = () => (
@@ -132,7 +131,7 @@ export function SyncPanel(props: { repo: RepoSummary; defaultHub?: string }) {
           {running() ? 'Syncing…' : 'Sync now'}
         </button>
       </Show>
-      <Show when={formError()}><p class="error" role="alert">{formError()}</p></Show>
+      <Show when={formAction.error()}><p class="error" role="alert">{formAction.error()}</p></Show>
     </section>
   );
 }

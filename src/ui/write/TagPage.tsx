@@ -4,11 +4,12 @@ import type { SectionProps } from '../repo-sections.tsx';
 import { repoHash } from '../route.ts';
 import { authorOr, message, short, rememberAuthorFrom } from './common.ts';
 import { AuthorField } from './gate.tsx';
-import { useApi, usePeer } from '../context.tsx';
+import { useApi } from '../context.tsx';
+import { createAction } from '../actions.ts';
 
 export function TagPage(props: SectionProps) {
   const author = useApi().author;
-  const [error, setError] = createSignal<string>();
+  const action = createAction(message);
   const [done, setDone] = createSignal<{ tag: string; checkin: string }>();
 
   async function save(e: SubmitEvent) {
@@ -17,21 +18,18 @@ export function TagPage(props: SectionProps) {
     const f = new FormData(form);
     rememberAuthorFrom(f);
     const tag = String(f.get('tag') ?? '').trim();
-    setError(undefined);
     setDone(undefined);
-    try {
+    await action.run(async () => {
       const r = await author.addTag(props.name, { checkin: String(f.get('checkin') ?? ''), tag, user: authorOr(), propagate: f.get('propagate') === 'on' });
       setDone({ tag, checkin: r.checkin });
       (form.elements.namedItem('tag') as HTMLInputElement).value = '';
-    } catch (err) {
-      setError(message(err));
-    }
+    });
   }
 
   return (
     <section class="card write-tag" aria-labelledby="tag-h">
       <h2 id="tag-h">Tag a check-in</h2>
-      <Show when={error()}><p role="alert" class="error" data-testid="write-error">{error()}</p></Show>
+      <Show when={action.error()}><p role="alert" class="error" data-testid="write-error">{action.error()}</p></Show>
       <Show when={done()}>
         {(d) => (
           <p role="status" class="write-notice" data-testid="write-notice">

@@ -7,7 +7,8 @@ import type { SectionProps } from '../repo-sections.tsx';
 import { go, repoHash } from '../route.ts';
 import { authorOr, message, short, rememberAuthorFrom } from './common.ts';
 import { AuthorField } from './gate.tsx';
-import { useApi, usePeer } from '../context.tsx';
+import { useApi } from '../context.tsx';
+import { createAction } from '../actions.ts';
 
 const CHOICES: Record<string, string[]> = {
   type: ['Code_Defect', 'Build_Problem', 'Documentation', 'Feature_Request', 'Incident'],
@@ -23,7 +24,7 @@ export function TicketEdit(props: SectionProps) {
   const author = useApi().author;
   const id = () => props.args[0];
   const [fields, setFields] = createSignal<Record<string, string>>({});
-  const [error, setError] = createSignal<string>();
+  const action = createAction(message);
   const [saved, setSaved] = createSignal<string>();
 
   createEffect(on(id, async (t) => {
@@ -33,7 +34,7 @@ export function TicketEdit(props: SectionProps) {
     try {
       setFields((await author.ticket(props.name, t)).fields);
     } catch (e) {
-      setError(message(e));
+      action.setError(message(e));
     }
   }));
 
@@ -54,22 +55,19 @@ export function TicketEdit(props: SectionProps) {
       else change['comment'] = remark;
     }
     if (remark) change['mimetype'] = 'text/x-markdown';
-    setError(undefined);
-    try {
+    await action.run(async () => {
       const tid = await author.writeTicket(props.name, { id: id(), fields: change, user: authorOr() });
       setSaved(tid);
       (form.elements.namedItem('remark') as HTMLTextAreaElement).value = '';
       if (!id()) go(repoHash(props.name, 'ticket-edit', tid), true);
       else setFields((await author.ticket(props.name, tid)).fields);
-    } catch (err) {
-      setError(message(err));
-    }
+    });
   }
 
   return (
     <section class="card write-ticket" aria-labelledby="tkt-h">
       <h2 id="tkt-h">{id() ? <>Change ticket <code>{short(id())}</code></> : 'New ticket'}</h2>
-      <Show when={error()}><p role="alert" class="error" data-testid="write-error">{error()}</p></Show>
+      <Show when={action.error()}><p role="alert" class="error" data-testid="write-error">{action.error()}</p></Show>
       <Show when={saved()}>
         <p role="status" class="write-notice" data-testid="write-notice">
           Saved ticket <code data-testid="ticket-id">{saved()}</code>. <a href={repoHash(props.name, 'ticket', saved()!)}>View it</a>
