@@ -72,12 +72,20 @@ export class RepoStore {
     this.hubs = new HubLinks((e, link) => this.emit({ ...e, repos: this.namesOn(link.key) }));
   }
 
-  /** The repositories whose hub connection is the link with this key. */
+  /**
+   * The repositories whose hub connection is the link with this key. (It runs inside the link's
+   * connect loop, where a throw would count as a failed connection: a repository it cannot read
+   * is left out.)
+   */
   private namesOn(key: string): string[] {
     const names: string[] = [];
     for (const o of this.open.values()) {
-      const hub = o.repo.config.get(HUB);
-      if (hub && HubLinks.keyOf(hub, o.access?.nats) === key) names.push(o.name);
+      try {
+        const hub = o.repo.config.get(HUB);
+        if (hub && HubLinks.keyOf(hub, o.access?.nats) === key) names.push(o.name);
+      } catch {
+        // closing
+      }
     }
     return names;
   }
