@@ -1,5 +1,5 @@
 // Reading a large repository in the browser: headless Chromium opens the built web app, the
-// repository is imported into OPFS through the worker API (globalThis.edgesync.importFile), then
+// repository is imported into OPFS through the worker API (globalThis.edgesync.repos.importFile), then
 // we time, from the moment the URL changes:
 //   - first paint of the timeline (first rows on screen, after the next frame), cold and warm;
 //   - opening a check-in with ~100 changed files: its file list painted, and the diffs on screen.
@@ -66,7 +66,7 @@ try {
   const summary = await page.evaluate(async () => {
     await globalThis.edgesync.init();
     const bytes = new Uint8Array(await (await fetch('/bench-repo.fossil')).arrayBuffer());
-    return globalThis.edgesync.importFile('bench', bytes);
+    return globalThis.edgesync.repos.importFile('bench', bytes);
   });
   const importSeconds = (Date.now() - t0) / 1000;
 
@@ -108,7 +108,7 @@ try {
   const settle = async () => {
     for (let i = 0; i < 2; i++) {
       await page.waitForTimeout(300);
-      await page.evaluate(() => globalThis.edgesync.list());
+      await page.evaluate(() => globalThis.edgesync.repos.list());
     }
   };
 

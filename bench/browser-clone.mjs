@@ -81,7 +81,7 @@ try {
   await page.waitForFunction(() => globalThis.edgesync !== undefined);
   await page.evaluate(() => globalThis.edgesync.init());
   const t0 = process.hrtime.bigint();
-  const summary = await page.evaluate(({ hub, code, auth }) => globalThis.edgesync.clone({ hub, projectCode: code, name: 'bench', auth, role: 'reader' }), { hub: hub.ws, code, auth: hub.auth });
+  const summary = await page.evaluate(({ hub, code, auth }) => globalThis.edgesync.repos.clone({ hub, projectCode: code, name: 'bench', auth, role: 'reader' }), { hub: hub.ws, code, auth: hub.auth });
   const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
   const mine = renderers().filter((r) => !before.has(r.pid));
   const peakMB = Math.max(...mine.map((r) => r.peakMB));

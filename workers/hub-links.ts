@@ -6,9 +6,12 @@
 import type { NatsConnection } from '@nats-io/nats-core';
 import { connectNatsWeb } from '../src/nats/connect-web.ts';
 import type { NatsAuth } from '../src/nats/nats-url.ts';
-import type { ConnectionState, PeerEvent } from '../src/peer/api-types.ts';
+import type { ConnectionEvent, ConnectionState } from '../src/peer/api-types.ts';
 import { CodedError } from '../src/errors.ts';
 import { errorReport, type ErrorReport } from '../src/peer/error-report.ts';
+
+/** Where a link's state changes go (with the link, so the store can tell whose connection it is). */
+type LinkEvents = (e: ConnectionEvent, link: HubLink) => void;
 
 export class HubLink {
   state: ConnectionState = 'connecting';
@@ -20,7 +23,9 @@ export class HubLink {
   constructor(
     readonly hub: string,
     private readonly auth: NatsAuth | undefined,
-    private readonly emit: (e: PeerEvent) => void,
+    private readonly emit: LinkEvents,
+    /** The link's identity among the hub links (its hub and credentials). */
+    readonly key: string,
   ) {
     this.conn = this.connect();
   }
@@ -28,7 +33,7 @@ export class HubLink {
   private set(state: ConnectionState, error?: ErrorReport): void {
     this.state = state;
     this.error = error;
-    this.emit({ type: 'connection', hub: this.hub, state, error: error?.message, code: error?.code });
+    this.emit({ type: 'connection', hub: this.hub, state, error: error?.message, code: error?.code }, this);
   }
 
   private async connect(): Promise<NatsConnection> {
@@ -95,13 +100,18 @@ export class HubLink {
 export class HubLinks {
   private readonly links = new Map<string, HubLink>();
 
-  constructor(private readonly emit: (e: PeerEvent) => void) {}
+  constructor(private readonly emit: LinkEvents) {}
+
+  /** One link per hub and credentials. */
+  static keyOf(hub: string, auth?: NatsAuth): string {
+    return `${hub} ${JSON.stringify(auth ?? {})}`;
+  }
 
   get(hub: string, auth?: NatsAuth): HubLink {
-    const key = `${hub} ${JSON.stringify(auth ?? {})}`;
+    const key = HubLinks.keyOf(hub, auth);
     let l = this.links.get(key);
     if (!l) {
-      l = new HubLink(hub, auth, this.emit);
+      l = new HubLink(hub, auth, this.emit, key);
       this.links.set(key, l);
     }
     return l;

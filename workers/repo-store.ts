@@ -70,7 +70,35 @@ export class RepoStore {
     private readonly pool: OpfsPool,
     private readonly emit: (e: PeerEvent) => void,
   ) {
-    this.hubs = new HubLinks(emit);
+    this.hubs = new HubLinks((e, link) => this.emit({ ...e, repos: this.namesOn(link.key) }));
+  }
+
+  /**
+   * The repositories whose hub connection is the link with this key. (It runs inside the link's
+   * connect loop, where a throw would count as a failed connection: a repository it cannot read
+   * is left out.)
+   */
+  private namesOn(key: string): string[] {
+    const names: string[] = [];
+    for (const o of this.open.values()) {
+      try {
+        const hub = o.repo.config.get(HUB);
+        if (hub && HubLinks.keyOf(hub, o.access?.nats) === key) names.push(o.name);
+      } catch {
+        // closing
+      }
+    }
+    return names;
+  }
+
+  /** Tell the page a repository changed: the event carries its summary. */
+  private changed(name: string): void {
+    if (!this.open.has(name)) return;
+    try {
+      this.emit({ type: 'repo', repo: this.summary(name) });
+    } catch (e) {
+      this.emit({ type: 'log', repo: name, text: `cannot describe: ${errorMessage(e)}` });
+    }
   }
 
   /** Open every repository and put those with a hub on it. */
@@ -177,7 +205,7 @@ export class RepoStore {
     });
     o.agent = agent;
     await agent.start();
-    this.emit({ type: 'repos' });
+    this.changed(o.name);
   }
 
   /** The agent's reports, as the UI's events. */
@@ -199,14 +227,18 @@ export class RepoStore {
         } else {
           o.lastProgress = p.failed(errorReport(outcome.error));
         }
+        this.changed(repo);
       },
-      checkins: (uuids, source) => this.emit({ type: 'checkins', repo, uuids, source }),
+      checkins: (uuids, source) => {
+        this.emit({ type: 'checkins', repo, uuids, source });
+        this.changed(repo);
+      },
       peers: (peers) => this.emit({ type: 'peers', repo, peers }),
-      accepted: () => this.emit({ type: 'repos' }),
+      accepted: () => this.changed(repo),
       pushRefused: (peer, text) => {
         // Only the hub's own copy knows a write invite's login: its refusal means this login may not write.
         if (o.agent?.peers().find((p) => p.peerId === peer)?.kind !== 'hub' || !o.access) return;
-        void this.saveAccess(o, { ...o.access, refused: text }).then(() => this.emit({ type: 'repos' }));
+        void this.saveAccess(o, { ...o.access, refused: text }).then(() => this.changed(repo));
       },
     };
   }
@@ -279,7 +311,7 @@ export class RepoStore {
     const db = this.pool.open(fileOf(name));
     const repo = Repository.create(db, { projectName: wanted, adminUser: user, crosslinker: crosslinkerFactory });
     this.open.set(name, { name, repo });
-    this.emit({ type: 'repos' });
+    this.changed(name);
     return this.summary(name);
   }
 
@@ -340,7 +372,7 @@ export class RepoStore {
     this.emit({ type: 'log', repo: name, text: `clone: ${done.artifactsReceived} artifacts, ${done.rounds} rounds, transfer ${s((rebuildStarted || stored) - started)} s, rebuild ${s(rebuildStarted ? stored - rebuildStarted : 0)} s, save ${s(end - stored)} s` });
     progress.done(done);
     this.attach(this.get(name));
-    this.emit({ type: 'repos' });
+    this.changed(name);
     return this.summary(name);
   }
 
@@ -368,7 +400,7 @@ export class RepoStore {
           repo.setCrosslinker(crosslinkerFactory);
           return repo;
         },
-        leave: () => this.emit({ type: 'repos' }),
+        leave: () => this.changed(name),
         discard: removeAll,
         freshResumes: false,
         discardEmptyResumed: true,
@@ -382,7 +414,7 @@ export class RepoStore {
         const o: Open = { name, repo: placeholder };
         this.open.set(name, o);
         await this.saveAccess(o, access);
-        this.emit({ type: 'repos' });
+        this.changed(name);
         const target = Repository.create(await openWasmDb(), { date: null, adminUser });
         prepare(target);
         return target;
@@ -419,7 +451,7 @@ export class RepoStore {
     o.agent = undefined;
     await agent?.stop();
     this.attach(o);
-    this.emit({ type: 'repos' });
+    this.changed(o.name);
   }
 
   /** A `.fossil` file (made by fossil or exported here) becomes a local repository. */
@@ -443,7 +475,7 @@ export class RepoStore {
     // A file brought in here belongs to this browser; old hub credentials in it are dropped.
     o.repo.config.delete(OLD_HUB_AUTH);
     await this.saveAccess(o, undefined);
-    this.emit({ type: 'repos' });
+    this.changed(name);
     return this.summary(name);
   }
 
@@ -573,7 +605,7 @@ export class RepoStore {
     });
   }
 
-  /** A repository by name, for the authoring API (workers/author-api.ts). */
+  /** A repository by name, for the author and browse groups (workers/author-api.ts, browse-api.ts). */
   repository(name: string): Repository {
     return this.get(name).repo;
   }
@@ -587,7 +619,7 @@ export class RepoStore {
     const o = this.get(name);
     if (o.agent) o.agent.wrote(w.uuid, w.kind === 'checkin');
     else if (w.kind === 'checkin') this.emit({ type: 'checkins', repo: name, uuids: [w.uuid], source: 'local' });
-    this.emit({ type: 'repos' });
+    this.changed(name);
   }
 
   remove(name: string): void {
@@ -599,7 +631,7 @@ export class RepoStore {
     }
     this.pool.remove(fileOf(name));
     void idbDelete(accessKey(name)).catch(() => undefined);
-    this.emit({ type: 'repos' });
+    this.emit({ type: 'repo-removed', name });
   }
 
   /** Close everything (another tab takes over). */

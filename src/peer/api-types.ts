@@ -85,9 +85,27 @@ export interface SyncProgress {
   peer?: string;
 }
 
+/** A hub connection's state, as its link reports it (the store adds which repositories use it). */
+export interface ConnectionEvent {
+  type: 'connection';
+  hub: string;
+  state: ConnectionState;
+  error?: string;
+  code?: ErrorCode;
+}
+
+/**
+ * What the worker tells the page, each event carrying what changed, so the page updates its
+ * picture from the event itself (src/ui/peer-events.ts) instead of asking again.
+ */
 export type PeerEvent =
-  | { type: 'repos' }
-  | { type: 'connection'; hub: string; state: ConnectionState; error?: string; code?: ErrorCode }
+  /** Every repository, sent once the worker is ready (on each `init`): the page's starting point. */
+  | { type: 'repos'; repos: RepoSummary[] }
+  /** A repository that appeared or changed (counts, hub, who you are, pending check-ins, last sync). */
+  | { type: 'repo'; repo: RepoSummary }
+  | { type: 'repo-removed'; name: string }
+  /** `repos`: the repositories whose connection this is (a hub may be reached with several credentials). */
+  | (ConnectionEvent & { repos: string[] })
   | { type: 'progress'; progress: SyncProgress }
   | { type: 'checkins'; repo: string; uuids: string[]; source: 'local' | 'remote' }
   | { type: 'peers'; repo: string; peers: PeerInfo[] }

@@ -4,7 +4,7 @@
  */
 import { createMemo, createResource, Match, Show, Switch, type JSX } from 'solid-js';
 import type { Remote } from 'comlink';
-import type { WorkerApi } from '../../workers/repo-worker.ts';
+import type { WorkerApi } from '../peer/worker-api.ts';
 import type { Peer } from './peer-state.ts';
 import type { Ownership } from './ownership.ts';
 import { fetchHubInfo } from './hub-info.ts';
@@ -12,6 +12,7 @@ import { route, type Route } from './route.ts';
 import { Home } from './Home.tsx';
 import { RepoView } from './RepoView.tsx';
 import { CloneLanding } from './CloneLanding.tsx';
+import { PeerProvider } from './context.tsx';
 import './browse/index.ts';
 import './app.css';
 
@@ -55,22 +56,24 @@ export function App(props: AppProps) {
         </Match>
         <Match when={props.api && props.peer?.state.ready && props.peer}>
           {(peer) => (
-            <Switch>
-              <Match when={route().page === 'clone' && route()}>
-                {(r) => <CloneLanding api={props.api!} peer={peer()} link={(r() as { link: string }).link} />}
-              </Match>
-              <Match when={route().page === 'repo' && route()}>
-                {(r) => {
-                  const repo = () => r() as Extract<Route, { page: 'repo' }>;
-                  // Pages that depend only on the repository's name must not reload when its section changes.
-                  const name = createMemo(() => repo().name);
-                  return <RepoView api={props.api!} peer={peer()} name={name()} section={repo().section} args={repo().args} query={repo().query} hub={hub()} />;
-                }}
-              </Match>
-              <Match when={route().page === 'home'}>
-                <Home api={props.api!} peer={peer()} hub={hub()} />
-              </Match>
-            </Switch>
+            <PeerProvider api={props.api!} peer={peer()}>
+              <Switch>
+                <Match when={route().page === 'clone' && route()}>
+                  {(r) => <CloneLanding link={(r() as { link: string }).link} />}
+                </Match>
+                <Match when={route().page === 'repo' && route()}>
+                  {(r) => {
+                    const repo = () => r() as Extract<Route, { page: 'repo' }>;
+                    // Pages that depend only on the repository's name must not reload when its section changes.
+                    const name = createMemo(() => repo().name);
+                    return <RepoView name={name()} section={repo().section} args={repo().args} query={repo().query} hub={hub()} />;
+                  }}
+                </Match>
+                <Match when={route().page === 'home'}>
+                  <Home hub={hub()} />
+                </Match>
+              </Switch>
+            </PeerProvider>
           )}
         </Match>
       </Switch>

@@ -1,30 +1,29 @@
 /** Where a share link lands: clone the project (or find it here already) and open it. */
-import { createSignal, onMount, Show } from 'solid-js';
-import type { Remote } from 'comlink';
-import type { WorkerApi } from '../../workers/repo-worker.ts';
+import { onMount, Show } from 'solid-js';
 import { parseShareLink } from '../peer/share-link.ts';
-import type { Peer } from './peer-state.ts';
 import { ProgressBar } from './ProgressBar.tsx';
 import { go, repoHash } from './route.ts';
+import { createAction } from './actions.ts';
+import { useApi, usePeer } from './context.tsx';
 import { errorText } from './error-text.ts';
 
-export function CloneLanding(props: { api: Remote<WorkerApi>; peer: Peer; link: string }) {
+export function CloneLanding(props: { link: string }) {
+  const api = useApi();
+  const peer = usePeer();
   const target = parseShareLink(props.link);
   // The link's credentials go to the worker's storage, not into the history: drop them from the
   // address bar at once (a reload lands on the cloned repository, or here with "Try again").
   if (target?.auth || target?.login) history.replaceState(history.state, '', `${location.pathname}${location.search}#/cloning`);
-  const [error, setError] = createSignal<string>();
-  const progress = () => Object.values(props.peer.state.progress).find((p) => p.kind === 'clone');
+  const action = createAction(errorText);
+  const progress = () => Object.values(peer.state.progress).find((p) => p.kind === 'clone');
 
   async function start() {
-    setError(undefined);
-    if (!target) return setError('This link is not a complete EdgeSync share link.');
-    try {
-      const r = await props.api.clone(target);
+    action.setError(undefined);
+    if (!target) return action.setError('This link is not a complete EdgeSync share link.');
+    await action.run(async () => {
+      const r = await api.repos.clone(target);
       go(repoHash(r.name), true);
-    } catch (e) {
-      setError(errorText(e));
-    }
+    });
   }
   onMount(() => void start());
 
@@ -35,7 +34,7 @@ export function CloneLanding(props: { api: Remote<WorkerApi>; peer: Peer; link: 
         <Show when={target}>
           <p class="muted small">from <code>{target!.hub}</code>, project <code>{target!.projectCode.slice(0, 12)}</code></p>
         </Show>
-        <Show when={!error()} fallback={<><p role="alert" class="error">{error()}</p><button type="button" onClick={() => void start()}>Try again</button> <a href="#/">Home</a></>}>
+        <Show when={!action.error()} fallback={<><p role="alert" class="error">{action.error()}</p><button type="button" onClick={() => void start()}>Try again</button> <a href="#/">Home</a></>}>
           <p data-testid="clone-status">{progress()?.text ?? 'Connecting to the hub…'}</p>
           <ProgressBar fraction={progress()?.fraction} label="clone progress" />
         </Show>

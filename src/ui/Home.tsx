@@ -1,37 +1,31 @@
 /**
  * Home: the repositories in this browser, and the ways to get one: create, clone from a hub (or
  * a share link), import a `.fossil` file (picker or drop). Storage used and quota at the bottom.
+ * This page runs the actions; its parts (src/ui/home) show the lists and the forms.
  */
-import { createResource, createSignal, For, Show } from 'solid-js';
-import type { Remote } from 'comlink';
-import type { WorkerApi } from '../../workers/repo-worker.ts';
+import { createResource, createSignal, Show } from 'solid-js';
 import { parseShareLink } from '../peer/share-link.ts';
-import type { Peer } from './peer-state.ts';
 import type { HubInfo } from './hub-info.ts';
-import { ago, formatBytes } from './format.ts';
+import { formatBytes } from './format.ts';
 import { ProgressBar } from './ProgressBar.tsx';
 import { go, repoHash } from './route.ts';
-import { ConnectionBadge } from './ConnectionBadge.tsx';
+import { createAction } from './actions.ts';
+import { useApi, usePeer } from './context.tsx';
+import { RepoList } from './home/RepoList.tsx';
+import { HubRepos } from './home/HubRepos.tsx';
+import { AddRepo } from './home/AddRepo.tsx';
 import { errorText } from './error-text.ts';
 
-export function Home(props: { api: Remote<WorkerApi>; peer: Peer; hub: HubInfo | undefined }) {
-  const s = props.peer.state;
-  const [error, setError] = createSignal<string>();
-  const [busy, setBusy] = createSignal<string>();
+export function Home(props: { hub: HubInfo | undefined }) {
+  const api = useApi();
+  const s = usePeer().state;
+  const action = createAction(errorText);
   const [dragging, setDragging] = createSignal(false);
-  const [storage, { refetch }] = createResource(() => s.repos.length + 1, () => props.api.storage());
+  const [storage, { refetch }] = createResource(() => s.repos.length + 1, () => api.storage());
 
   async function run(what: string, fn: () => Promise<void>) {
-    setError(undefined);
-    setBusy(what);
-    try {
-      await fn();
-    } catch (e) {
-      setError(errorText(e));
-    } finally {
-      setBusy(undefined);
-      void refetch();
-    }
+    await action.run(fn, what);
+    void refetch();
   }
 
   function create(e: SubmitEvent) {
@@ -39,7 +33,7 @@ export function Home(props: { api: Remote<WorkerApi>; peer: Peer; hub: HubInfo |
     const f = new FormData(e.currentTarget as HTMLFormElement);
     const name = String(f.get('name') ?? '').trim() || 'my-project';
     void run('create', async () => {
-      const r = await props.api.create(name, String(f.get('user') ?? '').trim() || 'me');
+      const r = await api.repos.create(name, String(f.get('user') ?? '').trim() || 'me');
       go(repoHash(r.name));
     });
   }
@@ -51,13 +45,20 @@ export function Home(props: { api: Remote<WorkerApi>; peer: Peer; hub: HubInfo |
     const link = parseShareLink(text);
     const hub = String(f.get('hub') ?? '').trim();
     if (!link && !/^[0-9a-f]{40}([0-9a-f]{24})?$/i.test(text)) {
-      setError('Paste a share link, or a project code (40 or 64 hex digits) with the hub address.');
+      action.setError('Paste a share link, or a project code (40 or 64 hex digits) with the hub address.');
       return;
     }
     const req = link ?? { hub, projectCode: text.toLowerCase(), auth: hub === props.hub?.ws ? props.hub.read : undefined, role: 'reader' as const };
     void run('clone', async () => {
-      const r = await props.api.clone(req);
+      const r = await api.repos.clone(req);
       go(repoHash(r.name));
+    });
+  }
+
+  function cloneFromHub(r: { name: string; projectCode: string }) {
+    void run('clone', async () => {
+      const c = await api.repos.clone({ hub: props.hub!.ws, projectCode: r.projectCode, name: r.name, auth: props.hub!.read, role: 'reader' });
+      go(repoHash(c.name));
     });
   }
 
@@ -65,18 +66,11 @@ export function Home(props: { api: Remote<WorkerApi>; peer: Peer; hub: HubInfo |
     for (const file of Array.from(files ?? [])) {
       await run('import', async () => {
         const bytes = new Uint8Array(await file.arrayBuffer());
-        const r = await props.api.importFile(file.name, bytes);
+        const r = await api.repos.importFile(file.name, bytes);
         go(repoHash(r.name));
       });
     }
   }
-
-  /** The clone of a repository under way (one a reload interrupted resumes by itself). */
-  const cloneRunning = (name: string) => {
-    const p = s.progress[name];
-    return p && p.kind === 'clone' && p.phase === 'running' ? p : undefined;
-  };
-  const onHub = () => (props.hub?.repos ?? []).filter((r) => !s.repos.some((l) => l.projectCode === r.projectCode));
 
   return (
     <main
@@ -86,65 +80,13 @@ export function Home(props: { api: Remote<WorkerApi>; peer: Peer; hub: HubInfo |
       onDragLeave={() => setDragging(false)}
       onDrop={(e) => { e.preventDefault(); setDragging(false); void importFiles(e.dataTransfer?.files ?? null); }}
     >
-      <section aria-labelledby="local-h">
-        <h2 id="local-h">Repositories in this browser</h2>
-        <Show when={s.repos.length > 0} fallback={<p class="muted">None yet. Clone one from a hub, create one, or drop a <code>.fossil</code> file here.</p>}>
-          <ul class="repo-list" data-testid="repo-list">
-            <For each={s.repos}>
-              {(r) => (
-                <li class="repo-card">
-                  <a href={repoHash(r.name)} class="repo-link">
-                    <span class="repo-name">{r.name}</span>
-                    <span class="muted small">{r.projectName !== r.name ? r.projectName : ''}</span>
-                  </a>
-                  <div class="repo-meta small">
-                    <span>{r.checkins} check-ins</span>
-                    <span>{formatBytes(r.bytes)}</span>
-                    <span>synced {(props.peer.tick(), ago(r.lastSync))}</span>
-                    <Show when={r.hub}>
-                      <ConnectionBadge state={r.connection} />
-                      <span>{r.peers.length} {r.peers.length === 1 ? 'peer' : 'peers'} online</span>
-                    </Show>
-                    <Show when={r.unfinished && !cloneRunning(r.name)}><span class="warn">clone unfinished</span></Show>
-                  </div>
-                  <Show when={r.unfinished && cloneRunning(r.name)}>
-                    {(p) => (
-                      <div class="small" aria-live="polite" data-testid="repo-clone-progress">
-                        <span>{p().text}</span>
-                        <ProgressBar fraction={p().fraction} label={`clone of ${r.name}`} />
-                      </div>
-                    )}
-                  </Show>
-                </li>
-              )}
-            </For>
-          </ul>
-        </Show>
-      </section>
+      <RepoList />
+      <HubRepos hub={props.hub} busy={!!action.busy()} clone={cloneFromHub} />
 
-      <Show when={onHub().length > 0}>
-        <section class="card" aria-labelledby="hub-h">
-          <h2 id="hub-h">On this hub</h2>
-          <ul class="plain">
-            <For each={onHub()}>
-              {(r) => (
-                <li class="row">
-                  <span>{r.name} <code class="muted small">{r.projectCode.slice(0, 12)}</code></span>
-                  <button type="button" disabled={!!busy()} onClick={() => void run('clone', async () => {
-                    const c = await props.api.clone({ hub: props.hub!.ws, projectCode: r.projectCode, name: r.name, auth: props.hub!.read, role: 'reader' });
-                    go(repoHash(c.name));
-                  })}>Clone</button>
-                </li>
-              )}
-            </For>
-          </ul>
-        </section>
+      <Show when={action.error()}>
+        <p role="alert" class="error">{action.error()}</p>
       </Show>
-
-      <Show when={error()}>
-        <p role="alert" class="error">{error()}</p>
-      </Show>
-      <Show when={busy() === 'clone' && Object.values(s.progress).find((p) => p.kind === 'clone' && p.phase === 'running')}>
+      <Show when={action.busy() === 'clone' && Object.values(s.progress).find((p) => p.kind === 'clone' && p.phase === 'running')}>
         {(p) => (
           <div class="card" aria-live="polite">
             <p>{p().text}</p>
@@ -153,35 +95,7 @@ export function Home(props: { api: Remote<WorkerApi>; peer: Peer; hub: HubInfo |
         )}
       </Show>
 
-      <div class="grid">
-        <form class="card" onSubmit={clone} aria-labelledby="clone-h">
-          <h2 id="clone-h">Clone from a hub</h2>
-          <label>Share link or project code
-            <input name="source" required placeholder="http://…#/clone?… or 40/64 hex digits" autocomplete="off" />
-          </label>
-          <label>Hub (for a project code)
-            <input name="hub" value={props.hub?.ws ?? ''} placeholder="ws://127.0.0.1:8222" />
-          </label>
-          <button type="submit" disabled={!!busy()}>Clone</button>
-        </form>
-
-        <form class="card" onSubmit={create} aria-labelledby="create-h">
-          <h2 id="create-h">New repository</h2>
-          <label>Name<input name="name" required placeholder="my-project" /></label>
-          <label>Your user name<input name="user" placeholder="me" /></label>
-          <button type="submit" disabled={!!busy()}>Create</button>
-        </form>
-
-        <div class="card" aria-labelledby="import-h">
-          <h2 id="import-h">Import a .fossil file</h2>
-          <p class="muted small">Choose a file, or drop it anywhere on this page.</p>
-          <label class="file-button">
-            <input type="file" accept=".fossil,application/x-sqlite3,application/octet-stream" data-testid="import-input"
-              onChange={(e) => void importFiles(e.currentTarget.files)} />
-            <span>Choose file…</span>
-          </label>
-        </div>
-      </div>
+      <AddRepo hub={props.hub} busy={!!action.busy()} clone={clone} create={create} importFiles={(files) => void importFiles(files)} />
 
       <Show when={storage()}>
         {(st) => (

@@ -4,9 +4,6 @@
  */
 import { createSignal, For, Show } from 'solid-js';
 import { Dynamic } from 'solid-js/web';
-import type { Remote } from 'comlink';
-import type { WorkerApi } from '../../workers/repo-worker.ts';
-import type { Peer } from './peer-state.ts';
 import type { HubInfo } from './hub-info.ts';
 import { SyncPanel } from './SyncPanel.tsx';
 import { Timeline } from './Timeline.tsx';
@@ -14,6 +11,8 @@ import { ShareDialog } from './ShareDialog.tsx';
 import { formatBytes } from './format.ts';
 import { go, repoHash } from './route.ts';
 import { ChatBanner } from './chat/ChatBanner.tsx';
+import { useApi, usePeer } from './context.tsx';
+import { createAction } from './actions.ts';
 import './chat/register.ts';
 import { repoBanners, repoSections } from './repo-sections.tsx';
 import './write/index.ts';
@@ -22,8 +21,6 @@ import { authorOr, rememberAuthorFrom } from './write/common.ts';
 import { errorText } from './error-text.ts';
 
 export interface RepoViewProps {
-  api: Remote<WorkerApi>;
-  peer: Peer;
   name: string;
   section: string;
   args: string[];
@@ -32,32 +29,31 @@ export interface RepoViewProps {
 }
 
 export function RepoView(props: RepoViewProps) {
-  const repo = () => props.peer.state.repos.find((r) => r.name === props.name);
+  const api = useApi();
+  const peer = usePeer();
+  const repo = () => peer.state.repos.find((r) => r.name === props.name);
   const section = () => repoSections.find((s) => s.id === props.section);
   const [sharing, setSharing] = createSignal(false);
   // Kept here, not in the element: the form is drawn again when the repository's state changes
   // (a sync, who you are), and an open form must stay open.
   const [noteOpen, setNoteOpen] = createSignal(false);
-  const [error, setError] = createSignal<string>();
+  const action = createAction(errorText);
 
   async function download() {
-    setError(undefined);
-    try {
-      const bytes = await props.api.exportFile(props.name);
+    await action.run(async () => {
+      const bytes = await api.repos.exportFile(props.name);
       const url = URL.createObjectURL(new Blob([bytes as BlobPart], { type: 'application/x-sqlite3' }));
       const a = document.createElement('a');
       a.href = url;
       a.download = `${props.name}.fossil`;
       a.click();
       setTimeout(() => URL.revokeObjectURL(url), 10_000);
-    } catch (e) {
-      setError(errorText(e));
-    }
+    });
   }
 
   async function remove() {
     if (!confirm(`Delete “${props.name}” from this browser? Copies elsewhere are not touched.`)) return;
-    await props.api.remove(props.name);
+    await api.repos.remove(props.name);
     go('#/');
   }
 
@@ -65,18 +61,15 @@ export function RepoView(props: RepoViewProps) {
     e.preventDefault();
     const form = e.currentTarget as HTMLFormElement;
     const f = new FormData(form);
-    setError(undefined);
-    try {
+    await action.run(async () => {
       rememberAuthorFrom(f);
-      await props.api.commit(props.name, [{ name: String(f.get('file')), text: String(f.get('text')) }], String(f.get('comment') || 'edit'), authorOr('me'));
+      await api.repos.commit(props.name, [{ name: String(f.get('file')), text: String(f.get('text')) }], String(f.get('comment') || 'edit'), authorOr('me'));
       form.reset();
-    } catch (err) {
-      setError(errorText(err));
-    }
+    });
   }
 
   return (
-    <Show when={repo()} fallback={<main class="page"><p>{props.peer.state.ready ? `There is no repository “${props.name}” here.` : 'Opening…'}</p><a href="#/">All repositories</a></main>}>
+    <Show when={repo()} fallback={<main class="page"><p>{peer.state.ready ? `There is no repository “${props.name}” here.` : 'Opening…'}</p><a href="#/">All repositories</a></main>}>
       {(r) => (
         <main class="page">
           <div class="repo-head">
@@ -92,9 +85,9 @@ export function RepoView(props: RepoViewProps) {
               <button type="button" class="danger" onClick={() => void remove()}>Delete</button>
             </div>
           </div>
-          <Show when={error()}><p role="alert" class="error">{error()}</p></Show>
-          <ChatBanner api={props.api} name={props.name} section={props.section} />
-          <For each={repoBanners}>{(B) => <Dynamic component={B} api={props.api} peer={props.peer} name={props.name} />}</For>
+          <Show when={action.error()}><p role="alert" class="error">{action.error()}</p></Show>
+          <ChatBanner name={props.name} section={props.section} />
+          <For each={repoBanners}>{(B) => <Dynamic component={B} name={props.name} />}</For>
           <Show when={repoSections.some((s) => s.nav)}>
             <nav class="repo-tabs" aria-label="Repository pages">
               <a href={repoHash(props.name)} aria-current={props.section === '' ? 'page' : undefined}>Overview</a>
@@ -105,13 +98,13 @@ export function RepoView(props: RepoViewProps) {
           </Show>
           <Show when={props.section !== ''}>
             <Show when={section()} fallback={<p class="muted">There is no page “{props.section}” here. <a href={repoHash(props.name)}>Back to the overview</a></p>}>
-              {(s) => <Dynamic component={s().component} api={props.api} peer={props.peer} name={props.name} args={props.args} query={props.query} />}
+              {(s) => <Dynamic component={s().component} name={props.name} args={props.args} query={props.query} />}
             </Show>
           </Show>
           <Show when={props.section === ''}>
           <div class="repo-grid">
-            <SyncPanel api={props.api} peer={props.peer} repo={r()} defaultHub={props.hub?.ws} />
-            <Timeline api={props.api} peer={props.peer} name={props.name} />
+            <SyncPanel repo={r()} defaultHub={props.hub?.ws} />
+            <Timeline name={props.name} />
             <Show when={r().identity.canWrite}>
               <details class="card" open={noteOpen()} onToggle={(e) => setNoteOpen(e.currentTarget.open)}>
                 <summary>Write a note (a check-in of one text file)</summary>
@@ -119,7 +112,7 @@ export function RepoView(props: RepoViewProps) {
                   <label>File<input name="file" required value="NOTES.txt" /></label>
                   <label>Text<textarea name="text" rows="3" required /></label>
                   <label>Comment<input name="comment" required /></label>
-                  <AuthorField peer={props.peer} name={props.name} />
+                  <AuthorField name={props.name} />
                   <button type="submit">Commit</button>
                 </form>
               </details>
@@ -127,7 +120,7 @@ export function RepoView(props: RepoViewProps) {
           </div>
           </Show>
           <Show when={sharing()}>
-            <ShareDialog api={props.api} name={props.name} identity={repo()!.identity} onClose={() => setSharing(false)} />
+            <ShareDialog name={props.name} identity={repo()!.identity} onClose={() => setSharing(false)} />
           </Show>
         </main>
       )}

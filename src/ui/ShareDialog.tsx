@@ -4,19 +4,19 @@
  * which the hub's operator can revoke alone); someone with read access passes on its read link.
  */
 import { createResource, createSignal, onCleanup, onMount, Show } from 'solid-js';
-import type { Remote } from 'comlink';
-import type { WorkerApi } from '../../workers/repo-worker.ts';
 import { shareLink } from '../peer/share-link.ts';
 import type { Identity } from '../peer/access.ts';
+import { createAction } from './actions.ts';
+import { useApi } from './context.tsx';
 import { errorText } from './error-text.ts';
 
-export function ShareDialog(props: { api: Remote<WorkerApi>; name: string; identity: Identity; onClose: () => void }) {
+export function ShareDialog(props: { name: string; identity: Identity; onClose: () => void }) {
+  const api = useApi();
   const [copied, setCopied] = createSignal(false);
   const [link, setLink] = createSignal<string>();
   const [kind, setKind] = createSignal<'read' | 'write'>();
-  const [error, setError] = createSignal<string>();
-  const [busy, setBusy] = createSignal(false);
-  const [info] = createResource(() => props.name, (n) => props.api.hubOf(n));
+  const action = createAction(errorText);
+  const [info] = createResource(() => props.name, (n) => api.hub.info(n));
   let input: HTMLInputElement | undefined;
   let forWhom: HTMLInputElement | undefined;
   let closeButton!: HTMLButtonElement;
@@ -33,19 +33,13 @@ export function ShareDialog(props: { api: Remote<WorkerApi>; name: string; ident
   });
 
   async function make(role: 'reader' | 'writer') {
-    setError(undefined);
     setCopied(false);
-    setBusy(true);
-    try {
-      const t = await props.api.invite(props.name, role, forWhom?.value.trim() || undefined);
+    await action.run(async () => {
+      const t = await api.hub.invite(props.name, role, forWhom?.value.trim() || undefined);
       setLink(shareLink(location.href, t));
       setKind(role === 'reader' ? 'read' : 'write');
       queueMicrotask(() => input?.select());
-    } catch (e) {
-      setError(errorText(e));
-    } finally {
-      setBusy(false);
-    }
+    }, 'invite');
   }
 
   async function copy() {
@@ -66,16 +60,16 @@ export function ShareDialog(props: { api: Remote<WorkerApi>; name: string; ident
           <p class="muted small">Opened in any browser that reaches the hub, the link clones the repository and opens it.</p>
           <label>For<input ref={forWhom} placeholder="who it is for (optional)" data-testid="invite-for" /></label>
           <div class="row">
-            <button type="button" disabled={busy()} onClick={() => void make('reader')} data-testid="make-read-link">Read link</button>
+            <button type="button" disabled={!!action.busy()} onClick={() => void make('reader')} data-testid="make-read-link">Read link</button>
             <Show when={props.identity.canWrite}>
-              <button type="button" disabled={busy()} onClick={() => void make('writer')} data-testid="make-write-invite">Invite to write</button>
+              <button type="button" disabled={!!action.busy()} onClick={() => void make('writer')} data-testid="make-write-invite">Invite to write</button>
             </Show>
           </div>
           <Show when={link()}>
             <p class="small">{kind() === 'write' ? 'Write invite: whoever opens it can read and write here, as a login of their own.' : 'Read link: whoever opens it can read and sync, not write.'}</p>
             <input ref={input} readonly value={link()} data-testid="share-link" aria-label="share link" onFocus={(e) => e.currentTarget.select()} />
           </Show>
-          <Show when={error()}><p class="error" role="alert">{error()}</p></Show>
+          <Show when={action.error()}><p class="error" role="alert">{action.error()}</p></Show>
         </Show>
         <div class="row">
           <Show when={link()}><button type="button" onClick={() => void copy()}>{copied() ? 'Copied' : 'Copy link'}</button></Show>

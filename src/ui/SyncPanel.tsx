@@ -5,21 +5,22 @@
  * Sync now. A repository that lives only here can be put on a hub from here.
  */
 import { createSignal, For, Show } from 'solid-js';
-import type { Remote } from 'comlink';
-import type { WorkerApi } from '../../workers/repo-worker.ts';
 import type { RepoSummary } from '../peer/api-types.ts';
-import type { Peer } from './peer-state.ts';
 import { ProgressBar } from './ProgressBar.tsx';
 import { ago } from './format.ts';
 import { ConnectionBadge } from './ConnectionBadge.tsx';
+import { createAction } from './actions.ts';
+import { useApi, usePeer } from './context.tsx';
 import { errorText } from './error-text.ts';
 
-export function SyncPanel(props: { api: Remote<WorkerApi>; peer: Peer; repo: RepoSummary; defaultHub?: string }) {
-  const s = props.peer.state;
+export function SyncPanel(props: { repo: RepoSummary; defaultHub?: string }) {
+  const api = useApi();
+  const peer = usePeer();
+  const s = peer.state;
   const [running, setRunning] = createSignal(false);
   const [joining, setJoining] = createSignal(false);
   const [signingIn, setSigningIn] = createSignal(false);
-  const [formError, setFormError] = createSignal<string>();
+  const formAction = createAction(errorText);
   const progress = () => s.progress[props.repo.name];
   const hubState = () => (props.repo.hub ? s.hubs[props.repo.hub] : undefined);
   const arrival = () => s.arrivals[props.repo.name];
@@ -28,7 +29,7 @@ export function SyncPanel(props: { api: Remote<WorkerApi>; peer: Peer; repo: Rep
   async function syncNow() {
     setRunning(true);
     try {
-      await props.api.syncNow(props.repo.name);
+      await api.hub.syncNow(props.repo.name);
     } finally {
       setRunning(false);
     }
@@ -36,19 +37,17 @@ export function SyncPanel(props: { api: Remote<WorkerApi>; peer: Peer; repo: Rep
 
   async function submit(e: SubmitEvent, action: (f: FormData) => Promise<unknown>, done: () => void) {
     e.preventDefault();
-    setFormError(undefined);
-    try {
-      await action(new FormData(e.currentTarget as HTMLFormElement));
+    const f = new FormData(e.currentTarget as HTMLFormElement);
+    await formAction.run(async () => {
+      await action(f);
       done();
-    } catch (err) {
-      setFormError(errorText(err));
-    }
+    });
   }
 
   const joinForm = () => (
     <form class="inline-form" data-testid="join-hub" onSubmit={(e) => void submit(e, (f) => {
       const user = String(f.get('user') ?? '').trim();
-      return props.api.setHub(props.repo.name, String(f.get('hub') ?? '').trim(), user ? { user, password: String(f.get('password') ?? '') } : undefined);
+      return api.hub.join(props.repo.name, String(f.get('hub') ?? '').trim(), user ? { user, password: String(f.get('password') ?? '') } : undefined);
     }, () => setJoining(false))}>
       <label>Hub address<input name="hub" required value={props.defaultHub ?? 'ws://127.0.0.1:8222'} /></label>
       <label>Hub user<input name="user" autocomplete="username" placeholder="from your hub's operator" /></label>
@@ -58,7 +57,7 @@ export function SyncPanel(props: { api: Remote<WorkerApi>; peer: Peer; repo: Rep
   );
 
   const signInForm = () => (
-    <form class="inline-form" data-testid="sign-in" onSubmit={(e) => void submit(e, (f) => props.api.signIn(props.repo.name, String(f.get('login') ?? ''), String(f.get('password') ?? '')), () => setSigningIn(false))}>
+    <form class="inline-form" data-testid="sign-in" onSubmit={(e) => void submit(e, (f) => api.hub.signIn(props.repo.name, String(f.get('login') ?? ''), String(f.get('password') ?? '')), () => setSigningIn(false))}>
       <label>Fossil login<input name="login" required autocomplete="username" /></label>
       <label>Password<input name="password" type="password" required autocomplete="current-password" /></label>
       <div class="row"><button type="submit">Sign in</button> <button type="button" class="secondary" onClick={() => setSigningIn(false)}>Cancel</button></div>
@@ -84,7 +83,7 @@ export function SyncPanel(props: { api: Remote<WorkerApi>; peer: Peer; repo: Rep
             {' · '}<span data-testid="may-write">{id().canWrite ? 'can write' : 'read only'}</span>
             {' '}<Show when={id().role !== 'owner' || id().user}>
               <Show when={id().user} fallback={<button type="button" class="link" onClick={() => setSigningIn(true)}>Sign in</button>}>
-                <button type="button" class="link" onClick={() => void props.api.signOut(props.repo.name)}>Sign out</button>
+                <button type="button" class="link" onClick={() => void api.hub.signOut(props.repo.name)}>Sign out</button>
               </Show>
             </Show>
           </dd>
@@ -94,7 +93,7 @@ export function SyncPanel(props: { api: Remote<WorkerApi>; peer: Peer; repo: Rep
               <For each={props.repo.peers}>{(p) => <span class="chip" title={p.peerId}>{p.name} <span class="muted">({p.kind})</span></span>}</For>
             </Show>
           </dd>
-          <dt>Last sync</dt><dd>{(props.peer.tick(), ago(props.repo.lastSync))}</dd>
+          <dt>Last sync</dt><dd>{(peer.tick(), ago(props.repo.lastSync))}</dd>
         </dl>
         <Show when={signingIn()}>{signInForm()}</Show>
         <Show when={id().note}>
@@ -117,7 +116,7 @@ export function SyncPanel(props: { api: Remote<WorkerApi>; peer: Peer; repo: Rep
           {(a) => (
             <p class="arrival" data-testid="arrival" aria-live="polite">
               {a().source === 'local' ? 'Committed here' : 'Arrived'}: {a().uuids.map((u) => u.slice(0, 10)).join(', ')}
-              {' '}<span class="muted">({(props.peer.tick(), ago(new Date(a().at).toISOString()))})</span>
+              {' '}<span class="muted">({(peer.tick(), ago(new Date(a().at).toISOString()))})</span>
             </p>
           )}
         </Show>
@@ -133,7 +132,7 @@ export function SyncPanel(props: { api: Remote<WorkerApi>; peer: Peer; repo: Rep
           {running() ? 'Syncing…' : 'Sync now'}
         </button>
       </Show>
-      <Show when={formError()}><p class="error" role="alert">{formError()}</p></Show>
+      <Show when={formAction.error()}><p class="error" role="alert">{formAction.error()}</p></Show>
     </section>
   );
 }

@@ -3,16 +3,16 @@
  * ones. Each leads to its check-in page; the full timeline (every event, filters, graph) is a tab.
  */
 import { createResource, For, Show } from 'solid-js';
-import type { Remote } from 'comlink';
-import type { WorkerApi } from '../../workers/repo-worker.ts';
-import type { Peer } from './peer-state.ts';
 import { dateTime } from './format.ts';
 import { repoHash } from './route.ts';
+import { useApi, usePeer } from './context.tsx';
 
-export function Timeline(props: { api: Remote<WorkerApi>; peer: Peer; name: string }) {
+export function Timeline(props: { name: string }) {
+  const api = useApi();
+  const peer = usePeer();
   const [rows] = createResource(
-    () => ({ name: props.name, v: props.peer.state.changes[props.name] ?? 0, n: props.peer.state.repos.find((r) => r.name === props.name)?.checkins }),
-    (k) => props.api.checkins(k.name, 50),
+    () => ({ name: props.name, v: peer.state.changes[props.name] ?? 0, n: peer.state.repos.find((r) => r.name === props.name)?.checkins }),
+    (k) => api.repos.checkins(k.name, 50),
   );
   return (
     <section class="card" aria-labelledby="tl-h">

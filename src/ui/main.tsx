@@ -6,7 +6,7 @@ import { render } from 'solid-js/web';
 import { createSignal, Show } from 'solid-js';
 import * as Comlink from 'comlink';
 import type { Remote } from 'comlink';
-import type { WorkerApi } from '../../workers/repo-worker.ts';
+import type { WorkerApi } from '../peer/worker-api.ts';
 import { App } from './App.tsx';
 import { claimOwnership, type Ownership } from './ownership.ts';
 import { createPeerState, type Peer } from './peer-state.ts';

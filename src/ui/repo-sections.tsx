@@ -4,13 +4,9 @@
  * Pages add themselves here, so the repository view needs no change when one is added.
  */
 import type { Component } from 'solid-js';
-import type { Remote } from 'comlink';
-import type { WorkerApi } from '../../workers/repo-worker.ts';
-import type { Peer } from './peer-state.ts';
 
+/** What a page of a repository is given; the worker and the peer come from the context (context.tsx). */
 export interface SectionProps {
-  api: Remote<WorkerApi>;
-  peer: Peer;
   /** The repository's local name. */
   name: string;
   /** URI-decoded path segments after the section name. */
@@ -29,4 +25,4 @@ export interface RepoSection {
 export const repoSections: RepoSection[] = [];
 
 /** Notices shown above every page of a repository (e.g. a branch that forked). */
-export const repoBanners: Component<Pick<SectionProps, 'api' | 'peer' | 'name'>>[] = [];
+export const repoBanners: Component<Pick<SectionProps, 'name'>>[] = [];

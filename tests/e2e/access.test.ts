@@ -93,8 +93,8 @@ describe.skipIf(!ready)('access in the browser, on the npm start demo', () => {
     await reader.getByTestId('read-only').waitFor();
     expect(await reader.getByTestId('editor-text').count()).toBe(0);
     // The worker refuses a write all the same, in plain words.
-    const refused = await reader.evaluate(() => (globalThis as unknown as { edgesync: { commit(n: string, f: unknown[], c: string, u: string): Promise<string> } })
-      .edgesync.commit('demo', [{ name: 'x.txt', text: 'x' }], 'sneaky', 'me').then(() => 'written', (e: Error) => e.message));
+    const refused = await reader.evaluate(() => (globalThis as unknown as { edgesync: { repos: { commit(n: string, f: unknown[], c: string, u: string): Promise<string> } } })
+      .edgesync.repos.commit('demo', [{ name: 'x.txt', text: 'x' }], 'sneaky', 'me').then(() => 'written', (e: Error) => e.message));
     expect(refused).toMatch(/read link/);
     await reader.goto(new URL('#/repo/demo', demo.webUrl).href);
     await expect.poll(() => reader.getByTestId('connection').first().textContent()).toBe('connected');

@@ -90,9 +90,9 @@ describe.skipIf(!ready)('browse pages against fossil', () => {
     await page.waitForFunction(() => (globalThis as { edgesync?: unknown }).edgesync !== undefined);
     const bytes = [...readFileSync(repoFile)];
     await page.evaluate(async ({ name, bytes }) => {
-      const api = (globalThis as unknown as { edgesync: { init(): Promise<void>; importFile(n: string, b: Uint8Array): Promise<unknown> } }).edgesync;
+      const api = (globalThis as unknown as { edgesync: { init(): Promise<void>; repos: { importFile(n: string, b: Uint8Array): Promise<unknown> } } }).edgesync;
       await api.init();
-      await api.importFile(name, new Uint8Array(bytes));
+      await api.repos.importFile(name, new Uint8Array(bytes));
     }, { name: REPO, bytes });
   }, 300_000);
 

@@ -50,8 +50,8 @@ describe.skipIf(!ready)('invites to a hub with NATS auth', () => {
     await page.goto(bare);
     await expect.poll(() => page.locator('[role=alert]').first().textContent().catch(() => ''), { timeout: 90_000 }).toMatch(/authoriz|credential|password|refused/i);
     const names = await page.evaluate(async () => {
-      const api = (globalThis as { edgesync?: { list(): Promise<{ name: string }[]> } }).edgesync!;
-      return (await api.list()).map((r) => r.name);
+      const api = (globalThis as { edgesync?: { repos: { list(): Promise<{ name: string }[]> } } }).edgesync!;
+      return (await api.repos.list()).map((r) => r.name);
     });
     expect(names).not.toContain('nocreds');
   });

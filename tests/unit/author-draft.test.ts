@@ -14,7 +14,7 @@ import { AuthoringError } from '../../src/repo/authoring/names.ts';
 import { branchTip, tipCheckin } from '../../src/repo/queries/resolve.ts';
 import { leaves } from '../../src/repo/queries/branches.ts';
 import { filesOfCheckin } from '../../src/repo/checkin-files.ts';
-import { forksOf } from '../../workers/author-api.ts';
+import { forksOf } from '../../src/peer/author.ts';
 import { addToOutbox } from '../../src/mesh/outbox.ts';
 
 const hasFossil = haveTool('fossil');

@@ -8,7 +8,7 @@ import { Repository } from '../../src/repo/repository.ts';
 import { layoutGraph } from '../../src/ui/browse/graph.ts';
 import { appHref } from '../../src/ui/browse/links.ts';
 import { fossilWikiToHtml } from '../../src/ui/browse/render-wiki.ts';
-import { annotate, checkin, diffs, history, timelinePage, tree } from '../../workers/browse-api.ts';
+import { annotate, checkin, diffs, history, timelinePage, tree } from '../../src/peer/browse.ts';
 import { forEachAdapter } from '../helpers/dbs.ts';
 import { copyFixture, fossilFixture } from '../helpers/fossil-fixture.ts';
 import { fossil, haveTool, tempDir } from '../helpers/tools.ts';

@@ -7,9 +7,10 @@ import { createResource, createSignal, For, onCleanup, Show } from 'solid-js';
 import type { SectionProps } from '../repo-sections.tsx';
 import { go, repoHash } from '../route.ts';
 import type { CheckinView, FileDiff } from '../../peer/browse-types.ts';
-import { BranchLink, browseOf, Loaded, When } from './common.tsx';
+import { BranchLink, Loaded, When } from './common.tsx';
 import { Comment } from './Comment.tsx';
 import { DiffStat, DiffView } from './DiffView.tsx';
+import { useApi } from '../context.tsx';
 
 /**
  * Diffs load for the files on or near the screen, a few at a time: expanding file versions can
@@ -20,11 +21,11 @@ const BATCH = 4;
 const FIRST_FILES = 6;
 
 export function CheckinPage(props: SectionProps) {
-  const api = () => browseOf(props);
+  const browse = useApi().browse;
   const split = () => props.query.get('diff') === 'split';
   const [diffs, setDiffs] = createSignal<Record<number, FileDiff>>({});
   const [ci] = createResource(() => ({ name: props.name, ref: props.args[0] ?? 'tip' }), async (k) => {
-    const c = await api().checkin(k.name, k.ref);
+    const c = await browse.checkin(k.name, k.ref);
     current = c;
     setDiffs({});
     queue.clear();
@@ -60,7 +61,7 @@ export function CheckinPage(props: SectionProps) {
       while (alive && queue.size && current === c) {
         const batch = [...queue].sort((a, b) => a - b).slice(0, BATCH);
         for (const i of batch) queue.delete(i);
-        const part = await api().diffs(props.name, batch.map((i) => ({ before: c.changed[i]!.prevUuid, after: c.changed[i]!.uuid })));
+        const part = await browse.diffs(props.name, batch.map((i) => ({ before: c.changed[i]!.prevUuid, after: c.changed[i]!.uuid })));
         if (!alive || current !== c) return;
         const next = { ...diffs() };
         batch.forEach((i, k) => (next[i] = part[k]!));

@@ -6,9 +6,10 @@
 import { createMemo, createResource, createSignal, For, Show } from 'solid-js';
 import type { SectionProps } from '../repo-sections.tsx';
 import { go, repoHash } from '../route.ts';
-import { BranchLink, browseOf, formatSize, HashLink, Loaded, When } from './common.tsx';
+import { BranchLink, formatSize, HashLink, Loaded, When } from './common.tsx';
 import { Comment } from './Comment.tsx';
 import { DownloadLink, FileBody } from './FileBody.tsx';
+import { useApi } from '../context.tsx';
 
 function Crumbs(props: { repo: string; checkin: string; path: string[]; file?: boolean }) {
   return (
@@ -22,13 +23,13 @@ function Crumbs(props: { repo: string; checkin: string; path: string[]; file?: b
 }
 
 export function FilesPage(props: SectionProps) {
-  const api = () => browseOf(props);
+  const browse = useApi().browse;
   const ref = () => props.args[0] || 'tip';
   const dir = () => props.args.slice(1).filter(Boolean);
   const flat = () => props.query.get('flat') === '1';
-  const [tree] = createResource(() => ({ n: props.name, ref: ref() }), (k) => api().tree(k.n, k.ref));
+  const [tree] = createResource(() => ({ n: props.name, ref: ref() }), (k) => browse.tree(k.n, k.ref));
   const [wantBranches, setWantBranches] = createSignal(false);
-  const [branches] = createResource(() => (wantBranches() ? props.name : false), (n) => api().branchList(n));
+  const [branches] = createResource(() => (wantBranches() ? props.name : false), (n) => browse.branchList(n));
   const listing = createMemo(() => {
     const t = tree.latest;
     if (!t) return { dirs: [] as string[], files: [] as typeof t extends undefined ? never : NonNullable<typeof t>['files'] };
@@ -88,12 +89,12 @@ export function FilesPage(props: SectionProps) {
 }
 
 export function FilePage(props: SectionProps) {
-  const api = () => browseOf(props);
+  const browse = useApi().browse;
   const ref = () => props.args[0] || 'tip';
   const path = () => props.args.slice(1).join('/');
   const annotating = () => props.query.get('annotate') === '1';
-  const [file] = createResource(() => ({ n: props.name, ref: ref(), path: path() }), (k) => api().fileAt(k.n, k.ref, k.path));
-  const [blame] = createResource(() => (annotating() ? { n: props.name, ref: ref(), path: path() } : false), (k) => api().annotate(k.n, k.ref, k.path));
+  const [file] = createResource(() => ({ n: props.name, ref: ref(), path: path() }), (k) => browse.fileAt(k.n, k.ref, k.path));
+  const [blame] = createResource(() => (annotating() ? { n: props.name, ref: ref(), path: path() } : false), (k) => browse.annotate(k.n, k.ref, k.path));
   return (
     <Loaded data={file}>
       {(f) => (
@@ -136,8 +137,8 @@ export function FilePage(props: SectionProps) {
 
 /** An artifact by hash: a file's content (or any artifact's text). */
 export function ArtifactPage(props: SectionProps) {
-  const api = () => browseOf(props);
-  const [file] = createResource(() => ({ n: props.name, h: props.args[0] ?? '' }), (k) => api().artifact(k.n, k.h));
+  const browse = useApi().browse;
+  const [file] = createResource(() => ({ n: props.name, h: props.args[0] ?? '' }), (k) => browse.artifact(k.n, k.h));
   return (
     <Loaded data={file}>
       {(f) => (
@@ -153,9 +154,9 @@ export function ArtifactPage(props: SectionProps) {
 }
 
 export function FileHistoryPage(props: SectionProps) {
-  const api = () => browseOf(props);
+  const browse = useApi().browse;
   const path = () => props.args.join('/');
-  const [hist] = createResource(() => ({ n: props.name, p: path() }), (k) => api().history(k.n, k.p));
+  const [hist] = createResource(() => ({ n: props.name, p: path() }), (k) => browse.history(k.n, k.p));
   return (
     <section class="card browse">
       <h2>History of <code>{path()}</code></h2>

@@ -3,14 +3,15 @@ import { createResource, For, Show } from 'solid-js';
 import type { SectionProps } from '../repo-sections.tsx';
 import { repoHash } from '../route.ts';
 import type { ForumPostView } from '../../peer/browse-types.ts';
-import { browseOf, HashLink, Loaded, When } from './common.tsx';
+import { HashLink, Loaded, When } from './common.tsx';
 import { RepoText } from './RepoText.tsx';
+import { useApi } from '../context.tsx';
 
 export function ForumPage(props: SectionProps) {
-  const api = () => browseOf(props);
+  const browse = useApi().browse;
   const root = () => props.args[0];
-  const [list] = createResource(() => (root() ? false : props.name), (n) => api().forumList(n));
-  const [thread] = createResource(() => (root() ? { n: props.name, r: root()! } : false), (k) => api().forumThread(k.n, k.r));
+  const [list] = createResource(() => (root() ? false : props.name), (n) => browse.forumList(n));
+  const [thread] = createResource(() => (root() ? { n: props.name, r: root()! } : false), (k) => browse.forumThread(k.n, k.r));
   const depth = (posts: ForumPostView[], p: ForumPostView) => {
     let d = 0;
     for (let at = p.inReplyTo; at && d < 6; d++) at = posts.find((x) => x.first === at)?.inReplyTo ?? null;

@@ -3,13 +3,15 @@ import { createResource, createSignal, For, Show } from 'solid-js';
 import type { BranchInfo } from '../../peer/browse-types.ts';
 import type { SectionProps } from '../repo-sections.tsx';
 import { go, repoHash } from '../route.ts';
-import { branchColor, BranchLink, browseOf, formatSize, HashLink, Loaded, When } from './common.tsx';
+import { branchColor, BranchLink, formatSize, HashLink, Loaded, When } from './common.tsx';
 import { Comment } from './Comment.tsx';
+import { useApi, usePeer } from '../context.tsx';
 
 const SHOWN_BRANCHES = 150;
 
 export function BranchesPage(props: SectionProps) {
-  const [rows] = createResource(() => props.name, (n) => browseOf(props).branchList(n));
+  const browse = useApi().browse;
+  const [rows] = createResource(() => props.name, (n) => browse.branchList(n));
   // A long-lived repository has hundreds of branches: the newest first, the rest on request.
   const [all, setAll] = createSignal(false);
   const table = (rows: BranchInfo[], testid: string) => {
@@ -64,7 +66,8 @@ export function BranchesPage(props: SectionProps) {
 }
 
 export function TagsPage(props: SectionProps) {
-  const [rows] = createResource(() => props.name, (n) => browseOf(props).tagList(n));
+  const browse = useApi().browse;
+  const [rows] = createResource(() => props.name, (n) => browse.tagList(n));
   return (
     <section class="card browse">
       <h2>Tags</h2>
@@ -82,7 +85,8 @@ export function TagsPage(props: SectionProps) {
 }
 
 export function LeavesPage(props: SectionProps) {
-  const [rows] = createResource(() => props.name, (n) => browseOf(props).leafList(n, true));
+  const browse = useApi().browse;
+  const [rows] = createResource(() => props.name, (n) => browse.leafList(n, true));
   return (
     <section class="card browse">
       <h2>Leaves</h2>
@@ -109,7 +113,9 @@ export function LeavesPage(props: SectionProps) {
 }
 
 export function StatsPage(props: SectionProps) {
-  const [s] = createResource(() => ({ n: props.name, v: props.peer.state.changes[props.name] ?? 0 }), (k) => browseOf(props).stats(k.n));
+  const browse = useApi().browse;
+  const peer = usePeer();
+  const [s] = createResource(() => ({ n: props.name, v: peer.state.changes[props.name] ?? 0 }), (k) => browse.stats(k.n));
   return (
     <section class="card browse">
       <h2>Statistics</h2>
@@ -138,7 +144,8 @@ export function StatsPage(props: SectionProps) {
 
 /** `info/HASH`: finds what the hash names and shows its page (as fossil's /info does). */
 export function InfoPage(props: SectionProps) {
-  const [t] = createResource(() => ({ n: props.name, h: props.args[0] ?? '' }), (k) => browseOf(props).resolve(k.n, k.h));
+  const browse = useApi().browse;
+  const [t] = createResource(() => ({ n: props.name, h: props.args[0] ?? '' }), (k) => browse.resolve(k.n, k.h));
   const target = () => {
     const r = t.latest;
     if (!r) return undefined;

@@ -2,14 +2,15 @@
 import { createResource, For, Show } from 'solid-js';
 import type { SectionProps } from '../repo-sections.tsx';
 import { repoHash } from '../route.ts';
-import { browseOf, HashLink, Loaded, When } from './common.tsx';
+import { HashLink, Loaded, When } from './common.tsx';
 import { RepoText } from './RepoText.tsx';
+import { useApi } from '../context.tsx';
 
 const SHOWN = ['status', 'type', 'priority', 'severity', 'subsystem', 'foundin', 'resolution'];
 
 export function TicketsPage(props: SectionProps) {
-  const api = () => browseOf(props);
-  const [list] = createResource(() => props.name, (n) => api().ticketRows(n));
+  const browse = useApi().browse;
+  const [list] = createResource(() => props.name, (n) => browse.ticketRows(n));
   return (
     <section class="card browse">
       <h2>Tickets</h2>
@@ -42,8 +43,8 @@ export function TicketsPage(props: SectionProps) {
 }
 
 export function TicketPage(props: SectionProps) {
-  const api = () => browseOf(props);
-  const [view] = createResource(() => ({ n: props.name, id: props.args[0] ?? '' }), (k) => api().ticket(k.n, k.id));
+  const browse = useApi().browse;
+  const [view] = createResource(() => ({ n: props.name, id: props.args[0] ?? '' }), (k) => browse.ticket(k.n, k.id));
   return (
     <Loaded data={view}>
       {(v) => (

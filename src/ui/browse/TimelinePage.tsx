@@ -6,10 +6,11 @@ import { createMemo, createResource, createSignal, For, Show } from 'solid-js';
 import type { SectionProps } from '../repo-sections.tsx';
 import { go, repoHash } from '../route.ts';
 import type { TimelineEntry, TimelinePage as Page } from '../../peer/browse-types.ts';
-import { branchColor, BranchLink, browseOf, HashLink, queryString, safeColor, When } from './common.tsx';
+import { branchColor, BranchLink, HashLink, queryString, safeColor, When } from './common.tsx';
 import { Comment, eventText } from './Comment.tsx';
 import { layoutGraph } from './graph.ts';
 import { GraphCell, GraphGap } from './GraphCell.tsx';
+import { useApi, usePeer } from '../context.tsx';
 import { errorText } from '../error-text.ts';
 
 const PAGE = 50;
@@ -17,19 +18,20 @@ const TYPES: [string, string][] = [['', 'All events'], ['ci', 'Check-ins'], ['w'
 const TYPE_LABEL: Record<string, string> = { ci: 'check-in', w: 'wiki', t: 'ticket', e: 'technote', g: 'tags', f: 'forum' };
 
 export function TimelinePage(props: SectionProps) {
+  const peer = usePeer();
   // On a phone the filters start folded, so the timeline itself is what shows first.
   const wide = matchMedia('(min-width: 40rem)').matches;
-  const api = () => browseOf(props);
+  const browse = useApi().browse;
   const filters = () => ({
     b: props.query.get('b') ?? '', u: props.query.get('u') ?? '', y: props.query.get('y') ?? '',
     since: props.query.get('since') ?? '', until: props.query.get('until') ?? '', q: props.query.get('q') ?? '',
   });
-  const version = () => props.peer.state.changes[props.name] ?? 0;
+  const version = () => peer.state.changes[props.name] ?? 0;
   const [extra, setExtra] = createSignal<TimelineEntry[]>([]);
   const [more, setMore] = createSignal(false);
   const request = (offset: number) => {
     const f = filters();
-    return api().timelinePage(props.name, {
+    return browse.timelinePage(props.name, {
       limit: PAGE, offset,
       ...(f.b ? { branch: f.b } : {}), ...(f.y ? { types: [f.y] } : {}), ...(f.u ? { user: f.u } : {}),
       ...(f.q ? { search: f.q } : {}), ...(f.since ? { since: f.since } : {}), ...(f.until ? { until: f.until } : {}),
@@ -44,8 +46,8 @@ export function TimelinePage(props: SectionProps) {
   // The filter choices load when the filters are first used: on a large repository listing
   // every branch costs more than the page itself.
   const [wantChoices, setWantChoices] = createSignal(false);
-  const [branches] = createResource(() => (wantChoices() || filters().b ? props.name : false), (n) => api().branchList(n));
-  const [users] = createResource(() => (wantChoices() || filters().u ? props.name : false), (n) => api().users(n));
+  const [branches] = createResource(() => (wantChoices() || filters().b ? props.name : false), (n) => browse.branchList(n));
+  const [users] = createResource(() => (wantChoices() || filters().u ? props.name : false), (n) => browse.users(n));
   const entries = createMemo(() => [...(first.latest?.entries ?? []), ...extra()]);
   const graph = createMemo(() => layoutGraph(entries().map((e) => ({ uuid: e.uuid, parents: e.parents, branch: e.type === 'ci' ? e.branch ?? 'trunk' : null })), branchColor));
   const [loadingMore, setLoadingMore] = createSignal(false);

@@ -2,16 +2,17 @@
 import { createResource, For, Show } from 'solid-js';
 import type { SectionProps } from '../repo-sections.tsx';
 import { repoHash } from '../route.ts';
-import { browseOf, HashLink, Loaded, safeColor, When } from './common.tsx';
+import { HashLink, Loaded, safeColor, When } from './common.tsx';
 import { RepoText } from './RepoText.tsx';
+import { useApi } from '../context.tsx';
 
 const MARKUP: Record<string, string> = { 'text/x-fossil-wiki': 'Fossil wiki', 'text/x-markdown': 'Markdown', 'text/plain': 'plain text' };
 
 export function WikiPage(props: SectionProps) {
-  const api = () => browseOf(props);
+  const browse = useApi().browse;
   const page = () => props.args.join('/');
-  const [list] = createResource(() => (page() ? false : props.name), (n) => api().wikiList(n));
-  const [view] = createResource(() => (page() ? { n: props.name, p: page(), v: props.query.get('v') ?? undefined } : false), (k) => api().wikiPage(k.n, k.p, k.v));
+  const [list] = createResource(() => (page() ? false : props.name), (n) => browse.wikiList(n));
+  const [view] = createResource(() => (page() ? { n: props.name, p: page(), v: props.query.get('v') ?? undefined } : false), (k) => browse.wikiPage(k.n, k.p, k.v));
   const source = () => props.query.get('source') === '1';
   return (
     <Show when={page()} fallback={
@@ -56,8 +57,8 @@ export function WikiPage(props: SectionProps) {
 }
 
 export function TechnotesPage(props: SectionProps) {
-  const api = () => browseOf(props);
-  const [list] = createResource(() => props.name, (n) => api().technoteList(n));
+  const browse = useApi().browse;
+  const [list] = createResource(() => props.name, (n) => browse.technoteList(n));
   return (
     <section class="card browse">
       <h2>Technotes</h2>
@@ -77,8 +78,8 @@ export function TechnotesPage(props: SectionProps) {
 }
 
 export function TechnotePage(props: SectionProps) {
-  const api = () => browseOf(props);
-  const [note] = createResource(() => ({ n: props.name, id: props.args[0] ?? '' }), (k) => api().technote(k.n, k.id));
+  const browse = useApi().browse;
+  const [note] = createResource(() => ({ n: props.name, id: props.args[0] ?? '' }), (k) => browse.technote(k.n, k.id));
   return (
     <Loaded data={note}>
       {(t) => (

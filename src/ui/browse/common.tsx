@@ -2,15 +2,7 @@
 import { Match, Switch, type JSX, type Resource } from 'solid-js';
 import { dateTime } from '../format.ts';
 import { repoHash } from '../route.ts';
-import type { SectionProps } from '../repo-sections.tsx';
-import type { BrowseGroup } from '../../../workers/browse-api.ts';
 import { errorText } from '../error-text.ts';
-
-/**
- * The worker's read API. Comlink calls nested methods through the proxy, though its types
- * describe a nested plain object as a promise; the group's methods all return promises already.
- */
-export const browseOf = (props: SectionProps) => props.api.browse as unknown as BrowseGroup;
 
 /** Shows `children` once the resource has a value; its error in plain words; "Loading…" before. */
 export function Loaded<T>(props: { data: Resource<T>; children: (v: T) => JSX.Element }) {

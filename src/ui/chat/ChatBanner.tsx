@@ -3,19 +3,19 @@
  * and, by subscribing to the chat's events, the system notifications while the repository is open.
  */
 import { createSignal, onCleanup, Show } from 'solid-js';
-import type { Remote } from 'comlink';
-import type { WorkerApi } from '../../../workers/repo-worker.ts';
 import { repoHash } from '../route.ts';
 import { onNotify } from './chat-events.ts';
+import { useApi } from '../context.tsx';
 import './chat.css';
 
-export function ChatBanner(props: { api: Remote<WorkerApi>; name: string; section: string }) {
+export function ChatBanner(props: { name: string; section: string }) {
+  const api = useApi();
   const [unread, setUnread] = createSignal(0);
-  const off = onNotify(props.api, (e) => {
+  const off = onNotify(api, (e) => {
     if (e.type === 'notify' && e.repo === props.name) setUnread(e.unread);
   });
   onCleanup(off);
-  void props.api.notifyView(props.name).then((v) => setUnread(v.unread), () => undefined);
+  void api.notify.view(props.name).then((v) => setUnread(v.unread), () => undefined);
   return (
     <Show when={unread() > 0 && props.section !== 'chat'}>
       <a class="chat-banner unread" href={repoHash(props.name, 'chat')} data-testid="chat-banner">{unread()} unread chat {unread() === 1 ? 'message' : 'messages'}</a>

@@ -5,7 +5,7 @@
  */
 import * as Comlink from 'comlink';
 import type { Remote } from 'comlink';
-import type { WorkerApi } from '../../../workers/repo-worker.ts';
+import type { WorkerApi } from '../../peer/worker-api.ts';
 import type { PeerEvent } from '../../peer/api-types.ts';
 import type { NotifyEvent } from '../../peer/notify-types.ts';
 import { showAlerts } from './alerts.ts';

@@ -8,11 +8,14 @@ import type { SectionProps } from '../repo-sections.tsx';
 import { repoHash } from '../route.ts';
 import { dateTime } from '../format.ts';
 import { short } from './common.ts';
+import { useApi, usePeer } from '../context.tsx';
 
-export function ForkBanner(props: Pick<SectionProps, 'api' | 'peer' | 'name'>) {
+export function ForkBanner(props: Pick<SectionProps, 'name'>) {
+  const author = useApi().author;
+  const peer = usePeer();
   const [forks] = createResource(
-    () => ({ n: props.name, v: props.peer.state.changes[props.name] ?? 0, c: props.peer.state.repos.find((r) => r.name === props.name)?.checkins }),
-    (k) => props.api.author.forks(k.n).catch(() => []),
+    () => ({ n: props.name, v: peer.state.changes[props.name] ?? 0, c: peer.state.repos.find((r) => r.name === props.name)?.checkins }),
+    (k) => author.forks(k.n).catch(() => []),
   );
   return (
     <Show when={(forks.latest ?? []).length > 0}>

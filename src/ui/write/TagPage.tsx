@@ -4,9 +4,12 @@ import type { SectionProps } from '../repo-sections.tsx';
 import { repoHash } from '../route.ts';
 import { authorOr, message, short, rememberAuthorFrom } from './common.ts';
 import { AuthorField } from './gate.tsx';
+import { useApi } from '../context.tsx';
+import { createAction } from '../actions.ts';
 
 export function TagPage(props: SectionProps) {
-  const [error, setError] = createSignal<string>();
+  const author = useApi().author;
+  const action = createAction(message);
   const [done, setDone] = createSignal<{ tag: string; checkin: string }>();
 
   async function save(e: SubmitEvent) {
@@ -15,21 +18,18 @@ export function TagPage(props: SectionProps) {
     const f = new FormData(form);
     rememberAuthorFrom(f);
     const tag = String(f.get('tag') ?? '').trim();
-    setError(undefined);
     setDone(undefined);
-    try {
-      const r = await props.api.author.addTag(props.name, { checkin: String(f.get('checkin') ?? ''), tag, user: authorOr(), propagate: f.get('propagate') === 'on' });
+    await action.run(async () => {
+      const r = await author.addTag(props.name, { checkin: String(f.get('checkin') ?? ''), tag, user: authorOr(), propagate: f.get('propagate') === 'on' });
       setDone({ tag, checkin: r.checkin });
       (form.elements.namedItem('tag') as HTMLInputElement).value = '';
-    } catch (err) {
-      setError(message(err));
-    }
+    });
   }
 
   return (
     <section class="card write-tag" aria-labelledby="tag-h">
       <h2 id="tag-h">Tag a check-in</h2>
-      <Show when={error()}><p role="alert" class="error" data-testid="write-error">{error()}</p></Show>
+      <Show when={action.error()}><p role="alert" class="error" data-testid="write-error">{action.error()}</p></Show>
       <Show when={done()}>
         {(d) => (
           <p role="status" class="write-notice" data-testid="write-notice">
@@ -41,7 +41,7 @@ export function TagPage(props: SectionProps) {
         <label>Check-in (hash prefix, branch or tag name)<input name="checkin" required value={props.args[0] ?? props.query.get('checkin') ?? ''} autocomplete="off" data-testid="tag-checkin" /></label>
         <label>Tag<input name="tag" required autocomplete="off" placeholder="e.g. release-1.0" data-testid="tag-name" /></label>
         <label class="check"><input type="checkbox" name="propagate" /> Propagate to descendants</label>
-        <AuthorField peer={props.peer} name={props.name} />
+        <AuthorField name={props.name} />
         <button type="submit" data-testid="tag-save">Add tag</button>
       </form>
     </section>

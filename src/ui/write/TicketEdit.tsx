@@ -7,6 +7,8 @@ import type { SectionProps } from '../repo-sections.tsx';
 import { go, repoHash } from '../route.ts';
 import { authorOr, message, short, rememberAuthorFrom } from './common.ts';
 import { AuthorField } from './gate.tsx';
+import { useApi } from '../context.tsx';
+import { createAction } from '../actions.ts';
 
 const CHOICES: Record<string, string[]> = {
   type: ['Code_Defect', 'Build_Problem', 'Documentation', 'Feature_Request', 'Incident'],
@@ -19,9 +21,10 @@ const SELECTS = ['type', 'status', 'severity', 'priority', 'resolution'] as cons
 const TEXTS = ['subsystem', 'foundin'] as const;
 
 export function TicketEdit(props: SectionProps) {
+  const author = useApi().author;
   const id = () => props.args[0];
   const [fields, setFields] = createSignal<Record<string, string>>({});
-  const [error, setError] = createSignal<string>();
+  const action = createAction(message);
   const [saved, setSaved] = createSignal<string>();
 
   createEffect(on(id, async (t) => {
@@ -29,9 +32,9 @@ export function TicketEdit(props: SectionProps) {
     if (t !== saved()) setSaved(undefined);
     if (!t) return setFields({ type: 'Code_Defect', status: 'Open', severity: 'Important', priority: 'Medium', resolution: 'Open' });
     try {
-      setFields((await props.api.author.ticket(props.name, t)).fields);
+      setFields((await author.ticket(props.name, t)).fields);
     } catch (e) {
-      setError(message(e));
+      action.setError(message(e));
     }
   }));
 
@@ -52,22 +55,19 @@ export function TicketEdit(props: SectionProps) {
       else change['comment'] = remark;
     }
     if (remark) change['mimetype'] = 'text/x-markdown';
-    setError(undefined);
-    try {
-      const tid = await props.api.author.writeTicket(props.name, { id: id(), fields: change, user: authorOr() });
+    await action.run(async () => {
+      const tid = await author.writeTicket(props.name, { id: id(), fields: change, user: authorOr() });
       setSaved(tid);
       (form.elements.namedItem('remark') as HTMLTextAreaElement).value = '';
       if (!id()) go(repoHash(props.name, 'ticket-edit', tid), true);
-      else setFields((await props.api.author.ticket(props.name, tid)).fields);
-    } catch (err) {
-      setError(message(err));
-    }
+      else setFields((await author.ticket(props.name, tid)).fields);
+    });
   }
 
   return (
     <section class="card write-ticket" aria-labelledby="tkt-h">
       <h2 id="tkt-h">{id() ? <>Change ticket <code>{short(id())}</code></> : 'New ticket'}</h2>
-      <Show when={error()}><p role="alert" class="error" data-testid="write-error">{error()}</p></Show>
+      <Show when={action.error()}><p role="alert" class="error" data-testid="write-error">{action.error()}</p></Show>
       <Show when={saved()}>
         <p role="status" class="write-notice" data-testid="write-notice">
           Saved ticket <code data-testid="ticket-id">{saved()}</code>. <a href={repoHash(props.name, 'ticket', saved()!)}>View it</a>
@@ -92,7 +92,7 @@ export function TicketEdit(props: SectionProps) {
           </For>
         </div>
         <label>{id() ? 'Add a remark' : 'Description'}<textarea name="remark" rows="5" data-testid="ticket-remark" /></label>
-        <AuthorField peer={props.peer} name={props.name} />
+        <AuthorField name={props.name} />
         <button type="submit" data-testid="ticket-save">{id() ? 'Save changes' : 'Create ticket'}</button>
       </form>
     </section>

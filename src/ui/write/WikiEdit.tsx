@@ -10,14 +10,17 @@ import { go, repoHash } from '../route.ts';
 import { authorOr, message, short, rememberAuthorFrom } from './common.ts';
 import { AuthorField } from './gate.tsx';
 import { RepoText } from '../browse/RepoText.tsx';
+import { useApi } from '../context.tsx';
+import { createAction } from '../actions.ts';
 
 export function WikiEdit(props: SectionProps) {
+  const author = useApi().author;
   const existing = () => props.args[0] ?? '';
   const [title, setTitle] = createSignal('');
   const [text, setText] = createSignal('');
   const [mimetype, setMimetype] = createSignal<WikiPageSource['mimetype']>('text/x-markdown');
   const [version, setVersion] = createSignal<string>();
-  const [error, setError] = createSignal<string>();
+  const action = createAction(message);
   const [saved, setSaved] = createSignal<string>();
   const [tab, setTab] = createSignal<'write' | 'preview' | 'both'>('both');
 
@@ -35,13 +38,13 @@ export function WikiEdit(props: SectionProps) {
       return;
     }
     try {
-      const src = await props.api.author.wikiSource(props.name, t);
+      const src = await author.wikiSource(props.name, t);
       setText(src.text);
       setMimetype(src.mimetype);
       setVersion(src.version);
       setLoaded(true);
     } catch (e) {
-      setError(message(e));
+      action.setError(message(e));
     }
   }));
 
@@ -49,25 +52,22 @@ export function WikiEdit(props: SectionProps) {
     e.preventDefault();
     const f = new FormData(e.currentTarget as HTMLFormElement);
     rememberAuthorFrom(f);
-    setError(undefined);
     if (!text().trim()) {
-      setError('The page is empty. (An empty version would delete the page.)');
+      action.setError('The page is empty. (An empty version would delete the page.)');
       return;
     }
-    try {
-      const uuid = await props.api.author.writeWiki(props.name, { title: title().trim(), text: text(), mimetype: mimetype(), user: authorOr() });
+    await action.run(async () => {
+      const uuid = await author.writeWiki(props.name, { title: title().trim(), text: text(), mimetype: mimetype(), user: authorOr() });
       setSaved(uuid);
       setVersion(uuid);
       if (title().trim() !== existing()) go(repoHash(props.name, 'wiki-edit', title().trim()), true);
-    } catch (err) {
-      setError(message(err));
-    }
+    });
   }
 
   return (
     <section class="card write-wiki" aria-labelledby="wiki-h">
       <h2 id="wiki-h">{existing() ? `Edit wiki page “${existing()}”` : 'New wiki page'}</h2>
-      <Show when={error()}><p role="alert" class="error" data-testid="write-error">{error()}</p></Show>
+      <Show when={action.error()}><p role="alert" class="error" data-testid="write-error">{action.error()}</p></Show>
       <Show when={saved()}>
         <p role="status" class="write-notice" data-testid="write-notice">
           Saved version <code>{short(saved())}</code>. <a href={repoHash(props.name, 'wiki', title().trim())}>View the page</a>
@@ -99,7 +99,7 @@ export function WikiEdit(props: SectionProps) {
           </Show>
         </div>
         <div class="write-commit-row">
-          <AuthorField peer={props.peer} name={props.name} />
+          <AuthorField name={props.name} />
         </div>
         <div class="actions">
           <button type="submit" data-testid="wiki-save" disabled={!loaded()}>Save page</button>

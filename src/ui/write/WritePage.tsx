@@ -4,11 +4,14 @@ import type { SectionProps } from '../repo-sections.tsx';
 import { go, repoHash } from '../route.ts';
 import { dateTime } from '../format.ts';
 import { short } from './common.ts';
+import { useApi, usePeer } from '../context.tsx';
 
 export function WritePage(props: SectionProps) {
-  const key = () => ({ n: props.name, v: props.peer.state.changes[props.name] ?? 0 });
-  const [titles] = createResource(key, (k) => props.api.author.wikiTitles(k.n));
-  const [tickets] = createResource(key, (k) => props.api.author.tickets(k.n));
+  const author = useApi().author;
+  const peer = usePeer();
+  const key = () => ({ n: props.name, v: peer.state.changes[props.name] ?? 0 });
+  const [titles] = createResource(key, (k) => author.wikiTitles(k.n));
+  const [tickets] = createResource(key, (k) => author.tickets(k.n));
   const [newTitle, setNewTitle] = createSignal('');
 
   return (

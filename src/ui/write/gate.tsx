@@ -8,6 +8,7 @@ import type { Identity } from '../../peer/access.ts';
 import type { Peer } from '../peer-state.ts';
 import type { SectionProps } from '../repo-sections.tsx';
 import { author } from './common.ts';
+import { usePeer } from '../context.tsx';
 
 export function identityOf(peer: Peer, name: string): Identity | undefined {
   return peer.state.repos.find((r) => r.name === name)?.identity;
@@ -22,19 +23,21 @@ export function ReadOnlyNote(props: { identity: Identity | undefined }) {
   );
 }
 
-export function WriteGate(props: { peer: Peer; name: string; children: JSX.Element }) {
-  const id = () => identityOf(props.peer, props.name);
+export function WriteGate(props: { name: string; children: JSX.Element }) {
+  const peer = usePeer();
+  const id = () => identityOf(peer, props.name);
   return <Show when={id()?.canWrite !== false} fallback={<ReadOnlyNote identity={id()} />}>{props.children}</Show>;
 }
 
 /** A write page that shows the read-only note instead of its form when this browser may not write. */
 export function gated(C: Component<SectionProps>): Component<SectionProps> {
-  return (props) => <WriteGate peer={props.peer} name={props.name}><C {...props} /></WriteGate>;
+  return (props) => <WriteGate name={props.name}><C {...props} /></WriteGate>;
 }
 
 /** The author of a write: the signed-in login (fixed), else a name this browser remembers. */
-export function AuthorField(props: { peer: Peer; name: string; testid?: string }) {
-  const user = () => identityOf(props.peer, props.name)?.user;
+export function AuthorField(props: { name: string; testid?: string }) {
+  const peer = usePeer();
+  const user = () => identityOf(peer, props.name)?.user;
   return (
     <Show when={user()} fallback={<label>Your name<input name="user" value={author()} placeholder="anonymous" autocomplete="username" data-testid={props.testid} /></label>}>
       <label>Writing as<input name="user" value={user()} readonly aria-readonly="true" data-testid={props.testid} title="your fossil login in this repository" /></label>
