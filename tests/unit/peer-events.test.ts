@@ -3,6 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import type { RepoSummary } from '../../src/peer/api-types.ts';
 import { applyPeerEvent, emptyPeerState } from '../../src/ui/peer-events.ts';
+import { ERROR_SENTENCES } from '../../src/ui/error-text.ts';
 
 function summary(name: string, extra: Partial<RepoSummary> = {}): RepoSummary {
   return {
@@ -49,9 +50,10 @@ describe('peer events', () => {
     // b reaches the same hub with other credentials: another connection.
     applyPeerEvent(s, { type: 'connection', hub, state: 'connected', repos: ['a'] }, 0);
     expect(s.repos.map((r) => r.connection)).toEqual(['connected', 'connecting', 'none']);
-    applyPeerEvent(s, { type: 'connection', hub, state: 'offline', error: 'Lost the hub; reconnecting…', repos: ['a', 'b'] }, 0);
+    applyPeerEvent(s, { type: 'connection', hub, state: 'offline', error: 'connection closed', code: 'unreachable', repos: ['a', 'b'] }, 0);
     expect(s.repos.map((r) => r.connection)).toEqual(['offline', 'offline', 'none']);
-    expect(s.hubs[hub]).toEqual({ state: 'offline', error: 'Lost the hub; reconnecting…' });
+    // The hub's error is in words, from its code (error-text.ts).
+    expect(s.hubs[hub]).toEqual({ state: 'offline', error: ERROR_SENTENCES.unreachable('connection closed') });
   });
 
   it('peers, progress and check-ins go where the pages read them', () => {
