@@ -7,7 +7,7 @@ import Database from 'better-sqlite3';
 import type { Db, Row, RunResult, SqlValue, Statement } from './db.ts';
 import { StatementCache } from './statement-cache.ts';
 import { classified } from './storage-error.ts';
-import { TransactionRunner } from './transaction.ts';
+import { DbBase } from './db-base.ts';
 
 export interface NodeDbOptions {
   readonly?: boolean;
@@ -107,20 +107,15 @@ class NodeStatement implements Statement {
   }
 }
 
-class NodeDb implements Db {
+class NodeDb extends DbBase {
   private readonly statements = new StatementCache<NodeStatement>(500);
-  private readonly tx: TransactionRunner;
 
   constructor(
     private readonly native: Database.Database,
     readonly filename: string,
     readonly: boolean,
   ) {
-    this.tx = new TransactionRunner({
-      exec: (sql) => this.exec(sql),
-      nativeInTransaction: () => native.inTransaction,
-      readonly,
-    });
+    super(readonly);
   }
 
   exec(sql: string): void {
@@ -141,25 +136,6 @@ class NodeDb implements Db {
     });
   }
 
-  run(sql: string, ...params: SqlValue[]): RunResult {
-    return this.prepare(sql).run(...params);
-  }
-
-  get<T = Row>(sql: string, ...params: SqlValue[]): T | undefined {
-    return this.prepare(sql).get<T>(...params);
-  }
-
-  all<T = Row>(sql: string, ...params: SqlValue[]): T[] {
-    return this.prepare(sql).all<T>(...params);
-  }
-
-  value<T = SqlValue>(sql: string, ...params: SqlValue[]): T | undefined {
-    return this.prepare(sql).value<T>(...params);
-  }
-
-  transaction<T>(fn: () => T): T {
-    return this.tx.run(fn);
-  }
 
   get inTransaction(): boolean {
     return this.native.inTransaction;

@@ -9,7 +9,7 @@ import sqlite3InitModule from '@sqlite.org/sqlite-wasm';
 import type { Db, Row, RunResult, SqlValue, Statement } from './db.ts';
 import { StatementCache } from './statement-cache.ts';
 import { classified } from './storage-error.ts';
-import { TransactionRunner } from './transaction.ts';
+import { DbBase } from './db-base.ts';
 
 export type Sqlite3 = Awaited<ReturnType<typeof sqlite3InitModule>>;
 type Oo1Db = InstanceType<Sqlite3['oo1']['DB']>;
@@ -122,20 +122,15 @@ function rowOf<T>(s: Oo1Statement): T {
   return row as T;
 }
 
-class WasmDb implements Db {
+class WasmDb extends DbBase {
   private readonly statements = new StatementCache<WasmStatement>(500, (s) => s.finalize());
-  private readonly tx: TransactionRunner;
 
   constructor(
     readonly sqlite3: Sqlite3,
     readonly native: Oo1Db,
     readonly filename: string,
   ) {
-    this.tx = new TransactionRunner({
-      exec: (sql) => this.exec(sql),
-      nativeInTransaction: () => this.inTransaction,
-      readonly: false,
-    });
+    super(false);
   }
 
   lastRunResult(): RunResult {
@@ -166,25 +161,6 @@ class WasmDb implements Db {
     return this.statements.get(sql, () => new WasmStatement(sql, this));
   }
 
-  run(sql: string, ...params: SqlValue[]): RunResult {
-    return this.prepare(sql).run(...params);
-  }
-
-  get<T = Row>(sql: string, ...params: SqlValue[]): T | undefined {
-    return this.prepare(sql).get<T>(...params);
-  }
-
-  all<T = Row>(sql: string, ...params: SqlValue[]): T[] {
-    return this.prepare(sql).all<T>(...params);
-  }
-
-  value<T = SqlValue>(sql: string, ...params: SqlValue[]): T | undefined {
-    return this.prepare(sql).value<T>(...params);
-  }
-
-  transaction<T>(fn: () => T): T {
-    return this.tx.run(fn);
-  }
 
   get inTransaction(): boolean {
     return (this.sqlite3.capi as unknown as AutocommitApi).sqlite3_get_autocommit(this.native.pointer!) === 0;

@@ -7,7 +7,7 @@
 import type { ConnectionOptions, NatsConnection } from '@nats-io/nats-core';
 import { loadNatsCore } from './nats-lib.ts';
 import type { NatsAuth, NatsUrl } from './nats-url.ts';
-import { backoff, inboxPrefixFor } from './connection-common.ts';
+import { backoff, peerConnectionOptions, resetBackoffOnReconnect } from './connection-common.ts';
 
 // Re-exported: the CLI imports them from here.
 export { backoff, maxPayloadOf } from './connection-common.ts';
@@ -39,25 +39,7 @@ function wsFactoryWith(tls: NatsUrl['tls']) {
 export async function connectNats(url: NatsUrl, opts: ConnectOptions = {}): Promise<NatsConnection> {
   const auth = opts.auth ?? url.auth;
   const delay = backoff();
-  const base: ConnectionOptions = {
-    servers: url.server,
-    name: opts.name ?? 'edgesync',
-    maxReconnectAttempts: opts.maxReconnectAttempts ?? -1,
-    reconnectDelayHandler: () => delay.next(),
-    waitOnFirstConnect: opts.waitOnFirstConnect ?? false,
-    timeout: opts.timeoutMs ?? 10_000,
-    // Announce liveness quickly so a dead hub is noticed within seconds, not minutes.
-    pingInterval: 10_000,
-    maxPingOut: 2,
-    // A peer's own requests must never reach its own responder in the queue group.
-    noEcho: true,
-  };
-  if (auth.token !== undefined) base.token = auth.token;
-  if (auth.user !== undefined) {
-    base.user = auth.user;
-    base.pass = auth.password ?? '';
-    base.inboxPrefix = inboxPrefixFor(auth.user);
-  }
+  const base = peerConnectionOptions(url.server, delay, { name: opts.name ?? 'edgesync', auth, maxReconnectAttempts: opts.maxReconnectAttempts, waitOnFirstConnect: opts.waitOnFirstConnect, timeoutMs: opts.timeoutMs });
   if (url.tls) {
     base.tls = {};
     if (url.tls.ca) base.tls.caFile = url.tls.ca;
@@ -76,8 +58,6 @@ export async function connectNats(url: NatsUrl, opts: ConnectOptions = {}): Prom
     await loadNatsCore();
     nc = await connect(base);
   }
-  void (async () => {
-    for await (const s of nc.status()) if (s.type === 'reconnect') delay.reset();
-  })();
+  resetBackoffOnReconnect(nc, delay);
   return nc;
 }

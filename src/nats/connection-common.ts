@@ -2,7 +2,8 @@
  * The parts of a NATS connection that do not depend on how it was opened (TCP in Node,
  * WebSocket in the browser), so the transport, responder and agents run on either.
  */
-import type { NatsConnection } from '@nats-io/nats-core';
+import type { ConnectionOptions, NatsConnection } from '@nats-io/nats-core';
+import type { NatsAuth } from './nats-url.ts';
 
 /** Backoff between reconnect attempts: 250 ms doubling to 5 s, with jitter so peers spread out. */
 export function backoff(): { next: () => number; reset: () => void } {
@@ -31,4 +32,43 @@ export function maxPayloadOf(nc: NatsConnection): number {
  */
 export function inboxPrefixFor(user: string | undefined): string | undefined {
   return user !== undefined && /^[A-Za-z0-9_-]{1,64}$/.test(user) ? `_INBOX.${user}` : undefined;
+}
+
+/**
+ * The options every peer connects with, Node or browser: endless reconnects (unless capped) with
+ * the backoff above, quick liveness pings, no echo, and the auth with its own inbox prefix.
+ * `delay` must be reset on each reconnect (resetBackoffOnReconnect).
+ */
+export function peerConnectionOptions(
+  servers: string | string[],
+  delay: { next: () => number },
+  o: { name: string; auth: NatsAuth; maxReconnectAttempts?: number; waitOnFirstConnect?: boolean; timeoutMs?: number },
+): ConnectionOptions {
+  const c: ConnectionOptions = {
+    servers,
+    name: o.name,
+    maxReconnectAttempts: o.maxReconnectAttempts ?? -1,
+    reconnectDelayHandler: () => delay.next(),
+    waitOnFirstConnect: o.waitOnFirstConnect ?? false,
+    timeout: o.timeoutMs ?? 10_000,
+    // Announce liveness quickly so a dead hub is noticed within seconds, not minutes.
+    pingInterval: 10_000,
+    maxPingOut: 2,
+    // A peer's own requests must never reach its own responder in the queue group.
+    noEcho: true,
+  };
+  if (o.auth.token !== undefined) c.token = o.auth.token;
+  if (o.auth.user !== undefined) {
+    c.user = o.auth.user;
+    c.pass = o.auth.password ?? '';
+    c.inboxPrefix = inboxPrefixFor(o.auth.user);
+  }
+  return c;
+}
+
+/** After a reconnect the next outage starts its backoff from the shortest delay again. */
+export function resetBackoffOnReconnect(nc: NatsConnection, delay: { reset: () => void }): void {
+  void (async () => {
+    for await (const s of nc.status()) if (s.type === 'reconnect') delay.reset();
+  })();
 }

@@ -39,17 +39,21 @@ export interface ConfigCard extends CardBase {
   payload: Uint8Array;
 }
 
-/** `uvfile NAME MTIME HASH SIZE FLAGS`, with SIZE bytes only when SIZE>0 and (FLAGS&5)==0. */
-export interface UvfileCard extends CardBase {
-  kind: 'uvfile';
+/** An unversioned file's fields, as a `uvfile` card carries them. */
+export interface UvfileFields {
   name: string;
-  /** Unix seconds. */
   mtime: number;
-  /** null when the wire says `-` (the file was deleted). */
+  /** null for a deleted file (sent as `-`). */
   hash: string | null;
   size: number;
   flags: number;
+  /** Required exactly when size > 0 and (flags & 5) == 0; its length must equal size. */
   payload?: Uint8Array;
+}
+
+/** `uvfile NAME MTIME HASH SIZE FLAGS`, with SIZE bytes only when SIZE>0 and (FLAGS&5)==0. */
+export interface UvfileCard extends CardBase, UvfileFields {
+  kind: 'uvfile';
 }
 
 /** `igot HASH [1]`: the sender has HASH; the flag says it is private there. */

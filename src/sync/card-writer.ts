@@ -7,7 +7,9 @@
 import { concat, utf8 } from '../fossil/bytes.ts';
 import { fossilize } from '../fossil/fossilize.ts';
 import { NEWLINE, hasSpace, isFossilizedPragmaArg, normalizeHashName } from './card-syntax.ts';
-import type { XferCard } from './card-types.ts';
+import type { UvfileFields, XferCard } from './card-types.ts';
+
+export type { UvfileFields } from './card-types.ts';
 
 export class CardWriterError extends Error {
   override name = 'CardWriterError';
@@ -20,17 +22,6 @@ export interface CardWriterOptions {
    * a server writing to a client may turn this on (it makes replies byte-identical to upstream's).
    */
   newlineAfterCfile?: boolean;
-}
-
-export interface UvfileFields {
-  name: string;
-  mtime: number;
-  /** null for a deleted file (sent as `-`). */
-  hash: string | null;
-  size: number;
-  flags: number;
-  /** Required exactly when size > 0 and (flags & 5) == 0; its length must equal size. */
-  payload?: Uint8Array;
 }
 
 function quote(s: string): string {
