@@ -5,7 +5,7 @@
 import { createMemo, createResource, createSignal, For, Show } from 'solid-js';
 import type { SectionProps } from '../repo-sections.tsx';
 import { go, repoHash } from '../route.ts';
-import type { TimelineEntry, TimelinePage as Page } from '../../peer/browse-types.ts';
+import type { TimelinePage as Page } from '../../peer/browse-types.ts';
 import { branchColor, BranchLink, HashLink, queryString, safeColor, When } from './common.tsx';
 import { Comment, eventText } from './Comment.tsx';
 import { layoutGraph } from './graph.ts';
@@ -27,40 +27,32 @@ export function TimelinePage(props: SectionProps) {
     since: props.query.get('since') ?? '', until: props.query.get('until') ?? '', q: props.query.get('q') ?? '',
   });
   const version = () => peer.state.changes[props.name] ?? 0;
-  const [extra, setExtra] = createSignal<TimelineEntry[]>([]);
-  const [more, setMore] = createSignal(false);
-  const request = (offset: number) => {
+  // How many entries the page shows: one page more for each "Older events". A change to the
+  // repository (a sync brought check-ins) reloads the same number, so what was loaded is not
+  // dropped (nor a "more" in flight lost); other filters start again at one page.
+  const filterKey = () => JSON.stringify([props.name, filters()]);
+  const [wanted, setWanted] = createSignal({ key: '', count: PAGE });
+  const count = () => (wanted().key === filterKey() ? wanted().count : PAGE);
+  const request = (limit: number) => {
     const f = filters();
     return browse.timelinePage(props.name, {
-      limit: PAGE, offset,
+      limit, offset: 0,
       ...(f.b ? { branch: f.b } : {}), ...(f.y ? { types: [f.y] } : {}), ...(f.u ? { user: f.u } : {}),
       ...(f.q ? { search: f.q } : {}), ...(f.since ? { since: f.since } : {}), ...(f.until ? { until: f.until } : {}),
     });
   };
-  const [first] = createResource(() => ({ ...filters(), v: version(), name: props.name }), async (): Promise<Page> => {
-    const p = await request(0);
-    setExtra([]);
-    setMore(p.more);
-    return p;
-  });
+  const [first] = createResource(() => ({ ...filters(), v: version(), name: props.name, count: count() }), (k): Promise<Page> => request(k.count));
+  const more = () => first.latest?.more ?? false;
+  const loadingMore = () => first.loading && count() > (first.latest?.entries.length ?? 0);
   // The filter choices load when the filters are first used: on a large repository listing
   // every branch costs more than the page itself.
   const [wantChoices, setWantChoices] = createSignal(false);
   const [branches] = createResource(() => (wantChoices() || filters().b ? props.name : false), (n) => browse.branchList(n));
   const [users] = createResource(() => (wantChoices() || filters().u ? props.name : false), (n) => browse.users(n));
-  const entries = createMemo(() => [...(first.latest?.entries ?? []), ...extra()]);
+  const entries = createMemo(() => first.latest?.entries ?? []);
   const graph = createMemo(() => layoutGraph(entries().map((e) => ({ uuid: e.uuid, parents: e.parents, branch: e.type === 'ci' ? e.branch ?? 'trunk' : null })), branchColor));
-  const [loadingMore, setLoadingMore] = createSignal(false);
-
-  async function loadMore() {
-    setLoadingMore(true);
-    try {
-      const p = await request(entries().length);
-      setExtra([...extra(), ...p.entries]);
-      setMore(p.more);
-    } finally {
-      setLoadingMore(false);
-    }
+  function loadMore() {
+    setWanted({ key: filterKey(), count: count() + PAGE });
   }
 
   function apply(e: Event) {
@@ -135,7 +127,7 @@ export function TimelinePage(props: SectionProps) {
             </For>
           </ol>
           <Show when={more()}>
-            <button type="button" class="secondary load-more" onClick={() => void loadMore()} disabled={loadingMore()} data-testid="timeline-more">
+            <button type="button" class="secondary load-more" onClick={loadMore} disabled={loadingMore()} data-testid="timeline-more">
               {loadingMore() ? 'Loading…' : 'Older events'}
             </button>
           </Show>
