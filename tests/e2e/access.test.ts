@@ -23,7 +23,12 @@ function arrivedAs(repo: string, comment: string): string | undefined {
 
 async function writeNote(p: Page, comment: string): Promise<void> {
   const details = p.locator('details', { hasText: 'Write a note' });
-  if ((await details.getAttribute('open')) === null) await details.locator('summary').click();
+  // Open it, clicking again if a click was lost (on a busy machine the sync panel above it may
+  // still be moving when the click lands).
+  await expect.poll(async () => {
+    if ((await details.getAttribute('open')) === null) await details.locator('summary').click();
+    return details.getAttribute('open');
+  }, { timeout: 90_000, interval: 1000 }).not.toBeNull();
   await p.fill('input[name=file]', 'NOTES.txt');
   await p.fill('textarea[name=text]', `${comment}\n`);
   await p.fill('input[name=comment]', comment);
