@@ -67,7 +67,8 @@ export interface ClientSyncOptions {
   cloneFrom?: number;
   /**
    * Work to do while a request is out (the clone's linker): called once the request is on its
-   * way; it should return soon after `replied()` turns true. Not inside any transaction.
+   * way; it should return soon after `replied()` turns true. Inside the open group of rounds
+   * when a clone groups its commits (cloneCommitEveryMs), else outside any transaction.
    */
   whileWaiting?: (replied: () => boolean) => Promise<void>;
   /** Also sync private artifacts (needs capability x on the server). */
@@ -92,6 +93,14 @@ export interface ClientSyncOptions {
    * client_sync does. While it is open the session holds the repository's writeLock.
    */
   atomic?: boolean;
+  /**
+   * A clone's rounds (and the linking between them) are committed together, once this many
+   * milliseconds have passed since the group began, instead of one commit per round. Each
+   * commit rewrites the indexes' pages and their journal; on storage where every write is
+   * costly (OPFS in a browser) that was most of a clone's time. What an interrupted clone
+   * loses is at most one group, which it fetches again when it resumes. Default: every round.
+   */
+  cloneCommitEveryMs?: number;
 }
 
 export interface SyncResult {
@@ -142,8 +151,15 @@ export class ClientSession {
   private readonly events: SyncEvents;
   private readonly result: SyncResult = { rounds: 0, artifactsSent: 0, artifactsReceived: 0, bytesSent: 0, bytesReceived: 0, messages: [] };
   private cloneReceived: number;
+  /** What of the clone is committed (cloneReceived as of the last commit). */
+  private cloneSaved: number;
   private queuedSent: XferCounters = zeroCounters();
-  private atomic = false;
+  /**
+   * How long a group of rounds runs in one transaction before it commits: forever for an atomic
+   * session, cloneCommitEveryMs for a clone, undefined when each round commits by itself.
+   */
+  private groupMs: number | undefined;
+  private groupStarted = 0;
   private releaseLock: (() => void) | undefined;
   private estimatedTotal: number | undefined;
 
@@ -165,6 +181,7 @@ export class ClientSession {
     this.maxUpload = opts.maxUpload ?? repo.config.getInt('max-upload', DEFAULT_MAX_UPLOAD);
     this.events = opts.events ?? {};
     this.cloneReceived = this.clone ? repo.config.getInt(CLONE_RECEIVED_SETTING, 0) : 0;
+    this.cloneSaved = this.cloneReceived;
   }
 
   private get serverCode(): string {
@@ -198,7 +215,9 @@ export class ClientSession {
     // whose artifacts are all dropped (private ones we did not ask for) leaves no trace.
     this.repo.content.endReceipt();
     const db = this.repo.db;
-    this.atomic = Boolean(this.opts.atomic) && !this.clone && !db.inTransaction;
+    const atomic = Boolean(this.opts.atomic) && !this.clone;
+    const grouped = this.clone && (this.opts.cloneCommitEveryMs ?? 0) > 0;
+    this.groupMs = db.inTransaction ? undefined : atomic ? Infinity : grouped ? this.opts.cloneCommitEveryMs : undefined;
     let ok = false;
     try {
       for (let go = true; go; ) {
@@ -210,38 +229,65 @@ export class ClientSession {
       ok = true;
     } finally {
       this.repo.content.endReceipt();
-      if (this.releaseLock) {
-        try {
-          if (db.inTransaction) {
-            if (ok) db.exec('COMMIT');
-            else {
-              try {
-                db.exec('ROLLBACK');
-              } catch {
-                // SQLite may have rolled back by itself (a full disk); the first error is the one to report.
-              }
-              this.repo.content.clearCache();
-            }
-          }
-        } finally {
-          this.releaseLock();
-          this.releaseLock = undefined;
-        }
+      // A clone keeps the rounds that went well (the failed one was rolled back by itself).
+      try {
+        this.closeGroup(ok || this.clone);
+      } catch (e) {
+        if (ok) throw e; // else the first error is the one to report
       }
     }
     return this.result;
   }
 
+  /** End the open group of rounds: commit it, or roll it back (also when the commit fails). */
+  private closeGroup(commit: boolean): void {
+    if (!this.releaseLock) return;
+    const db = this.repo.db;
+    try {
+      if (!db.inTransaction) return; // SQLite rolled back by itself (a full disk)
+      try {
+        if (commit) {
+          db.exec('COMMIT');
+          this.cloneSaved = this.cloneReceived;
+          return;
+        }
+      } catch (e) {
+        this.rollBackGroup();
+        throw e;
+      }
+      this.rollBackGroup();
+    } finally {
+      this.releaseLock();
+      this.releaseLock = undefined;
+    }
+  }
+
+  private rollBackGroup(): void {
+    try {
+      this.repo.db.exec('ROLLBACK');
+    } catch {
+      // SQLite may have rolled back by itself (a full disk); the first error is the one to report.
+    }
+    this.repo.content.clearCache();
+  }
+
   /**
-   * An atomic session opens its one transaction when the first reply is in, not before: waiting
-   * for a peer (one that may never answer) holds no lock. From then on the rounds run as
-   * savepoints inside it, and the repository's write lock keeps other writers of this process
-   * out until it ends.
+   * A group of rounds (an atomic session's one transaction) opens when a reply is in, not
+   * before: waiting for a peer (one that may never answer) holds no lock (a clone's opens
+   * before the request, see exchange). From then on the
+   * rounds run as savepoints inside it, and the repository's write lock keeps other writers of
+   * this process out until it ends.
    */
-  private async openAtomicTransaction(): Promise<void> {
-    if (!this.atomic || this.releaseLock) return;
+  private async openGroup(): Promise<void> {
+    if (this.groupMs === undefined || this.releaseLock) return;
     this.releaseLock = await this.repo.writeLock.acquire();
     this.repo.db.exec('BEGIN IMMEDIATE');
+    this.groupStarted = performance.now();
+  }
+
+  /** A clone's group commits once it has run its time. */
+  private groupDone(): void {
+    if (this.releaseLock && this.groupMs !== undefined && performance.now() - this.groupStarted >= this.groupMs) this.closeGroup(true);
   }
 
   private localUnversionedNames(): string[] {
@@ -331,6 +377,9 @@ export class ClientSession {
 
   /** Send the request and bring back the reply's card text (the clone's linker works meanwhile). */
   private async exchange(round: RoundRequest): Promise<RoundReply> {
+    // A clone's group also holds the linking done while the request is out (the target is the
+    // clone's own, so holding it while the peer works keeps nobody out).
+    if (this.clone) await this.openGroup();
     const exchange = this.transport.exchange({ contentType: round.contentType, body: round.body, isClone: this.clone });
     if (this.opts.whileWaiting) {
       let replied = false;
@@ -372,7 +421,7 @@ export class ClientSession {
     const next = this.seed(false);
     x.out = next;
 
-    await this.openAtomicTransaction();
+    await this.openGroup();
     const outcome = inExchangeTransaction(repo, () => {
       if (round.sentUnsent) repo.db.exec('DELETE FROM unsent');
       const o = this.processReply(x, reply.text, round.configMask, round.isCloneRound1);
@@ -402,8 +451,10 @@ export class ClientSession {
     };
     const report: RoundReport = { round: this.round, sent: round.sent, received, more: go };
     this.events.round?.(report);
+    this.groupDone();
+    if (!this.releaseLock) this.cloneSaved = this.cloneReceived;
     if (this.clone) {
-      this.events.cloneProgress?.({ received: this.cloneReceived, estimatedTotal: this.estimatedTotal, seqno: this.cloneSeqno });
+      this.events.cloneProgress?.({ received: this.cloneReceived, estimatedTotal: this.estimatedTotal, seqno: this.cloneSeqno, saved: this.cloneSaved });
     }
     return { next, go };
   }

@@ -129,14 +129,14 @@ function dropFalseArtifacts(repo: Repository, e: CloneVerificationError): void {
  * Check the transfer is complete, then derive everything from the artifacts: finish what the
  * linker (if it ran while the clone arrived) has not done yet, or rebuild from scratch.
  */
-export function finishClone(repo: Repository, opts: FinishOptions = {}, linker?: CloneLinker): void {
+export function finishClone(repo: Repository, opts: FinishOptions & Pick<CloneOptions, 'cloneCommitEveryMs'> = {}, linker?: CloneLinker): void {
   const db = repo.db;
   if (!repo.config.projectCode) throw new SyncError('clone incomplete: the server never said its project code');
   if (repo.config.getInt(CLONE_SEQNO_SETTING, 0) > 0) throw new SyncError('clone incomplete: the server stopped before sending everything');
   if (hasDeltasOfPhantoms(repo)) throw new SyncError('there are unresolved deltas - the clone is incomplete');
   const verifier = opts.verifier ?? inlineVerifier();
   if (linker) {
-    linker.finish();
+    linker.finish(250, opts.cloneCommitEveryMs ?? 0);
     // Shunned artifacts must go, which only the rebuild does; so does anything the linker could not reach.
     const linked = linker.complete && db.value('SELECT 1 FROM shun LIMIT 1') === undefined;
     if (linked) {

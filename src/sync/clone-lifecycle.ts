@@ -16,6 +16,13 @@ import { CloneVerificationError, cloneInto, isUnfinishedClone, prepareCloneTarge
 import { refusalOf } from './refusal.ts';
 import type { SyncTransport } from './transport.ts';
 
+/**
+ * How often a clone commits what arrived (see ClientSyncOptions.cloneCommitEveryMs): one commit
+ * per round and per slice of linking made OPFS writes most of a browser clone's time, and an
+ * interruption costs at most this much of the transfer again.
+ */
+export const CLONE_COMMIT_EVERY_MS = 2000;
+
 /** Where the clone is kept. */
 export interface CloneStorage {
   /** The unfinished clone to resume; without one, `create` makes a fresh target. */
@@ -118,6 +125,7 @@ async function receive(repo: Repository, run: CloneRun): Promise<CloneResult> {
   let known = repo.config.projectCode !== undefined;
   const options: CloneOptions = {
     ...run.options,
+    cloneCommitEveryMs: run.options?.cloneCommitEveryMs ?? CLONE_COMMIT_EVERY_MS,
     events: {
       ...events,
       round(report) {

@@ -132,12 +132,19 @@ export class CloneLinker {
   /**
    * Link everything that can be linked now, in slices as while the clone arrived: one
    * crosslink session for everything left would keep all of it (a clone's linking can fall
-   * far behind its transfer) in memory until the end.
+   * far behind its transfer) in memory until the end. Slices commit together once
+   * `commitEveryMs` has passed (0: each slice commits), as the clone's rounds do.
    */
-  finish(sliceMs = 250): void {
-    for (;;) {
-      const deadline = performance.now() + sliceMs;
-      if (!this.slice(() => performance.now() < deadline)) return;
+  finish(sliceMs = 250, commitEveryMs = 0): void {
+    for (let more = true; more; ) {
+      const groupEnd = performance.now() + commitEveryMs;
+      more = this.db.transaction(() => {
+        for (;;) {
+          const deadline = performance.now() + sliceMs;
+          if (!this.slice(() => performance.now() < deadline)) return false;
+          if (performance.now() >= groupEnd) return true;
+        }
+      });
     }
   }
 

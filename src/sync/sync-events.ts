@@ -32,6 +32,8 @@ export interface CloneProgress {
   estimatedTotal?: number;
   /** The server's next rid to send; 0 once it has sent everything. */
   seqno: number;
+  /** Of those received, how many are committed to storage: what an interruption keeps. */
+  saved: number;
 }
 
 export interface SyncEvents {

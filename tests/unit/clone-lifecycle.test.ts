@@ -10,8 +10,10 @@ import { utf8 } from '../../src/fossil/bytes.ts';
 import { Repository } from '../../src/repo/repository.ts';
 import { falseArtifacts } from '../../src/repo/verify.ts';
 import { inlineVerifier } from '../../src/sync/artifact-verifier.ts';
+import { CLONE_RECEIVED_SETTING } from '../../src/sync/client-session.ts';
 import { isUnfinishedClone, prepareCloneTarget } from '../../src/sync/clone-client.ts';
 import { CloneIncompleteError, runClone, type CloneSource, type CloneStorage } from '../../src/sync/clone-lifecycle.ts';
+import type { CloneProgress } from '../../src/sync/sync-events.ts';
 import { XferServer } from '../../src/sync/server-handler.ts';
 import { TransportError, type SyncTransport, type WireMessage } from '../../src/sync/transport.ts';
 import { MemoryTransport } from '../../src/sync/transports/memory.ts';
@@ -208,6 +210,37 @@ forEachAdapter((adapter) => {
       expect(v.n.closed).toBe(v.n.made);
     } finally {
       dir.cleanup();
+    }
+  });
+
+  it('rounds committed together: the group stays open across rounds, and an interrupted clone keeps every round before the failure', async () => {
+    const srv = await server();
+    for (const cloneCommitEveryMs of [0, 60 * 60_000]) {
+      const openAtRound: boolean[] = [];
+      let target: Repository | undefined;
+      const first = recordingStorage(adapter);
+      const create = first.storage.create!;
+      first.storage.create = async (prepare) => (target = await create(prepare));
+      const saved: Array<[number, number]> = [];
+      const events = { round: () => void openAtRound.push(target!.db.inTransaction), cloneProgress: (p: CloneProgress) => void saved.push([p.received, p.saved]) };
+      const e = await runClone({ storage: first.storage, source: recordingSource(new FailingTransport(serve(srv), 4)).source, verifier: inlineVerifier, options: { cloneCommitEveryMs, events } }).catch((x: unknown) => x);
+      expect((e as CloneIncompleteError).reason).toBe('interrupted');
+      // Without grouping each round commits by itself; with it, the rounds so far are one open transaction.
+      expect(openAtRound).toEqual([1, 2, 3].map(() => cloneCommitEveryMs > 0));
+      // What progress calls kept: all that arrived when each round commits, nothing yet while the group is open.
+      expect(saved.map(([, kept]) => kept)).toEqual(saved.map(([received]) => (cloneCommitEveryMs > 0 ? 0 : received)));
+      expect(saved.at(-1)![0]).toBeGreaterThan(0);
+      // The failure committed what arrived before it: the clone is left to resume, not discarded.
+      expect(first.calls).toEqual(['create', 'leave']);
+      expect(target!.db.inTransaction).toBe(false);
+      const kept = artifacts(target!).length;
+      expect(kept).toBeGreaterThan(0);
+      expect(target!.config.getInt(CLONE_RECEIVED_SETTING, 0)).toBe(kept);
+
+      const done = await runClone({ storage: recordingStorage(adapter, { unfinished: target }).storage, source: recordingSource(serve(srv)).source, verifier: inlineVerifier, options: { cloneCommitEveryMs } });
+      expect(done.repo.db.inTransaction).toBe(false);
+      expect(isUnfinishedClone(done.repo)).toBe(false);
+      expect(artifacts(done.repo)).toEqual(artifacts(srv));
     }
   });
 
