@@ -19,6 +19,7 @@ export class HubLink {
   private conn: Promise<NatsConnection>;
   private nc: NatsConnection | undefined;
   private closed = false;
+  private readonly onBack: Array<() => void> = [];
 
   constructor(
     readonly hub: string,
@@ -34,6 +35,12 @@ export class HubLink {
     this.state = state;
     this.error = error;
     this.emit({ type: 'connection', hub: this.hub, state, error: error?.message, code: error?.code }, this);
+    if (state === 'connected') for (const fn of this.onBack.splice(0)) fn();
+  }
+
+  /** Runs fn once, the next time the hub is reached (after it was lost, or before it ever was). */
+  onceBack(fn: () => void): void {
+    this.onBack.push(fn);
   }
 
   private async connect(): Promise<NatsConnection> {

@@ -6,7 +6,7 @@
  * fossil login) live in IndexedDB (access.ts), never in the file.
  */
 import type { Db } from '../src/db/db.ts';
-import { exportWasmDb, openWasmDb } from '../src/db/sqlite-wasm.ts';
+import { openWasmDb } from '../src/db/sqlite-wasm.ts';
 import type { OpfsPool } from '../src/db/sqlite-wasm-opfs.ts';
 import type { NatsConnection } from '@nats-io/nats-core';
 import { MeshAgent, SERVER_KINDS, type MeshHooks } from '../src/mesh/agent.ts';
@@ -32,7 +32,7 @@ import { CLONE_SEQNO_SETTING } from '../src/sync/client-session.ts';
 import { loginSecret } from '../src/sync/login.ts';
 import { ringVerifier } from './ring-verifier.ts';
 import { isUnfinishedClone } from '../src/sync/clone-client.ts';
-import { runClone, type CloneOutcome, type CloneStorage } from '../src/sync/clone-lifecycle.ts';
+import { CloneIncompleteError, runClone, type CloneOutcome, type CloneStorage } from '../src/sync/clone-lifecycle.ts';
 import { HubLinks } from './hub-links.ts';
 import { idbDelete, idbGet, idbSet } from './idb-kv.ts';
 
@@ -62,8 +62,8 @@ function randomHex(n: number): string {
 
 export class RepoStore {
   private readonly open = new Map<string, Open>();
-  /** While a finished in-memory clone replaces its placeholder file, calls wait for it. */
-  private swapping: Promise<void> = Promise.resolve();
+  /** Project code -> the clone of it under way (a share link opened again joins it). */
+  private readonly cloning = new Map<string, Promise<RepoSummary>>();
   readonly hubs: HubLinks;
 
   constructor(
@@ -103,6 +103,7 @@ export class RepoStore {
 
   /** Open every repository and put those with a hub on it. */
   async start(): Promise<void> {
+    const unfinished: string[] = [];
     for (const f of this.pool.files()) {
       const m = /^\/repos\/(.+)\.fossil$/.exec(f);
       if (!m) continue;
@@ -110,10 +111,22 @@ export class RepoStore {
         const o = this.openRepo(m[1]!);
         o.access = await this.loadAccess(o);
         if (!isUnfinishedClone(o.repo)) this.attach(o);
+        else unfinished.push(o.name);
       } catch (e) {
         this.emit({ type: 'log', repo: m[1], text: `cannot open: ${errorMessage(e)}` });
       }
     }
+    // A clone that a reload or a closed tab interrupted goes on where it stopped.
+    for (const name of unfinished) void this.resumeClone(name).catch(() => undefined);
+  }
+
+  /** Resume an interrupted clone (its progress events say how it goes). */
+  private resumeClone(name: string): Promise<RepoSummary> {
+    const o = this.get(name);
+    const hub = o.repo.config.get(HUB);
+    const code = o.repo.config.get(CLONE_PROJECT);
+    if (!hub || !code) return Promise.reject(new CodedError('not-found', 'This clone cannot be resumed: its hub is unknown.'));
+    return this.clone({ hub, projectCode: code, auth: o.access?.nats });
   }
 
   private async loadAccess(o: Open): Promise<RepoAccess | undefined> {
@@ -136,11 +149,6 @@ export class RepoStore {
     o.access = a;
     if (a) await idbSet(accessKey(o.name), a);
     else await idbDelete(accessKey(o.name));
-  }
-
-  /** Resolves when no repository is being swapped in (the worker API awaits it before each call). */
-  settled(): Promise<void> {
-    return this.swapping;
   }
 
   names(): string[] {
@@ -319,8 +327,16 @@ export class RepoStore {
    * Clone a project from a hub, or finish an interrupted clone of it. A project already here is
    * not cloned twice: the share link just leads to it (and a write invite's login is taken).
    */
-  async clone(req: CloneRequest): Promise<RepoSummary> {
+  clone(req: CloneRequest): Promise<RepoSummary> {
     const code = req.projectCode.toLowerCase();
+    const running = this.cloning.get(code);
+    if (running) return running;
+    const run = this.cloneOnce(req, code).finally(() => this.cloning.delete(code));
+    this.cloning.set(code, run);
+    return run;
+  }
+
+  private async cloneOnce(req: CloneRequest, code: string): Promise<RepoSummary> {
     const access = accessFrom(req, code);
     const have = this.byProject(code);
     if (have && !isUnfinishedClone(have.repo)) {
@@ -335,7 +351,7 @@ export class RepoStore {
     let done: CloneOutcome;
     try {
       done = await runClone({
-        storage: this.cloneStorage(name, have, access, req.login?.user ?? 'browser', progress),
+        storage: this.cloneStorage(name, have, access, req.login?.user ?? 'browser'),
         source: {
           open: async () => {
             const nc = await this.hubs.get(req.hub, req.auth).ready();
@@ -365,11 +381,17 @@ export class RepoStore {
       });
     } catch (e) {
       progress.failed(errorReport(e));
+      // What arrived stays (the clone is written straight into storage): once a lost hub is back,
+      // the clone goes on by itself.
+      if (e instanceof CloneIncompleteError && e.reason === 'interrupted' && this.open.has(name)) {
+        const link = this.hubs.get(req.hub, req.auth);
+        if (link.state !== 'connected') link.onceBack(() => void this.resumeClone(name).catch(() => undefined));
+      }
       throw e;
     }
     const s = (ms: number) => (ms / 1000).toFixed(1);
     const end = performance.now();
-    this.emit({ type: 'log', repo: name, text: `clone: ${done.artifactsReceived} artifacts, ${done.rounds} rounds, transfer ${s((rebuildStarted || stored) - started)} s, rebuild ${s(rebuildStarted ? stored - rebuildStarted : 0)} s, save ${s(end - stored)} s` });
+    this.emit({ type: 'log', repo: name, text: `clone: ${done.artifactsReceived} artifacts, ${done.rounds} rounds, ${done.resumed ? 'resumed' : 'fresh'}, transfer ${s((rebuildStarted || stored) - started)} s, rebuild ${s(rebuildStarted ? stored - rebuildStarted : 0)} s, kept ${s(end - stored)} s` });
     progress.done(done);
     this.attach(this.get(name));
     this.changed(name);
@@ -377,69 +399,44 @@ export class RepoStore {
   }
 
   /**
-   * Where a clone is kept. A fresh clone runs in memory and goes to OPFS as one file at the end:
-   * SQLite writing page by page into OPFS is several times slower than the whole transfer and
-   * rebuild in memory. Meanwhile a placeholder in OPFS holds its name, hub and access; a clone
-   * interrupted this way starts over. One already in OPFS (left by a reload) resumes there.
+   * Where a clone is kept: straight in its OPFS file, so a reload, a closed tab or a lost hub
+   * leaves a clone that resumes where it stopped. While it runs, commits do not wait for the
+   * disk (PRAGMA synchronous=OFF): the rollback journal still undoes a half-written commit when
+   * the worker dies, and only a crash of the whole machine could cost the unfinished clone.
    */
-  private cloneStorage(name: string, have: Open | undefined, access: RepoAccess, adminUser: string, progress: ReturnType<typeof progressEvents>): CloneStorage {
-    const removeAll = (repo: Repository) => {
-      if (repo !== this.open.get(name)?.repo) {
-        try {
-          repo.db.close();
-        } catch {
-          // already closed by a failed swap
-        }
+  private cloneStorage(name: string, have: Open | undefined, access: RepoAccess, adminUser: string): CloneStorage {
+    const durable = (repo: Repository, on: boolean) => {
+      try {
+        repo.db.exec(`PRAGMA synchronous=${on ? 'FULL' : 'OFF'}`);
+      } catch {
+        // closed: nothing to set
       }
-      this.remove(name);
     };
-    if (have) {
-      return {
-        unfinished: have.repo,
-        keep: (repo) => {
-          repo.setCrosslinker(crosslinkerFactory);
-          return repo;
-        },
-        leave: () => this.changed(name),
-        discard: removeAll,
-        freshResumes: false,
-        discardEmptyResumed: true,
-      };
-    }
+    if (have) durable(have.repo, false);
     return {
+      unfinished: have?.repo,
       create: async (prepare) => {
         await this.pool.makeRoom();
-        const placeholder = Repository.create(this.pool.open(fileOf(name)), { date: null, adminUser });
-        prepare(placeholder);
-        const o: Open = { name, repo: placeholder };
+        const target = Repository.create(this.pool.open(fileOf(name)), { date: null, adminUser });
+        prepare(target);
+        durable(target, false);
+        const o: Open = { name, repo: target };
         this.open.set(name, o);
         await this.saveAccess(o, access);
         this.changed(name);
-        const target = Repository.create(await openWasmDb(), { date: null, adminUser });
-        prepare(target);
         return target;
       },
-      keep: async (target) => {
-        progress.step('Saving to browser storage…', 0.995);
-        let swapped!: () => void;
-        this.swapping = new Promise((r) => (swapped = r));
-        try {
-          const bytes = exportWasmDb(target.db);
-          target.db.close();
-          this.get(name).repo.db.close();
-          this.open.delete(name);
-          this.pool.remove(fileOf(name));
-          await this.pool.importFile(fileOf(name), bytes);
-          const o = this.openRepo(name);
-          o.access = access;
-          return o.repo;
-        } finally {
-          swapped();
-        }
+      keep: (repo) => {
+        durable(repo, true);
+        repo.setCrosslinker(crosslinkerFactory);
+        return repo;
       },
-      leave: removeAll,
-      discard: removeAll,
-      freshResumes: false,
+      leave: (repo) => {
+        durable(repo, true);
+        this.changed(name);
+      },
+      discard: () => this.remove(name),
+      freshResumes: true,
       discardEmptyResumed: true,
     };
   }
@@ -556,7 +553,7 @@ export class RepoStore {
       const hub = o.repo.config.get(HUB);
       const code = o.repo.config.get(CLONE_PROJECT);
       if (!hub || !code) throw new CodedError('not-found', 'This clone cannot be resumed: its hub is unknown.');
-      await this.clone({ hub, projectCode: code, auth: o.access?.nats });
+      await this.resumeClone(name);
       return { repo: name, kind: 'clone', phase: 'done', rounds: 0, artifactsIn: 0, artifactsOut: 0, bytesIn: 0, bytesOut: 0, text: 'Clone finished' };
     }
     if (!o.agent) {

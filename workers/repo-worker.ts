@@ -30,10 +30,8 @@ function emit(e: PeerEvent): void {
 
 let storePromise: Promise<RepoStore> | undefined;
 
-async function store(): Promise<RepoStore> {
-  const s = await openStore();
-  await s.settled();
-  return s;
+function store(): Promise<RepoStore> {
+  return openStore();
 }
 
 function openStore(): Promise<RepoStore> {

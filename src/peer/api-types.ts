@@ -76,6 +76,8 @@ export interface SyncProgress {
   bytesOut: number;
   /** 0..1 when it can be told. */
   fraction?: number;
+  /** A clone's artifacts already kept in storage: a reload or a lost connection resumes from there. */
+  saved?: number;
   /** Plain words, for the UI (when it failed: the error's message, for a log; the UI words `code`). */
   text: string;
   /** What went wrong, when it failed (errors.ts). */

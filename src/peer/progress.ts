@@ -29,6 +29,7 @@ export function progressEvents(repo: string, kind: SyncProgress['kind'], emit: (
       send();
     },
     cloneProgress(c) {
+      p.saved = c.saved;
       if (c.estimatedTotal) p.fraction = Math.min(1, c.received / c.estimatedTotal);
       p.text = c.estimatedTotal ? `Cloning: ${c.received} of about ${c.estimatedTotal} artifacts` : `Cloning: ${c.received} artifacts`;
       send();

@@ -37,6 +37,9 @@ export function CloneLanding(props: { link: string }) {
         <Show when={!action.error()} fallback={<><p role="alert" class="error">{action.error()}</p><button type="button" onClick={() => void start()}>Try again</button> <a href="#/">Home</a></>}>
           <p data-testid="clone-status">{progress()?.text ?? 'Connecting to the hub…'}</p>
           <ProgressBar fraction={progress()?.fraction} label="clone progress" />
+          <Show when={progress()?.saved}>
+            {(n) => <p class="muted small" data-testid="clone-saved" data-saved={n()}>{n()} artifacts are kept already: closing this tab or losing the connection does not lose them, and the clone goes on where it stopped.</p>}
+          </Show>
         </Show>
       </section>
     </main>
