@@ -14,7 +14,7 @@
  * come along only when that login has `x`, as in any sync; configuration and users never do.
  */
 import type { Db } from '../db/db.ts';
-import { codeOf, CodedError } from '../errors.ts';
+import { codeOf, CodedError, type ErrorCode } from '../errors.ts';
 import { artifactKind, emptyKindCounts, type KindCounts } from '../repo/queries/artifact-kind.ts';
 import type { Repository } from '../repo/repository.ts';
 import { syncWith, type LoginInfo } from '../sync/client-session.ts';
@@ -36,6 +36,9 @@ export interface MergeOptions {
   maxReply?: number;
 }
 
+/** The codes the sync engine gives a peer's faults, which here are the file's. */
+const FILE_FAULTS: ReadonlySet<ErrorCode> = new Set<ErrorCode>(['peer-bad-data', 'peer-refused', 'peer-failed', 'auth']);
+
 /** Logins `fossil init` makes, which never sign in with a password. */
 const BUILT_IN = ['anonymous', 'nobody', 'developer', 'reader'];
 
@@ -49,8 +52,11 @@ export async function mergeCopy(repo: Repository, copy: Repository, opts: MergeO
   }
   const missing = presentArtifacts(copy.db).filter((uuid) => !isPresent(repo, uuid));
   const server = new XferServer(copy, { maxDownload: opts.maxReply ?? 5_000_000, maxDownloadTime: 3600 });
-  const pull = (login: ReturnType<typeof readerLogin>) =>
-    syncWith(repo, new MemoryTransport(server, { label: 'the imported copy' }), {
+  const pull = async (login: ReturnType<typeof readerLogin>) => {
+    // A sync session of this process may be open (its transaction spans its network waits): start
+    // after it, so this pull is a transaction of its own, not rounds inside that one's.
+    while (repo.db.inTransaction || repo.writeLock.busy) await repo.writeLock.run(() => undefined);
+    return syncWith(repo, new MemoryTransport(server, { label: 'the imported copy' }), {
       pull: true,
       login,
       private: login?.mayReadPrivate ?? false,
@@ -58,13 +64,20 @@ export async function mergeCopy(repo: Repository, copy: Repository, opts: MergeO
       // All or nothing, with no other writer of this process inside it (write-lock.ts).
       atomic: true,
     });
+  };
   const login = readerLogin(copy.db);
   try {
-    await pull(login);
+    try {
+      await pull(login);
+    } catch (e) {
+      // A stored secret the copy itself does not take (an odd password form): read it as nobody.
+      if (!login || codeOf(e) !== 'auth') throw e;
+      await pull(undefined);
+    }
   } catch (e) {
-    // A stored secret the copy itself does not take (an odd password form): read it as nobody.
-    if (!login || codeOf(e) !== 'auth') throw e;
-    await pull(undefined);
+    // What the sync engine blames on a peer is this file's doing here; our own storage's failure stays what it is.
+    if (!FILE_FAULTS.has(codeOf(e))) throw e;
+    throw new CodedError('bad-input', `Nothing from this file was kept: it does not check out (${e instanceof Error ? e.message : String(e)}).`, { cause: e });
   }
   const report: MergeReport = { ...emptyKindCounts(), artifacts: 0 };
   for (const uuid of missing) {

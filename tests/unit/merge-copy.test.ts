@@ -124,12 +124,30 @@ forEachAdapter((adapter) => {
     // About one artifact per reply.
     const received: number[] = [];
     const failed = await mergeCopy(repo, tampered, { maxReply: 100, events: { round: (r) => received.push(r.received.files + r.received.deltas) } }).then(() => undefined, (e: unknown) => e);
-    expect(codeOf(failed)).toBe('peer-bad-data');
+    // The file's fault, in words for people: nothing of it was kept.
+    expect(codeOf(failed)).toBe('bad-input');
+    expect((failed as Error).message).toMatch(/^Nothing from this file was kept: .*wrong hash/);
     // Rounds that brought artifacts had finished before the false one came; none of it is kept.
     expect(received.filter((n) => n > 0).length).toBeGreaterThan(1);
     expect(artifacts(repo)).toEqual(before);
     for (const uuid of [...made, ...newFiles]) expect(repo.content.ridOf(uuid)).toBeUndefined();
     expect(repo.db.inTransaction).toBe(false);
+  });
+
+  it('a sync session already open (and then rolled back) neither holds nor loses the merge', async () => {
+    const repo = await original();
+    const copy = await copyOf(repo);
+    const ci = checkinTextOnTip(copy, { files: [{ name: 'b.txt', text: 'b\n' }], comment: 'in the copy', user: 'alice' }).uuid;
+    // As an open pull of the mesh agent holds it, between its rounds.
+    const release = await repo.writeLock.acquire();
+    repo.db.exec('BEGIN IMMEDIATE');
+    const merging = mergeCopy(repo, copy);
+    await new Promise((r) => setTimeout(r, 50));
+    repo.db.exec('ROLLBACK');
+    release();
+    expect((await merging).checkin).toBe(1);
+    expect(repo.content.ridOf(ci)).toBeDefined();
+    expect(repo.content.isPhantom(repo.content.ridOf(ci)!)).toBe(false);
   });
 
   it('a copy of another project is refused', async () => {
