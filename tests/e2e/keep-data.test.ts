@@ -8,21 +8,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { copyFileSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { haveChromium, launchChromium, watchErrors } from '../helpers/browser.ts';
+import { countPersistCalls, haveChromium, launchChromium, persistCalls, watchErrors } from '../helpers/browser.ts';
 import { serveStatic } from '../helpers/static-server.ts';
 import { fossil, haveTool, tempDir } from '../helpers/tools.ts';
 
 const WEB = join(import.meta.dirname, '../../dist/web');
 const SHOTS = join(import.meta.dirname, '../../.tmp/screenshots');
 const ready = haveChromium() && haveTool('fossil');
-
-/** Counts the page's calls of navigator.storage.persist() (from the start of each page load). */
-const COUNT_PERSIST_CALLS = `(() => {
-  const proto = StorageManager.prototype;
-  const persist = proto.persist;
-  window.__persistCalls = 0;
-  proto.persist = function () { window.__persistCalls++; return persist.call(this); };
-})()`;
 
 function fossilCheckins(repo: string): string[] {
   const out = fossil(['timeline', '-R', repo, '-t', 'ci', '-n', '0', '-F', '%H']).stdout;
@@ -32,8 +24,6 @@ function fossilCheckins(repo: string): string[] {
 async function pageCheckins(page: Page): Promise<string[]> {
   return page.locator('[data-testid=timeline] li').evaluateAll((els) => els.map((e) => e.getAttribute('data-uuid') ?? ''));
 }
-
-const persistCalls = (page: Page) => page.evaluate(() => (window as unknown as { __persistCalls: number }).__persistCalls);
 
 describe.skipIf(!ready)('keeping the data in the browser', () => {
   const tmp = tempDir('edgesync-keep-');
@@ -74,7 +64,7 @@ describe.skipIf(!ready)('keeping the data in the browser', () => {
     server = await serveStatic(WEB);
     browser = await launchChromium();
     ctx = await browser.newContext({ viewport: { width: 1200, height: 860 } });
-    await ctx.addInitScript(COUNT_PERSIST_CALLS);
+    await countPersistCalls(ctx);
     page = await ctx.newPage();
     errors = watchErrors(page);
   }, 120_000);
