@@ -11,16 +11,18 @@ import { createSignal } from 'solid-js';
 const [answer, setAnswer] = createSignal<boolean>();
 let asked = false;
 
-/** What the browser answered when asked in this page (undefined: not asked yet). */
+/** What the browser answered when asked in this page (undefined: not asked). */
 export const persistAnswer = answer;
 
-/** Ask for persistent storage unless it is already persistent or was asked here; resolves to the answer. */
+/** Ask for persistent storage unless it is already persistent or was asked here; resolves to whether it is (as far as known). */
 export async function askToPersist(): Promise<boolean | undefined> {
   const storage = typeof navigator === 'undefined' ? undefined : navigator.storage;
   if (asked || !storage?.persist) return answer();
   asked = true;
   try {
-    setAnswer((await storage.persisted()) || (await storage.persist()));
+    // Already persistent: nothing to ask (and nothing the page needs to report as an answer).
+    if (await storage.persisted()) return true;
+    setAnswer(await storage.persist());
   } catch {
     // A browser that cannot tell: the storage stays as it was, and the page says what it knows.
   }
