@@ -50,12 +50,14 @@ export async function mergeCopy(repo: Repository, copy: Repository, opts: MergeO
   if (copy.projectCode !== repo.projectCode) {
     throw new CodedError('bad-input', `This file is a copy of another project (${copy.projectCode.slice(0, 12)}), not of ${repo.projectCode.slice(0, 12)}.`);
   }
-  const missing = presentArtifacts(copy.db).filter((uuid) => !isPresent(repo, uuid));
+  /** What the copy has and this repository lacks, taken just as the pull starts. */
+  let missing: string[] = [];
   const server = new XferServer(copy, { maxDownload: opts.maxReply ?? 5_000_000, maxDownloadTime: 3600 });
   const pull = async (login: ReturnType<typeof readerLogin>) => {
     // A sync session of this process may be open (its transaction spans its network waits): start
     // after it, so this pull is a transaction of its own, not rounds inside that one's.
     while (repo.db.inTransaction || repo.writeLock.busy) await repo.writeLock.run(() => undefined);
+    missing = presentArtifacts(copy.db).filter((uuid) => !isPresent(repo, uuid));
     return syncWith(repo, new MemoryTransport(server, { label: 'the imported copy' }), {
       pull: true,
       login,
