@@ -66,7 +66,8 @@ try {
   const summary = await page.evaluate(async () => {
     await globalThis.edgesync.init();
     const bytes = new Uint8Array(await (await fetch('/bench-repo.fossil')).arrayBuffer());
-    return globalThis.edgesync.repos.importFile('bench', bytes);
+    const r = await globalThis.edgesync.repos.importFile('bench', bytes);
+    return r.repo;
   });
   const importSeconds = (Date.now() - t0) / 1000;
 

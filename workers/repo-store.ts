@@ -12,12 +12,14 @@ import type { NatsConnection } from '@nats-io/nats-core';
 import { MeshAgent, SERVER_KINDS, type MeshHooks } from '../src/mesh/agent.ts';
 import { writeHere, type LocalWrite, type Written } from '../src/mesh/local-write.ts';
 import { unaccepted } from '../src/mesh/outbox.ts';
+import { mergeCopy } from '../src/mesh/merge-copy.ts';
+import { unsyncedWork, type UnsyncedWork } from '../src/mesh/unsynced.ts';
 import { NatsTransport } from '../src/nats/client-transport.ts';
 import { NatsBus } from '../src/nats/nats-bus.ts';
 import type { NatsAuth } from '../src/nats/nats-url.ts';
 import { isSubjectToken, ownedPeerId, ownerOf, Subjects } from '../src/nats/subjects.ts';
 import { identityOf, ReadOnlyError, type RepoAccess } from '../src/peer/access.ts';
-import type { CheckinRow, CloneRequest, PeerEvent, RepoSummary, SyncProgress } from '../src/peer/api-types.ts';
+import type { CheckinRow, CloneRequest, ImportOutcome, MergeOutcome, PeerEvent, RepoSummary, SyncProgress } from '../src/peer/api-types.ts';
 import { progressEvents } from '../src/peer/progress.ts';
 import { errorMessage, errorReport } from '../src/peer/error-report.ts';
 import { CodedError } from '../src/errors.ts';
@@ -451,21 +453,15 @@ export class RepoStore {
     this.changed(o.name);
   }
 
-  /** A `.fossil` file (made by fossil or exported here) becomes a local repository. */
-  async importFile(wanted: string, bytes: Uint8Array): Promise<RepoSummary> {
-    // Check it in memory first: only a repository fossil would open gets into storage.
-    let probe: Db | undefined;
-    let code: string;
-    try {
-      probe = await openWasmDb({ bytes: bytes.slice() });
-      code = Repository.open(probe).projectCode;
-    } catch (e) {
-      throw new CodedError('bad-input', `This file is not a Fossil repository (${errorMessage(e)}).`, { cause: e });
-    } finally {
-      probe?.close();
-    }
+  /**
+   * A `.fossil` file (made by fossil or exported here) becomes a local repository. A copy of a
+   * project already here is not imported twice: the outcome names the repository it could be
+   * merged into (mergeFile), and nothing is stored.
+   */
+  async importFile(wanted: string, bytes: Uint8Array): Promise<ImportOutcome> {
+    const code = await withCopy(bytes, (copy) => copy.projectCode);
     const have = this.byProject(code);
-    if (have) throw new CodedError('conflict', `This project is already here, as “${have.name}”.`);
+    if (have) return { kind: 'same-project', existing: have.name };
     const name = this.freeName(wanted);
     await this.pool.importFile(fileOf(name), bytes);
     const o = this.openRepo(name);
@@ -473,7 +469,26 @@ export class RepoStore {
     o.repo.config.delete(OLD_HUB_AUTH);
     await this.saveAccess(o, undefined);
     this.changed(name);
-    return this.summary(name);
+    return { kind: 'imported', repo: this.summary(name) };
+  }
+
+  /**
+   * Bring what a copy of the repository (a `.fossil` file of the same project) has and this one
+   * lacks into it: a pull from the copy, through the sync engine, in one transaction
+   * (mesh/merge-copy.ts). Its new check-ins are announced as any that arrive.
+   */
+  async mergeFile(name: string, bytes: Uint8Array): Promise<MergeOutcome> {
+    const o = this.get(name);
+    if (isUnfinishedClone(o.repo)) throw new CodedError('conflict', `The clone of “${name}” is not finished yet; finish it first (Sync now), then import the file again.`);
+    const report = await withCopy(bytes, (copy) => mergeCopy(o.repo, copy));
+    if (o.agent) o.agent.checkNew();
+    this.changed(name);
+    return { ...report, repo: this.summary(name) };
+  }
+
+  /** Writes made here that no hub or peer has yet, by kind (what deleting it would lose). */
+  unsynced(name: string): UnsyncedWork {
+    return unsyncedWork(this.get(name).repo);
   }
 
   /** The repository as a `.fossil` file (no secret is ever kept in it). */
@@ -637,6 +652,28 @@ export class RepoStore {
     await this.hubs.closeAll();
     for (const o of this.open.values()) o.repo.db.close();
     this.open.clear();
+  }
+}
+
+/**
+ * Open a `.fossil` file's bytes in memory and run `fn` on it as a repository: only a file fossil
+ * would open gets further (to storage, or into another repository).
+ */
+async function withCopy<T>(bytes: Uint8Array, fn: (copy: Repository) => T | Promise<T>): Promise<T> {
+  let db: Db | undefined;
+  let copy: Repository;
+  try {
+    db = await openWasmDb({ bytes: bytes.slice() });
+    copy = Repository.open(db);
+    if (!copy.config.projectCode) throw new Error('it has no project code');
+  } catch (e) {
+    db?.close();
+    throw new CodedError('bad-input', `This file is not a Fossil repository (${errorMessage(e)}).`, { cause: e });
+  }
+  try {
+    return await fn(copy);
+  } finally {
+    db.close();
   }
 }
 

@@ -64,6 +64,12 @@ const repos: RepoCalls = {
   async importFile(name, bytes) {
     return (await store()).importFile(name, bytes);
   },
+  async mergeFile(name, bytes) {
+    return (await store()).mergeFile(name, bytes);
+  },
+  async unsynced(name) {
+    return (await store()).unsynced(name);
+  },
   async exportFile(name) {
     const bytes = await (await store()).exportFile(name);
     return Comlink.transfer(bytes, [bytes.buffer as ArrayBuffer]);

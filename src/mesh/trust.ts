@@ -6,7 +6,9 @@
  *      signs for a user with capability `i` (`x` for private artifacts, `y` for unversioned
  *      files), the same code over HTTP and NATS; and
  *  (b) a pull this repository starts from a peer it trusts to serve the project: one the
- *      operator names, or any peer on a hub that vouches for who may serve.
+ *      operator names, or any peer on a hub that vouches for who may serve; or, in the same
+ *      way, from a copy of the repository that the person at this device hands over (an
+ *      imported `.fossil` of the same project, merge-copy.ts).
  *
  * A hub vouches by its subject permissions (src/nats/hub-permissions.ts): only the servers and
  * writers of a project may answer on its sync subjects, each only under its own peer ids. A

@@ -3,6 +3,7 @@
  * sees repositories only through these shapes (and the worker API), never through SQL.
  */
 import type { ErrorCode } from '../errors.ts';
+import type { MergeReport } from '../mesh/merge-copy.ts';
 import type { NatsAuth } from '../nats/nats-url.ts';
 import type { Identity } from './access.ts';
 import type { NotifyEvent } from './notify-types.ts';
@@ -37,6 +38,17 @@ export interface RepoSummary {
   /** Check-ins made here that no server is known to have yet (on a hub), oldest first. */
   pending: { uuid: string; comment: string }[];
 }
+
+/**
+ * What importing a `.fossil` file did: made a new repository, or found that this project is
+ * already here (then nothing was stored; the file can be merged into that one).
+ */
+export type ImportOutcome = { kind: 'imported'; repo: RepoSummary } | { kind: 'same-project'; existing: string };
+
+/** What merging a copy brought (nothing, when it was the same or an older copy), and the repository after. */
+export type MergeOutcome = MergeReport & { repo: RepoSummary };
+
+export type { UnsyncedWork } from '../mesh/unsynced.ts';
 
 export interface CheckinRow {
   uuid: string;

@@ -12,7 +12,9 @@ import type { ProxyMarked } from 'comlink';
 import type { NatsAuth } from '../nats/nats-url.ts';
 import type { NotifyMessage } from '../notify/message.ts';
 import type { Repository } from '../repo/repository.ts';
-import type { CheckinRow, CloneRequest, PeerEvent, RepoSummary, StorageInfo, SyncProgress } from './api-types.ts';
+import type {
+  CheckinRow, CloneRequest, ImportOutcome, MergeOutcome, PeerEvent, RepoSummary, StorageInfo, SyncProgress, UnsyncedWork,
+} from './api-types.ts';
 import type {
   CommitOutcome, CommitRequest, DraftState, FileText, ForkInfo, StartPoint, TagResult, TicketRow, TicketSource, WikiPageSource,
 } from './author-types.ts';
@@ -35,7 +37,12 @@ export interface RepoCalls {
   checkins(name: string, limit?: number): Promise<CheckinRow[]>;
   create(name: string, user: string): Promise<RepoSummary>;
   clone(req: CloneRequest): Promise<RepoSummary>;
-  importFile(name: string, bytes: Uint8Array): Promise<RepoSummary>;
+  /** A new repository from a `.fossil` file, or (nothing stored) the repository of the same project already here. */
+  importFile(name: string, bytes: Uint8Array): Promise<ImportOutcome>;
+  /** Bring what a copy of the repository (a `.fossil` of the same project) has and it lacks into it, in one transaction. */
+  mergeFile(name: string, bytes: Uint8Array): Promise<MergeOutcome>;
+  /** Writes made here that no hub or peer has accepted yet, by kind (what Delete would lose). */
+  unsynced(name: string): Promise<UnsyncedWork>;
   /** The repository as a `.fossil` file (no secret is ever kept in it). */
   exportFile(name: string): Promise<Uint8Array>;
   remove(name: string): Promise<void>;

@@ -6,6 +6,7 @@ import { go, repoHash } from './route.ts';
 import { createAction } from './actions.ts';
 import { useApi, usePeer } from './context.tsx';
 import { errorText } from './error-text.ts';
+import { askToPersist } from './persistence.ts';
 
 export function CloneLanding(props: { link: string }) {
   const api = useApi();
@@ -20,6 +21,7 @@ export function CloneLanding(props: { link: string }) {
   async function start() {
     action.setError(undefined);
     if (!target) return action.setError('This link is not a complete EdgeSync share link.');
+    void askToPersist();
     await action.run(async () => {
       const r = await api.repos.clone(target);
       go(repoHash(r.name), true);

@@ -1,12 +1,17 @@
 /**
  * Home: the repositories in this browser, and the ways to get one: create, clone from a hub (or
- * a share link), import a `.fossil` file (picker or drop). Storage used and quota at the bottom.
+ * a share link), import a `.fossil` file (picker or drop; a copy of a project already here is
+ * offered to be synced into it). Storage used and quota, and whether the browser keeps it, at the
+ * bottom; the first clone, import or new repository asks the browser to keep it (persistence.ts).
  * This page runs the actions; its parts (src/ui/home) show the lists and the forms.
  */
 import { createResource, createSignal, Show } from 'solid-js';
 import { parseShareLink } from '../peer/share-link.ts';
 import type { HubInfo } from './hub-info.ts';
-import { formatBytes } from './format.ts';
+import type { MergeOutcome } from '../peer/api-types.ts';
+import { askToPersist, persistAnswer } from './persistence.ts';
+import { StorageNote } from './home/StorageNote.tsx';
+import { MergeOffer, MergeReport, type PendingMerge } from './home/MergeOffer.tsx';
 import { ProgressBar } from './ProgressBar.tsx';
 import { go, repoHash } from './route.ts';
 import { createAction } from './actions.ts';
@@ -21,7 +26,10 @@ export function Home(props: { hub: HubInfo | undefined }) {
   const s = usePeer().state;
   const action = createAction(errorText);
   const [dragging, setDragging] = createSignal(false);
-  const [storage, { refetch }] = createResource(() => s.repos.length + 1, () => api.storage());
+  // Read again when a repository comes or goes, and when the browser answered the request to persist.
+  const [storage, { refetch }] = createResource(() => `${s.repos.length} ${persistAnswer()}`, () => api.storage());
+  const [offer, setOffer] = createSignal<PendingMerge>();
+  const [merged, setMerged] = createSignal<MergeOutcome>();
 
   async function run(what: string, fn: () => Promise<void>) {
     await action.run(fn, what);
@@ -32,6 +40,7 @@ export function Home(props: { hub: HubInfo | undefined }) {
     e.preventDefault();
     const f = new FormData(e.currentTarget as HTMLFormElement);
     const name = String(f.get('name') ?? '').trim() || 'my-project';
+    void askToPersist();
     void run('create', async () => {
       const r = await api.repos.create(name, String(f.get('user') ?? '').trim() || 'me');
       go(repoHash(r.name));
@@ -49,6 +58,7 @@ export function Home(props: { hub: HubInfo | undefined }) {
       return;
     }
     const req = link ?? { hub, projectCode: text.toLowerCase(), auth: hub === props.hub?.ws ? props.hub.read : undefined, role: 'reader' as const };
+    void askToPersist();
     void run('clone', async () => {
       const r = await api.repos.clone(req);
       go(repoHash(r.name));
@@ -56,6 +66,7 @@ export function Home(props: { hub: HubInfo | undefined }) {
   }
 
   function cloneFromHub(r: { name: string; projectCode: string }) {
+    void askToPersist();
     void run('clone', async () => {
       const c = await api.repos.clone({ hub: props.hub!.ws, projectCode: r.projectCode, name: r.name, auth: props.hub!.read, role: 'reader' });
       go(repoHash(c.name));
@@ -63,13 +74,27 @@ export function Home(props: { hub: HubInfo | undefined }) {
   }
 
   async function importFiles(files: FileList | File[] | null) {
+    setMerged(undefined);
     for (const file of Array.from(files ?? [])) {
+      void askToPersist();
       await run('import', async () => {
         const bytes = new Uint8Array(await file.arrayBuffer());
         const r = await api.repos.importFile(file.name, bytes);
-        go(repoHash(r.name));
+        if (r.kind === 'imported') go(repoHash(r.repo.name));
+        else setOffer({ file: file.name, existing: r.existing, bytes });
       });
+      // One offer at a time: the files after it wait for another drop.
+      if (offer()) break;
     }
+  }
+
+  function merge() {
+    const o = offer();
+    if (!o) return;
+    void run('merge', async () => {
+      setMerged(await api.repos.mergeFile(o.existing, o.bytes));
+      setOffer(undefined);
+    });
   }
 
   return (
@@ -86,6 +111,10 @@ export function Home(props: { hub: HubInfo | undefined }) {
       <Show when={action.error()}>
         <p role="alert" class="error">{action.error()}</p>
       </Show>
+      <Show when={offer()}>
+        {(o) => <MergeOffer offer={o()} busy={!!action.busy()} merge={merge} cancel={() => setOffer(undefined)} />}
+      </Show>
+      <Show when={merged()}>{(m) => <MergeReport outcome={m()} />}</Show>
       <Show when={action.busy() === 'clone' && Object.values(s.progress).find((p) => p.kind === 'clone' && p.phase === 'running')}>
         {(p) => (
           <div class="card" aria-live="polite">
@@ -97,14 +126,7 @@ export function Home(props: { hub: HubInfo | undefined }) {
 
       <AddRepo hub={props.hub} busy={!!action.busy()} clone={clone} create={create} importFiles={(files) => void importFiles(files)} />
 
-      <Show when={storage()}>
-        {(st) => (
-          <p class="muted small" data-testid="storage">
-            Storage: {formatBytes(st().usedBytes)} used of {formatBytes(st().quotaBytes)} available to this site
-            {st().persisted ? ' (persistent)' : ''}.
-          </p>
-        )}
-      </Show>
+      <Show when={storage()}>{(st) => <StorageNote storage={st()} />}</Show>
     </main>
   );
 }

@@ -1,6 +1,7 @@
 /**
  * One repository: its sync panel and timeline, and the actions on it (share, download as
- * `.fossil`, put on a hub, delete), plus a small note form to make a check-in from here.
+ * `.fossil`, put on a hub, delete: with a warning when writes made here have not synced yet),
+ * plus a small note form to make a check-in from here.
  */
 import { createSignal, For, Show } from 'solid-js';
 import { Dynamic } from 'solid-js/web';
@@ -19,6 +20,9 @@ import './write/index.ts';
 import { AuthorField } from './write/gate.tsx';
 import { authorOr, rememberAuthorFrom } from './write/common.ts';
 import { errorText } from './error-text.ts';
+import type { UnsyncedWork } from '../peer/api-types.ts';
+import { DeleteWarning } from './DeleteWarning.tsx';
+import { askToPersist } from './persistence.ts';
 
 export interface RepoViewProps {
   name: string;
@@ -38,6 +42,7 @@ export function RepoView(props: RepoViewProps) {
   // (a sync, who you are), and an open form must stay open.
   const [noteOpen, setNoteOpen] = createSignal(false);
   const action = createAction(errorText);
+  const [unsynced, setUnsynced] = createSignal<UnsyncedWork>();
 
   async function download() {
     await action.run(async () => {
@@ -51,16 +56,31 @@ export function RepoView(props: RepoViewProps) {
     });
   }
 
+  /** Delete: with writes no hub or peer has yet, the warning asks (DeleteWarning); else a plain confirm. */
   async function remove() {
+    const work = await action.run(() => api.repos.unsynced(props.name));
+    if (!work) return;
+    if (work.total > 0) {
+      setUnsynced(work);
+      return;
+    }
     if (!confirm(`Delete “${props.name}” from this browser? Copies elsewhere are not touched.`)) return;
-    await api.repos.remove(props.name);
-    go('#/');
+    await removeNow();
+  }
+
+  async function removeNow() {
+    setUnsynced(undefined);
+    await action.run(async () => {
+      await api.repos.remove(props.name);
+      go('#/');
+    });
   }
 
   async function note(e: SubmitEvent) {
     e.preventDefault();
     const form = e.currentTarget as HTMLFormElement;
     const f = new FormData(form);
+    void askToPersist();
     await action.run(async () => {
       rememberAuthorFrom(f);
       await api.repos.commit(props.name, [{ name: String(f.get('file')), text: String(f.get('text')) }], String(f.get('comment') || 'edit'), authorOr('me'));
@@ -118,6 +138,9 @@ export function RepoView(props: RepoViewProps) {
               </details>
             </Show>
           </div>
+          </Show>
+          <Show when={unsynced()}>
+            {(w) => <DeleteWarning name={props.name} work={w()} keep={() => setUnsynced(undefined)} download={() => void download()} remove={() => void removeNow()} />}
           </Show>
           <Show when={sharing()}>
             <ShareDialog name={props.name} identity={repo()!.identity} onClose={() => setSharing(false)} />

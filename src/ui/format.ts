@@ -24,3 +24,20 @@ export function ago(iso: string | undefined, now = Date.now()): string {
 export function dateTime(iso: string): string {
   return iso.replace('T', ' ').replace(/\.\d+Z?$|Z$/, '');
 }
+
+/** `n` things in words: "1 check-in", "2 check-ins". */
+export function count(n: number, one: string, many = `${one}s`): string {
+  return `${n} ${n === 1 ? one : many}`;
+}
+
+/** Changes counted by kind, in words: "2 check-ins, 1 wiki change and 1 ticket change" (kinds with none left out). */
+export function kindsInWords(c: { checkin: number; wiki: number; ticket: number; other: number }): string {
+  const parts = [
+    c.checkin && count(c.checkin, 'check-in'),
+    c.wiki && count(c.wiki, 'wiki change'),
+    c.ticket && count(c.ticket, 'ticket change'),
+    c.other && count(c.other, 'other change'),
+  ].filter((p): p is string => Boolean(p));
+  if (parts.length <= 1) return parts[0] ?? 'nothing';
+  return `${parts.slice(0, -1).join(', ')} and ${parts[parts.length - 1]}`;
+}

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { haveChromium, launchChromium, putOnHub as putPageOnHub, watchErrors } from '../helpers/browser.ts';
+import { countPersistCalls, haveChromium, launchChromium, persistCalls, putOnHub as putPageOnHub, watchErrors } from '../helpers/browser.ts';
 import { copyFixture } from '../helpers/fossil-fixture.ts';
 import { startHubCli, type RunningHub } from '../helpers/hub-cli.ts';
 import { fossil, haveTool, sqlite, tempDir } from '../helpers/tools.ts';
@@ -57,6 +57,7 @@ describe.skipIf(!ready)('browser peer', () => {
     const link = hub.shares.demo!;
     expect(link).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/#\/clone\?/);
     ctx = await browser.newContext({ viewport: { width: 1200, height: 860 } });
+    await countPersistCalls(ctx);
     page = await ctx.newPage();
     errors = watchErrors(page);
     await page.goto(link);
@@ -64,6 +65,8 @@ describe.skipIf(!ready)('browser peer', () => {
       await page.screenshot({ path: join(SHOTS, 'failed-clone.png') });
       throw e;
     });
+    // The first clone asked the browser to keep the site's storage.
+    expect(await persistCalls(page)).toBe(1);
     expect(page.url()).toMatch(/#\/repo\/demo$/);
     const want = fossilCheckins(demo);
     expect(want.length).toBeGreaterThan(3);
@@ -127,6 +130,10 @@ describe.skipIf(!ready)('browser peer', () => {
     await page.goto(new URL('#/', hub.webUrl).href);
     await page.getByTestId('repo-list').waitFor();
     expect(await page.getByTestId('repo-list').textContent()).toContain('demo');
+    // Home says whether the storage is persistent, as the browser says.
+    const persisted = await page.evaluate(() => navigator.storage.persisted());
+    await expect.poll(() => page.getByTestId('persistence').getAttribute('data-persisted')).toBe(String(persisted));
+    expect(await page.getByTestId('persistence').textContent()).toContain(persisted ? 'Storage is persistent' : 'Storage is not persistent');
     await page.screenshot({ path: join(SHOTS, 'home.png'), fullPage: true });
     await page.setViewportSize({ width: 390, height: 844 });
     await page.goto(new URL('#/repo/demo', hub.webUrl).href);

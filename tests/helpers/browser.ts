@@ -1,6 +1,6 @@
 /** Headless Debian Chromium driven by playwright-core (no downloaded browser builds). */
 import { existsSync } from 'node:fs';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 
 export const CHROMIUM = '/usr/bin/chromium';
 
@@ -61,4 +61,23 @@ export async function putOnHub(p: Page, ws: string, user: string, password: stri
   await form.locator('input[name=user]').fill(user);
   await form.locator('input[name=password]').fill(password);
   await form.getByRole('button', { name: 'Put it on the hub' }).click();
+}
+
+/** From the start of each page load in `ctx`, count the page's calls of navigator.storage.persist(). */
+export async function countPersistCalls(ctx: BrowserContext): Promise<void> {
+  await ctx.addInitScript(() => {
+    const proto = StorageManager.prototype;
+    const persist = proto.persist;
+    const w = window as unknown as { __persistCalls: number };
+    w.__persistCalls = 0;
+    proto.persist = function (this: StorageManager) {
+      w.__persistCalls++;
+      return persist.call(this);
+    };
+  });
+}
+
+/** How many times this page load called navigator.storage.persist() (countPersistCalls). */
+export function persistCalls(page: Page): Promise<number> {
+  return page.evaluate(() => (window as unknown as { __persistCalls: number }).__persistCalls);
 }

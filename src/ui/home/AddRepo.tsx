@@ -6,7 +6,7 @@ export function AddRepo(props: {
   busy: boolean;
   clone: (e: SubmitEvent) => void;
   create: (e: SubmitEvent) => void;
-  importFiles: (files: FileList | null) => void;
+  importFiles: (files: File[]) => void;
 }) {
   return (
     <div class="grid">
@@ -33,7 +33,12 @@ export function AddRepo(props: {
         <p class="muted small">Choose a file, or drop it anywhere on this page.</p>
         <label class="file-button">
           <input type="file" accept=".fossil,application/x-sqlite3,application/octet-stream" data-testid="import-input"
-            onChange={(e) => props.importFiles(e.currentTarget.files)} />
+            onChange={(e) => {
+              const files = Array.from(e.currentTarget.files ?? []);
+              // Cleared, so the same file chosen again is taken again.
+              e.currentTarget.value = '';
+              props.importFiles(files);
+            }} />
           <span>Choose file…</span>
         </label>
       </div>
