@@ -6,7 +6,7 @@
  * and Node's own modules stay outside; code loaded with import() (the NATS and JetStream clients)
  * goes into chunks beside it that load only when a command connects.
  */
-import { rmSync } from 'node:fs';
+import { chmodSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'rolldown';
@@ -28,3 +28,5 @@ await build({
     sourcemap: true,
   },
 });
+// Runnable as a program, as npm makes it when installed: its first line gives node its flags.
+chmodSync(join(out, 'main.js'), 0o755);

@@ -40,7 +40,7 @@ function renderers() {
 
 async function startHub(dir, repo) {
   const [port, wsPort, webPort] = [await freePort(), await freePort(), await freePort()];
-  const child = spawn(process.execPath, [CLI, 'hub', '--dir', join(dir, 'hub'), '--port', String(port), '--ws-port', String(wsPort), '--web-port', String(webPort), '--serve', repo], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(CLI, ['hub', '--dir', join(dir, 'hub'), '--port', String(port), '--ws-port', String(wsPort), '--web-port', String(webPort), '--serve', repo], { stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   child.stdout.on('data', (d) => (out += d));
   child.stderr.on('data', (d) => (out += d));

@@ -168,11 +168,11 @@ try {
     const fsrv = await startServer('fossil', ['server', '--localhost', '--port', String(p1), served], p1);
     base = best(base, await timed('fossil', ['clone', `http://127.0.0.1:${p1}/`, join(work, 'fossil-from-fossil.fossil')]));
     fossilServerKb = Math.min(fossilServerKb, fsrv.peakKb());
-    ours = best(ours, await timed(process.execPath, [cli, 'clone', `http://127.0.0.1:${p1}/`, join(work, 'edgesync-from-fossil.fossil')]));
+    ours = best(ours, await timed(cli, ['clone', `http://127.0.0.1:${p1}/`, join(work, 'edgesync-from-fossil.fossil')]));
     await fsrv.stop();
     // 3: edgesync serve.
     const p2 = await freePort();
-    const esrv = await startServer(process.execPath, [cli, 'serve', '-R', served, '--http', `127.0.0.1:${p2}`], p2);
+    const esrv = await startServer(cli, ['serve', '-R', served, '--http', `127.0.0.1:${p2}`], p2);
     theirs = best(theirs, await timed('fossil', ['clone', `http://127.0.0.1:${p2}/`, join(work, 'fossil-from-edgesync.fossil')]));
     ourServerKb = Math.min(ourServerKb, esrv.peakKb());
     await esrv.stop();

@@ -30,7 +30,7 @@ try {
     const leaf = await startLeaf(served, nats.url, ['--safety-sync', '0']);
     stops.push(leaf.stop);
     const target = join(dir, `nats-clone-${maxPayload}.fossil`);
-    const ours = measure(process.execPath, [CLI, 'clone', `${nats.url}/${code}`, target], { home: dir, env });
+    const ours = measure(CLI, ['clone', `${nats.url}/${code}`, target], { home: dir, env });
     servers.push(`${label}: edgesync serve peak ${peakRssMB(leaf.pid).toFixed(0)} MB`);
     const check = measure('fossil', ['test-integrity', '-R', target], { home: dir });
     if (!/ 0 errors/.test(check.stdout)) throw new Error(`the clone fails test-integrity:\n${check.stdout}`);

@@ -42,7 +42,7 @@ try {
   await fossil(['open', a, '--nosync'], co);
   const leafA = await startLeaf(a, nats.urlAs('a'), ['--safety-sync', '0']);
   stops.push(leafA.stop);
-  await run(process.execPath, [CLI, 'clone', `${nats.urlAs('b')}/${code}`, join(dir, 'b.fossil')], { env });
+  await run(CLI, ['clone', `${nats.urlAs('b')}/${code}`, join(dir, 'b.fossil')], { env });
   const leafB = await startLeaf(join(dir, 'b.fossil'), nats.urlAs('b'), ['--safety-sync', '0']);
   stops.push(leafB.stop);
 

@@ -69,7 +69,7 @@ export async function startNats(dir, { maxPayload, members } = {}) {
 
 /** `edgesync serve --nats`, ready when it prints its peer id. */
 export function startLeaf(repo, natsUrl, extra = []) {
-  const child = spawn(process.execPath, [CLI, 'serve', '-R', repo, '--nats', natsUrl, ...extra], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(CLI, ['serve', '-R', repo, '--nats', natsUrl, ...extra], { stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   return new Promise((resolve, reject) => {
     child.stdout.on('data', (d) => {

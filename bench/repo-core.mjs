@@ -30,7 +30,7 @@ try {
     task: 'check every artifact',
     fossil: best(() => measure('fossil', ['test-integrity', '-R', copy(repo, dir, 'f-int.fossil')], { home })),
     ours: best(() => {
-      const r = measure(process.execPath, [CLI, 'verify', '-R', copy(repo, dir, 'e-ver.fossil')]);
+      const r = measure(CLI, ['verify', '-R', copy(repo, dir, 'e-ver.fossil')]);
       if (!/^ok/.test(r.stdout)) throw new Error(`edgesync verify failed: ${r.stdout}`);
       return r;
     }),
@@ -38,7 +38,7 @@ try {
   rows.push({
     task: 'rebuild derived tables',
     fossil: best(() => measure('fossil', ['rebuild', copy(repo, dir, 'f-reb.fossil')], { home })),
-    ours: best(() => measure(process.execPath, [CLI, 'rebuild', '-R', copy(repo, dir, 'e-reb.fossil')])),
+    ours: best(() => measure(CLI, ['rebuild', '-R', copy(repo, dir, 'e-reb.fossil')])),
   });
   console.log(`repository: ${repo} (runs: ${runs}, medians)`);
   printTable('edgesync vs fossil 2.21 (ratio = edgesync / fossil; below 1.0 is faster or smaller)', rows);

@@ -54,7 +54,7 @@ try {
   const theirs = join(dir, 'fossil-clone.fossil');
   const ours = join(dir, 'edgesync-clone.fossil');
   measure('fossil', ['clone', url, theirs], { home: dir, env });
-  measure(process.execPath, [CLI, 'clone', url, ours], { env });
+  measure(CLI, ['clone', url, ours], { env });
   const files = join(dir, 'files');
   mkdirSync(files);
 
@@ -62,11 +62,11 @@ try {
   for (let run = 1; run <= runs; run++) {
     const name = `round-${run}.txt`;
     writeFileSync(join(files, name), `round ${run} of the small-operations benchmark\n`);
-    sh(process.execPath, [CLI, 'commit', '-R', served, '-m', `bench round ${run}`, '--user', 'bench', '--dir', files, name]);
+    sh(CLI, ['commit', '-R', served, '-m', `bench round ${run}`, '--user', 'bench', '--dir', files, name]);
     const want = checkins(served);
     const pulls = [
       () => samples.pullF.push(measure('fossil', ['pull', url, '-R', theirs], { home: dir, env })),
-      () => samples.pullE.push(measure(process.execPath, [CLI, 'pull', url, '-R', ours], { env })),
+      () => samples.pullE.push(measure(CLI, ['pull', url, '-R', ours], { env })),
     ];
     if (run % 2 === 0) pulls.reverse();
     for (const p of pulls) p();
@@ -76,7 +76,7 @@ try {
     }
     const noops = [
       () => samples.noopF.push(measure('fossil', ['sync', url, '-R', theirs], { home: dir, env })),
-      () => samples.noopE.push(measure(process.execPath, [CLI, 'sync', url, '-R', ours], { env })),
+      () => samples.noopE.push(measure(CLI, ['sync', url, '-R', ours], { env })),
     ];
     if (run % 2 === 0) noops.reverse();
     for (const n of noops) n();

@@ -1,4 +1,4 @@
-#!/usr/bin/env node
+#!/usr/bin/env -S node --max-semi-space-size=4
 /** `edgesync`: the command-line face over the EdgeSync core. Argument parsing and printing only. */
 import { setFlagsFromString } from 'node:v8';
 import { codeOf } from '../errors.ts';
@@ -14,6 +14,13 @@ import { commands } from './commands/index.ts';
  * what is live cut a rebuild of the 60k-artifact history from 338 to 237 MB, for some more time
  * spent collecting.
  * The flag has been in V8 for years; it is set only on the Node versions it was measured on.
+ */
+/*
+ * The young generation's size can only be set when V8 starts, hence the first line: 4 MiB
+ * semi-spaces (instead of up to 16) collect the short-lived buffers of a clone sooner. Measured
+ * on a clone of the 60k-artifact history: 213 MB peak instead of 256, about the same time (2 MiB
+ * saved little more and cost a quarter more time). It applies when `edgesync` is run as a
+ * program (as npm installs it), not as `node dist/cli/main.js`.
  */
 const nodeMajor = Number(process.versions.node.split('.')[0]);
 if (nodeMajor >= 20 && nodeMajor <= 24) setFlagsFromString('--heap-growing-percent=20');
