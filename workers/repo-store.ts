@@ -19,6 +19,8 @@ import { isSubjectToken, ownedPeerId, ownerOf, Subjects } from '../src/nats/subj
 import { identityOf, ReadOnlyError, type RepoAccess } from '../src/peer/access.ts';
 import type { CheckinRow, CloneRequest, PeerEvent, RepoSummary, SyncProgress } from '../src/peer/api-types.ts';
 import { progressEvents } from '../src/peer/progress.ts';
+import { cancellableTransport, throwIfCancelled } from '../src/peer/cancel.ts';
+import { CLONE_CONNECT_TIMEOUT_MS, CLONE_FIRST_CONTACT_MS, CloneJobs } from '../src/peer/clone-jobs.ts';
 import { errorMessage, errorReport } from '../src/peer/error-report.ts';
 import { CodedError } from '../src/errors.ts';
 import { localRepoName, type ShareTarget } from '../src/peer/share-link.ts';
@@ -65,6 +67,8 @@ export class RepoStore {
   /** While a finished in-memory clone replaces its placeholder file, calls wait for it. */
   private swapping: Promise<void> = Promise.resolve();
   readonly hubs: HubLinks;
+  /** The clones under way, by project code (Cancel finds them there). */
+  private readonly clones = new CloneJobs<RepoSummary>();
 
   constructor(
     private readonly pool: OpfsPool,
@@ -317,29 +321,56 @@ export class RepoStore {
 
   /**
    * Clone a project from a hub, or finish an interrupted clone of it. A project already here is
-   * not cloned twice: the share link just leads to it (and a write invite's login is taken).
+   * not cloned twice: the share link just leads to it (and a write invite's login is taken); one
+   * being cloned right now is waited for. `cancelClone` stops it.
    */
   async clone(req: CloneRequest): Promise<RepoSummary> {
     const code = req.projectCode.toLowerCase();
-    const access = accessFrom(req, code);
     const have = this.byProject(code);
     if (have && !isUnfinishedClone(have.repo)) {
-      if (req.login && have.access?.role !== 'owner') await this.takeAccess(have, { ...access, nats: req.auth ?? have.access?.nats });
+      if (req.login && have.access?.role !== 'owner') await this.takeAccess(have, { ...accessFrom(req, code), nats: req.auth ?? have.access?.nats });
       return this.summary(have.name);
     }
+    try {
+      return await this.clones.run(code, HubLinks.keyOf(req.hub, req.auth), (signal) => this.cloneNow(req, code, signal));
+    } catch (e) {
+      // A hub tried only for this clone is not kept trying in the background.
+      if (!this.hubInUse(req.hub, req.auth)) await this.hubs.release(req.hub, req.auth);
+      throw e;
+    }
+  }
+
+  /** Stop the clone of a project (the page's Cancel): what it made is removed, as after any failure. */
+  cancelClone(projectCode: string): boolean {
+    return this.clones.cancel(projectCode.toLowerCase());
+  }
+
+  /** Does a repository here, or a clone under way, use this hub link? */
+  private hubInUse(hub: string, auth: NatsAuth | undefined): boolean {
+    const key = HubLinks.keyOf(hub, auth);
+    return this.clones.inUse(key) || this.namesOn(key).length > 0;
+  }
+
+  private async cloneNow(req: CloneRequest, code: string, signal: AbortSignal): Promise<RepoSummary> {
+    const access = accessFrom(req, code);
+    const have = this.byProject(code);
     const name = have?.name ?? this.freeName(req.name ?? `project-${code.slice(0, 8)}`);
-    const progress = progressEvents(name, 'clone', this.emit);
+    const progress = progressEvents(name, 'clone', this.emit, undefined, code);
+    progress.step('Connecting to the hub…');
     const started = performance.now();
     let rebuildStarted = 0;
     let stored = 0;
     let done: CloneOutcome;
     try {
+      // The hub first: one that cannot be reached is said so before anything is stored here.
+      const nc = await this.hubs.get(req.hub, req.auth).ready(CLONE_CONNECT_TIMEOUT_MS, signal);
+      progress.step('Cloning…');
       done = await runClone({
-        storage: this.cloneStorage(name, have, access, req.login?.user ?? 'browser', progress),
+        storage: this.cloneStorage(name, have, access, req.login?.user ?? 'browser', progress, signal),
         source: {
           open: async () => {
-            const nc = await this.hubs.get(req.hub, req.auth).ready();
-            return { transport: new NatsTransport(new NatsBus(nc, req.auth?.user), new Subjects(code), { retryForMs: 15_000, timeoutMs: 30_000 }), close: () => undefined };
+            const transport = new NatsTransport(new NatsBus(nc, req.auth?.user), new Subjects(code), { retryForMs: 15_000, timeoutMs: 30_000, firstContactMs: CLONE_FIRST_CONTACT_MS });
+            return { transport: cancellableTransport(transport, signal, 'The clone'), close: () => undefined };
           },
           login: access.login ? { user: access.login.user, password: access.login.secret } : undefined,
           dropRefusedLogin: true,
@@ -382,7 +413,7 @@ export class RepoStore {
    * rebuild in memory. Meanwhile a placeholder in OPFS holds its name, hub and access; a clone
    * interrupted this way starts over. One already in OPFS (left by a reload) resumes there.
    */
-  private cloneStorage(name: string, have: Open | undefined, access: RepoAccess, adminUser: string, progress: ReturnType<typeof progressEvents>): CloneStorage {
+  private cloneStorage(name: string, have: Open | undefined, access: RepoAccess, adminUser: string, progress: ReturnType<typeof progressEvents>, signal: AbortSignal): CloneStorage {
     const removeAll = (repo: Repository) => {
       if (repo !== this.open.get(name)?.repo) {
         try {
@@ -420,6 +451,8 @@ export class RepoStore {
         return target;
       },
       keep: async (target) => {
+        // Cancelled while it was checked and indexed (the worker answers calls only between steps).
+        throwIfCancelled(signal, 'The clone');
         progress.step('Saving to browser storage…', 0.995);
         let swapped!: () => void;
         this.swapping = new Promise((r) => (swapped = r));
@@ -636,6 +669,7 @@ export class RepoStore {
 
   /** Close everything (another tab takes over). */
   async close(): Promise<void> {
+    this.clones.cancelAll();
     for (const o of this.open.values()) await o.agent?.stop();
     await this.hubs.closeAll();
     for (const o of this.open.values()) o.repo.db.close();

@@ -34,7 +34,10 @@ export interface RepoCalls {
   /** Check-ins, newest first. */
   checkins(name: string, limit?: number): Promise<CheckinRow[]>;
   create(name: string, user: string): Promise<RepoSummary>;
+  /** Clone from a hub (or wait for the clone of that project already under way). */
   clone(req: CloneRequest): Promise<RepoSummary>;
+  /** Stop the clone of a project; it fails `cancelled` and leaves nothing half made. False when none runs. */
+  cancelClone(projectCode: string): Promise<boolean>;
   importFile(name: string, bytes: Uint8Array): Promise<RepoSummary>;
   /** The repository as a `.fossil` file (no secret is ever kept in it). */
   exportFile(name: string): Promise<Uint8Array>;
