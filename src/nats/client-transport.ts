@@ -30,8 +30,9 @@ export interface NatsTransportOptions {
   retryForMs?: number;
   /**
    * How long to keep asking while no responder has answered yet and the server says nobody
-   * listens for the project (default: `retryForMs`). Short for a clone: a hub that answers for
-   * no such project should be told at once, not after the retries meant for a restarting leaf.
+   * listens for the project (default: as long as `retryForMs`). Short for a clone: a hub that
+   * answers for no such project should be told at once, not after the retries meant for a
+   * restarting leaf.
    */
   firstContactMs?: number;
   label?: string;
@@ -89,7 +90,7 @@ export class NatsTransport implements SyncTransport {
     const isClone = request.isClone === true;
     const started = this.clock.now();
     const retryUntil = started + (this.opts.retryForMs ?? 30_000);
-    const firstContactUntil = started + (this.opts.firstContactMs ?? this.opts.retryForMs ?? 30_000);
+    const firstContactUntil = this.opts.firstContactMs === undefined ? Infinity : started + this.opts.firstContactMs;
     let failures = 0;
     for (;;) {
       try {
