@@ -2,8 +2,8 @@
  * What the sync panel says about syncing, so that it never says two things that cannot both be
  * true. A finished sync's words ("Up to date", "Synced: …") hold only while the hub is there:
  * once it is lost they would claim what nobody can know, so the panel says when it last synced
- * instead. A sync that failed because the hub is gone is not repeated either: the connection's
- * own error says so already.
+ * instead. A sync that failed because the hub is gone (it could not be reached, or nobody
+ * answered) is not repeated either: the connection's own error says so already.
  */
 import type { ConnectionState, SyncProgress } from '../peer/api-types.ts';
 
@@ -19,10 +19,13 @@ export type SyncStatus =
   /** Nothing to say yet. */
   | { kind: 'none' };
 
+/** Failures that only say the hub, or every peer behind it, is not there. */
+const LOST_HUB: ReadonlySet<string | undefined> = new Set(['unreachable', 'no-peer']);
+
 export function syncStatus(connection: ConnectionState, progress: SyncProgress | undefined, lastSync: string | undefined): SyncStatus {
   if (progress?.phase === 'running') return { kind: 'running', progress };
   if (connection !== 'connected') {
-    if (progress?.phase === 'failed' && progress.code !== 'unreachable') return { kind: 'failed', progress };
+    if (progress?.phase === 'failed' && !LOST_HUB.has(progress.code)) return { kind: 'failed', progress };
     return { kind: 'not-connected', lastSync };
   }
   if (progress?.phase === 'done') return { kind: 'done', progress };

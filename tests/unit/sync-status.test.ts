@@ -1,6 +1,6 @@
 // What the sync panel says about syncing never contradicts the connection: a finished sync's
 // "Up to date" shows only while the hub is there; without the hub the panel tells when it last
-// synced; a failure that is only the lost hub is left to the connection's own error.
+// synced; a failure that only says the hub is lost is left to the connection's own error.
 import { describe, expect, it } from 'vitest';
 import type { ConnectionState, SyncProgress } from '../../src/peer/api-types.ts';
 import { syncStatus } from '../../src/ui/sync-status.ts';
@@ -27,6 +27,7 @@ describe('sync status', () => {
       expect(syncStatus(c, undefined, undefined), c).toEqual({ kind: 'not-connected', lastSync: undefined });
       // The lost hub's failure is the connection's error already; another failure still shows.
       expect(syncStatus(c, progress('failed', { code: 'unreachable' }), LAST), c).toEqual({ kind: 'not-connected', lastSync: LAST });
+      expect(syncStatus(c, progress('failed', { code: 'no-peer' }), LAST), c).toEqual({ kind: 'not-connected', lastSync: LAST });
       expect(syncStatus(c, progress('failed', { code: 'local-storage' }), LAST), c).toMatchObject({ kind: 'failed' });
     }
   });
