@@ -8,6 +8,7 @@ import { connectNatsWeb } from '../src/nats/connect-web.ts';
 import type { NatsAuth } from '../src/nats/nats-url.ts';
 import type { ConnectionEvent, ConnectionState } from '../src/peer/api-types.ts';
 import { CodedError } from '../src/errors.ts';
+import { raceSignal, withDeadline } from '../src/peer/cancel.ts';
 import { errorReport, type ErrorReport } from '../src/peer/error-report.ts';
 
 /** Where a link's state changes go (with the link, so the store can tell whose connection it is). */
@@ -20,6 +21,10 @@ export class HubLink {
   private nc: NatsConnection | undefined;
   private closed = false;
   private readonly onBack: Array<() => void> = [];
+  /** Calls waiting for the link to be connected (again). */
+  private waiters: ((nc: NatsConnection) => void)[] = [];
+  /** Ends the pause between two attempts at once (someone waits for the hub now). */
+  private wake: (() => void) | undefined;
 
   constructor(
     readonly hub: string,
@@ -29,12 +34,18 @@ export class HubLink {
     readonly key: string,
   ) {
     this.conn = this.connect();
+    // It rejects only when the link is closed, which nobody needs to hear about.
+    this.conn.catch(() => undefined);
   }
 
   private set(state: ConnectionState, error?: ErrorReport): void {
     this.state = state;
     this.error = error;
     this.emit({ type: 'connection', hub: this.hub, state, error: error?.message, code: error?.code }, this);
+    if (state === 'connected' && this.nc) {
+      const nc = this.nc;
+      for (const w of this.waiters.splice(0)) w(nc);
+    }
     if (state === 'connected') for (const fn of this.onBack.splice(0)) fn();
   }
 
@@ -61,7 +72,15 @@ export class HubLink {
         if (this.closed) throw e;
         // Whatever the client does not name otherwise, failing to connect is not reaching the hub.
         this.set('offline', errorReport(e, 'unreachable'));
-        await new Promise((r) => setTimeout(r, Math.min(5000, 500 * 2 ** Math.min(attempt, 4))));
+        await new Promise<void>((r) => {
+          const t = setTimeout(r, Math.min(5000, 500 * 2 ** Math.min(attempt, 4)));
+          this.wake = () => {
+            clearTimeout(t);
+            r();
+          };
+        });
+        this.wake = undefined;
+        if (this.closed) throw new Error('closed');
       }
     }
   }
@@ -75,22 +94,18 @@ export class HubLink {
     }
   }
 
-  /** The connection once it is up; rejects after `timeoutMs` (it keeps trying in the background). */
-  ready(timeoutMs = 8000): Promise<NatsConnection> {
+  /**
+   * The connection once it is up, now or after an attempt made at once; rejects after
+   * `timeoutMs` (the link keeps trying in the background) or when `signal` fires. A connection
+   * that was up and is lost counts as down: requests on it would only wait for their timeouts.
+   */
+  ready(timeoutMs = 8000, signal?: AbortSignal): Promise<NatsConnection> {
     if (this.nc && this.state === 'connected') return Promise.resolve(this.nc);
-    return new Promise((resolve, reject) => {
-      const t = setTimeout(() => reject(new CodedError(this.error?.code ?? 'unreachable', this.error?.message ?? `Cannot reach the hub at ${this.hub}`)), timeoutMs);
-      this.conn.then(
-        (nc) => {
-          clearTimeout(t);
-          resolve(nc);
-        },
-        (e) => {
-          clearTimeout(t);
-          reject(e);
-        },
-      );
-    });
+    if (this.closed) return Promise.reject(new CodedError('unreachable', `The link to ${this.hub} is closed`));
+    const up = new Promise<NatsConnection>((resolve) => this.waiters.push(resolve));
+    this.wake?.();
+    const late = () => new CodedError(this.error?.code ?? 'unreachable', this.error?.message ?? `Cannot reach the hub at ${this.hub}`);
+    return raceSignal(withDeadline(up, timeoutMs, late), signal, 'Connecting to the hub');
   }
 
   /** Runs fn once connected (now, or whenever the hub is reached). */
@@ -100,6 +115,8 @@ export class HubLink {
 
   async close(): Promise<void> {
     this.closed = true;
+    this.waiters = [];
+    this.wake?.();
     await this.nc?.drain().catch(() => undefined);
   }
 }
@@ -122,6 +139,15 @@ export class HubLinks {
       this.links.set(key, l);
     }
     return l;
+  }
+
+  /** Close and forget a link nothing uses any more (a clone that failed to reach its hub). */
+  async release(hub: string, auth?: NatsAuth): Promise<void> {
+    const key = HubLinks.keyOf(hub, auth);
+    const l = this.links.get(key);
+    if (!l) return;
+    this.links.delete(key);
+    await l.close();
   }
 
   async closeAll(): Promise<void> {

@@ -21,6 +21,8 @@ import { isSubjectToken, ownedPeerId, ownerOf, Subjects } from '../src/nats/subj
 import { identityOf, ReadOnlyError, type RepoAccess } from '../src/peer/access.ts';
 import type { CheckinRow, CloneRequest, ImportOutcome, MergeOutcome, PeerEvent, RepoSummary, SyncProgress } from '../src/peer/api-types.ts';
 import { progressEvents } from '../src/peer/progress.ts';
+import { cancellableTransport, throwIfCancelled } from '../src/peer/cancel.ts';
+import { CLONE_CONNECT_TIMEOUT_MS, CLONE_FIRST_CONTACT_MS, CloneJobs } from '../src/peer/clone-jobs.ts';
 import { errorMessage, errorReport } from '../src/peer/error-report.ts';
 import { CodedError } from '../src/errors.ts';
 import { localRepoName, type ShareTarget } from '../src/peer/share-link.ts';
@@ -62,11 +64,16 @@ function randomHex(n: number): string {
   return Array.from(crypto.getRandomValues(new Uint8Array(n)), (b) => b.toString(16).padStart(2, '0')).join('');
 }
 
+/** An interrupted clone goes on by itself this many times in a row before it waits for Sync now. */
+const RESUME_TRIES = 5;
+
 export class RepoStore {
   private readonly open = new Map<string, Open>();
-  /** Project code -> the clone of it under way (a share link opened again joins it). */
-  private readonly cloning = new Map<string, Promise<RepoSummary>>();
   readonly hubs: HubLinks;
+  /** The clones under way, by project code (Cancel finds them there). */
+  private readonly clones = new CloneJobs<RepoSummary>();
+  /** How often an interrupted clone has gone on by itself in a row (resumeLater). */
+  private readonly resumeTries = new Map<string, number>();
 
   constructor(
     private readonly pool: OpfsPool,
@@ -120,6 +127,20 @@ export class RepoStore {
     }
     // A clone that a reload or a closed tab interrupted goes on where it stopped.
     for (const name of unfinished) void this.resumeClone(name).catch(() => undefined);
+  }
+
+  /**
+   * Go on with an interrupted clone later: when its hub is back, or a few seconds from now when
+   * it is connected (a serving peer that rejoins a restarted hub takes a moment), a few times.
+   */
+  private resumeLater(name: string, req: CloneRequest): void {
+    const tries = (this.resumeTries.get(name) ?? 0) + 1;
+    this.resumeTries.set(name, tries);
+    if (tries > RESUME_TRIES) return;
+    const resume = () => void this.resumeClone(name).then(() => this.resumeTries.delete(name), () => undefined);
+    const link = this.hubs.get(req.hub, req.auth);
+    if (link.state === 'connected') setTimeout(resume, 2000 * tries);
+    else link.onceBack(resume);
   }
 
   /** Resume an interrupted clone (its progress events say how it goes). */
@@ -327,37 +348,56 @@ export class RepoStore {
 
   /**
    * Clone a project from a hub, or finish an interrupted clone of it. A project already here is
-   * not cloned twice: the share link just leads to it (and a write invite's login is taken).
+   * not cloned twice: the share link just leads to it (and a write invite's login is taken); one
+   * being cloned right now is waited for. `cancelClone` stops it.
    */
-  clone(req: CloneRequest): Promise<RepoSummary> {
+  async clone(req: CloneRequest): Promise<RepoSummary> {
     const code = req.projectCode.toLowerCase();
-    const running = this.cloning.get(code);
-    if (running) return running;
-    const run = this.cloneOnce(req, code).finally(() => this.cloning.delete(code));
-    this.cloning.set(code, run);
-    return run;
-  }
-
-  private async cloneOnce(req: CloneRequest, code: string): Promise<RepoSummary> {
-    const access = accessFrom(req, code);
     const have = this.byProject(code);
     if (have && !isUnfinishedClone(have.repo)) {
-      if (req.login && have.access?.role !== 'owner') await this.takeAccess(have, { ...access, nats: req.auth ?? have.access?.nats });
+      if (req.login && have.access?.role !== 'owner') await this.takeAccess(have, { ...accessFrom(req, code), nats: req.auth ?? have.access?.nats });
       return this.summary(have.name);
     }
+    try {
+      return await this.clones.run(code, HubLinks.keyOf(req.hub, req.auth), (signal) => this.cloneNow(req, code, signal));
+    } catch (e) {
+      // A hub tried only for this clone is not kept trying in the background.
+      if (!this.hubInUse(req.hub, req.auth)) await this.hubs.release(req.hub, req.auth);
+      throw e;
+    }
+  }
+
+  /** Stop the clone of a project (the page's Cancel): what it made is removed, as after any failure. */
+  cancelClone(projectCode: string): boolean {
+    return this.clones.cancel(projectCode.toLowerCase());
+  }
+
+  /** Does a repository here, or a clone under way, use this hub link? */
+  private hubInUse(hub: string, auth: NatsAuth | undefined): boolean {
+    const key = HubLinks.keyOf(hub, auth);
+    return this.clones.inUse(key) || this.namesOn(key).length > 0;
+  }
+
+  private async cloneNow(req: CloneRequest, code: string, signal: AbortSignal): Promise<RepoSummary> {
+    const access = accessFrom(req, code);
+    const have = this.byProject(code);
     const name = have?.name ?? this.freeName(req.name ?? `project-${code.slice(0, 8)}`);
-    const progress = progressEvents(name, 'clone', this.emit);
+    const progress = progressEvents(name, 'clone', this.emit, undefined, code);
+    progress.step('Connecting to the hub…');
     const started = performance.now();
     let rebuildStarted = 0;
     let stored = 0;
     let done: CloneOutcome;
     try {
+      // The hub first: one that cannot be reached is said so before anything is stored here.
+      const nc = await this.hubs.get(req.hub, req.auth).ready(CLONE_CONNECT_TIMEOUT_MS, signal);
+      progress.step('Cloning…');
       done = await runClone({
-        storage: this.cloneStorage(name, have, access, req.login?.user ?? 'browser'),
+        storage: this.cloneStorage(name, have, access, req.login?.user ?? 'browser', signal),
         source: {
           open: async () => {
-            const nc = await this.hubs.get(req.hub, req.auth).ready();
-            return { transport: new NatsTransport(new NatsBus(nc, req.auth?.user), new Subjects(code), { retryForMs: 15_000, timeoutMs: 30_000 }), close: () => undefined };
+            const transport = new NatsTransport(new NatsBus(nc, req.auth?.user), new Subjects(code), { retryForMs: 15_000, timeoutMs: 30_000, firstContactMs: CLONE_FIRST_CONTACT_MS });
+            return { transport: cancellableTransport(transport, signal, 'The clone'), close: () => undefined };
           },
           login: access.login ? { user: access.login.user, password: access.login.secret } : undefined,
           dropRefusedLogin: true,
@@ -383,12 +423,11 @@ export class RepoStore {
       });
     } catch (e) {
       progress.failed(errorReport(e));
-      // What arrived stays (the clone is written straight into storage): once a lost hub is back,
-      // the clone goes on by itself.
-      if (e instanceof CloneIncompleteError && e.reason === 'interrupted' && this.open.has(name)) {
-        const link = this.hubs.get(req.hub, req.auth);
-        if (link.state !== 'connected') link.onceBack(() => void this.resumeClone(name).catch(() => undefined));
-      }
+      // Cancel means the clone is not wanted: what arrived goes too.
+      if (signal.aborted && this.open.has(name) && isUnfinishedClone(this.get(name).repo)) this.remove(name);
+      // What arrived stays (the clone is written straight into storage) and the clone goes on
+      // by itself: once a lost hub is back, or soon when it is there but nobody answered.
+      if (e instanceof CloneIncompleteError && e.reason === 'interrupted' && this.open.has(name)) this.resumeLater(name, req);
       throw e;
     }
     const s = (ms: number) => (ms / 1000).toFixed(1);
@@ -406,7 +445,7 @@ export class RepoStore {
    * disk (PRAGMA synchronous=OFF): the rollback journal still undoes a half-written commit when
    * the worker dies, and only a crash of the whole machine could cost the unfinished clone.
    */
-  private cloneStorage(name: string, have: Open | undefined, access: RepoAccess, adminUser: string): CloneStorage {
+  private cloneStorage(name: string, have: Open | undefined, access: RepoAccess, adminUser: string, signal: AbortSignal): CloneStorage {
     const durable = (repo: Repository, on: boolean) => {
       try {
         repo.db.exec(`PRAGMA synchronous=${on ? 'FULL' : 'OFF'}`);
@@ -429,6 +468,8 @@ export class RepoStore {
         return target;
       },
       keep: (repo) => {
+        // Cancelled while it was checked and indexed (the worker answers calls only between steps).
+        throwIfCancelled(signal, 'The clone');
         durable(repo, true);
         repo.setCrosslinker(crosslinkerFactory);
         return repo;
@@ -648,6 +689,7 @@ export class RepoStore {
 
   /** Close everything (another tab takes over). */
   async close(): Promise<void> {
+    this.clones.cancelAll();
     for (const o of this.open.values()) await o.agent?.stop();
     await this.hubs.closeAll();
     for (const o of this.open.values()) o.repo.db.close();

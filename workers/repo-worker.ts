@@ -61,6 +61,9 @@ const repos: RepoCalls = {
   async clone(req) {
     return (await store()).clone(req);
   },
+  async cancelClone(projectCode) {
+    return (await store()).cancelClone(projectCode);
+  },
   async importFile(name, bytes) {
     return (await store()).importFile(name, bytes);
   },

@@ -28,6 +28,13 @@ export interface NatsTransportOptions {
   timeoutMs?: number;
   /** How long to keep retrying a responder that went away (default 30 s). */
   retryForMs?: number;
+  /**
+   * How long to keep asking while no responder has answered yet and the server says nobody
+   * listens for the project (default: as long as `retryForMs`). Short for a clone: a hub that
+   * answers for no such project should be told at once, not after the retries meant for a
+   * restarting leaf.
+   */
+  firstContactMs?: number;
   label?: string;
   clock?: Clock;
 }
@@ -38,7 +45,15 @@ interface Reply {
 }
 
 /** A request that may be retried: the responder is gone, or never answered. */
-class Unreachable extends Error {}
+class Unreachable extends Error {
+  constructor(
+    message: string,
+    /** The server said nobody subscribes to the subject (rather than: nobody answered in time). */
+    readonly noResponders: boolean,
+  ) {
+    super(message);
+  }
+}
 
 /** A chunked reply whose remaining parts are gone: repeat the whole request. */
 class PartsGone extends Error {}
@@ -50,6 +65,8 @@ export class NatsTransport implements SyncTransport {
   private stickyPeer: string | undefined;
   /** Our responders answered here; a plain Go peer leaves this false. */
   private peerSpeaksExt = false;
+  /** A responder has answered in this session: the project is served here. */
+  private answered = false;
   private readonly clock: Clock;
 
   constructor(
@@ -71,7 +88,9 @@ export class NatsTransport implements SyncTransport {
     const body = toEnvelope(request);
     // The session says whether it clones (client-session.ts); nothing here reads the cards.
     const isClone = request.isClone === true;
-    const retryUntil = this.clock.now() + (this.opts.retryForMs ?? 30_000);
+    const started = this.clock.now();
+    const retryUntil = started + (this.opts.retryForMs ?? 30_000);
+    const firstContactUntil = this.opts.firstContactMs === undefined ? Infinity : started + this.opts.firstContactMs;
     let failures = 0;
     for (;;) {
       try {
@@ -80,6 +99,9 @@ export class NatsTransport implements SyncTransport {
       } catch (e) {
         if (!(e instanceof Unreachable) && !(e instanceof PartsGone)) throw e;
         failures++;
+        if (e instanceof Unreachable && e.noResponders && !this.answered && this.clock.now() > firstContactUntil) {
+          throw new TransportError(`${this.label}: no peer on this hub serves project ${this.subjects.projectCode}`, undefined, undefined, { code: 'no-peer', cause: e });
+        }
         if (this.clock.now() > retryUntil) {
           throw new TransportError(`${this.label}: ${e.message}`, undefined, undefined, { code: e instanceof Unreachable ? 'no-peer' : 'unreachable', cause: e });
         }
@@ -114,9 +136,10 @@ export class NatsTransport implements SyncTransport {
     try {
       m = await this.bus.request(subject, data, { timeoutMs: this.opts.timeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS, headers });
     } catch (e) {
-      if (e instanceof BusError && (e.code === 'no-responders' || e.code === 'timeout')) throw new Unreachable(e.message);
+      if (e instanceof BusError && (e.code === 'no-responders' || e.code === 'timeout')) throw new Unreachable(e.message, e.code === 'no-responders');
       throw new TransportError(`${this.label}: ${(e as Error).message}`, undefined, e instanceof BusError ? e.code : undefined);
     }
+    this.answered = true;
     const h = m.headers;
     const peer = h?.get(HDR_PEER);
     if (peer) {

@@ -3,6 +3,7 @@
  * WebSocket in the browser), so the transport, responder and agents run on either.
  */
 import type { ConnectionOptions, NatsConnection } from '@nats-io/nats-core';
+import { CodedError } from '../errors.ts';
 import type { NatsAuth } from './nats-url.ts';
 
 /** Backoff between reconnect attempts: 250 ms doubling to 5 s, with jitter so peers spread out. */
@@ -19,10 +20,13 @@ export function backoff(): { next: () => number; reset: () => void } {
   };
 }
 
-/** The connection's max_payload as the server announced it (it may change after a reconnect). */
+/**
+ * The connection's max_payload as the server announced it (it may change after a reconnect).
+ * Between a lost server and a reconnect there is no announcement: the server cannot be reached.
+ */
 export function maxPayloadOf(nc: NatsConnection): number {
   const n = nc.info?.max_payload;
-  if (typeof n !== 'number' || n <= 0) throw new Error('the NATS server did not announce max_payload');
+  if (typeof n !== 'number' || n <= 0) throw new CodedError('unreachable', 'the NATS server did not announce max_payload');
   return n;
 }
 

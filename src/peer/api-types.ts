@@ -97,6 +97,8 @@ export interface SyncProgress {
   error?: string;
   /** With whom. */
   peer?: string;
+  /** The project a clone brings (the page that started it finds its progress by it). */
+  project?: string;
 }
 
 /** A hub connection's state, as its link reports it (the store adds which repositories use it). */

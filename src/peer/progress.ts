@@ -7,9 +7,11 @@ import type { ErrorReport } from './error-report.ts';
 /** At most this often a progress event while bytes flow (a clone has thousands of rounds). */
 const THROTTLE_MS = 100;
 
-export function progressEvents(repo: string, kind: SyncProgress['kind'], emit: (e: PeerEvent) => void, peer?: string) {
+/** `project`: the project a clone brings (set on its progress, see SyncProgress). */
+export function progressEvents(repo: string, kind: SyncProgress['kind'], emit: (e: PeerEvent) => void, peer?: string, project?: string) {
   const p: SyncProgress = { repo, kind, phase: 'running', rounds: 0, artifactsIn: 0, artifactsOut: 0, bytesIn: 0, bytesOut: 0, text: startText(kind) };
   if (peer) p.peer = peer;
+  if (project) p.project = project;
   let last = 0;
   const send = (force = false) => {
     const now = Date.now();

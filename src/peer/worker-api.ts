@@ -36,7 +36,10 @@ export interface RepoCalls {
   /** Check-ins, newest first. */
   checkins(name: string, limit?: number): Promise<CheckinRow[]>;
   create(name: string, user: string): Promise<RepoSummary>;
+  /** Clone from a hub (or wait for the clone of that project already under way). */
   clone(req: CloneRequest): Promise<RepoSummary>;
+  /** Stop the clone of a project; it fails `cancelled` and leaves nothing half made. False when none runs. */
+  cancelClone(projectCode: string): Promise<boolean>;
   /** A new repository from a `.fossil` file, or (nothing stored) the repository of the same project already here. */
   importFile(name: string, bytes: Uint8Array): Promise<ImportOutcome>;
   /** Bring what a copy of the repository (a `.fossil` of the same project) has and it lacks into it, in one transaction. */

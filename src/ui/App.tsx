@@ -58,8 +58,9 @@ export function App(props: AppProps) {
           {(peer) => (
             <PeerProvider api={props.api!} peer={peer()}>
               <Switch>
-                <Match when={route().page === 'clone' && route()}>
-                  {(r) => <CloneLanding link={(r() as { link: string }).link} />}
+                {/* Keyed: every link opened (a second one in this tab too) gets a landing of its own. */}
+                <Match when={route().page === 'clone' && route()} keyed>
+                  {(r) => <CloneLanding link={(r as { link: string }).link} />}
                 </Match>
                 <Match when={route().page === 'repo' && route()}>
                   {(r) => {

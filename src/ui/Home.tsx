@@ -5,7 +5,8 @@
  * bottom; the first clone, import or new repository asks the browser to keep it (persistence.ts).
  * This page runs the actions; its parts (src/ui/home) show the lists and the forms.
  */
-import { createResource, createSignal, Show } from 'solid-js';
+import { createResource, createSignal, onCleanup, Show } from 'solid-js';
+import type { CloneRequest } from '../peer/api-types.ts';
 import { parseShareLink } from '../peer/share-link.ts';
 import type { HubInfo } from './hub-info.ts';
 import type { MergeOutcome } from '../peer/api-types.ts';
@@ -19,12 +20,18 @@ import { useApi, usePeer } from './context.tsx';
 import { RepoList } from './home/RepoList.tsx';
 import { HubRepos } from './home/HubRepos.tsx';
 import { AddRepo } from './home/AddRepo.tsx';
-import { errorText } from './error-text.ts';
+import { cloneErrorText, errorText } from './error-text.ts';
 
 export function Home(props: { hub: HubInfo | undefined }) {
   const api = useApi();
   const s = usePeer().state;
   const action = createAction(errorText);
+  // A clone has its own state: its words (clone-specific), Cancel while it runs, Retry after.
+  const cloning = createAction(cloneErrorText);
+  const [lastClone, setLastClone] = createSignal<CloneRequest>();
+  let shown = true;
+  onCleanup(() => (shown = false));
+  const busy = () => action.busy() ?? cloning.busy();
   const [dragging, setDragging] = createSignal(false);
   // Read again when a repository comes or goes, and when the browser answered the request to persist.
   const [storage, { refetch }] = createResource(() => `${s.repos.length} ${persistAnswer()}`, () => api.storage());
@@ -57,21 +64,31 @@ export function Home(props: { hub: HubInfo | undefined }) {
       action.setError('Paste a share link, or a project code (40 or 64 hex digits) with the hub address.');
       return;
     }
-    const req = link ?? { hub, projectCode: text.toLowerCase(), auth: hub === props.hub?.ws ? props.hub.read : undefined, role: 'reader' as const };
-    void askToPersist();
-    void run('clone', async () => {
-      const r = await api.repos.clone(req);
-      go(repoHash(r.name));
-    });
+    if (!/^wss?:\/\/[^/\s]+/i.test(link?.hub ?? hub)) {
+      action.setError('Give the hub’s address (ws://… or wss://…) with a project code.');
+      return;
+    }
+    void startClone(link ?? { hub, projectCode: text.toLowerCase(), auth: hub === props.hub?.ws ? props.hub.read : undefined, role: 'reader' });
   }
 
   function cloneFromHub(r: { name: string; projectCode: string }) {
-    void askToPersist();
-    void run('clone', async () => {
-      const c = await api.repos.clone({ hub: props.hub!.ws, projectCode: r.projectCode, name: r.name, auth: props.hub!.read, role: 'reader' });
-      go(repoHash(c.name));
-    });
+    void startClone({ hub: props.hub!.ws, projectCode: r.projectCode, name: r.name, auth: props.hub!.read, role: 'reader' });
   }
+
+  async function startClone(req: CloneRequest) {
+    action.setError(undefined);
+    setLastClone(req);
+    void askToPersist();
+    const r = await cloning.run(() => api.repos.clone(req), 'clone');
+    void refetch();
+    // Only from this page: one left meanwhile is not taken away from.
+    if (r && shown) go(repoHash(r.name));
+  }
+
+  const cloneProgress = () => {
+    const code = lastClone()?.projectCode.toLowerCase();
+    return Object.values(s.progress).find((p) => p.kind === 'clone' && p.phase === 'running' && p.project === code);
+  };
 
   async function importFiles(files: FileList | File[] | null) {
     setMerged(undefined);
@@ -106,7 +123,7 @@ export function Home(props: { hub: HubInfo | undefined }) {
       onDrop={(e) => { e.preventDefault(); setDragging(false); void importFiles(e.dataTransfer?.files ?? null); }}
     >
       <RepoList />
-      <HubRepos hub={props.hub} busy={!!action.busy()} clone={cloneFromHub} />
+      <HubRepos hub={props.hub} busy={!!busy()} clone={cloneFromHub} />
 
       <Show when={action.error()}>
         <p role="alert" class="error">{action.error()}</p>
@@ -115,16 +132,22 @@ export function Home(props: { hub: HubInfo | undefined }) {
         {(o) => <MergeOffer offer={o()} busy={!!action.busy()} merge={merge} cancel={() => setOffer(undefined)} />}
       </Show>
       <Show when={merged()}>{(m) => <MergeReport outcome={m()} />}</Show>
-      <Show when={action.busy() === 'clone' && Object.values(s.progress).find((p) => p.kind === 'clone' && p.phase === 'running')}>
-        {(p) => (
-          <div class="card" aria-live="polite">
-            <p>{p().text}</p>
-            <ProgressBar fraction={p().fraction} label="clone progress" />
-          </div>
-        )}
+      <Show when={cloning.busy()}>
+        <div class="card" aria-live="polite" data-testid="home-clone">
+          <p>{cloneProgress()?.text ?? 'Connecting to the hub…'}</p>
+          <ProgressBar fraction={cloneProgress()?.fraction} label="clone progress" />
+          <button type="button" class="secondary" onClick={() => void api.repos.cancelClone(lastClone()!.projectCode)}>Cancel</button>
+        </div>
+      </Show>
+      <Show when={cloning.error()}>
+        <div class="card" data-testid="home-clone-error">
+          <p role="alert" class="error">{cloning.error()}</p>
+          <button type="button" onClick={() => void startClone(lastClone()!)}>Retry</button>
+          {' '}<button type="button" class="secondary" onClick={() => cloning.setError(undefined)}>Dismiss</button>
+        </div>
       </Show>
 
-      <AddRepo hub={props.hub} busy={!!action.busy()} clone={clone} create={create} importFiles={(files) => void importFiles(files)} />
+      <AddRepo hub={props.hub} busy={!!busy()} clone={clone} create={create} importFiles={(files) => void importFiles(files)} />
 
       <Show when={storage()}>{(st) => <StorageNote storage={st()} />}</Show>
     </main>

@@ -4,7 +4,7 @@
  * what just arrived, check-ins made here that no server has yet, errors in plain words, and
  * Sync now. A repository that lives only here can be put on a hub from here.
  */
-import { createSignal, For, Show } from 'solid-js';
+import { createSignal, For, Match, Show, Switch } from 'solid-js';
 import type { RepoSummary } from '../peer/api-types.ts';
 import { ProgressBar } from './ProgressBar.tsx';
 import { ago } from './format.ts';
@@ -12,6 +12,7 @@ import { ConnectionBadge } from './ConnectionBadge.tsx';
 import { createAction } from './actions.ts';
 import { useApi, usePeer } from './context.tsx';
 import { errorText } from './error-text.ts';
+import { syncStatus } from './sync-status.ts';
 
 export function SyncPanel(props: { repo: RepoSummary; defaultHub?: string }) {
   const api = useApi();
@@ -22,6 +23,8 @@ export function SyncPanel(props: { repo: RepoSummary; defaultHub?: string }) {
   const [signingIn, setSigningIn] = createSignal(false);
   const formAction = createAction(errorText);
   const progress = () => s.progress[props.repo.name];
+  // What it says about syncing never contradicts the connection (sync-status.ts).
+  const status = () => syncStatus(props.repo.connection, progress(), props.repo.lastSync);
   const hubState = () => (props.repo.hub ? s.hubs[props.repo.hub] : undefined);
   const arrival = () => s.arrivals[props.repo.name];
   const id = () => props.repo.identity;
@@ -102,15 +105,24 @@ export function SyncPanel(props: { repo: RepoSummary; defaultHub?: string }) {
         <Show when={hubState()?.error && props.repo.connection !== 'connected'}>
           <p class="error" role="status">{hubState()!.error}</p>
         </Show>
-        <Show when={progress()}>
-          {(p) => (
-            <div aria-live="polite" data-testid="sync-progress">
-              <p class={p().phase === 'failed' ? 'error' : ''}>{p().phase === 'failed' ? errorText({ code: p().code, message: p().error }) : p().text}</p>
-              <Show when={p().phase === 'running'}>
-                <ProgressBar fraction={p().fraction} label="sync progress" />
-              </Show>
-            </div>
-          )}
+        <Show when={status().kind !== 'none'}>
+          <div aria-live="polite" data-testid="sync-progress">
+            <Switch>
+              <Match when={status().kind === 'not-connected'}>
+                <p class="muted" data-testid="not-connected">Not connected to the hub; last synced {(peer.tick(), ago(props.repo.lastSync))}.</p>
+              </Match>
+              <Match when={progress()}>
+                {(p) => (
+                  <>
+                    <p class={status().kind === 'failed' ? 'error' : ''}>{status().kind === 'failed' ? errorText({ code: p().code, message: p().error }) : p().text}</p>
+                    <Show when={status().kind === 'running'}>
+                      <ProgressBar fraction={p().fraction} label="sync progress" />
+                    </Show>
+                  </>
+                )}
+              </Match>
+            </Switch>
+          </div>
         </Show>
         <Show when={arrival()}>
           {(a) => (

@@ -33,3 +33,19 @@ export function errorText(e: unknown): string {
   const message = typeof e === 'object' && e !== null ? (e as { message?: unknown }).message : e;
   return ERROR_SENTENCES[codeOf(e)](typeof message === 'string' ? message : message === undefined ? '' : String(message));
 }
+
+/**
+ * A clone that failed, where the general sentence would be wrong: nothing keeps trying a clone
+ * (the page offers Retry), and a hub with no peer for the project most likely has no such
+ * project. Every other code is worded as anywhere else.
+ */
+export const CLONE_ERROR_SENTENCES: Partial<Record<ErrorCode, (detail: string) => string>> = {
+  unreachable: () => 'Cannot reach the hub: it is down, or the link’s hub address is wrong. Nothing was cloned; Retry once the hub is up.',
+  'no-peer': () => 'The hub answered, but nothing there serves this project: check that the link is whole (its project code), or ask whoever shared it whether the repository’s server is online.',
+  cancelled: () => 'The clone was cancelled.',
+};
+
+export function cloneErrorText(e: unknown): string {
+  const sentence = CLONE_ERROR_SENTENCES[codeOf(e)];
+  return sentence ? sentence('') : errorText(e);
+}

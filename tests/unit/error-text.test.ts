@@ -3,7 +3,7 @@
 // are worded by their code, and nothing is ever guessed from a message's text.
 import { describe, expect, it } from 'vitest';
 import { CodedError, ERROR_CODES, type ErrorCode } from '../../src/errors.ts';
-import { ERROR_SENTENCES, errorText } from '../../src/ui/error-text.ts';
+import { CLONE_ERROR_SENTENCES, cloneErrorText, ERROR_SENTENCES, errorText } from '../../src/ui/error-text.ts';
 
 describe('error-text', () => {
   it('has a sentence for every code, with and without a detail', () => {
@@ -48,5 +48,18 @@ describe('error-text', () => {
     const codes: readonly string[] = ERROR_CODES;
     expect(codes.includes('disk-full')).toBe(false);
     expect(errorText({ code: 'disk-full' as ErrorCode, message: 'm' })).toBe('m');
+  });
+
+  it('a failed clone is worded for a clone: nothing keeps trying it, and no peer means no such project there', () => {
+    const unreachable = cloneErrorText(new CodedError('unreachable', 'Cannot reach the hub at ws://127.0.0.1:1'));
+    expect(unreachable).toBe(CLONE_ERROR_SENTENCES.unreachable!(''));
+    expect(unreachable).toMatch(/cannot reach the hub/i);
+    expect(unreachable).not.toMatch(/keeps trying/i);
+    expect(cloneErrorText({ code: 'no-peer', message: 'no peer on this hub serves project abc' })).toMatch(/nothing there serves this project/);
+    expect(cloneErrorText({ code: 'cancelled' })).toMatch(/cancelled/);
+    // Every other code as anywhere else.
+    const refused = Object.assign(new Error('not authorized to clone'), { code: 'peer-refused' });
+    expect(cloneErrorText(refused)).toBe(errorText(refused));
+    for (const sentence of Object.values(CLONE_ERROR_SENTENCES)) expect(sentence('')).toMatch(/^[A-Z].*\.$/s);
   });
 });
