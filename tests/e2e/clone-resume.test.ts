@@ -22,7 +22,7 @@ const WEB = join(import.meta.dirname, '../../dist/web');
 const ready = haveChromium() && haveTool('fossil') && haveTool('nats-server');
 const enc = (s: string) => new TextEncoder().encode(s);
 
-/** A repository of `checkins` check-ins over a few files, answering clones in rounds of ~2 kB. */
+/** A repository of `checkins` check-ins over a few files, answering clones in rounds of ~1 kB. */
 function makeRepo(path: string, checkins: number): number {
   const repo = Repository.create(openNodeDb(path, { create: true }), { adminUser: 'alice', crosslinker: crosslinkerFactory });
   const r = rng(5);
@@ -34,7 +34,7 @@ function makeRepo(path: string, checkins: number): number {
     const files = texts.map((t, k) => ({ name: `src/file-${k}.txt`, content: enc(t) }));
     parent = createCheckin(repo, { parent, comment: `change ${c}`, user: 'alice', files, date: new Date(Date.UTC(2026, 0, 1, 0, c)) }).rid;
   }
-  repo.config.set('max-download', 2000);
+  repo.config.set('max-download', 1000);
   const n = repo.db.value<number>('SELECT count(*) FROM blob')!;
   repo.db.close();
   return n;
@@ -73,7 +73,7 @@ describe.skipIf(!ready)('a browser clone interrupted', () => {
   beforeAll(async () => {
     if (!existsSync(join(WEB, 'index.html'))) throw new Error(`${WEB} is missing: build the web app first (npm test does)`);
     source = join(tmp.dir, 'history.fossil');
-    artifacts = makeRepo(source, 600);
+    artifacts = makeRepo(source, 1500);
     made = artifactSet(source);
     hub = await startHubCli(join(tmp.dir, 'hub'), [source]);
     browser = await launchChromium();
