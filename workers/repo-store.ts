@@ -32,6 +32,7 @@ import { CLONE_SEQNO_SETTING } from '../src/sync/client-session.ts';
 import { loginSecret } from '../src/sync/login.ts';
 import { ringVerifier } from './ring-verifier.ts';
 import { isUnfinishedClone } from '../src/sync/clone-client.ts';
+import { ensureBrowseIndexes } from '../src/repo/browse-indexes.ts';
 import { runClone, type CloneOutcome, type CloneStorage } from '../src/sync/clone-lifecycle.ts';
 import { HubLinks } from './hub-links.ts';
 import { idbDelete, idbGet, idbSet } from './idb-kv.ts';
@@ -153,7 +154,10 @@ export class RepoStore {
     const db = this.pool.open(fileOf(name));
     let repo: Repository;
     try {
-      repo = Repository.open(db, isUnfinishedClone0(db) ? {} : { crosslinker: crosslinkerFactory });
+      const unfinished = isUnfinishedClone0(db);
+      repo = Repository.open(db, unfinished ? {} : { crosslinker: crosslinkerFactory });
+      // The pages' indexes, made once per file (an unfinished clone gets them when it is done).
+      if (!unfinished) ensureBrowseIndexes(db);
     } catch (e) {
       db.close();
       throw e;
@@ -398,6 +402,7 @@ export class RepoStore {
         unfinished: have.repo,
         keep: (repo) => {
           repo.setCrosslinker(crosslinkerFactory);
+          ensureBrowseIndexes(repo.db);
           return repo;
         },
         leave: () => this.changed(name),
@@ -424,6 +429,8 @@ export class RepoStore {
         let swapped!: () => void;
         this.swapping = new Promise((r) => (swapped = r));
         try {
+          // Made in memory, where it is quick, rather than at the open below.
+          ensureBrowseIndexes(target.db);
           const bytes = exportWasmDb(target.db);
           target.db.close();
           this.get(name).repo.db.close();

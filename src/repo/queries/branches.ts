@@ -13,16 +13,25 @@ export interface BranchInfo {
 }
 
 export function branches(db: Db): BranchInfo[] {
-  // One pass over the branch tags (a correlated query per branch took seconds on large
-  // repositories); SQLite takes the bare rid/uuid columns from the row holding max(mtime).
+  // One pass over the check-ins (a correlated query per branch took seconds on large
+  // repositories), each joined to its branch tag; the tip's hash is looked up per branch only,
+  // not per check-in: those lookups land all over the blob table, most of the file. Written so
+  // the browsing indexes (browse-indexes.ts) answer it: event_type, then tagxref_branch and
+  // tagxref_closed (hence the joins, where a correlated EXISTS would take tagxref's own index).
+  // SQLite takes the bare rid column from the row holding max(mtime).
   const rows = db.all<{ name: string; tip: string; mtime: number; n: number }>(`
-    SELECT tagxref.value AS name, blob.uuid AS tip, max(event.mtime) AS mtime, count(*) AS n
-      FROM tagxref JOIN event ON event.objid=tagxref.rid JOIN blob ON blob.rid=tagxref.rid
-     WHERE tagxref.tagid=8 AND tagxref.tagtype>0 AND event.type='ci'
-     GROUP BY tagxref.value ORDER BY tagxref.value`);
+    SELECT b.name AS name, blob.uuid AS tip, b.mtime AS mtime, b.n AS n FROM (
+      SELECT tagxref.value AS name, tagxref.rid AS rid, max(event.mtime) AS mtime, count(*) AS n
+        FROM event CROSS JOIN tagxref ON tagxref.rid=event.objid AND tagxref.tagid=8 AND tagxref.tagtype>0
+       WHERE event.type='ci'
+       GROUP BY tagxref.value) AS b
+      JOIN blob ON blob.rid=b.rid
+     ORDER BY b.name`);
   const open = new Map(db.all<{ name: string; n: number }>(`
-    SELECT y.value AS name, count(*) AS n FROM leaf JOIN tagxref y ON y.rid=leaf.rid AND y.tagid=8 AND y.tagtype>0
-     WHERE NOT EXISTS(SELECT 1 FROM tagxref c WHERE c.rid=leaf.rid AND c.tagid=9 AND c.tagtype>0)
+    SELECT y.value AS name, count(*) AS n
+      FROM leaf CROSS JOIN tagxref y ON y.rid=leaf.rid AND y.tagid=8 AND y.tagtype>0
+      LEFT JOIN tagxref c ON c.rid=leaf.rid AND c.tagid=9 AND c.tagtype>0
+     WHERE c.rid IS NULL
      GROUP BY y.value`).map((r) => [r.name, r.n]));
   return rows.map((r) => ({ name: r.name, tip: r.tip, time: julianToIso(r.mtime), checkins: r.n, closed: !open.get(r.name) }));
 }
@@ -36,12 +45,14 @@ export interface LeafInfo {
 }
 
 export function leaves(db: Db, opts: { includeClosed?: boolean } = {}): LeafInfo[] {
+  // Joins rather than correlated subqueries, so the partial browsing indexes answer the tags.
   const rows = db.all<{ uuid: string; branch: string | null; mtime: number; comment: string; closed: number }>(`
-    SELECT blob.uuid AS uuid,
-           (SELECT value FROM tagxref WHERE rid=leaf.rid AND tagid=8 AND tagtype>0) AS branch,
+    SELECT blob.uuid AS uuid, y.value AS branch,
            event.mtime AS mtime, coalesce(event.ecomment, event.comment, '') AS comment,
-           EXISTS(SELECT 1 FROM tagxref WHERE rid=leaf.rid AND tagid=9 AND tagtype>0) AS closed
+           c.rid IS NOT NULL AS closed
       FROM leaf JOIN blob ON blob.rid=leaf.rid JOIN event ON event.objid=leaf.rid
+      LEFT JOIN tagxref y ON y.rid=leaf.rid AND y.tagid=8 AND y.tagtype>0
+      LEFT JOIN tagxref c ON c.rid=leaf.rid AND c.tagid=9 AND c.tagtype>0
      ORDER BY event.mtime DESC`);
   return rows
     .filter((r) => opts.includeClosed || !r.closed)

@@ -42,16 +42,22 @@ export interface FileVersion {
 
 /** Every check-in that changed PATH (not its deletions), newest first, as `fossil finfo` lists them. */
 export function fileHistory(db: Db, path: string, limit = 500): FileVersion[] {
+  // The newest versions are chosen first (from mlink and event alone), and only those few get
+  // their hashes, branch and old name: on a long history those lookups land all over the file.
+  // A row is one (check-in, content, old name): everything else shown follows from those. The
+  // branch is a join, so the partial index tagxref_branch answers it (browse-indexes.ts).
   const rows = db.all<{ checkin: string; mtime: number; user: string; comment: string; branch: string | null; uuid: string; oldname: string | null }>(
-    `SELECT DISTINCT ci.uuid AS checkin, event.mtime AS mtime, coalesce(event.euser, event.user, '') AS user,
+    `SELECT ci.uuid AS checkin, v.mtime AS mtime, coalesce(event.euser, event.user, '') AS user,
             coalesce(event.ecomment, event.comment, '') AS comment,
-            (SELECT value FROM tagxref WHERE tagxref.rid=mlink.mid AND tagid=8 AND tagtype>0) AS branch,
-            b.uuid AS uuid,
-            (SELECT name FROM filename WHERE fnid=mlink.pfnid AND mlink.pfnid>0 AND mlink.pfnid!=mlink.fnid) AS oldname
-       FROM filename JOIN mlink ON mlink.fnid=filename.fnid JOIN blob b ON b.rid=mlink.fid
-       JOIN event ON event.objid=mlink.mid JOIN blob ci ON ci.rid=mlink.mid
-      WHERE filename.name=? AND mlink.fid>0
-      ORDER BY event.mtime DESC LIMIT ?`,
+            y.value AS branch, b.uuid AS uuid, (SELECT name FROM filename WHERE fnid=v.oldfnid) AS oldname
+       FROM (SELECT DISTINCT mlink.mid AS mid, mlink.fid AS fid, event.mtime AS mtime,
+                    CASE WHEN mlink.pfnid>0 AND mlink.pfnid!=mlink.fnid THEN mlink.pfnid END AS oldfnid
+               FROM filename JOIN mlink ON mlink.fnid=filename.fnid JOIN event ON event.objid=mlink.mid
+              WHERE filename.name=? AND mlink.fid>0
+              ORDER BY event.mtime DESC LIMIT ?) AS v
+       JOIN event ON event.objid=v.mid JOIN blob b ON b.rid=v.fid JOIN blob ci ON ci.rid=v.mid
+       LEFT JOIN tagxref y ON y.rid=v.mid AND y.tagid=8 AND y.tagtype>0
+      ORDER BY v.mtime DESC`,
     path, limit,
   );
   return rows.map((r) => ({
