@@ -20,6 +20,9 @@ export const BROWSE_INDEXES = [
   // the branch and closed tags, a small part of tagxref.
   'CREATE INDEX IF NOT EXISTS tagxref_branch ON tagxref(rid, tagid, tagtype, value) WHERE tagid=8',
   'CREATE INDEX IF NOT EXISTS tagxref_closed ON tagxref(rid, tagid, tagtype) WHERE tagid=9',
+  // Tags set directly (not propagated; a few thousand of hundreds of thousands of rows): whether a
+  // tag is in use, mostly answered without the propagated rows (tagNames).
+  'CREATE INDEX IF NOT EXISTS tagxref_direct ON tagxref(tagid, tagtype) WHERE srcid>0',
 ] as const;
 
 /**

@@ -57,6 +57,14 @@ function fileHistoryBefore(db: Db, path: string, limit = 500) {
   ).map((r) => ({ checkin: r.checkin, time: julianToIso(r.mtime), user: r.user, comment: r.comment, branch: r.branch, uuid: r.uuid, renamedFrom: r.oldname }));
 }
 
+/** tagNames() as it was: every tag's rows looked through for one in use. */
+function tagNamesBefore(db: Db) {
+  return db.prepare(`
+    SELECT substr(tagname,5) FROM tag
+     WHERE tagname GLOB 'sym-*' AND EXISTS(SELECT 1 FROM tagxref WHERE tagxref.tagid=tag.tagid AND tagxref.tagtype>0)
+     ORDER BY tagname`).column<string>();
+}
+
 const indexNames = (db: Db) => db.prepare("SELECT name FROM sqlite_schema WHERE type='index' ORDER BY name").column<string>();
 
 describe.runIf(hasFossil)('browse queries on a repository made by fossil', () => {
@@ -122,7 +130,28 @@ describe.runIf(hasFossil)('browse queries on a repository made by fossil', () =>
       expect(repoStats(indexed)).toEqual(repoStats(plain));
       expect(repoStats(plain).storedBytes).toBeGreaterThan(0);
       expect(repoStats(plain).expandedBytes).toBeGreaterThan(0);
-      expect(tagNames(indexed)).toEqual(tagNames(plain));
+    });
+
+    it('tag names are what the query they replaced returned, a cancelled tag and a propagated one among them', () => {
+      const before = tagNamesBefore(plain);
+      expect(before.length).toBeGreaterThan(2);
+      // The fixture cancels a tag: a sym- tag with rows, none in use, is left out.
+      expect(plain.value(`SELECT count(*) FROM tag WHERE tagname GLOB 'sym-*' AND EXISTS(SELECT 1 FROM tagxref WHERE tagxref.tagid=tag.tagid)
+        AND NOT EXISTS(SELECT 1 FROM tagxref WHERE tagxref.tagid=tag.tagid AND tagtype>0)`)).toBeGreaterThan(0);
+      expect(tagNames(plain)).toEqual(before);
+      expect(tagNames(indexed)).toEqual(before);
+      // A tag in use only where it propagated to (its own row cancelled) is still listed.
+      const t = indexed.get<{ tagid: number }>(`SELECT tagid FROM tagxref JOIN tag USING(tagid)
+        WHERE tagname GLOB 'sym-*' AND tagtype=2 AND srcid>0 ORDER BY tagid LIMIT 1`)!;
+      expect(indexed.value('SELECT count(*) FROM tagxref WHERE tagid=? AND tagtype=2 AND srcid=0', t.tagid)).toBeGreaterThan(0);
+      const own = indexed.all<{ id: number; tagtype: number }>('SELECT rowid AS id, tagtype FROM tagxref WHERE tagid=? AND srcid>0', t.tagid);
+      indexed.run('UPDATE tagxref SET tagtype=0 WHERE tagid=? AND srcid>0', t.tagid);
+      try {
+        expect(tagNames(indexed)).toEqual(tagNamesBefore(indexed));
+        expect(tagNamesBefore(indexed)).toEqual(before);
+      } finally {
+        for (const r of own) indexed.run('UPDATE tagxref SET tagtype=? WHERE rowid=?', r.tagtype, r.id);
+      }
     });
 
     it('the indexes are made once, and only the missing ones', () => {

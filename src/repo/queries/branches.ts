@@ -82,8 +82,13 @@ export function tags(db: Db): TagInfo[] {
  * check-ins (a propagated tag can sit on thousands, which makes tags() slow on large repositories).
  */
 export function tagNames(db: Db): string[] {
+  // A tag in use almost always has a row where it was set (srcid>0), which the small partial index
+  // tagxref_direct finds (browse-indexes.ts); only the rest are looked for among every row (OR
+  // stops at the first that holds, so the answer is the second EXISTS alone).
   return db.prepare(`
     SELECT substr(tagname,5) FROM tag
-     WHERE tagname GLOB 'sym-*' AND EXISTS(SELECT 1 FROM tagxref WHERE tagxref.tagid=tag.tagid AND tagxref.tagtype>0)
+     WHERE tagname GLOB 'sym-*'
+       AND (EXISTS(SELECT 1 FROM tagxref WHERE tagxref.tagid=tag.tagid AND tagxref.tagtype>0 AND tagxref.srcid>0)
+         OR EXISTS(SELECT 1 FROM tagxref WHERE tagxref.tagid=tag.tagid AND tagxref.tagtype>0))
      ORDER BY tagname`).column<string>();
 }
