@@ -39,7 +39,8 @@ probe.db.close();
 const readers = {
   timeline: (r) => m.browse.timelinePage(r, { limit: 50 }),
   checkin: (r) => m.browse.checkin(r, ci),
-  'files at tip': (r) => m.browse.tree(r, 'tip'),
+  'files at tip (top folder)': (r) => m.browse.tree(r, 'tip', { dir: '', flat: false }),
+  'files at tip (all sized)': (r) => m.browse.tree(r, 'tip'),
   branches: (r) => m.browse.branchList(r),
   tags: (r) => m.browse.tagList(r),
   leaves: (r) => m.browse.leafList(r),

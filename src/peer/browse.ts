@@ -100,10 +100,20 @@ export function diffs(repo: Repository, reqs: DiffRequest[]): FileDiff[] {
   });
 }
 
-export function tree(repo: Repository, name: string): TreeView {
+/**
+ * The files of a check-in. With `sizesIn`, only the files that folder shows carry their sizes: the
+ * files right in it, or with `flat` every file under it ('' is the top).
+ */
+export function tree(repo: Repository, name: string, sizesIn?: { dir: string; flat?: boolean }): TreeView {
+  const prefix = sizesIn?.dir ? `${sizesIn.dir.replace(/\/+$/, '')}/` : '';
+  const shown = (file: string) => file.startsWith(prefix) && (sizesIn!.flat || !file.slice(prefix.length).includes('/'));
+  return treeSized(repo, name, sizesIn ? shown : undefined);
+}
+
+function treeSized(repo: Repository, name: string, sized?: (file: string) => boolean): TreeView {
   const rid = checkinRid(repo, name);
   const d = checkinDetail(repo.db, rid)!;
-  return { checkin: d.uuid, branch: d.branch, time: d.time, comment: d.comment, files: treeOfCheckin(repo, rid) };
+  return { checkin: d.uuid, branch: d.branch, time: d.time, comment: d.comment, files: treeOfCheckin(repo, rid, sized) };
 }
 
 function content(repo: Repository, uuid: string, extra: Partial<FileContent> = {}): FileContent {
@@ -114,7 +124,7 @@ function content(repo: Repository, uuid: string, extra: Partial<FileContent> = {
 
 /** A file by path in a check-in (or branch, tag, `tip`). */
 export function fileAt(repo: Repository, checkinName: string, path: string): FileContent {
-  const t = tree(repo, checkinName);
+  const t = treeSized(repo, checkinName, () => false);
   const f = t.files.find((x) => x.name === path);
   if (!f) throw new Error(`There is no file ${path} in check-in ${t.checkin.slice(0, 12)}.`);
   return content(repo, f.uuid, { name: path, checkin: t.checkin });

@@ -4,7 +4,9 @@
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Db } from '../../src/db/db.ts';
+import { fileAt, tree } from '../../src/peer/browse.ts';
 import { BROWSE_INDEXES, ensureBrowseIndexes } from '../../src/repo/browse-indexes.ts';
+import { Repository } from '../../src/repo/repository.ts';
 import { branches, leaves, tagNames } from '../../src/repo/queries/branches.ts';
 import { fileHistory } from '../../src/repo/queries/files.ts';
 import { repoStats } from '../../src/repo/queries/stats.ts';
@@ -152,6 +154,24 @@ describe.runIf(hasFossil)('browse queries on a repository made by fossil', () =>
       } finally {
         for (const r of own) indexed.run('UPDATE tagxref SET tagtype=? WHERE rowid=?', r.tagtype, r.id);
       }
+    });
+
+    it('a tree sized for one folder is the whole tree, with the sizes of what that folder shows', () => {
+      const repo = Repository.open(plain);
+      const whole = tree(repo, 'trunk');
+      const names = whole.files.map((f) => f.name);
+      expect(names.some((n) => !n.includes('/')) && names.some((n) => n.split('/').length > 2)).toBe(true);
+      expect(whole.files.every((f) => typeof f.size === 'number' && f.size >= 0)).toBe(true);
+      for (const [dir, flat] of [['', false], ['', true], ['src', false], ['src/', true], ['src/lib', false], ['nowhere', false]] as const) {
+        const part = tree(repo, 'trunk', { dir, flat });
+        const prefix = dir ? `${dir.replace(/\/$/, '')}/` : '';
+        const shown = (n: string) => n.startsWith(prefix) && (flat || !n.slice(prefix.length).includes('/'));
+        expect({ ...part, files: [] }, `${dir} ${flat}`).toEqual({ ...whole, files: [] });
+        expect(part.files, `${dir} ${flat}`).toEqual(whole.files.map((f) => (shown(f.name) ? f : { name: f.name, uuid: f.uuid, perm: f.perm })));
+        if (dir !== 'nowhere') expect(part.files.some((f) => f.size !== undefined), `${dir} ${flat}`).toBe(true);
+      }
+      const file = whole.files.find((f) => f.name.includes('/'))!;
+      expect(fileAt(repo, 'trunk', file.name).size).toBe(file.size);
     });
 
     it('the indexes are made once, and only the missing ones', () => {

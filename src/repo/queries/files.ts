@@ -11,20 +11,25 @@ export interface TreeFile {
   name: string;
   uuid: string;
   perm: '' | 'x' | 'l';
-  /** Expanded size in bytes; -1 when the content is a phantom. */
-  size: number;
+  /** Expanded size in bytes; -1 when the content is a phantom; absent when not asked for. */
+  size?: number;
 }
 
-export function treeOfCheckin(repo: Repository, rid: number): TreeFile[] {
+/**
+ * The files of a check-in, with the sizes of those `sized` accepts (all when not given). Each
+ * size is a lookup by hash, which lands anywhere in the blob table: on a large repository sizing
+ * a whole tree reads over a thousand pages, so a page that shows one folder sizes that folder.
+ */
+export function treeOfCheckin(repo: Repository, rid: number, sized: (name: string) => boolean = () => true): TreeFile[] {
   const files = filesOfCheckin(repo, rid).filter((f) => f.uuid);
   // Sizes in a few queries rather than one per file (a tree can have thousands).
   const sizes = new Map<string, number>();
-  const uuids = [...new Set(files.map((f) => f.uuid!.toLowerCase()))];
+  const uuids = [...new Set(files.filter((f) => sized(f.name)).map((f) => f.uuid!.toLowerCase()))];
   for (let i = 0; i < uuids.length; i += 500) {
     const part = uuids.slice(i, i + 500);
     for (const r of repo.db.all<{ uuid: string; size: number }>(`SELECT uuid, size FROM blob WHERE uuid IN (${part.map(() => '?').join(',')})`, ...part)) sizes.set(r.uuid, r.size);
   }
-  return files.map((f) => ({ name: f.name, uuid: f.uuid!, perm: f.perm, size: sizes.get(f.uuid!.toLowerCase()) ?? -1 }));
+  return files.map((f) => ({ name: f.name, uuid: f.uuid!, perm: f.perm, ...(sized(f.name) ? { size: sizes.get(f.uuid!.toLowerCase()) ?? -1 } : {}) }));
 }
 
 export interface FileVersion {
