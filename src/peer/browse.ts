@@ -11,7 +11,7 @@ import type {
   AnnotatedLine, ArtifactTarget, CheckinView, DiffRequest, FileContent, FileDiff, ForumPostView, ForumThreadView,
   TechnoteView, TicketView, TimelinePage, TimelineRequest, TreeView, WikiPageView,
 } from './browse-types.ts';
-import { branches, leaves, tagNames } from '../repo/queries/branches.ts';
+import { branches, leaves, tagNames, type BranchSummary } from '../repo/queries/branches.ts';
 import { checkinDetail } from '../repo/queries/checkin.ts';
 import { fileHistory, fileLineage, treeOfCheckin } from '../repo/queries/files.ts';
 import { forumThreadPosts, forumThreads } from '../repo/queries/forum.ts';
@@ -308,8 +308,9 @@ export function resolve(repo: Repository, prefix: string): ArtifactTarget {
   }
 }
 
-export function branchList(repo: Repository) {
-  return branches(repo.db);
+/** Every branch; with `tipsOf`, tips only for that many of the most recently changed open ones. */
+export function branchList(repo: Repository, tipsOf?: number): BranchSummary[] {
+  return branches(repo.db, tipsOf === undefined ? {} : { tipsOf });
 }
 
 export function tagList(repo: Repository) {

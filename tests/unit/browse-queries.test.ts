@@ -90,6 +90,19 @@ describe.runIf(hasFossil)('browse queries on a repository made by fossil', () =>
       expect(branchesBefore(indexed)).toEqual(before);
     });
 
+    it('the branch list with tips of the newest open branches only is the list without the other tips', () => {
+      const before = branchesBefore(plain);
+      const openByTime = before.filter((b) => !b.closed).map((b) => b.time).sort().reverse();
+      expect(openByTime.length).toBeGreaterThan(1);
+      for (const n of [0, 1, 2, 1000]) {
+        const since = n === 0 ? '~' : openByTime[Math.min(n, openByTime.length) - 1]!;
+        const want = before.map(({ tip, ...rest }) => (!rest.closed && rest.time >= since ? { ...rest, tip } : rest));
+        expect(branches(indexed, { tipsOf: n }), `tipsOf ${n}`).toEqual(want);
+        expect(branches(plain, { tipsOf: n }), `tipsOf ${n}`).toEqual(want);
+      }
+      expect(branches(plain, { tipsOf: 1 }).filter((b) => b.tip)).toHaveLength(1);
+    });
+
     it('leaves are what the query they replaced returned, with and without the indexes', () => {
       const before = leavesBefore(plain);
       expect(before.length).toBeGreaterThan(2);

@@ -30,7 +30,7 @@ export function FilesPage(props: SectionProps) {
   // Sizes for the folder on screen only (each is a lookup that may read browser storage).
   const [tree] = createResource(() => ({ n: props.name, ref: ref(), dir: dir().join('/'), flat: flat() }), (k) => browse.tree(k.n, k.ref, { dir: k.dir, flat: k.flat }));
   const [wantBranches, setWantBranches] = createSignal(false);
-  const [branches] = createResource(() => (wantBranches() ? props.name : false), (n) => browse.branchList(n));
+  const [branches] = createResource(() => (wantBranches() ? props.name : false), (n) => browse.branchList(n, 0));
   const listing = createMemo(() => {
     const t = tree.latest;
     if (!t) return { dirs: [] as string[], files: [] as typeof t extends undefined ? never : NonNullable<typeof t>['files'] };

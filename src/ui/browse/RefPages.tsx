@@ -1,6 +1,6 @@
 /** Branches, tags and leaves (as `fossil branch ls`, `tag ls`, `leaves` list them) and repository stats. */
 import { createResource, createSignal, For, Show } from 'solid-js';
-import type { BranchInfo } from '../../peer/browse-types.ts';
+import type { BranchSummary } from '../../peer/browse-types.ts';
 import type { SectionProps } from '../repo-sections.tsx';
 import { go, repoHash } from '../route.ts';
 import { branchColor, BranchLink, formatSize, HashLink, Loaded, When } from './common.tsx';
@@ -11,10 +11,13 @@ const SHOWN_BRANCHES = 150;
 
 export function BranchesPage(props: SectionProps) {
   const browse = useApi().browse;
-  const [rows] = createResource(() => props.name, (n) => browse.branchList(n));
-  // A long-lived repository has hundreds of branches: the newest first, the rest on request.
+  // A long-lived repository has hundreds of branches: the newest first, the rest on request. The
+  // first list carries the tips of the branches shown first only (each a lookup in the blob
+  // table); showing more asks for the whole list.
   const [all, setAll] = createSignal(false);
-  const table = (rows: BranchInfo[], testid: string) => {
+  const [showClosed, setShowClosed] = createSignal(false);
+  const [rows] = createResource(() => ({ n: props.name, whole: all() || showClosed() }), (k) => browse.branchList(k.n, k.whole ? undefined : SHOWN_BRANCHES));
+  const table = (rows: BranchSummary[], testid: string) => {
     const bs = () => (all() ? rows : rows.slice(0, SHOWN_BRANCHES));
     return (
     <div class="table-scroll">
@@ -27,7 +30,7 @@ export function BranchesPage(props: SectionProps) {
                 <td><span class="swatch" style={{ background: branchColor(b.name) }} /> <a href={`${repoHash(props.name, 'timeline')}?b=${encodeURIComponent(b.name)}`}>{b.name}</a></td>
                 <td class="num">{b.checkins}</td>
                 <td class="small"><When iso={b.time} /></td>
-                <td><HashLink repo={props.name} uuid={b.tip} /> <a class="small" href={repoHash(props.name, 'files', b.name)}>files</a></td>
+                <td><Show when={b.tip}>{(tip) => <HashLink repo={props.name} uuid={tip()} />}</Show> <a class="small" href={repoHash(props.name, 'files', b.name)}>files</a></td>
               </tr>
             )}
           </For>
@@ -39,7 +42,6 @@ export function BranchesPage(props: SectionProps) {
     </div>
     );
   };
-  const [showClosed, setShowClosed] = createSignal(false);
   return (
     <section class="card browse">
       <h2>Branches</h2>
@@ -51,7 +53,7 @@ export function BranchesPage(props: SectionProps) {
             <>
               {table(byTime.filter((b) => !b.closed), 'branch-list')}
               <Show when={closed.length}>
-                <details class="closed-branches" onToggle={(e) => setShowClosed(e.currentTarget.open)}>
+                <details class="closed-branches" open={showClosed()} onToggle={(e) => setShowClosed(e.currentTarget.open)}>
                   <summary data-testid="closed-branches">{closed.length} closed branch{closed.length === 1 ? '' : 'es'}</summary>
                   {/* Rendered only when opened: a long-lived repository has hundreds. */}
                   <Show when={showClosed()}>{table(closed, 'closed-branch-list')}</Show>
