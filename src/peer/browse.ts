@@ -317,8 +317,9 @@ export function tagList(repo: Repository) {
   return tagNames(repo.db);
 }
 
-export function leafList(repo: Repository, includeClosed = true) {
-  return leaves(repo.db, { includeClosed });
+/** Leaves, newest first; with `limit`, the newest that many. */
+export function leafList(repo: Repository, includeClosed = true, limit?: number) {
+  return leaves(repo.db, { includeClosed, ...(limit !== undefined ? { limit } : {}) });
 }
 
 export function stats(repo: Repository) {

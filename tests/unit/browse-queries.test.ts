@@ -111,6 +111,11 @@ describe.runIf(hasFossil)('browse queries on a repository made by fossil', () =>
       expect(leaves(plain, { includeClosed: true })).toEqual(before);
       expect(leaves(indexed, { includeClosed: true })).toEqual(before);
       expect(leaves(indexed)).toEqual(before.filter((l) => !l.closed));
+      expect(leaves(plain)).toEqual(before.filter((l) => !l.closed));
+      for (const limit of [0, 1, 2, before.length + 1]) {
+        expect(leaves(indexed, { includeClosed: true, limit }), `limit ${limit}`).toEqual(before.slice(0, limit));
+        expect(leaves(plain, { limit }), `limit ${limit}`).toEqual(before.filter((l) => !l.closed).slice(0, limit));
+      }
     });
 
     it('file history is what the query it replaced returned, with and without the indexes', () => {

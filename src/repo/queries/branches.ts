@@ -69,7 +69,11 @@ export interface LeafInfo {
   closed: boolean;
 }
 
-export function leaves(db: Db, opts: { includeClosed?: boolean } = {}): LeafInfo[] {
+/**
+ * Leaves, newest first; with `limit`, the newest that many (the page shows those first: each
+ * leaf's hash and comment are reads anywhere in the file).
+ */
+export function leaves(db: Db, opts: { includeClosed?: boolean; limit?: number } = {}): LeafInfo[] {
   // Joins rather than correlated subqueries, so the partial browsing indexes answer the tags.
   const rows = db.all<{ uuid: string; branch: string | null; mtime: number; comment: string; closed: number }>(`
     SELECT blob.uuid AS uuid, y.value AS branch,
@@ -78,10 +82,10 @@ export function leaves(db: Db, opts: { includeClosed?: boolean } = {}): LeafInfo
       FROM leaf JOIN blob ON blob.rid=leaf.rid JOIN event ON event.objid=leaf.rid
       LEFT JOIN tagxref y ON y.rid=leaf.rid AND y.tagid=8 AND y.tagtype>0
       LEFT JOIN tagxref c ON c.rid=leaf.rid AND c.tagid=9 AND c.tagtype>0
-     ORDER BY event.mtime DESC`);
-  return rows
-    .filter((r) => opts.includeClosed || !r.closed)
-    .map((r) => ({ uuid: r.uuid, branch: r.branch, time: julianToIso(r.mtime), comment: r.comment, closed: Boolean(r.closed) }));
+     ${opts.includeClosed ? '' : 'WHERE c.rid IS NULL'}
+     ORDER BY event.mtime DESC
+     ${opts.limit !== undefined ? `LIMIT ${Math.max(0, Math.floor(opts.limit))}` : ''}`);
+  return rows.map((r) => ({ uuid: r.uuid, branch: r.branch, time: julianToIso(r.mtime), comment: r.comment, closed: Boolean(r.closed) }));
 }
 
 export interface TagInfo {

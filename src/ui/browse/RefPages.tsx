@@ -8,6 +8,7 @@ import { Comment } from './Comment.tsx';
 import { useApi, usePeer } from '../context.tsx';
 
 const SHOWN_BRANCHES = 150;
+const SHOWN_LEAVES = 100;
 
 export function BranchesPage(props: SectionProps) {
   const browse = useApi().browse;
@@ -88,15 +89,18 @@ export function TagsPage(props: SectionProps) {
 
 export function LeavesPage(props: SectionProps) {
   const browse = useApi().browse;
-  const [rows] = createResource(() => props.name, (n) => browse.leafList(n, true));
+  // The newest first (each leaf is a few reads anywhere in a large file), all of them on request.
+  const [all, setAll] = createSignal(false);
+  const [rows] = createResource(() => ({ n: props.name, all: all() }), (k) => browse.leafList(k.n, true, k.all ? undefined : SHOWN_LEAVES + 1));
   return (
     <section class="card browse">
       <h2>Leaves</h2>
       <p class="small muted">Check-ins with no children: the tip of each line of work.</p>
       <Loaded data={rows}>
         {(ls) => (
+          <>
           <ol class="tl" data-testid="leaf-list">
-            <For each={ls}>
+            <For each={all() ? ls : ls.slice(0, SHOWN_LEAVES)}>
               {(l) => (
                 <li class="tl-row" data-uuid={l.uuid} classList={{ closed: l.closed }}>
                   <span class="tl-time small muted">{l.time.slice(0, 10)}</span>
@@ -108,6 +112,10 @@ export function LeavesPage(props: SectionProps) {
               )}
             </For>
           </ol>
+          <Show when={!all() && ls.length > SHOWN_LEAVES}>
+            <button type="button" class="secondary" onClick={() => setAll(true)}>Show all</button>
+          </Show>
+          </>
         )}
       </Loaded>
     </section>
