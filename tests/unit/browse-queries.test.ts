@@ -1,9 +1,11 @@
 // The browsing pages' queries that were rewritten for speed (branches, leaves, file history, the
 // timeline's type filter), pinned to what the queries they replaced return on the fossil-made fixture, with and without the browsing indexes; and a file
 // with those indexes is still one fossil checks and rebuilds.
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Db } from '../../src/db/db.ts';
+import { openNodeDb } from '../../src/db/better-sqlite3.ts';
 import { fileAt, tree } from '../../src/peer/browse.ts';
 import { BROWSE_INDEXES, ensureBrowseIndexes } from '../../src/repo/browse-indexes.ts';
 import { Repository } from '../../src/repo/repository.ts';
@@ -13,7 +15,7 @@ import { repoStats } from '../../src/repo/queries/stats.ts';
 import { timeline } from '../../src/repo/queries/timeline.ts';
 import { julianToIso } from '../../src/repo/queries/time.ts';
 import { forEachAdapter } from '../helpers/dbs.ts';
-import { fossilFixture } from '../helpers/fossil-fixture.ts';
+import { copyFixture, fossilFixture } from '../helpers/fossil-fixture.ts';
 import { fossil, haveTool, tempDir } from '../helpers/tools.ts';
 
 const hasFossil = haveTool('fossil');
@@ -204,16 +206,47 @@ describe.runIf(hasFossil)('browse queries on a repository made by fossil', () =>
       expect(indexNames(indexed)).toHaveLength(count);
     });
 
-    it('fossil checks, rebuilds and reads a repository with the indexes', () => {
+    it('fossil checks, syncs into, rebuilds and reads a repository with the indexes', () => {
       const tmp = tempDir('edgesync-browse-idx-');
       try {
         const file = join(tmp.dir, 'indexed.fossil');
         adapter.save(indexed, file);
         expect(fossil(['test-integrity', '-R', file]).stdout).toMatch(/0 errors/);
+        // A check-in on a new branch made elsewhere, pulled by fossil into the indexed file: fossil
+        // keeps the indexes up to date, and the pages read it as they read fossil's own tables.
+        const co = join(tmp.dir, 'co');
+        mkdirSync(co);
+        fossil(['open', copyFixture(join(tmp.dir, 'other.fossil')), '--force', '--nosync'], { cwd: co });
+        writeFileSync(join(co, 'pulled.txt'), 'pulled\n');
+        fossil(['add', 'pulled.txt'], { cwd: co });
+        fossil(['commit', '-m', 'on a new branch', '--branch', 'pulled-branch', '--nosync'], { cwd: co });
+        fossil(['close', '--force'], { cwd: co });
+        fossil(['pull', join(tmp.dir, 'other.fossil'), '-R', file]);
+        expect(fossil(['test-integrity', '-R', file]).stdout).toMatch(/0 errors/);
+        const pulled = openNodeDb(file, { readonly: true });
+        try {
+          expect(branches(pulled).map((b) => b.name)).toContain('pulled-branch');
+          expect(branches(pulled)).toEqual(branchesBefore(pulled));
+          expect(tagNames(pulled)).toEqual(tagNamesBefore(pulled));
+          expect(leaves(pulled, { includeClosed: true })).toEqual(leavesBefore(pulled));
+          expect(pulled.value('PRAGMA integrity_check')).toBe('ok');
+        } finally {
+          pulled.close();
+        }
         fossil(['rebuild', file]);
         expect(fossil(['test-integrity', '-R', file]).stdout).toMatch(/0 errors/);
-        expect(fossil(['branch', 'ls', '-a', '-R', file]).stdout.trim().split('\n').map((l) => l.replace(/^[* ]+/, '').trim()).sort())
-          .toEqual(branchesBefore(plain).map((b) => b.name).sort());
+        // After fossil's rebuild (which drops the event and tagxref indexes with their tables), the
+        // next open makes them again, and the branches are fossil's.
+        const rebuilt = openNodeDb(file);
+        try {
+          ensureBrowseIndexes(rebuilt);
+          expect(indexNames(rebuilt)).toEqual(expect.arrayContaining(BROWSE_INDEXES.map((sql) => /INDEX IF NOT EXISTS (\w+)/.exec(sql)![1]!)));
+          expect(fossil(['branch', 'ls', '-a', '-R', file]).stdout.trim().split('\n').map((l) => l.replace(/^[* ]+/, '').trim()).sort())
+            .toEqual(branches(rebuilt).map((b) => b.name).sort());
+          expect(branches(rebuilt)).toEqual(branchesBefore(rebuilt));
+        } finally {
+          rebuilt.close();
+        }
       } finally {
         tmp.cleanup();
       }
