@@ -4,10 +4,10 @@
  * branch list read every check-in's event and tag rows from all over the file. In the browser
  * every page SQLite reads is a read from browser storage, so what counts is pages touched.
  *
- * fossil does not mind them: it reads through the indexes it knows and SQLite keeps the others up
- * to date; `fossil rebuild` drops event and tagxref (and with them their indexes), and the next
- * open here makes them again. They change no table, so the file stays one fossil opens, checks and syncs.
- * The queries give the same rows without them, only slower.
+ * fossil does not mind them: it reads through the indexes it knows and SQLite keeps the others
+ * up to date; `fossil rebuild` drops event, mlink and tagxref (and with them their indexes), and
+ * the next open here makes them again. They change no table, so the file stays one fossil opens,
+ * checks and syncs. The queries give the same rows without them, only slower.
  */
 import type { Db } from '../db/db.ts';
 
@@ -20,6 +20,8 @@ export const BROWSE_INDEXES = [
   // the branch and closed tags, a small part of tagxref.
   'CREATE INDEX IF NOT EXISTS tagxref_branch ON tagxref(rid, tagid, tagtype, value) WHERE tagid=8',
   'CREATE INDEX IF NOT EXISTS tagxref_closed ON tagxref(rid, tagid, tagtype) WHERE tagid=9',
+  // A file's versions (fileHistory) from the index alone, not from mlink's rows.
+  'CREATE INDEX IF NOT EXISTS mlink_file ON mlink(fnid, fid, mid, pfnid)',
   // Tags set directly (not propagated; a few thousand of hundreds of thousands of rows): whether a
   // tag is in use, mostly answered without the propagated rows (tagNames).
   'CREATE INDEX IF NOT EXISTS tagxref_direct ON tagxref(tagid, tagtype) WHERE srcid>0',
