@@ -36,6 +36,7 @@ import { CLONE_SEQNO_SETTING } from '../src/sync/client-session.ts';
 import { loginSecret } from '../src/sync/login.ts';
 import { ringVerifier } from './ring-verifier.ts';
 import { isUnfinishedClone } from '../src/sync/clone-client.ts';
+import { ensureBrowseIndexes } from '../src/repo/browse-indexes.ts';
 import { CloneIncompleteError, runClone, type CloneOutcome, type CloneStorage } from '../src/sync/clone-lifecycle.ts';
 import { HubLinks } from './hub-links.ts';
 import { idbDelete, idbGet, idbSet } from './idb-kv.ts';
@@ -184,7 +185,10 @@ export class RepoStore {
     const db = this.pool.open(fileOf(name));
     let repo: Repository;
     try {
-      repo = Repository.open(db, isUnfinishedClone0(db) ? {} : { crosslinker: crosslinkerFactory });
+      const unfinished = isUnfinishedClone0(db);
+      repo = Repository.open(db, unfinished ? {} : { crosslinker: crosslinkerFactory });
+      // The pages' indexes, made once per file (an unfinished clone gets them when it is done).
+      if (!unfinished) ensureBrowseIndexes(db);
     } catch (e) {
       db.close();
       throw e;
@@ -472,6 +476,8 @@ export class RepoStore {
         throwIfCancelled(signal, 'The clone');
         durable(repo, true);
         repo.setCrosslinker(crosslinkerFactory);
+        // The pages' indexes, which an unfinished clone does not get (openRepo).
+        ensureBrowseIndexes(repo.db);
         return repo;
       },
       leave: (repo) => {

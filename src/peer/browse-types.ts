@@ -2,7 +2,7 @@
  * What the worker's `browse` API returns to the reading pages: plain data, no SQL. Rows from the
  * repository queries (src/repo/queries) are reused as they are.
  */
-import type { BranchInfo, LeafInfo, TagInfo } from '../repo/queries/branches.ts';
+import type { BranchInfo, BranchSummary, LeafInfo, TagInfo } from '../repo/queries/branches.ts';
 import type { CheckinDetail, ChangedFile } from '../repo/queries/checkin.ts';
 import type { FileVersion, TreeFile } from '../repo/queries/files.ts';
 import type { ForumThreadInfo } from '../repo/queries/forum.ts';
@@ -11,7 +11,7 @@ import type { TicketRow } from '../repo/queries/tickets.ts';
 import type { TimelineEntry, TimelineQuery } from '../repo/queries/timeline.ts';
 import type { TechnoteInfo, VersionRef, WikiPageInfo } from '../repo/queries/wiki.ts';
 
-export type { BranchInfo, LeafInfo, TagInfo, CheckinDetail, ChangedFile, FileVersion, TreeFile, ForumThreadInfo, RepoStats, TicketRow, TimelineEntry, TechnoteInfo, VersionRef, WikiPageInfo };
+export type { BranchInfo, BranchSummary, LeafInfo, TagInfo, CheckinDetail, ChangedFile, FileVersion, TreeFile, ForumThreadInfo, RepoStats, TicketRow, TimelineEntry, TechnoteInfo, VersionRef, WikiPageInfo };
 
 /** Timeline filters as the page sends them: dates are ISO days (`2024-01-31`), inclusive. */
 export interface TimelineRequest extends Pick<TimelineQuery, 'branch' | 'types' | 'user' | 'search'> {

@@ -11,7 +11,7 @@ import type {
   AnnotatedLine, ArtifactTarget, CheckinView, DiffRequest, FileContent, FileDiff, ForumPostView, ForumThreadView,
   TechnoteView, TicketView, TimelinePage, TimelineRequest, TreeView, WikiPageView,
 } from './browse-types.ts';
-import { branches, leaves, tagNames } from '../repo/queries/branches.ts';
+import { branches, leaves, tagNames, type BranchSummary } from '../repo/queries/branches.ts';
 import { checkinDetail } from '../repo/queries/checkin.ts';
 import { fileHistory, fileLineage, treeOfCheckin } from '../repo/queries/files.ts';
 import { forumThreadPosts, forumThreads } from '../repo/queries/forum.ts';
@@ -100,10 +100,20 @@ export function diffs(repo: Repository, reqs: DiffRequest[]): FileDiff[] {
   });
 }
 
-export function tree(repo: Repository, name: string): TreeView {
+/**
+ * The files of a check-in. With `sizesIn`, only the files that folder shows carry their sizes: the
+ * files right in it, or with `flat` every file under it ('' is the top).
+ */
+export function tree(repo: Repository, name: string, sizesIn?: { dir: string; flat?: boolean }): TreeView {
+  const prefix = sizesIn?.dir ? `${sizesIn.dir.replace(/\/+$/, '')}/` : '';
+  const shown = (file: string) => file.startsWith(prefix) && (sizesIn!.flat || !file.slice(prefix.length).includes('/'));
+  return treeSized(repo, name, sizesIn ? shown : undefined);
+}
+
+function treeSized(repo: Repository, name: string, sized?: (file: string) => boolean): TreeView {
   const rid = checkinRid(repo, name);
   const d = checkinDetail(repo.db, rid)!;
-  return { checkin: d.uuid, branch: d.branch, time: d.time, comment: d.comment, files: treeOfCheckin(repo, rid) };
+  return { checkin: d.uuid, branch: d.branch, time: d.time, comment: d.comment, files: treeOfCheckin(repo, rid, sized) };
 }
 
 function content(repo: Repository, uuid: string, extra: Partial<FileContent> = {}): FileContent {
@@ -114,7 +124,7 @@ function content(repo: Repository, uuid: string, extra: Partial<FileContent> = {
 
 /** A file by path in a check-in (or branch, tag, `tip`). */
 export function fileAt(repo: Repository, checkinName: string, path: string): FileContent {
-  const t = tree(repo, checkinName);
+  const t = treeSized(repo, checkinName, () => false);
   const f = t.files.find((x) => x.name === path);
   if (!f) throw new Error(`There is no file ${path} in check-in ${t.checkin.slice(0, 12)}.`);
   return content(repo, f.uuid, { name: path, checkin: t.checkin });
@@ -298,16 +308,18 @@ export function resolve(repo: Repository, prefix: string): ArtifactTarget {
   }
 }
 
-export function branchList(repo: Repository) {
-  return branches(repo.db);
+/** Every branch; with `tipsOf`, tips only for that many of the most recently changed open ones. */
+export function branchList(repo: Repository, tipsOf?: number): BranchSummary[] {
+  return branches(repo.db, tipsOf === undefined ? {} : { tipsOf });
 }
 
 export function tagList(repo: Repository) {
   return tagNames(repo.db);
 }
 
-export function leafList(repo: Repository, includeClosed = true) {
-  return leaves(repo.db, { includeClosed });
+/** Leaves, newest first; with `limit`, the newest that many. */
+export function leafList(repo: Repository, includeClosed = true, limit?: number) {
+  return leaves(repo.db, { includeClosed, ...(limit !== undefined ? { limit } : {}) });
 }
 
 export function stats(repo: Repository) {

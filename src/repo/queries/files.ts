@@ -11,20 +11,25 @@ export interface TreeFile {
   name: string;
   uuid: string;
   perm: '' | 'x' | 'l';
-  /** Expanded size in bytes; -1 when the content is a phantom. */
-  size: number;
+  /** Expanded size in bytes; -1 when the content is a phantom; absent when not asked for. */
+  size?: number;
 }
 
-export function treeOfCheckin(repo: Repository, rid: number): TreeFile[] {
+/**
+ * The files of a check-in, with the sizes of those `sized` accepts (all when not given). Each
+ * size is a lookup by hash, which lands anywhere in the blob table: on a large repository sizing
+ * a whole tree reads over a thousand pages, so a page that shows one folder sizes that folder.
+ */
+export function treeOfCheckin(repo: Repository, rid: number, sized: (name: string) => boolean = () => true): TreeFile[] {
   const files = filesOfCheckin(repo, rid).filter((f) => f.uuid);
   // Sizes in a few queries rather than one per file (a tree can have thousands).
   const sizes = new Map<string, number>();
-  const uuids = [...new Set(files.map((f) => f.uuid!.toLowerCase()))];
+  const uuids = [...new Set(files.filter((f) => sized(f.name)).map((f) => f.uuid!.toLowerCase()))];
   for (let i = 0; i < uuids.length; i += 500) {
     const part = uuids.slice(i, i + 500);
     for (const r of repo.db.all<{ uuid: string; size: number }>(`SELECT uuid, size FROM blob WHERE uuid IN (${part.map(() => '?').join(',')})`, ...part)) sizes.set(r.uuid, r.size);
   }
-  return files.map((f) => ({ name: f.name, uuid: f.uuid!, perm: f.perm, size: sizes.get(f.uuid!.toLowerCase()) ?? -1 }));
+  return files.map((f) => ({ name: f.name, uuid: f.uuid!, perm: f.perm, ...(sized(f.name) ? { size: sizes.get(f.uuid!.toLowerCase()) ?? -1 } : {}) }));
 }
 
 export interface FileVersion {
@@ -42,16 +47,22 @@ export interface FileVersion {
 
 /** Every check-in that changed PATH (not its deletions), newest first, as `fossil finfo` lists them. */
 export function fileHistory(db: Db, path: string, limit = 500): FileVersion[] {
+  // The newest versions are chosen first (from mlink and event alone), and only those few get
+  // their hashes, branch and old name: on a long history those lookups land all over the file.
+  // A row is one (check-in, content, old name): everything else shown follows from those. The
+  // branch is a join, so the partial index tagxref_branch answers it (browse-indexes.ts).
   const rows = db.all<{ checkin: string; mtime: number; user: string; comment: string; branch: string | null; uuid: string; oldname: string | null }>(
-    `SELECT DISTINCT ci.uuid AS checkin, event.mtime AS mtime, coalesce(event.euser, event.user, '') AS user,
+    `SELECT ci.uuid AS checkin, v.mtime AS mtime, coalesce(event.euser, event.user, '') AS user,
             coalesce(event.ecomment, event.comment, '') AS comment,
-            (SELECT value FROM tagxref WHERE tagxref.rid=mlink.mid AND tagid=8 AND tagtype>0) AS branch,
-            b.uuid AS uuid,
-            (SELECT name FROM filename WHERE fnid=mlink.pfnid AND mlink.pfnid>0 AND mlink.pfnid!=mlink.fnid) AS oldname
-       FROM filename JOIN mlink ON mlink.fnid=filename.fnid JOIN blob b ON b.rid=mlink.fid
-       JOIN event ON event.objid=mlink.mid JOIN blob ci ON ci.rid=mlink.mid
-      WHERE filename.name=? AND mlink.fid>0
-      ORDER BY event.mtime DESC LIMIT ?`,
+            y.value AS branch, b.uuid AS uuid, (SELECT name FROM filename WHERE fnid=v.oldfnid) AS oldname
+       FROM (SELECT DISTINCT mlink.mid AS mid, mlink.fid AS fid, event.mtime AS mtime,
+                    CASE WHEN mlink.pfnid>0 AND mlink.pfnid!=mlink.fnid THEN mlink.pfnid END AS oldfnid
+               FROM filename JOIN mlink ON mlink.fnid=filename.fnid JOIN event ON event.objid=mlink.mid
+              WHERE filename.name=? AND mlink.fid>0
+              ORDER BY event.mtime DESC LIMIT ?) AS v
+       JOIN event ON event.objid=v.mid JOIN blob b ON b.rid=v.fid JOIN blob ci ON ci.rid=v.mid
+       LEFT JOIN tagxref y ON y.rid=v.mid AND y.tagid=8 AND y.tagtype>0
+      ORDER BY v.mtime DESC`,
     path, limit,
   );
   return rows.map((r) => ({

@@ -56,7 +56,9 @@ export function timeline(db: Db, q: TimelineQuery = {}): TimelineEntry[] {
     params.push(q.branch);
   }
   if (q.types?.length) {
-    where.push(`event.type IN (${q.types.map(() => '?').join(',')})`);
+    // One type reads the browsing index event_type (browse-indexes.ts) in time order; for several
+    // that index would mean sorting every match, so the unary + leaves the choice to event_i1.
+    where.push(`${q.types.length > 1 ? '+' : ''}event.type IN (${q.types.map(() => '?').join(',')})`);
     params.push(...q.types);
   }
   if (q.user !== undefined) {

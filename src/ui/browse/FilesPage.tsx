@@ -27,9 +27,10 @@ export function FilesPage(props: SectionProps) {
   const ref = () => props.args[0] || 'tip';
   const dir = () => props.args.slice(1).filter(Boolean);
   const flat = () => props.query.get('flat') === '1';
-  const [tree] = createResource(() => ({ n: props.name, ref: ref() }), (k) => browse.tree(k.n, k.ref));
+  // Sizes for the folder on screen only (each is a lookup that may read browser storage).
+  const [tree] = createResource(() => ({ n: props.name, ref: ref(), dir: dir().join('/'), flat: flat() }), (k) => browse.tree(k.n, k.ref, { dir: k.dir, flat: k.flat }));
   const [wantBranches, setWantBranches] = createSignal(false);
-  const [branches] = createResource(() => (wantBranches() ? props.name : false), (n) => browse.branchList(n));
+  const [branches] = createResource(() => (wantBranches() ? props.name : false), (n) => browse.branchList(n, 0));
   const listing = createMemo(() => {
     const t = tree.latest;
     if (!t) return { dirs: [] as string[], files: [] as typeof t extends undefined ? never : NonNullable<typeof t>['files'] };
@@ -74,7 +75,7 @@ export function FilesPage(props: SectionProps) {
                   return (
                     <tr class="file" data-name={f.name}>
                       <td><a href={repoHash(props.name, 'file', t.checkin, ...f.name.split('/'))}>{shown()}</a>{f.perm === 'x' ? <span class="muted small"> (executable)</span> : f.perm === 'l' ? <span class="muted small"> (symlink)</span> : null}</td>
-                      <td class="num small muted">{formatSize(f.size)}</td>
+                      <td class="num small muted">{f.size === undefined ? '' : formatSize(f.size)}</td>
                     </tr>
                   );
                 }}

@@ -1,6 +1,6 @@
 /** Branches, tags and leaves (as `fossil branch ls`, `tag ls`, `leaves` list them) and repository stats. */
 import { createResource, createSignal, For, Show } from 'solid-js';
-import type { BranchInfo } from '../../peer/browse-types.ts';
+import type { BranchSummary } from '../../peer/browse-types.ts';
 import type { SectionProps } from '../repo-sections.tsx';
 import { go, repoHash } from '../route.ts';
 import { branchColor, BranchLink, formatSize, HashLink, Loaded, When } from './common.tsx';
@@ -8,13 +8,17 @@ import { Comment } from './Comment.tsx';
 import { useApi, usePeer } from '../context.tsx';
 
 const SHOWN_BRANCHES = 150;
+const SHOWN_LEAVES = 100;
 
 export function BranchesPage(props: SectionProps) {
   const browse = useApi().browse;
-  const [rows] = createResource(() => props.name, (n) => browse.branchList(n));
-  // A long-lived repository has hundreds of branches: the newest first, the rest on request.
+  // A long-lived repository has hundreds of branches: the newest first, the rest on request. The
+  // first list carries the tips of the branches shown first only (each a lookup in the blob
+  // table); showing more asks for the whole list.
   const [all, setAll] = createSignal(false);
-  const table = (rows: BranchInfo[], testid: string) => {
+  const [showClosed, setShowClosed] = createSignal(false);
+  const [rows] = createResource(() => ({ n: props.name, whole: all() || showClosed() }), (k) => browse.branchList(k.n, k.whole ? undefined : SHOWN_BRANCHES));
+  const table = (rows: BranchSummary[], testid: string) => {
     const bs = () => (all() ? rows : rows.slice(0, SHOWN_BRANCHES));
     return (
     <div class="table-scroll">
@@ -27,7 +31,7 @@ export function BranchesPage(props: SectionProps) {
                 <td><span class="swatch" style={{ background: branchColor(b.name) }} /> <a href={`${repoHash(props.name, 'timeline')}?b=${encodeURIComponent(b.name)}`}>{b.name}</a></td>
                 <td class="num">{b.checkins}</td>
                 <td class="small"><When iso={b.time} /></td>
-                <td><HashLink repo={props.name} uuid={b.tip} /> <a class="small" href={repoHash(props.name, 'files', b.name)}>files</a></td>
+                <td><Show when={b.tip}>{(tip) => <HashLink repo={props.name} uuid={tip()} />}</Show> <a class="small" href={repoHash(props.name, 'files', b.name)}>files</a></td>
               </tr>
             )}
           </For>
@@ -39,7 +43,6 @@ export function BranchesPage(props: SectionProps) {
     </div>
     );
   };
-  const [showClosed, setShowClosed] = createSignal(false);
   return (
     <section class="card browse">
       <h2>Branches</h2>
@@ -51,7 +54,7 @@ export function BranchesPage(props: SectionProps) {
             <>
               {table(byTime.filter((b) => !b.closed), 'branch-list')}
               <Show when={closed.length}>
-                <details class="closed-branches" onToggle={(e) => setShowClosed(e.currentTarget.open)}>
+                <details class="closed-branches" open={showClosed()} onToggle={(e) => setShowClosed(e.currentTarget.open)}>
                   <summary data-testid="closed-branches">{closed.length} closed branch{closed.length === 1 ? '' : 'es'}</summary>
                   {/* Rendered only when opened: a long-lived repository has hundreds. */}
                   <Show when={showClosed()}>{table(closed, 'closed-branch-list')}</Show>
@@ -86,15 +89,18 @@ export function TagsPage(props: SectionProps) {
 
 export function LeavesPage(props: SectionProps) {
   const browse = useApi().browse;
-  const [rows] = createResource(() => props.name, (n) => browse.leafList(n, true));
+  // The newest first (each leaf is a few reads anywhere in a large file), all of them on request.
+  const [all, setAll] = createSignal(false);
+  const [rows] = createResource(() => ({ n: props.name, all: all() }), (k) => browse.leafList(k.n, true, k.all ? undefined : SHOWN_LEAVES + 1));
   return (
     <section class="card browse">
       <h2>Leaves</h2>
       <p class="small muted">Check-ins with no children: the tip of each line of work.</p>
       <Loaded data={rows}>
         {(ls) => (
+          <>
           <ol class="tl" data-testid="leaf-list">
-            <For each={ls}>
+            <For each={all() ? ls : ls.slice(0, SHOWN_LEAVES)}>
               {(l) => (
                 <li class="tl-row" data-uuid={l.uuid} classList={{ closed: l.closed }}>
                   <span class="tl-time small muted">{l.time.slice(0, 10)}</span>
@@ -106,6 +112,10 @@ export function LeavesPage(props: SectionProps) {
               )}
             </For>
           </ol>
+          <Show when={!all() && ls.length > SHOWN_LEAVES}>
+            <button type="button" class="secondary" onClick={() => setAll(true)}>Show all</button>
+          </Show>
+          </>
         )}
       </Loaded>
     </section>

@@ -45,9 +45,9 @@ export function TimelinePage(props: SectionProps) {
   const more = () => first.latest?.more ?? false;
   const loadingMore = () => first.loading && count() > (first.latest?.entries.length ?? 0);
   // The filter choices load when the filters are first used: on a large repository listing
-  // every branch costs more than the page itself.
+  // every branch costs more than the page itself (their names only: no tips looked up).
   const [wantChoices, setWantChoices] = createSignal(false);
-  const [branches] = createResource(() => (wantChoices() || filters().b ? props.name : false), (n) => browse.branchList(n));
+  const [branches] = createResource(() => (wantChoices() || filters().b ? props.name : false), (n) => browse.branchList(n, 0));
   const [users] = createResource(() => (wantChoices() || filters().u ? props.name : false), (n) => browse.users(n));
   const entries = createMemo(() => first.latest?.entries ?? []);
   const graph = createMemo(() => layoutGraph(entries().map((e) => ({ uuid: e.uuid, parents: e.parents, branch: e.type === 'ci' ? e.branch ?? 'trunk' : null })), branchColor));
