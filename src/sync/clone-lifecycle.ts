@@ -4,9 +4,9 @@
  * (cloneInto) with a verifier made and closed here, remember the source, keep the result; and
  * when it fails, leave nothing behind if nothing arrived, else a clone the next run resumes.
  *
- * What differs between hosts is injected: where the repository lives (a file; the browser's clone
- * built in memory and written to OPFS at the end), how its source is remembered (the URL and
- * login in the file; the hub), the transport, the verifier and the progress events.
+ * What differs between hosts is injected: where the repository lives (a file; the browser's OPFS
+ * file), how its source is remembered (the URL and login in the file; the hub), the transport,
+ * the verifier and the progress events.
  */
 import { CodedError, codeOf } from '../errors.ts';
 import type { Repository } from '../repo/repository.ts';
@@ -32,13 +32,13 @@ export interface CloneStorage {
    * it before it is kept anywhere, so a crash leaves either nothing or a clone that can resume.
    */
   create?(prepare: (repo: Repository) => void): Repository | Promise<Repository>;
-  /** The clone finished: keep it (compact the file; write the clone built in memory to storage). */
+  /** The clone finished: keep it (the CLI compacts its file; the browser crosslinks from now on). */
   keep(repo: Repository, result: CloneResult): Repository | Promise<Repository>;
   /** The clone failed and what arrived stays for the next run to resume. */
   leave(repo: Repository): void | Promise<void>;
   /** The clone failed and nothing may stay: close and remove the target and whatever was kept for it. */
   discard(repo: Repository): void | Promise<void>;
-  /** Can a failed fresh clone resume from what arrived? A file can; a clone built in memory starts over. */
+  /** Can a failed fresh clone resume from what arrived? (A clone built in memory could not.) */
   readonly freshResumes: boolean;
   /**
    * When a resumed clone fails still holding nothing: remove it (the browser's own storage), or
@@ -73,7 +73,7 @@ export interface CloneRun {
 }
 
 export interface CloneOutcome extends CloneResult {
-  /** The clone as kept (the browser's: the file in storage, not the one built in memory). */
+  /** The clone as kept (what `storage.keep` returned). */
   repo: Repository;
   /** It finished an interrupted clone. */
   resumed: boolean;
