@@ -20,7 +20,6 @@ export class HubLink {
   private conn: Promise<NatsConnection>;
   private nc: NatsConnection | undefined;
   private closed = false;
-  private readonly onBack: Array<() => void> = [];
   /** Calls waiting for the link to be connected (again). */
   private waiters: ((nc: NatsConnection) => void)[] = [];
   /** Ends the pause between two attempts at once (someone waits for the hub now). */
@@ -46,12 +45,11 @@ export class HubLink {
       const nc = this.nc;
       for (const w of this.waiters.splice(0)) w(nc);
     }
-    if (state === 'connected') for (const fn of this.onBack.splice(0)) fn();
   }
 
   /** Runs fn once, the next time the hub is reached (after it was lost, or before it ever was). */
   onceBack(fn: () => void): void {
-    this.onBack.push(fn);
+    this.waiters.push(() => fn());
   }
 
   private async connect(): Promise<NatsConnection> {
