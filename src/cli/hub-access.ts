@@ -13,15 +13,10 @@ import { covers, loadMembers, makeMember, MEMBERS_FILE, newSecret, saveMembers, 
 import type { HubConfig } from '../nats/hub-config.ts';
 import type { HubProcess } from '../nats/hub-process.ts';
 import { requesterOf } from '../nats/responder.ts';
-import type { Repository } from '../repo/repository.ts';
+import type { ServedRepo } from './served-repos.ts';
 import { shareLink, type ShareRole } from '../peer/share-link.ts';
 import { applyMemberLogins } from './hub-logins.ts';
 
-export interface ServedRepo {
-  path: string;
-  name: string;
-  repo: Repository;
-}
 
 /** The read link, write invite or clone URL of a member for one repository. */
 export function memberLinks(state: HubState, m: Member, repo: { name: string; projectCode: string }): { link?: string; nats: string } {
@@ -46,7 +41,8 @@ export class HubAccess {
     private readonly dir: string,
     private readonly config: HubConfig,
     private server: HubProcess,
-    private readonly repos: ServedRepo[],
+    /** The repositories served now (a watched directory adds and drops them). */
+    private readonly repos: () => ServedRepo[],
     private readonly log: (line: string) => void,
   ) {
     this.members = config.members;
@@ -59,9 +55,12 @@ export class HubAccess {
 
   /** Fossil logins for the members, in every served repository. */
   applyLogins(): void {
-    for (const r of this.repos) {
-      for (const change of applyMemberLogins(r.repo, this.members)) this.log(`  ${r.name}: ${change}`);
-    }
+    for (const r of this.repos()) this.applyLoginsTo(r);
+  }
+
+  /** Fossil logins for the members, in one repository (one just added). */
+  applyLoginsTo(r: ServedRepo): void {
+    for (const change of applyMemberLogins(r.repo, this.members)) this.log(`  ${r.name}: ${change}`);
   }
 
   /** Read members.json again and apply what changed (users reloaded, logins added or removed). */
@@ -125,7 +124,7 @@ export class HubAccess {
     const name = `${label}-${newSecret().slice(0, 6).toLowerCase().replace(/[^a-z0-9]/g, 'x')}`;
     // A login exists only in the repositories the hub serves: for a project it does not serve
     // (writers' browsers sync it among themselves) the invite carries none.
-    const served = this.repos.some((r) => r.repo.projectCode === req.project);
+    const served = this.repos().some((r) => r.repo.projectCode === req.project);
     const m = makeMember({ name, role: req.role, projects: [req.project], note: `invited by ${requester}`, loginCaps: served ? undefined : '' });
     await this.applying;
     const all = loadMembers(this.dir);

@@ -7,7 +7,8 @@ export interface HubWebOptions {
   config: HubConfig;
   /** 0: no web app. */
   webPort: number;
-  repos: { name: string; projectCode: string }[];
+  /** What the hub serves now. */
+  repos: () => { name: string; projectCode: string }[];
   /** With --public-read: the reader whose credentials the app may hand out. */
   publicRead?: Member;
   stdout: (line: string) => void;

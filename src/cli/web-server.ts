@@ -41,7 +41,8 @@ export interface WebServerOptions {
   port: number;
   /** ws:// URL of the hub as a browser reaches it. */
   ws: string;
-  repos: ServedRepo[];
+  /** What the hub serves now (a function when a watched directory changes it). */
+  repos: ServedRepo[] | (() => ServedRepo[]);
   /** Read credentials the app may use for the served repositories (hub --public-read). */
   read?: { user: string; password: string };
   root?: string;
@@ -56,7 +57,8 @@ export interface WebServer {
 
 export async function startWebServer(o: WebServerOptions): Promise<WebServer> {
   const root = o.root ?? defaultWebRoot();
-  const hubJson = JSON.stringify({ ws: o.ws, repos: o.repos, ...(o.read ? { read: o.read } : {}) });
+  const served = typeof o.repos === 'function' ? o.repos : () => o.repos as ServedRepo[];
+  const hubJson = () => JSON.stringify({ ws: o.ws, repos: served(), ...(o.read ? { read: o.read } : {}) });
   const server: Server = createServer((req, res) => {
     const path = normalize(decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname));
     const common = {
@@ -71,7 +73,7 @@ export async function startWebServer(o: WebServerOptions): Promise<WebServer> {
       return;
     }
     if (path === '/edgesync-hub.json') {
-      res.writeHead(200, { ...common, 'Content-Type': TYPES['.json']!, 'Cache-Control': 'no-store' }).end(hubJson);
+      res.writeHead(200, { ...common, 'Content-Type': TYPES['.json']!, 'Cache-Control': 'no-store' }).end(hubJson());
       return;
     }
     let file = join(root, path.endsWith('/') ? `${path}index.html` : path);

@@ -2,12 +2,12 @@
  * The app shell: header, the page for the current route, the update prompt, and the states
  * where this tab does not own the repositories (open in another tab, or moved away).
  */
-import { createMemo, createResource, Match, Show, Switch, type JSX } from 'solid-js';
+import { createMemo, createResource, Match, onCleanup, Show, Switch, type JSX } from 'solid-js';
 import type { Remote } from 'comlink';
 import type { WorkerApi } from '../peer/worker-api.ts';
 import type { Peer } from './peer-state.ts';
 import type { Ownership } from './ownership.ts';
-import { fetchHubInfo } from './hub-info.ts';
+import { fetchHubInfo, refetchWhileShown, type HubInfo } from './hub-info.ts';
 import { route, type Route } from './route.ts';
 import { Home } from './Home.tsx';
 import { RepoView } from './RepoView.tsx';
@@ -25,7 +25,9 @@ export interface AppProps {
 }
 
 export function App(props: AppProps) {
-  const [hub] = createResource(fetchHubInfo);
+  // A look that fails (offline) keeps what the hub said last.
+  const [hub, { refetch: refetchHub }] = createResource<HubInfo | undefined>(async (_, { value }) => (await fetchHubInfo()) ?? value);
+  onCleanup(refetchWhileShown(() => void refetchHub()));
   return (
     <>
       <header class="topbar">

@@ -20,3 +20,19 @@ export async function fetchHubInfo(): Promise<HubInfo | undefined> {
     return undefined;
   }
 }
+
+/**
+ * Call refetch whenever the page is shown again, and every so often while it is shown: a hub
+ * serving a directory (`hub --repos DIR`) gains and loses repositories while the app stays open.
+ */
+export function refetchWhileShown(refetch: () => void, everyMs = 30_000): () => void {
+  const onShow = () => {
+    if (document.visibilityState === 'visible') refetch();
+  };
+  document.addEventListener('visibilitychange', onShow);
+  const timer = setInterval(onShow, everyMs);
+  return () => {
+    document.removeEventListener('visibilitychange', onShow);
+    clearInterval(timer);
+  };
+}

@@ -1,22 +1,22 @@
-import { basename, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { defineCommand } from '../command.ts';
 import { UsageError } from '../args.ts';
 import { connectNats } from '../../nats/connect-node.ts';
 import { HUB_MAX_PAYLOAD, type HubConfig } from '../../nats/hub-config.ts';
-import { ensureStanding, memberNameFor, saveHubState, type HubState } from '../../nats/hub-members.ts';
+import { ensureStanding, loadMembers, memberNameFor, saveHubState, type HubState } from '../../nats/hub-members.ts';
 import { startHubServer } from '../../nats/hub-process.ts';
 import { NatsBus } from '../../nats/nats-bus.ts';
 import { parseNatsUrl } from '../../nats/nats-url.ts';
 import { openNotifyJs } from '../../notify/stream.ts';
-import { openRepository } from '../repo-access.ts';
 import { startLeaves, untilSignal } from '../leaf-serving.ts';
 import { startHubWeb } from '../hub-web.ts';
-import { HubAccess, memberLinks, type ServedRepo } from '../hub-access.ts';
+import { HubAccess, memberLinks } from '../hub-access.ts';
+import { ServedRepos, type ServedRepo } from '../served-repos.ts';
 
 export const hubCommand = defineCommand({
   name: 'hub',
   summary: 'run a NATS hub (nats-server) and serve repositories on it',
-  usage: 'hub [--dir DIR] [--port N] [--ws-port N] [--web-port N] [--serve FILE...] [--user U --password P] [--public-read] [--tls-cert PEM --tls-key PEM [--tls-ca PEM]]',
+  usage: 'hub [--dir DIR] [--port N] [--ws-port N] [--web-port N] [--serve FILE...] [--repos DIR] [--user U --password P] [--public-read] [--tls-cert PEM --tls-key PEM [--tls-ca PEM]]',
   description: [
     'Starts nats-server with a generated config in DIR: a client port, a WebSocket port for browsers',
     '(TLS on both with --tls-cert/--tls-key: tls:// and wss://; else plain, for loopback or behind a',
@@ -29,7 +29,9 @@ export const hubCommand = defineCommand({
     'keeps a `reader` member (the read links it prints) and a `NAME-writer` per served repository',
     '(the write invite it prints); `edgesync member rm` revokes either for good.',
     '',
-    'Each --serve repository is served as a leaf in this process. Ctrl-C stops the leaves, then nats-server.',
+    'Each --serve repository is served as a leaf in this process, and with --repos DIR every NAME.fossil',
+    'in DIR: a file added there is served within seconds (once it holds still), one removed stops being',
+    'served, without a restart. Ctrl-C stops the leaves, then nats-server.',
   ].join('\n'),
   options: [
     { name: 'dir', type: 'string', value: 'DIR', help: 'where the config, members and the JetStream store live (default .edgesync-hub)' },
@@ -38,6 +40,7 @@ export const hubCommand = defineCommand({
     { name: 'ws-port', type: 'number', value: 'N', help: 'WebSocket port (default 8222)' },
     { name: 'max-payload', type: 'number', value: 'BYTES', help: `largest message (default ${HUB_MAX_PAYLOAD}; 0 = nats-server's 1 MiB)` },
     { name: 'serve', type: 'string', repeat: true, value: 'FILE', help: 'serve this repository (repeatable)' },
+    { name: 'repos', type: 'string', value: 'DIR', help: 'serve every NAME.fossil in DIR, picking up files added and removed' },
     { name: 'user', type: 'string', value: 'U', help: 'the hub\'s own NATS user (default hub, with a generated password)…' },
     { name: 'password', type: 'string', value: 'P', help: '…and its password' },
     { name: 'public-read', type: 'boolean', help: 'let the web app clone served repositories without a link (it hands out the read credentials)' },
@@ -56,14 +59,16 @@ export const hubCommand = defineCommand({
     const wsPort = Number(o['ws-port'] ?? 8222);
     for (const p of [port, wsPort]) if (!Number.isInteger(p) || p < 1 || p > 65535) throw new UsageError(`bad port ${p}`);
     const dir = resolve(String(o.dir ?? '.edgesync-hub'));
-    const repos: ServedRepo[] = [];
-    for (const path of o.serve ?? []) {
-      repos.push({ path, name: basename(path).replace(/\.fossil$/, ''), repo: openRepository(path) });
-    }
-    const served = repos.map((r) => ({ name: r.name, projectCode: r.repo.projectCode }));
+    // Told of every repository a watched directory adds or drops once the hub runs (set below).
+    let onChange: (added?: ServedRepo) => void = () => undefined;
+    const repos = new ServedRepos(stdout, (added) => onChange(added));
+    for (const path of o.serve ?? []) repos.addFile(path);
+    if (o.repos !== undefined) await repos.addDir(resolve(String(o.repos)));
+    const servedNow = () => repos.list().map((r) => ({ name: r.name, projectCode: r.repo.projectCode }));
     const { mkdirSync } = await import('node:fs');
     mkdirSync(dir, { recursive: true, mode: 0o700 });
-    const members = ensureStanding(dir, { hubUser: o.user, hubPassword: o.password, served });
+    const standing = { hubUser: o.user, hubPassword: o.password };
+    const members = ensureStanding(dir, { ...standing, served: servedNow() });
     const self = members.find((m) => m.role === 'hub')!;
     const config: HubConfig = {
       dir,
@@ -84,25 +89,41 @@ export const hubCommand = defineCommand({
     stdout(`  WebSocket: ${wsScheme}://${host}:${wsPort}`);
     stdout(`  Members:   ${dir}/members.json (edgesync member ls|add|rm --dir ${dir})`);
     const stopped = untilSignal();
-    const access = new HubAccess(dir, config, hub, repos, stdout);
+    const access = new HubAccess(dir, config, hub, () => repos.list(), stdout);
     try {
       const auth = { user: self.name, password: self.password };
       const nc = await connectNats(parseNatsUrl(`${natsScheme}://${host}:${port}${ca}`), { name: 'edgesync hub', auth });
       // Members may read and write the notify stream but not make it: the hub does.
       await openNotifyJs(nc).catch((e: Error) => stderr(`notify stream: ${e.message}`));
-      access.applyLogins();
-      const leaves = await startLeaves(new NatsBus(nc, self.name), repos, {
-        kind: 'hub',
-        peerId: o['peer-id'],
-        // The hub wrote the permissions itself: whoever may answer on it is vouched for.
-        trust: { hubVouches: true },
-        log: o.verbose ? stdout : undefined,
+      const bus = new NatsBus(nc, self.name);
+      let started = false;
+      await repos.serveWith(async (r) => {
+        // One that came later: its standing write invite, applied before anyone asks for it.
+        if (started) {
+          ensureStanding(dir, { ...standing, served: servedNow() });
+          await access.reload();
+        }
+        access.applyLoginsTo(r);
+        const [leaf] = await startLeaves(bus, [r], {
+          kind: 'hub',
+          peerId: o['peer-id'],
+          // The hub wrote the permissions itself: whoever may answer on it is vouched for.
+          trust: { hubVouches: true },
+          log: o.verbose ? stdout : undefined,
+        });
+        return () => leaf!.stop();
       });
-      const web = await startHubWeb({ config, webPort: o['web-port'] === undefined ? 8080 : Number(o['web-port']), repos: served, publicRead: o['public-read'] ? members.find((m) => m.name === 'reader' && !m.revoked) : undefined, stdout, stderr });
-      const state: HubState = { nats: `${natsScheme}://${host}:${port}${ca}`, ws: `${wsScheme}://${host}:${wsPort}`, repos: served };
+      const web = await startHubWeb({ config, webPort: o['web-port'] === undefined ? 8080 : Number(o['web-port']), repos: servedNow, publicRead: o['public-read'] ? members.find((m) => m.name === 'reader' && !m.revoked) : undefined, stdout, stderr });
+      const state: HubState = { nats: `${natsScheme}://${host}:${port}${ca}`, ws: `${wsScheme}://${host}:${wsPort}`, repos: servedNow() };
       if (web) state.web = web.url;
       saveHubState(dir, state);
-      printLinks(state, members, stdout);
+      printLinks(state, state.repos, loadMembers(dir), stdout);
+      started = true;
+      onChange = (added) => {
+        state.repos = servedNow();
+        saveHubState(dir, state);
+        if (added) printLinks(state, [{ name: added.name, projectCode: added.repo.projectCode }], loadMembers(dir), stdout);
+      };
       const unwatch = access.watch();
       const noInvites = access.serveInvites(nc);
       stdout('hub ready (Ctrl-C stops it)');
@@ -133,20 +154,20 @@ export const hubCommand = defineCommand({
       unwatch();
       noInvites();
       await web?.close();
-      for (const l of leaves) await l.stop();
+      await repos.close();
       await nc.close().catch(() => undefined);
     } finally {
+      await repos.close();
       await hub.stop();
-      for (const { repo } of repos) repo.db.close();
       stdout('hub stopped');
     }
   },
 });
 
-/** Per served repository: its read link, its standing write invite, and a CLI clone URL. */
-function printLinks(state: HubState, members: ReturnType<typeof ensureStanding>, stdout: (s: string) => void): void {
+/** Per repository: its read link, its standing write invite, and a CLI clone URL. */
+function printLinks(state: HubState, which: HubState['repos'], members: ReturnType<typeof ensureStanding>, stdout: (s: string) => void): void {
   const reader = members.find((m) => m.name === 'reader' && !m.revoked);
-  for (const r of state.repos) {
+  for (const r of which) {
     stdout(`  ${r.name} (${r.projectCode})`);
     const writer = members.find((m) => m.name === memberNameFor(r.name, 'writer') && !m.revoked);
     if (reader) {

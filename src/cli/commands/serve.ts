@@ -2,16 +2,16 @@ import type { Server } from 'node:http';
 import { defineCommand } from '../command.ts';
 import { repoOption } from '../command.ts';
 import { UsageError } from '../args.ts';
-import { openRepository, repoPath } from '../repo-access.ts';
+import { repoPath } from '../repo-access.ts';
+import { ServedRepos, type ServeHook } from '../served-repos.ts';
+import { existsSync, statSync } from 'node:fs';
 import { XferServer } from '../../sync/server-handler.ts';
 import { createXferHttpServer, listen, type XferRoute, type XferRouter } from '../../sync/transports/http-server-node.ts';
 import type { XferService } from '../../sync/transport.ts';
-import { basename } from 'node:path';
 import { indexPage, statusPage } from '../status-page.ts';
 import { connectNats } from '../../nats/connect-node.ts';
 import { parseNatsUrl } from '../../nats/nats-url.ts';
 import { checkPeerId, checkPrefix } from '../../nats/subjects.ts';
-import type { Repository } from '../../repo/repository.ts';
 import { startLeaves, untilSignal } from '../leaf-serving.ts';
 import { NatsBus } from '../../nats/nats-bus.ts';
 import type { LoginInfo } from '../../sync/client-session.ts';
@@ -27,35 +27,41 @@ function parseAddress(text: string): { host: string; port: number } {
 }
 
 /**
- * One repository answers at every path; several are told apart by name, as `fossil server
- * --repolist` does: `/NAME` (and anything under it) is NAME.fossil, `/` lists them, and any
- * other name is a 404, never another repository.
+ * One repository file answers at every path; several, or a directory of them, are told apart by
+ * name, as `fossil server --repolist` does: `/NAME` (and anything under it) is NAME.fossil, `/`
+ * lists them, and any other name is a 404, never another repository. Routes follow the served set
+ * as a watched directory changes it.
  */
-function httpRoutes(repos: { path: string; repo: Repository }[]): { target: XferService | XferRouter; names: string[] } {
-  if (repos.length === 1) return { target: new XferServer(repos[0]!.repo), names: [] };
+function httpRoutes(single: boolean, repos: ServedRepos): { target: XferService | XferRouter; hook: ServeHook } {
   const byName = new Map<string, XferRoute>();
-  for (const { path, repo } of repos) {
-    const name = basename(path).replace(/\.fossil$/, '');
-    if (byName.has(name)) throw new UsageError(`two repositories are named ${name}: give them different file names`);
-    byName.set(name, { service: new XferServer(repo), statusPage: () => statusPage(repo) });
+  const hook: ServeHook = async (r) => {
+    byName.set(r.name, { service: new XferServer(r.repo), statusPage: () => statusPage(r.repo) });
+    return async () => void byName.delete(r.name);
+  };
+  if (single) {
+    // The one repository, whatever the path (fossil's plain `fossil server FILE`).
+    const only = repos.list()[0]!;
+    const service = new XferServer(only.repo);
+    return { target: service, hook: async () => async () => undefined };
   }
   const target: XferRouter = (path) => {
     const first = path.split('/').filter(Boolean)[0];
-    return first === undefined ? 'index' : byName.get(first);
+    return first === undefined ? 'index' : byName.get(decodeURIComponent(first));
   };
-  return { target, names: [...byName.keys()] };
+  return { target, hook };
 }
 
 export const serveCommand = defineCommand({
   name: 'serve',
   summary: 'serve repositories over NATS (a leaf agent) and/or HTTP',
-  usage: 'serve -R FILE [FILE...] [--nats URL [--peer-id ID]] [--http [HOST:]PORT] [-v]',
+  usage: 'serve -R FILE|DIR [FILE|DIR...] [--nats URL [--peer-id ID]] [--http [HOST:]PORT] [-v]',
   description: [
     'With --nats, each repository answers sync on fossil.<project-code>.sync (when the hub lets it),',
     'announces every check-in it gains (also those other processes write to the file), pulls at once',
     'when a peer it trusts announces one, and keeps going through hub restarts. With --http (the',
     'default when --nats is not given), one repository answers at any path; several answer at /NAME',
     '(the file name without .fossil), / lists them and other names are 404. A GET shows a status page.',
+    'A directory serves every NAME.fossil in it, picking up files added and removed while it runs.',
   ].join('\n'),
   options: [
     repoOption,
@@ -86,16 +92,27 @@ export const serveCommand = defineCommand({
     if (natsUrl) checkPrefix(natsUrl.prefix);
     // Listening for Ctrl-C and SIGTERM from the start: a hub that is down must not make us deaf.
     const stopped = untilSignal();
-    const repos: { path: string; repo: Repository }[] = [];
+    const repos = new ServedRepos(stdout);
     let server: Server | undefined;
     try {
-      for (const path of paths) repos.push({ path, repo: openRepository(path) });
+      let dirs = 0;
+      for (const path of paths) {
+        if (statSync(path, { throwIfNoEntry: false })?.isDirectory()) {
+          await repos.addDir(path);
+          dirs++;
+        } else {
+          if (!existsSync(path)) throw new Error(`repository not found: ${path}`);
+          repos.addFile(path);
+        }
+      }
       if (httpText) {
         const { host, port } = parseAddress(httpText);
-        const routes = httpRoutes(repos);
+        const single = dirs === 0 && paths.length === 1;
+        const routes = httpRoutes(single, repos);
+        await repos.serveWith(routes.hook);
         server = createXferHttpServer(routes.target, {
-          statusPage: () => statusPage(repos[0]!.repo),
-          indexPage: () => indexPage([...routes.names]),
+          statusPage: () => statusPage(repos.list()[0]!.repo),
+          indexPage: () => indexPage(repos.list().map((r) => r.name)),
           onRequest: o.verbose
             ? (i) => stdout(`${i.remoteAddress ?? '?'}: ${i.requestBytes} B in, ${i.replyBytes} B out, ${i.ms} ms`)
             : undefined,
@@ -103,8 +120,8 @@ export const serveCommand = defineCommand({
         });
         const addr = await listen(server, port, host);
         const shown = addr.family === 'IPv6' ? `[${addr.address}]` : addr.address;
-        if (repos.length === 1) stdout(`serving ${paths[0]} at http://${shown}:${addr.port}/`);
-        else for (const n of routes.names) stdout(`serving ${n} at http://${shown}:${addr.port}/${encodeURIComponent(n)}`);
+        if (single) stdout(`serving ${paths[0]} at http://${shown}:${addr.port}/`);
+        else for (const r of repos.list()) stdout(`serving ${r.name} at http://${shown}:${addr.port}/${encodeURIComponent(r.name)}`);
       }
       if (natsUrl) {
         const connected = connectNats(natsUrl, { name: 'edgesync serve', waitOnFirstConnect: true });
@@ -114,29 +131,32 @@ export const serveCommand = defineCommand({
           void connected.then((c) => c.close(), () => undefined);
           return;
         }
-        const leaves = await startLeaves(new NatsBus(nc, natsUrl.auth.user), repos, {
-          peerId: o['peer-id'],
-          name: o.name,
-          prefix: natsUrl.prefix,
-          safetySyncMs: o['safety-sync'] === undefined ? undefined : Number(o['safety-sync']) * 1000,
-          login,
-          trust: { named: o['trust-peer'] ?? [] },
-          log: o.verbose ? stdout : undefined,
-        });
-        for (const { agent: a } of leaves) {
+        const bus = new NatsBus(nc, natsUrl.auth.user);
+        await repos.serveWith(async (r) => {
+          const [leaf] = await startLeaves(bus, [r], {
+            peerId: o['peer-id'],
+            name: o.name,
+            prefix: natsUrl.prefix,
+            safetySyncMs: o['safety-sync'] === undefined ? undefined : Number(o['safety-sync']) * 1000,
+            login,
+            trust: { named: o['trust-peer'] ?? [] },
+            log: o.verbose ? stdout : undefined,
+          });
+          const a = leaf!.agent;
           const role = a.serving ? '' : ' (not answering: the hub does not let this user serve it)';
           stdout(`serving ${a.repo.projectCode} on ${natsUrl.canonical} as peer ${a.peerId}${role}`);
           if (o.verbose) stdout(`  pulls: ${a.trust.describe()}`);
-        }
+          return () => leaf!.stop();
+        });
         await stopped;
-        for (const l of leaves) await l.stop();
+        await repos.close();
         await nc.drain().catch(() => undefined);
       } else {
         await stopped;
       }
     } finally {
       if (server) await new Promise<void>((r) => server!.close(() => r()));
-      for (const { repo } of repos) repo.db.close();
+      await repos.close();
     }
   },
 });
