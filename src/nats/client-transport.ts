@@ -26,7 +26,7 @@ export interface NatsTransportOptions {
   peer?: string;
   /** Per request (default 30 s, as the Go peers). */
   timeoutMs?: number;
-  /** How long to keep retrying a responder that went away (default 30 s). */
+  /** How long to keep retrying a responder that went away, from when it is found gone (default 30 s). */
   retryForMs?: number;
   /**
    * How long to keep asking while no responder has answered yet and the server says nobody
@@ -89,7 +89,9 @@ export class NatsTransport implements SyncTransport {
     // The session says whether it clones (client-session.ts); nothing here reads the cards.
     const isClone = request.isClone === true;
     const started = this.clock.now();
-    const retryUntil = started + (this.opts.retryForMs ?? 30_000);
+    // Counted from the first failure: a request lost with its responder's server (a cluster node
+    // that died) is found out only when it times out, and the retries must come after that.
+    let retryUntil: number | undefined;
     const firstContactUntil = this.opts.firstContactMs === undefined ? Infinity : started + this.opts.firstContactMs;
     let failures = 0;
     for (;;) {
@@ -99,6 +101,7 @@ export class NatsTransport implements SyncTransport {
       } catch (e) {
         if (!(e instanceof Unreachable) && !(e instanceof PartsGone)) throw e;
         failures++;
+        retryUntil ??= this.clock.now() + (this.opts.retryForMs ?? 30_000);
         if (e instanceof Unreachable && e.noResponders && !this.answered && this.clock.now() > firstContactUntil) {
           throw new TransportError(`${this.label}: no peer on this hub serves project ${this.subjects.projectCode}`, undefined, undefined, { code: 'no-peer', cause: e });
         }

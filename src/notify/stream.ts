@@ -41,7 +41,8 @@ export interface NotifyJs {
 }
 
 /** The JetStream handles for notify on a connection, the stream made when it is missing. */
-export async function openNotifyJs(nc: NatsConnection, opts: { timeoutMs?: number } = {}): Promise<NotifyJs> {
+/** `replicas`: copies of the stream when it has to be made (a cluster keeps each on another node). */
+export async function openNotifyJs(nc: NatsConnection, opts: { timeoutMs?: number; replicas?: number } = {}): Promise<NotifyJs> {
   const timeout = opts.timeoutMs ?? 5000;
   const { jetstream, jetstreamManager } = await jetstreamLib();
   let jsm: JetStreamManager;
@@ -50,11 +51,11 @@ export async function openNotifyJs(nc: NatsConnection, opts: { timeoutMs?: numbe
   } catch (e) {
     throw new Error(`the hub has no JetStream (start it with edgesync hub, or nats-server -js): ${(e as Error).message}`);
   }
-  const stream = await ensureNotifyStream(jsm);
+  const stream = await ensureNotifyStream(jsm, opts.replicas);
   return { nc, js: jetstream(nc, { timeout }), jsm, stream };
 }
 
-export async function ensureNotifyStream(jsm: JetStreamManager): Promise<string> {
+export async function ensureNotifyStream(jsm: JetStreamManager, replicas = 1): Promise<string> {
   const subject = `${NOTIFY_ROOT}.>`;
   const { DiscardPolicy, RetentionPolicy, StorageType } = await jetstreamLib();
   try {
@@ -74,7 +75,7 @@ export async function ensureNotifyStream(jsm: JetStreamManager): Promise<string>
       max_bytes: STREAM_LIMITS.maxBytes,
       max_msg_size: STREAM_LIMITS.maxMsgSize,
       duplicate_window: STREAM_LIMITS.duplicateWindowMs * NS_PER_MS,
-      num_replicas: 1,
+      num_replicas: replicas,
     });
     return NOTIFY_STREAM;
   } catch (e) {

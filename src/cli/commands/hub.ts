@@ -8,6 +8,8 @@ import { startHubServer } from '../../nats/hub-process.ts';
 import { NatsBus } from '../../nats/nats-bus.ts';
 import { parseNatsUrl } from '../../nats/nats-url.ts';
 import { openNotifyJs } from '../../notify/stream.ts';
+import { hubTopology } from '../hub-topology.ts';
+import type { NatsConnection } from '@nats-io/nats-core';
 import { startLeaves, untilSignal } from '../leaf-serving.ts';
 import { startHubWeb } from '../hub-web.ts';
 import { HubAccess, memberLinks } from '../hub-access.ts';
@@ -49,6 +51,13 @@ export const hubCommand = defineCommand({
     { name: 'tls-ca', type: 'string', value: 'PEM', help: 'CA the served leaves trust the hub by (a private CA)' },
     { name: 'web-port', type: 'number', value: 'N', help: 'serve the web app and share links on this port (default 8080; 0 = no web app)' },
     { name: 'peer-id', type: 'string', value: 'ID', help: 'peer id of the served repositories' },
+    { name: 'node', type: 'string', value: 'NAME', help: 'this hub is node NAME of a cluster whose nodes share --dir (their own files go in DIR/nodes/NAME)' },
+    { name: 'cluster-port', type: 'number', value: 'N', help: 'listen for the other nodes\' routes on this port' },
+    { name: 'route', type: 'string', repeat: true, value: 'HOST:PORT', help: 'another node\'s --cluster-port (repeatable)' },
+    { name: 'cluster-name', type: 'string', value: 'NAME', help: 'the cluster\'s name (default edgesync)' },
+    { name: 'leafnode-port', type: 'number', value: 'N', help: 'accept site hubs as leafnodes on this port (they log in as a member whose role is hub)' },
+    { name: 'upstream', type: 'string', repeat: true, value: 'URL', help: 'join this upstream hub as a leafnode: nats-leaf://USER:PASSWORD@HOST:PORT (repeatable)' },
+    { name: 'notify-replicas', type: 'number', value: 'N', help: 'replicas of the notify stream when the hub makes it (default 3 on a cluster of three or more nodes, else 1)' },
     { name: 'verbose', short: 'v', type: 'boolean', help: 'log what the leaves do' },
   ],
   async run({ args, stdout, stderr }) {
@@ -65,18 +74,24 @@ export const hubCommand = defineCommand({
     for (const path of o.serve ?? []) repos.addFile(path);
     if (o.repos !== undefined) await repos.addDir(resolve(String(o.repos)));
     const servedNow = () => repos.list().map((r) => ({ name: r.name, projectCode: r.repo.projectCode }));
+    const topology = hubTopology(dir, o);
     const { mkdirSync } = await import('node:fs');
-    mkdirSync(dir, { recursive: true, mode: 0o700 });
+    mkdirSync(topology.nodeDir, { recursive: true, mode: 0o700 });
     const standing = { hubUser: o.user, hubPassword: o.password };
     const members = ensureStanding(dir, { ...standing, served: servedNow() });
     const self = members.find((m) => m.role === 'hub')!;
     const config: HubConfig = {
-      dir,
+      dir: topology.nodeDir,
       host: String(o.host ?? '127.0.0.1'),
       port,
       wsPort,
       maxPayload: o['max-payload'] === undefined ? HUB_MAX_PAYLOAD : Number(o['max-payload']),
       members,
+      serverName: topology.serverName,
+      // Every node shares the members, so the hub member's password is a secret they all know.
+      cluster: topology.cluster && { ...topology.cluster, secret: self.password },
+      leafnodePort: topology.leafnodePort,
+      upstreams: topology.upstreams,
     };
     if ((o['tls-cert'] === undefined) !== (o['tls-key'] === undefined)) throw new UsageError('--tls-cert and --tls-key go together');
     if (o['tls-cert'] !== undefined) config.tls = { cert: resolve(String(o['tls-cert'])), key: resolve(String(o['tls-key'])) };
@@ -88,13 +103,17 @@ export const hubCommand = defineCommand({
     stdout(`  NATS:      ${natsScheme}://${host}:${port}`);
     stdout(`  WebSocket: ${wsScheme}://${host}:${wsPort}`);
     stdout(`  Members:   ${dir}/members.json (edgesync member ls|add|rm --dir ${dir})`);
+    if (config.cluster) stdout(`  Cluster:   ${config.cluster.name}, node ${topology.serverName}, routes on ${host}:${config.cluster.port}${config.cluster.routes.length ? ` to ${config.cluster.routes.join(', ')}` : ''}`);
+    if (config.leafnodePort !== undefined) stdout(`  Leafnodes: ${host}:${config.leafnodePort} (site hubs log in as a member whose role is hub)`);
+    for (const u of config.upstreams ?? []) stdout(`  Upstream:  ${u.replace(/\/\/[^@/]*@/, '//')}`);
     const stopped = untilSignal();
     const access = new HubAccess(dir, config, hub, () => repos.list(), stdout);
     try {
       const auth = { user: self.name, password: self.password };
       const nc = await connectNats(parseNatsUrl(`${natsScheme}://${host}:${port}${ca}`), { name: 'edgesync hub', auth });
-      // Members may read and write the notify stream but not make it: the hub does.
-      await openNotifyJs(nc).catch((e: Error) => stderr(`notify stream: ${e.message}`));
+      // Members may read and write the notify stream but not make it: the hub does. A cluster's
+      // JetStream takes a moment to elect its leader; the hub keeps trying meanwhile.
+      void makeNotifyStream(nc, topology.notifyReplicas, stopped).catch((e: Error) => stderr(`notify stream: ${e.message}`));
       const bus = new NatsBus(nc, self.name);
       let started = false;
       await repos.serveWith(async (r) => {
@@ -178,6 +197,21 @@ function printLinks(state: HubState, which: HubState['repos'], members: ReturnTy
     if (writer?.login) {
       const l = memberLinks(state, writer, r);
       if (l.link) stdout(`    write ${r.name}: ${l.link}`);
+    }
+  }
+}
+
+/** Make (or find) the notify stream, trying again while JetStream is not ready (a cluster still forming). */
+async function makeNotifyStream(nc: NatsConnection, replicas: number, stopped: Promise<unknown>): Promise<void> {
+  let done = false;
+  void stopped.then(() => (done = true));
+  for (let attempt = 0; ; attempt++) {
+    try {
+      await openNotifyJs(nc, { replicas });
+      return;
+    } catch (e) {
+      if (done || attempt >= 60) throw e;
+      await new Promise((r) => setTimeout(r, 1000));
     }
   }
 }

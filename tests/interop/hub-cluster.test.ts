@@ -1,0 +1,176 @@
+// A hub that outgrows one machine, with nats-server's own machinery: three `edgesync hub` nodes
+// in one cluster (real nats-server processes, routes between them, JetStream clustered), sharing
+// one hub directory and so one set of members.
+//  - the notify stream the hub makes has three replicas, one per node;
+//  - a leaf serves a repository through node A; a CLI clone goes through node C; node A is killed
+//    (its hub and its nats-server) in the middle of the clone: the leaf moves to a live node by
+//    itself and the clone finishes through it, passing fossil test-integrity;
+//  - a commit made at the leaf reaches a second leaf on node B live.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { spawn } from 'node:child_process';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { connect } from '@nats-io/transport-node';
+import { jetstreamManager } from '@nats-io/jetstream';
+import { CLI, edgesync } from '../helpers/cli.ts';
+import { startCliPeer, waitFor, type RunningPeer } from '../helpers/nats-peers.ts';
+import { freePort } from '../helpers/servers.ts';
+import { loadMembers } from '../../src/nats/hub-members.ts';
+import { artifactSet, expectIntegrity } from '../helpers/sync-fixtures.ts';
+import { fossil, haveTool, tempDir } from '../helpers/tools.ts';
+import { editText, randomText, rng } from '../helpers/edits.ts';
+import { openNodeDb } from '../../src/db/better-sqlite3.ts';
+import { Repository } from '../../src/repo/repository.ts';
+import { crosslinkerFactory } from '../../src/repo/crosslink/factory.ts';
+import { createCheckin } from '../../src/repo/authoring/checkin.ts';
+import { tipCheckin } from '../../src/repo/queries/resolve.ts';
+
+const ready = haveTool('fossil') && haveTool('nats-server');
+const enc = (s: string) => new TextEncoder().encode(s);
+const tmp = tempDir('edgesync-cluster-');
+const d = (p: string) => join(tmp.dir, p);
+const stops: (() => Promise<void>)[] = [];
+afterAll(async () => {
+  for (const s of stops.reverse()) await s().catch(() => undefined);
+  tmp.cleanup();
+});
+
+/** A repository of many check-ins that answers clones in rounds of about 1 kB (many rounds). */
+function makeRepo(path: string, checkins: number): void {
+  const repo = Repository.create(openNodeDb(path, { create: true }), { adminUser: 'alice', crosslinker: crosslinkerFactory });
+  const r = rng(11);
+  const texts = Array.from({ length: 4 }, () => randomText(r, 40));
+  let parent = tipCheckin(repo.db)!;
+  for (let c = 0; c < checkins; c++) {
+    const i = c % texts.length;
+    texts[i] = editText(r, texts[i]!, 2);
+    const files = texts.map((t, k) => ({ name: `src/file-${k}.txt`, content: enc(t) }));
+    parent = createCheckin(repo, { parent, comment: `change ${c}`, user: 'alice', files, date: new Date(Date.UTC(2026, 0, 1, 0, c)) }).rid;
+  }
+  repo.config.set('max-download', 1000);
+  repo.db.close();
+}
+
+interface Node {
+  name: string;
+  port: number;
+  clusterPort: number;
+  out(): string;
+  /** Kill the hub and its nats-server at once, as a machine that dies. */
+  kill(): void;
+  stop(): Promise<void>;
+}
+
+async function startNode(name: string, clusterPort: number, routes: number[]): Promise<Node> {
+  const port = await freePort();
+  const args = [CLI, 'hub', '--dir', d('hub'), '--node', name, '--port', String(port), '--ws-port', String(await freePort()), '--web-port', '0',
+    '--cluster-port', String(clusterPort), ...routes.flatMap((r) => ['--route', `127.0.0.1:${r}`])];
+  const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  child.stdout.on('data', (b: Buffer) => (out += b.toString()));
+  child.stderr.on('data', (b: Buffer) => (out += b.toString()));
+  await waitFor(() => /^hub ready/m.test(out) || child.exitCode !== null, 120_000, `hub node ${name}`);
+  if (child.exitCode !== null) throw new Error(`hub node ${name} exited:\n${out}`);
+  const natsPid = () => Number(readFileSync(d(`hub/nodes/${name}/nats-server.pid`), 'utf8').trim());
+  const node: Node = {
+    name, port, clusterPort,
+    out: () => out,
+    kill() {
+      const pid = natsPid();
+      child.kill('SIGKILL');
+      try {
+        process.kill(pid, 'SIGKILL');
+      } catch {
+        // already gone
+      }
+    },
+    stop: () => new Promise<void>((resolve) => {
+      if (child.exitCode !== null || child.signalCode !== null) return resolve();
+      child.once('exit', () => resolve());
+      child.kill('SIGTERM');
+    }),
+  };
+  stops.push(() => node.stop());
+  return node;
+}
+
+const memberUrl = (name: string, port: number, code = '') => {
+  const m = loadMembers(d('hub')).find((x) => x.name === name)!;
+  return `nats://${encodeURIComponent(m.name)}:${encodeURIComponent(m.password)}@127.0.0.1:${port}${code ? `/${code}` : ''}`;
+};
+
+describe.skipIf(!ready)('three hub nodes in one cluster', () => {
+  let a: Node;
+  let b: Node;
+  let c: Node;
+  let source: string;
+  let code: string;
+
+  beforeAll(async () => {
+    source = d('source.fossil');
+    makeRepo(source, 600);
+    code = /project-code:\s+([0-9a-f]+)/.exec(fossil(['info', '-R', source]).stdout)![1]!;
+    const [pa, pb, pc] = [await freePort(), await freePort(), await freePort()];
+    // The first node makes the shared members; the others join it.
+    a = await startNode('a', pa, [pb, pc]);
+    [b, c] = await Promise.all([startNode('b', pb, [pa, pc]), startNode('c', pc, [pa, pb])]);
+    edgesync(['member', 'add', 'leaf-one', '--role', 'server', '--project', code, '--dir', d('hub')]);
+    edgesync(['member', 'add', 'leaf-two', '--role', 'server', '--project', code, '--dir', d('hub')]);
+    // Every node applies the shared members by itself.
+    for (const n of [a, b, c]) await waitFor(() => /member leaf-two \(server\) added/.test(n.out()), 60_000, `node ${n.name} to let the leaves in`);
+  }, 300_000);
+
+  it('keeps the notify stream on three nodes', async () => {
+    const hubMember = loadMembers(d('hub')).find((m) => m.role === 'hub')!;
+    const nc = await connect({ servers: `127.0.0.1:${b.port}`, user: hubMember.name, pass: hubMember.password });
+    try {
+      const jsm = await jetstreamManager(nc);
+      // The hub makes it once JetStream has its meta leader, and the stream its own leader.
+      const placed = async () => {
+        const info = await jsm.streams.info('NOTIFY').catch(() => undefined);
+        if (!info) return undefined;
+        return { replicas: info.config.num_replicas, nodes: [info.cluster?.leader, ...(info.cluster?.replicas ?? []).map((r) => r.name)].sort() };
+      };
+      await expect.poll(placed).toEqual({ replicas: 3, nodes: ['a', 'b', 'c'] });
+    } finally {
+      await nc.close();
+    }
+  });
+
+  it('a clone through node C finishes through another node when node A dies under it; commits reach node B live', async () => {
+    // Members reach every node's users within a second or so of `member add`.
+    const leaf: RunningPeer = await startCliPeer(['serve', '-R', source, '--nats', memberUrl('leaf-one', a.port), '-v', '--safety-sync', '0'], /as peer (\S+)\n/);
+    stops.push(() => leaf.stop());
+    expect(leaf.output()).not.toMatch(/not answering/);
+
+    const out = d('clone.fossil');
+    const clone = spawn(process.execPath, [CLI, 'clone', '-v', memberUrl('reader', c.port, code), out], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, USER: 'alice' } });
+    let log = '';
+    clone.stdout.on('data', (x: Buffer) => (log += x.toString()));
+    clone.stderr.on('data', (x: Buffer) => (log += x.toString()));
+    const exited = new Promise<number | null>((r) => clone.once('exit', (code) => r(code)));
+    await waitFor(() => /^round 5:/m.test(log) || clone.exitCode !== null, 180_000, 'the clone to be under way');
+    expect(clone.exitCode).toBeNull();
+    a.kill();
+    const status = await exited;
+    expect({ status, log: status === 0 ? '' : `${log}\n--- leaf\n${leaf.output()}` }).toEqual({ status: 0, log: '' });
+    expect(log).toMatch(/^round \d+:/m);
+    expect(artifactSet(out)).toEqual(artifactSet(source));
+    expectIntegrity(out);
+
+    // The clone, served as a leaf on node B, gets a commit made at the first leaf live.
+    const second = await startCliPeer(['serve', '-R', out, '--nats', memberUrl('leaf-two', b.port), '-v', '--safety-sync', '0'], /as peer (\S+)\n/);
+    stops.push(() => second.stop());
+    const work = d('work');
+    mkdirSync(work);
+    fossil(['open', source, '--force', '--nosync'], { cwd: work });
+    writeFileSync(join(work, 'live.txt'), 'made after node A died\n');
+    fossil(['add', 'live.txt'], { cwd: work });
+    fossil(['commit', '--nosync', '--no-warnings', '--allow-fork', '-m', 'live across the cluster'], { cwd: work });
+    const tip = fossil(['timeline', '-R', source, '-t', 'ci', '-n', '1', '-F', '%H']).stdout.split('\n')[0]!.trim();
+    await waitFor(() => artifactSet(out).includes(tip), 120_000, 'the commit on the second leaf').catch((e: Error) => {
+      throw new Error(`${e.message}\n--- first\n${leaf.output()}\n--- second\n${second.output()}`);
+    });
+    expectIntegrity(out);
+  });
+});
