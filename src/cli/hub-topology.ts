@@ -18,6 +18,7 @@ export interface TopologyOptions {
   'cluster-name'?: unknown;
   route?: unknown;
   'leafnode-port'?: unknown;
+  'leafnode-advertise'?: unknown;
   upstream?: unknown;
   'notify-replicas'?: unknown;
 }
@@ -29,6 +30,7 @@ export interface HubTopology {
   /** Without the secret, which comes from the members. */
   cluster?: Omit<HubCluster, 'secret'>;
   leafnodePort?: number;
+  leafnodeAdvertise?: string;
   upstreams: string[];
   /** Replicas of the notify stream the hub makes (an existing stream is used as it is). */
   notifyReplicas: number;
@@ -56,6 +58,10 @@ export function hubTopology(dir: string, o: TopologyOptions): HubTopology {
   } else if (routes.length || o['cluster-name'] !== undefined) {
     throw new UsageError('--route and --cluster-name need --cluster-port');
   }
+  const advertise = o['leafnode-advertise'] === undefined ? undefined : String(o['leafnode-advertise']);
+  if (advertise !== undefined && (o['leafnode-port'] === undefined || !/^[^\s/@]+:\d{1,5}$/.test(advertise))) {
+    throw new UsageError('--leafnode-advertise takes HOST:PORT and goes with --leafnode-port');
+  }
   const upstreams = strings(o.upstream);
   for (const u of upstreams) {
     if (!/^(nats-leaf|tls-leaf|nats|tls|ws|wss):\/\/[^\s]+$/.test(u)) throw new UsageError(`--upstream takes nats-leaf://USER:PASSWORD@HOST:PORT, got ${u}`);
@@ -68,6 +74,7 @@ export function hubTopology(dir: string, o: TopologyOptions): HubTopology {
     serverName: node,
     cluster,
     leafnodePort: o['leafnode-port'] === undefined ? undefined : port(o['leafnode-port'], '--leafnode-port'),
+    leafnodeAdvertise: advertise,
     upstreams,
     notifyReplicas,
   };

@@ -231,8 +231,13 @@ export class MeshAgent {
 
   private reportPeers(): void {
     const peers = this.peers();
+    const appeared = peers.filter((p) => !this.lastPeers.includes(`"${p.peerId}"`));
     // A peer that just appeared (a leaf that restarted) hears what was written here while it was away.
-    if (peers.some((p) => !this.lastPeers.includes(`"${p.peerId}"`))) this.announceOutbox();
+    if (appeared.length) this.announceOutbox();
+    // And this repository catches up with it: one that comes back after a cut link (a site hub's
+    // leafnode uplink) announced its check-ins into the void meanwhile, and no reconnect of ours
+    // says so. The first report is the start's own catch-up.
+    if (this.lastPeers !== '') for (const p of appeared) if (this.trust.mayPullFrom(p.peerId)) void this.schedule('pull', p.peerId);
     const key = JSON.stringify(peers);
     if (key === this.lastPeers) return;
     this.lastPeers = key;

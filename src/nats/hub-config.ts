@@ -31,6 +31,8 @@ export interface HubConfig {
   cluster?: HubCluster;
   /** Accept leafnode connections (from site hubs) on this port, for members whose role is `hub`. */
   leafnodePort?: number;
+  /** HOST:PORT site hubs are told to reach the leafnode port at (behind a proxy or NAT). */
+  leafnodeAdvertise?: string;
   /** Join these upstream hubs as a leafnode: `nats-leaf://USER:PASSWORD@HOST:PORT` (`tls-leaf://` with TLS). */
   upstreams?: string[];
 }
@@ -98,6 +100,7 @@ function leafnodesText(c: HubConfig): string | undefined {
   const lines = ['leafnodes {'];
   if (c.leafnodePort !== undefined) {
     lines.push(`  listen: ${q(`${c.host}:${c.leafnodePort}`)}`);
+    if (c.leafnodeAdvertise) lines.push(`  advertise: ${q(c.leafnodeAdvertise)}`);
     const hubs = c.members.filter((m) => m.role === 'hub' && !m.revoked);
     lines.push('  authorization {', '    users: [', ...hubs.map((m) => `      { user: ${q(m.name)}, password: ${q(m.password)} }`), '    ]', '  }');
     if (c.tls) lines.push(`  tls { cert_file: ${q(c.tls.cert)}, key_file: ${q(c.tls.key)} }`);

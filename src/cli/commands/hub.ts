@@ -56,6 +56,7 @@ export const hubCommand = defineCommand({
     { name: 'route', type: 'string', repeat: true, value: 'HOST:PORT', help: 'another node\'s --cluster-port (repeatable)' },
     { name: 'cluster-name', type: 'string', value: 'NAME', help: 'the cluster\'s name (default edgesync)' },
     { name: 'leafnode-port', type: 'number', value: 'N', help: 'accept site hubs as leafnodes on this port (they log in as a member whose role is hub)' },
+    { name: 'leafnode-advertise', type: 'string', value: 'HOST:PORT', help: 'where site hubs reach the leafnode port, when not at its own address (a proxy, NAT)' },
     { name: 'upstream', type: 'string', repeat: true, value: 'URL', help: 'join this upstream hub as a leafnode: nats-leaf://USER:PASSWORD@HOST:PORT (repeatable)' },
     { name: 'notify-replicas', type: 'number', value: 'N', help: 'replicas of the notify stream when the hub makes it (default 3 on a cluster of three or more nodes, else 1)' },
     { name: 'verbose', short: 'v', type: 'boolean', help: 'log what the leaves do' },
@@ -91,6 +92,7 @@ export const hubCommand = defineCommand({
       // Every node shares the members, so the hub member's password is a secret they all know.
       cluster: topology.cluster && { ...topology.cluster, secret: self.password },
       leafnodePort: topology.leafnodePort,
+      leafnodeAdvertise: topology.leafnodeAdvertise,
       upstreams: topology.upstreams,
     };
     if ((o['tls-cert'] === undefined) !== (o['tls-key'] === undefined)) throw new UsageError('--tls-cert and --tls-key go together');
