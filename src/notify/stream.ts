@@ -98,13 +98,33 @@ export interface PublishResult {
   duplicate: boolean;
 }
 
-/** Publish and wait for the stream to store it; the id doubles as `Nats-Msg-Id` for dedup. */
-export async function publishMessage(n: NotifyJs, m: NotifyMessage): Promise<PublishResult> {
-  const ack = await n.js.publish(messageSubject(m.project, m.thread), encodeMessage(m), {
-    msgID: m.id,
-    expect: { streamName: n.stream },
-  });
-  return { seq: ack.seq, duplicate: ack.duplicate };
+/**
+ * Publish and wait for the stream to store it; the id doubles as `Nats-Msg-Id` for dedup. On a
+ * cluster that just lost a node the stream may be electing a new leader for a few seconds: the
+ * publish is tried again meanwhile, and the id makes a retry of a message that was stored after
+ * all come back as a duplicate, never a second copy.
+ */
+export async function publishMessage(n: NotifyJs, m: NotifyMessage, retryForMs = 30_000): Promise<PublishResult> {
+  const until = Date.now() + retryForMs;
+  for (let attempt = 0; ; attempt++) {
+    try {
+      const ack = await n.js.publish(messageSubject(m.project, m.thread), encodeMessage(m), {
+        msgID: m.id,
+        expect: { streamName: n.stream },
+      });
+      return { seq: ack.seq, duplicate: ack.duplicate };
+    } catch (e) {
+      if (!isNotStoredYet(e) || Date.now() > until) throw e;
+      await new Promise((r) => setTimeout(r, Math.min(2000, 100 * 2 ** attempt)));
+    }
+  }
+}
+
+/** The stream did not answer (no leader yet, or it timed out): the message may be tried again. */
+function isNotStoredYet(e: unknown): boolean {
+  const err = e as { name?: string; code?: string | number; message?: string };
+  return err?.name === 'TimeoutError' || err?.name === 'NoRespondersError' || String(err?.code) === '503' ||
+    /timeout|no responders|temporarily unavailable/i.test(err?.message ?? '');
 }
 
 export function toEntry(m: JsMsg): StreamEntry {

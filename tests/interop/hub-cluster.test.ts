@@ -5,7 +5,9 @@
 //  - a leaf serves a repository through node A; a CLI clone goes through node C; node A is killed
 //    (its hub and its nats-server) in the middle of the clone: the leaf moves to a live node by
 //    itself and the clone finishes through it, passing fossil test-integrity;
-//  - a commit made at the leaf reaches a second leaf on node B live.
+//  - a commit made at the leaf reaches a second leaf on node B live;
+//  - notify messages sent while a node is killed and restarted reach a watcher exactly once, and
+//    the restarted node's copy of the stream has each of them once too.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spawn } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -172,5 +174,34 @@ describe.skipIf(!ready)('three hub nodes in one cluster', () => {
       throw new Error(`${e.message}\n--- first\n${leaf.output()}\n--- second\n${second.output()}`);
     });
     expectIntegrity(out);
+  });
+
+  it('notify: messages sent while a node is killed and restarted are each delivered exactly once', async () => {
+    // Node A died above: bring it back (its JetStream store is kept in DIR/nodes/a).
+    a = await startNode('a', a.clusterPort, [b.clusterPort, c.clusterPort]);
+    const dev = (name: string) => ({ EDGESYNC_CONFIG_DIR: d(`dev-${name}`), EDGESYNC_NAME: name, USER: 'alice' });
+    const send = (node: Node, body: string) => edgesync(['notify', 'send', '--project', 'ops', '--nats', memberUrl('reader', node.port), body], { env: dev('sender') });
+    const watcher = spawn(process.execPath, [CLI, 'notify', 'watch', '--project', 'ops', '--json', '--nats', memberUrl('reader', b.port)], { env: { ...process.env, ...dev('watcher') }, stdio: ['ignore', 'pipe', 'pipe'] });
+    stops.push(async () => void watcher.kill('SIGTERM'));
+    let seen = '';
+    watcher.stdout.on('data', (x: Buffer) => (seen += x.toString()));
+    const bodies = () => seen.trim().split('\n').filter(Boolean).map((l) => (JSON.parse(l) as { body: string }).body);
+
+    send(c, 'one, all nodes up');
+    await expect.poll(bodies).toEqual(['one, all nodes up']);
+    c.kill();
+    send(a, 'two, node C down');
+    send(b, 'three, node C down');
+    await expect.poll(bodies).toEqual(['one, all nodes up', 'two, node C down', 'three, node C down']);
+    c = await startNode('c', c.clusterPort, [a.clusterPort, b.clusterPort]);
+    send(c, 'four, node C back');
+    const all = ['one, all nodes up', 'two, node C down', 'three, node C down', 'four, node C back'];
+    await expect.poll(bodies).toEqual(all);
+    // Nothing comes twice later either (a redelivery would show up here).
+    await new Promise((r) => setTimeout(r, 2000));
+    expect(bodies()).toEqual(all);
+    // The restarted node serves the whole stream, each message once.
+    const fresh = edgesync(['notify', 'watch', '--project', 'ops', '--json', '--count', '4', '--nats', memberUrl('reader', c.port)], { env: dev('fresh') });
+    expect(fresh.stdout.trim().split('\n').map((l) => (JSON.parse(l) as { body: string }).body)).toEqual(all);
   });
 });
