@@ -10,7 +10,7 @@
 //    the restarted node's copy of the stream has each of them once too.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spawn } from 'node:child_process';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { connect } from '@nats-io/transport-node';
 import { jetstreamManager } from '@nats-io/jetstream';
@@ -18,6 +18,7 @@ import { CLI, edgesync } from '../helpers/cli.ts';
 import { startCliPeer, waitFor, type RunningPeer } from '../helpers/nats-peers.ts';
 import { freePort } from '../helpers/servers.ts';
 import { loadMembers } from '../../src/nats/hub-members.ts';
+import { clusterMemberUrl, startClusterNode, type ClusterNode as Node } from '../helpers/hub-cluster.ts';
 import { artifactSet, expectIntegrity } from '../helpers/sync-fixtures.ts';
 import { fossil, haveTool, tempDir } from '../helpers/tools.ts';
 import { editText, randomText, rng } from '../helpers/edits.ts';
@@ -53,53 +54,12 @@ function makeRepo(path: string, checkins: number): void {
   repo.db.close();
 }
 
-interface Node {
-  name: string;
-  port: number;
-  clusterPort: number;
-  out(): string;
-  /** Kill the hub and its nats-server at once, as a machine that dies. */
-  kill(): void;
-  stop(): Promise<void>;
-}
-
-async function startNode(name: string, clusterPort: number, routes: number[]): Promise<Node> {
-  const port = await freePort();
-  const args = [CLI, 'hub', '--dir', d('hub'), '--node', name, '--port', String(port), '--ws-port', String(await freePort()), '--web-port', '0',
-    '--cluster-port', String(clusterPort), ...routes.flatMap((r) => ['--route', `127.0.0.1:${r}`])];
-  const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
-  let out = '';
-  child.stdout.on('data', (b: Buffer) => (out += b.toString()));
-  child.stderr.on('data', (b: Buffer) => (out += b.toString()));
-  await waitFor(() => /^hub ready/m.test(out) || child.exitCode !== null, 120_000, `hub node ${name}`);
-  if (child.exitCode !== null) throw new Error(`hub node ${name} exited:\n${out}`);
-  const natsPid = () => Number(readFileSync(d(`hub/nodes/${name}/nats-server.pid`), 'utf8').trim());
-  const node: Node = {
-    name, port, clusterPort,
-    out: () => out,
-    kill() {
-      const pid = natsPid();
-      child.kill('SIGKILL');
-      try {
-        process.kill(pid, 'SIGKILL');
-      } catch {
-        // already gone
-      }
-    },
-    stop: () => new Promise<void>((resolve) => {
-      if (child.exitCode !== null || child.signalCode !== null) return resolve();
-      child.once('exit', () => resolve());
-      child.kill('SIGTERM');
-    }),
-  };
-  stops.push(() => node.stop());
-  return node;
-}
-
-const memberUrl = (name: string, port: number, code = '') => {
-  const m = loadMembers(d('hub')).find((x) => x.name === name)!;
-  return `nats://${encodeURIComponent(m.name)}:${encodeURIComponent(m.password)}@127.0.0.1:${port}${code ? `/${code}` : ''}`;
+const startNode = async (name: string, clusterPort: number, routes: number[]) => {
+  const n = await startClusterNode(d('hub'), name, clusterPort, routes);
+  stops.push(() => n.stop());
+  return n;
 };
+const memberUrl = (name: string, port: number, code = '') => clusterMemberUrl(d('hub'), name, port, code);
 
 describe.skipIf(!ready)('three hub nodes in one cluster', () => {
   let a: Node;
