@@ -8,6 +8,7 @@
  * secret. Each node keeps its own nats-server config, pid file and JetStream store under
  * DIR/nodes/NAME.
  */
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { UsageError } from './args.ts';
 import type { HubCluster } from '../nats/hub-config.ts';
@@ -77,5 +78,33 @@ export function hubTopology(dir: string, o: TopologyOptions): HubTopology {
     leafnodeAdvertise: advertise,
     upstreams,
     notifyReplicas,
+  };
+}
+
+const ENDPOINT_FILE = 'endpoint.json';
+
+/**
+ * Say where this node's WebSocket is, for the other nodes' share links (DIR/nodes/NAME/endpoint.json);
+ * and read the WebSocket URLs of every node that said so, this node's first, comma-separated as
+ * share links carry a cluster's.
+ */
+export function clusterWebSockets(dir: string, node: string | undefined, ownWs: string): { publish(): void; list(): string } {
+  if (node === undefined) return { publish: () => undefined, list: () => ownWs };
+  const nodes = join(dir, 'nodes');
+  return {
+    publish: () => writeFileSync(join(nodes, node, ENDPOINT_FILE), `${JSON.stringify({ ws: ownWs })}\n`),
+    list() {
+      const others: string[] = [];
+      for (const name of existsSync(nodes) ? readdirSync(nodes).sort() : []) {
+        if (name === node) continue;
+        try {
+          const ws = (JSON.parse(readFileSync(join(nodes, name, ENDPOINT_FILE), 'utf8')) as { ws?: unknown }).ws;
+          if (typeof ws === 'string' && /^wss?:\/\/[^\s,]+$/.test(ws) && ws !== ownWs) others.push(ws);
+        } catch {
+          // A node that never said where it is.
+        }
+      }
+      return [ownWs, ...others].join(',');
+    },
   };
 }

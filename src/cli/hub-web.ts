@@ -7,6 +7,8 @@ export interface HubWebOptions {
   config: HubConfig;
   /** 0: no web app. */
   webPort: number;
+  /** The hub's WebSocket URL(s) as browsers reach them. */
+  ws: () => string;
   /** What the hub serves now. */
   repos: () => { name: string; projectCode: string }[];
   /** With --public-read: the reader whose credentials the app may hand out. */
@@ -19,9 +21,8 @@ export async function startHubWeb(o: HubWebOptions): Promise<WebServer | undefin
   if (o.webPort === 0) return undefined;
   if (!Number.isInteger(o.webPort) || o.webPort < 0 || o.webPort > 65535) throw new Error(`bad web port ${o.webPort}`);
   const c = o.config;
-  const host = c.host.includes(':') ? `[${c.host}]` : c.host;
   const read = o.publicRead ? { user: o.publicRead.name, password: o.publicRead.password } : undefined;
-  const web = await startWebServer({ host: c.host, port: o.webPort, ws: `${c.tls ? 'wss' : 'ws'}://${host}:${c.wsPort}`, repos: o.repos, read });
+  const web = await startWebServer({ host: c.host, port: o.webPort, ws: o.ws, repos: o.repos, read });
   if (!web.built) o.stderr(`the web app is not built in ${web.root} (run: npm run build:web)`);
   o.stdout(`  Web app:   ${web.url}`);
   return web;

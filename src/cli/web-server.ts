@@ -39,8 +39,8 @@ export interface ServedRepo {
 export interface WebServerOptions {
   host: string;
   port: number;
-  /** ws:// URL of the hub as a browser reaches it. */
-  ws: string;
+  /** ws:// URL of the hub as a browser reaches it (a cluster's nodes, comma-separated; a function when that changes). */
+  ws: string | (() => string);
   /** What the hub serves now (a function when a watched directory changes it). */
   repos: ServedRepo[] | (() => ServedRepo[]);
   /** Read credentials the app may use for the served repositories (hub --public-read). */
@@ -58,7 +58,8 @@ export interface WebServer {
 export async function startWebServer(o: WebServerOptions): Promise<WebServer> {
   const root = o.root ?? defaultWebRoot();
   const served = typeof o.repos === 'function' ? o.repos : () => o.repos as ServedRepo[];
-  const hubJson = () => JSON.stringify({ ws: o.ws, repos: served(), ...(o.read ? { read: o.read } : {}) });
+  const ws = typeof o.ws === 'function' ? o.ws : () => o.ws as string;
+  const hubJson = () => JSON.stringify({ ws: ws(), repos: served(), ...(o.read ? { read: o.read } : {}) });
   const server: Server = createServer((req, res) => {
     const path = normalize(decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname));
     const common = {

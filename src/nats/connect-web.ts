@@ -17,11 +17,16 @@ export interface WebConnectOptions {
   waitOnFirstConnect?: boolean;
 }
 
-/** Connect to `ws://` or `wss://` server; reconnects forever with a capped backoff. */
+/**
+ * Connect to a `ws://` or `wss://` server (or any of a cluster's, comma-separated); reconnects
+ * forever with a capped backoff, also to the cluster's other nodes, which the server names.
+ */
 export async function connectNatsWeb(server: string, opts: WebConnectOptions = {}): Promise<NatsConnection> {
-  if (!/^wss?:\/\//i.test(server)) throw new CodedError('bad-input', `a browser reaches NATS over WebSocket: ws:// or wss://, not ${server}`);
+  const servers = server.split(',').map((s) => s.trim()).filter(Boolean);
+  const bad = servers.find((s) => !/^wss?:\/\//i.test(s));
+  if (bad !== undefined || servers.length === 0) throw new CodedError('bad-input', `a browser reaches NATS over WebSocket: ws:// or wss://, not ${bad ?? server}`);
   const delay = backoff();
-  const o = peerConnectionOptions(server, delay, { name: opts.name ?? 'edgesync browser', auth: opts.auth ?? {}, waitOnFirstConnect: opts.waitOnFirstConnect, timeoutMs: opts.timeoutMs });
+  const o = peerConnectionOptions(servers.length === 1 ? servers[0]! : servers, delay, { name: opts.name ?? 'edgesync browser', auth: opts.auth ?? {}, waitOnFirstConnect: opts.waitOnFirstConnect, timeoutMs: opts.timeoutMs });
   const { wsconnect } = await loadNatsCore();
   const nc = await wsconnect(o);
   resetBackoffOnReconnect(nc, delay);

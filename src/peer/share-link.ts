@@ -12,7 +12,11 @@ import type { NatsAuth } from '../nats/nats-url.ts';
 export type ShareRole = 'reader' | 'writer';
 
 export interface ShareTarget {
-  /** ws:// or wss:// URL of the hub's WebSocket listener, without credentials. */
+  /**
+   * ws:// or wss:// URL of the hub's WebSocket listener, without credentials; for a cluster of
+   * hubs, the nodes' URLs separated by commas (the first one up is used, and the others when it
+   * goes away).
+   */
   hub: string;
   projectCode: string;
   /** Suggested local name. */
@@ -49,8 +53,9 @@ export function parseShareLink(text: string): ShareTarget | undefined {
   const q = new URLSearchParams(text.slice(at + '#/clone?'.length));
   const hub = q.get('hub') ?? '';
   const projectCode = (q.get('project') ?? '').toLowerCase();
-  if (!/^wss?:\/\/[^/\s]+/i.test(hub) || !CODE.test(projectCode)) return undefined;
-  const t: ShareTarget = { hub: hub.replace(/\/+$/, ''), projectCode };
+  const hubs = hubUrls(hub);
+  if (!hubs || !CODE.test(projectCode)) return undefined;
+  const t: ShareTarget = { hub: hubs.join(','), projectCode };
   const name = q.get('name');
   if (name) t.name = name;
   const role = q.get('role');
@@ -66,4 +71,12 @@ export function parseShareLink(text: string): ShareTarget | undefined {
 export function localRepoName(wanted: string): string {
   const n = wanted.trim().toLowerCase().replace(/\.fossil$/, '').replace(/[^a-z0-9._-]+/g, '-').replace(/^[-.]+|-+$/g, '');
   return n.slice(0, 60) || 'repo';
+}
+
+/** The WebSocket URLs of a hub string (one URL, or a cluster's, comma-separated); undefined if any is not one. */
+export function hubUrls(hub: string): string[] | undefined {
+  const urls = hub.split(',').map((u) => u.trim().replace(/\/+$/, '')).filter(Boolean);
+  // A path is allowed: a hub behind a reverse proxy (wss://example.com/nats).
+  if (urls.length === 0 || !urls.every((u) => /^wss?:\/\/[^/\s,]+(\/[^\s,]*)?$/i.test(u))) return undefined;
+  return urls;
 }

@@ -3,8 +3,10 @@
 // web app and WebSocket, the real fossil binary committing at the leaf.
 //  - the browser clones through node B and sees a commit made at the leaf (on node A) live;
 //  - node B dies (its hub and nats-server): the page, still open, moves to a live node by itself
-//    and sees the next commit live too.
-import { afterAll, beforeAll, describe, it } from 'vitest';
+//    and sees the next commit live too;
+//  - a node's web app names every node's WebSocket, and a share link that lists them clones even
+//    when the first one listed is down.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
@@ -27,6 +29,7 @@ describe.skipIf(!ready)('a browser on a cluster of hubs', () => {
   let browser: Browser;
   let page: Page;
   let b: ClusterNode;
+  let c: ClusterNode;
   let source: string;
   let code: string;
   let errors: string[];
@@ -57,7 +60,7 @@ describe.skipIf(!ready)('a browser on a cluster of hubs', () => {
       return n;
     };
     const a = await start('a', pa, [pb, pc]);
-    [b] = await Promise.all([start('b', pb, [pa, pc], ['--web-port', String(await freePort())]), start('c', pc, [pa, pb])]);
+    [b, c] = await Promise.all([start('b', pb, [pa, pc], ['--web-port', String(await freePort())]), start('c', pc, [pa, pb], ['--web-port', String(await freePort())])]);
     edgesync(['member', 'add', 'leaf-one', '--role', 'server', '--project', code, '--dir', d('hub')]);
     await waitFor(() => /member leaf-one \(server\) added/.test(a.out()), 60_000, 'node A to let the leaf in');
     const leaf: RunningPeer = await startCliPeer(['serve', '-R', source, '--nats', clusterMemberUrl(d('hub'), 'leaf-one', a.port), '-v', '--safety-sync', '0'], /as peer (\S+)\n/);
@@ -86,5 +89,22 @@ describe.skipIf(!ready)('a browser on a cluster of hubs', () => {
     await shown(commit('after-b-died.txt'));
     // Only the lost connection may complain (benign noise is filtered by watchErrors).
     if (errors.length) throw new Error(`page errors:\n${errors.join('\n')}`);
+  });
+
+  it('a share link naming every node clones though the first one named is down', async () => {
+    const info = (await (await fetch(new URL('/edgesync-hub.json', c.webUrl!))).json()) as { ws: string };
+    const listed = info.ws.split(',');
+    // Node C first, then the others (B is down by now, but it said where it was).
+    expect(listed[0]).toBe(`ws://127.0.0.1:${c.wsPort}`);
+    expect(listed).toContain(`ws://127.0.0.1:${b.wsPort}`);
+    expect(listed).toHaveLength(3);
+    const deadFirst = [`ws://127.0.0.1:${b.wsPort}`, ...listed.filter((u) => u !== `ws://127.0.0.1:${b.wsPort}`)].join(',');
+    const reader = loadMembers(d('hub')).find((m) => m.name === 'reader')!;
+    const fresh = await browser.newPage();
+    const freshErrors = watchErrors(fresh);
+    await fresh.goto(shareLink(c.webUrl!, { hub: deadFirst, projectCode: code, name: 'again', auth: { user: reader.name, password: reader.password }, role: 'reader' }));
+    const tip = fossil(['timeline', '-R', source, '-t', 'ci', '-n', '1', '-F', '%H']).stdout.split('\n')[0]!.trim();
+    await fresh.locator(`[data-testid=timeline] li[data-uuid="${tip}"]`).waitFor();
+    expect(freshErrors).toEqual([]);
   });
 });

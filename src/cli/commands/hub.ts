@@ -8,7 +8,7 @@ import { startHubServer } from '../../nats/hub-process.ts';
 import { NatsBus } from '../../nats/nats-bus.ts';
 import { parseNatsUrl } from '../../nats/nats-url.ts';
 import { openNotifyJs } from '../../notify/stream.ts';
-import { hubTopology } from '../hub-topology.ts';
+import { clusterWebSockets, hubTopology } from '../hub-topology.ts';
 import type { NatsConnection } from '@nats-io/nats-core';
 import { startLeaves, untilSignal } from '../leaf-serving.ts';
 import { startHubWeb } from '../hub-web.ts';
@@ -108,6 +108,9 @@ export const hubCommand = defineCommand({
     if (config.cluster) stdout(`  Cluster:   ${config.cluster.name}, node ${topology.serverName}, routes on ${host}:${config.cluster.port}${config.cluster.routes.length ? ` to ${config.cluster.routes.join(', ')}` : ''}`);
     if (config.leafnodePort !== undefined) stdout(`  Leafnodes: ${host}:${config.leafnodePort} (site hubs log in as a member whose role is hub)`);
     for (const u of config.upstreams ?? []) stdout(`  Upstream:  ${u.replace(/\/\/[^@/]*@/, '//')}`);
+    // A cluster's share links name every node's WebSocket that has said where it is.
+    const sockets = clusterWebSockets(dir, topology.serverName, `${wsScheme}://${host}:${wsPort}`);
+    sockets.publish();
     const stopped = untilSignal();
     const access = new HubAccess(dir, config, hub, () => repos.list(), stdout);
     try {
@@ -134,14 +137,15 @@ export const hubCommand = defineCommand({
         });
         return () => leaf!.stop();
       });
-      const web = await startHubWeb({ config, webPort: o['web-port'] === undefined ? 8080 : Number(o['web-port']), repos: servedNow, publicRead: o['public-read'] ? members.find((m) => m.name === 'reader' && !m.revoked) : undefined, stdout, stderr });
-      const state: HubState = { nats: `${natsScheme}://${host}:${port}${ca}`, ws: `${wsScheme}://${host}:${wsPort}`, repos: servedNow() };
+      const web = await startHubWeb({ config, webPort: o['web-port'] === undefined ? 8080 : Number(o['web-port']), ws: () => sockets.list(), repos: servedNow, publicRead: o['public-read'] ? members.find((m) => m.name === 'reader' && !m.revoked) : undefined, stdout, stderr });
+      const state: HubState = { nats: `${natsScheme}://${host}:${port}${ca}`, ws: sockets.list(), repos: servedNow() };
       if (web) state.web = web.url;
       saveHubState(dir, state);
       printLinks(state, state.repos, loadMembers(dir), stdout);
       started = true;
       onChange = (added) => {
         state.repos = servedNow();
+        state.ws = sockets.list();
         saveHubState(dir, state);
         if (added) printLinks(state, [{ name: added.name, projectCode: added.repo.projectCode }], loadMembers(dir), stdout);
       };
