@@ -26,6 +26,7 @@ import type { BusSubscription, MeshBus } from './bus.ts';
 import { realClock, type Clock } from './clock.ts';
 import { markAccepted, readOutbox } from './outbox.ts';
 import { Trust, type TrustPolicy } from './trust.ts';
+import { CARRY_MAX_BYTES, carryBody, CarriedTransport } from './carry.ts';
 
 export type SyncJob = 'pull' | 'sync';
 
@@ -110,6 +111,11 @@ export class MeshAgent {
   /** Check-ins written here not yet reported (so the UI hears of them as local). */
   private readonly localWrites = new Set<string>();
   private readonly ignoredAnnouncers = new Set<string>();
+  /**
+   * Carries (carry.ts) waiting or being applied, by publisher: check-ins it announced meanwhile,
+   * pulled from it afterwards only if the carry did not bring them.
+   */
+  private readonly carrying = new Map<string, { pending: number; announced: Set<string> }>();
   private lastPeers = '';
   /** Announcements made while the hub was away: nobody heard them, so they go out again. */
   private unheard: CommitAnnouncement[] = [];
@@ -175,6 +181,7 @@ export class MeshAgent {
       const a = parseCommitAnnouncement(m.data);
       if (a) this.onAnnouncement(a);
     }));
+    this.subs.push(this.bus.subscribe(s.carryAll, (m) => this.onCarry(s.carryPeer(m.subject), m.data)));
     // A peer that (re)joins asks everyone who they are: tell it what was written here, too.
     if (this.opts.announceOutbox) this.subs.push(this.bus.subscribe(s.presenceQuery, () => this.announceOutbox()));
     this.presence.setServes(this.servingNow ? [this.repo.projectCode] : []);
@@ -244,13 +251,17 @@ export class MeshAgent {
     this.hooks.peers?.(peers);
   }
 
-  /** Announce the check-ins that appeared since the last look; push them where this agent pushes. */
-  checkNew(): void {
+  /**
+   * Announce the check-ins that appeared since the last look; push them where this agent pushes.
+   * Those this agent did not pull itself (written here, or pushed to it) are carried first.
+   */
+  checkNew(pulledHere = false): void {
     // Inside a sync session's transaction what is there may still roll back: look after it ends.
     if (this.stopped || !this.started || this.repo.db.inTransaction) return;
     const fresh = this.tracker.take();
     if (fresh.length === 0) return;
     if (this.servingNow) {
+      if (!pulledHere && this.connected) for (const c of fresh) this.carry(c.rid);
       for (const c of fresh) {
         const a: CommitAnnouncement = { rid: c.rid, uuid: c.uuid, peer_id: this.opts.peerId };
         if (this.opts.name) a.name = this.opts.name;
@@ -307,6 +318,56 @@ export class MeshAgent {
     }
   }
 
+  /** Publish a new check-in's artifacts to every peer at once, when they are small (carry.ts). */
+  private carry(rid: number): void {
+    let body: Uint8Array | undefined;
+    try {
+      body = carryBody(this.repo, rid, Math.min(CARRY_MAX_BYTES, this.bus.maxPayload - 1024));
+    } catch (e) {
+      this.log(`cannot carry check-in ${rid}: ${(e as Error).message}`);
+      return;
+    }
+    if (body) this.bus.publish(this.subjects.carryOf(this.opts.peerId), body);
+  }
+
+  /** A carried check-in: applied as the first reply of a pull from its publisher, if trusted. */
+  private onCarry(peer: string | undefined, body: Uint8Array): void {
+    if (peer === undefined || peer === this.opts.peerId || this.stopped || !this.connected) return;
+    // Bounded before anything is kept: the hub's max_payload bounds it too, but not every hub's.
+    if (body.length > CARRY_MAX_BYTES || !this.trust.mayPullFrom(peer)) return;
+    const entry = this.carrying.get(peer) ?? { pending: 0, announced: new Set<string>() };
+    entry.pending++;
+    this.carrying.set(peer, entry);
+    const run = this.chain.then(async () => {
+      if (this.stopped) return;
+      const transport = new CarriedTransport(body, () => this.natsTransport(peer), `carry from ${peer}`);
+      try {
+        await syncWith(this.repo, transport, { pull: true, push: false, atomic: true });
+      } catch (e) {
+        this.log(`a carry from ${peer} failed: ${(e as Error).message}`);
+      } finally {
+        this.checkNew(true);
+        if (--entry.pending === 0) {
+          this.carrying.delete(peer);
+          // What it announced meanwhile and the carry did not bring: pulled as usual.
+          const c = this.repo.content;
+          const missing = [...entry.announced].filter((u) => {
+            const r = c.ridOf(u);
+            return r === undefined || c.isPhantom(r);
+          });
+          if (missing.length) void this.schedule('pull', peer);
+        }
+      }
+    });
+    this.chain = run.catch(() => undefined);
+  }
+
+  private natsTransport(peer: string | undefined): NatsTransport {
+    return new NatsTransport(this.bus, this.subjects, {
+      peer, retryForMs: 3000, timeoutMs: this.opts.requestTimeoutMs ?? 20_000, clock: this.clock,
+    });
+  }
+
   private onAnnouncement(a: CommitAnnouncement): void {
     if (a.peer_id === this.opts.peerId || this.stopped) return;
     const c = this.repo.content;
@@ -315,6 +376,12 @@ export class MeshAgent {
       // A server announcing what was written here has it.
       const kind = this.kindOf(a.peer_id);
       if (kind && SERVER_KINDS.includes(kind)) this.accept({ uuids: [a.uuid] });
+      return;
+    }
+    // Its carry is on the way (it was published first): pull only if that does not bring it.
+    const carried = this.carrying.get(a.peer_id);
+    if (carried) {
+      carried.announced.add(a.uuid);
       return;
     }
     if (!this.trust.mayPullFrom(a.peer_id)) {
@@ -371,9 +438,7 @@ export class MeshAgent {
     const events = this.hooks.syncStarting?.(job, peer);
     let outcome: SyncOutcome;
     try {
-      const transport = new NatsTransport(this.bus, this.subjects, {
-        peer, retryForMs: 3000, timeoutMs: this.opts.requestTimeoutMs ?? 20_000, clock: this.clock,
-      });
+      const transport = this.natsTransport(peer);
       // All or nothing, and no other writer of this process inside it (write-lock.ts).
       const result = await syncWith(this.repo, transport, { pull: true, push, login, events, atomic: true });
       if (push && kind && SERVER_KINDS.includes(kind)) this.accept({ upTo: started });
@@ -395,7 +460,7 @@ export class MeshAgent {
       this.log(`${job} with ${peer ?? 'the hub'} failed: ${(e as Error).message}`);
       outcome = { ok: false, error: e as Error, peer };
     } finally {
-      this.checkNew();
+      this.checkNew(true);
     }
     this.hooks.syncEnded?.(job, outcome);
     return outcome;

@@ -6,8 +6,9 @@
  *   reader  may send sync requests (clone, pull; a push still needs a fossil login that may
  *           write), hear announcements, announce its presence under its own name, and use
  *           notify. It can answer for nothing and announce no check-in.
- *   writer  a person's devices: a reader that may also answer sync requests and announce
- *           check-ins, under peer ids it owns (`U` and `U.*`), so other peers pull from it.
+ *   writer  a person's devices: a reader that may also answer sync requests, announce
+ *           check-ins and carry them (`.carry.<peer>`, src/mesh/carry.ts), under peer ids it
+ *           owns (`U` and `U.*`), so other peers pull from it.
  *           The hub gives it a fossil login that may write in the repositories it serves.
  *   server  a machine serving copies (a leaf, a bridge, a Go peer): the same rights as a writer.
  *   hub     the hub's own connection: everything.
@@ -100,10 +101,10 @@ export function permissionsFor(m: Member, prefix = DEFAULT_PREFIX): SubjectPermi
   for (const c of codes) {
     const base = `${prefix}.${c}`;
     pub.push(`${base}.sync`, `${base}.sync.>`, `${base}.presence.${u}`, `${base}.presence.${u}.*`, `${base}.presence-query`);
-    sub.push(`${base}.commit`, `${base}.presence.>`, `${base}.presence-query`);
+    sub.push(`${base}.commit`, `${base}.presence.>`, `${base}.presence-query`, `${base}.carry.>`);
     if (m.role === 'writer' || m.role === 'server') {
       sub.push(`${base}.sync`, `${base}.sync.${u}`, `${base}.sync.${u}.*`);
-      pub.push(`${base}.commit`);
+      pub.push(`${base}.commit`, `${base}.carry.${u}`, `${base}.carry.${u}.*`);
     }
   }
   pub.push(`${NOTIFY_ROOT}.>`, NOTIFY_PRESENCE, ...notifyJetStream());

@@ -57,6 +57,23 @@ export class Subjects {
     return isPeerId(id) ? id : undefined;
   }
 
+  /** Where a server carries its new check-ins to everyone at once (carry.ts), under its own id. */
+  carryOf(peerId: string): string {
+    return `${this.base}.carry.${checkPeerId(peerId)}`;
+  }
+
+  get carryAll(): string {
+    return `${this.base}.carry.>`;
+  }
+
+  /** The peer id a carry subject belongs to, or undefined when it is not one. */
+  carryPeer(subject: string): string | undefined {
+    const head = `${this.base}.carry.`;
+    if (!subject.startsWith(head)) return undefined;
+    const id = subject.slice(head.length);
+    return isPeerId(id) ? id : undefined;
+  }
+
   get presenceQuery(): string {
     return `${this.base}.presence-query`;
   }

@@ -1,6 +1,7 @@
 // Must show 2 (behaviour; the latency figures are bench/nats-latency.mjs): a check-in that stock
 // fossil writes into leaf A's file reaches leaf B through announcements alone (safety sync off),
-// and still does after the hub restarts under both leaves.
+// a small one carried with its announcement so B needs no request to A (src/mesh/carry.ts), and
+// still does after the hub restarts under both leaves.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -52,6 +53,16 @@ describe.skipIf(!ready)('check-ins propagate by announcement', () => {
     commitOnA('first');
     // Speed is the latency bench's business (bench/nats-latency.mjs); here only that it arrives.
     await waitFor(() => has(d('b.fossil'), 'first'), 90_000, 'the check-in on B');
+  });
+
+  it('a small check-in is carried to B with the announcement: B asks A for nothing', async () => {
+    const before = b.output().length;
+    commitOnA('carried');
+    await waitFor(() => has(d('b.fossil'), 'carried'), 90_000, 'the carried check-in on B');
+    // B announces what it gained once it is stored.
+    await waitFor(() => /announced check-in/.test(b.output().slice(before)), 90_000, 'B to announce it');
+    // B logs every sync that brought it something; a carried check-in needs none.
+    expect(b.output().slice(before)).not.toMatch(/(pull|sync) with/);
   });
 
   it('stock fossil opens the NATS clone with autosync on (no nats: URL where fossil looks)', () => {
