@@ -8,7 +8,8 @@
  *  (b) a pull this repository starts from a peer it trusts to serve the project: one the
  *      operator names, or any peer on a hub that vouches for who may serve; or, in the same
  *      way, from a copy of the repository that the person at this device hands over (an
- *      imported `.fossil` of the same project, merge-copy.ts).
+ *      imported `.fossil` of the same project, merge-copy.ts), or from a check-in such a peer
+ *      carried to everyone (carry.ts), applied as the first reply of a pull from it.
  *
  * A hub vouches by its subject permissions (src/nats/hub-permissions.ts): only the servers and
  * writers of a project may answer on its sync subjects, each only under its own peer ids. A
