@@ -2,10 +2,13 @@
 // clone each message as a BroadcastChannel does and deliver it, in order, to every other port:
 // calls forwarded to the leader, their errors' codes kept, events reaching the followers, and
 // what happens to calls under way when the leader goes away.
+import * as Comlink from 'comlink';
 import { describe, expect, it } from 'vitest';
 import { CodedError, codeOf } from '../../src/errors.ts';
 import { forwardingApi, LeaderLink, type LinkMessage, type LinkPort } from '../../src/peer/leader-link.ts';
 import { isRepeatable } from '../../src/peer/repeatable-calls.ts';
+import type { Group } from '../../src/peer/worker-api.ts';
+import { sendErrorCodes } from '../../workers/coded-throw.ts';
 
 /** A broadcast channel: each message, cloned, goes to every other open port, in posting order. */
 class FakeChannel {
@@ -69,7 +72,7 @@ function fakeApi(name: string) {
         await hold();
         return `${name} committed`;
       },
-      refuse: async () => {
+      refuse: async (): Promise<string> => {
         throw new CodedError('read-only', 'You have read access only.');
       },
       crash: async () => {
@@ -270,6 +273,27 @@ describe('leader link', () => {
     await page.storage();
     await page.repos.commit('demo', 'hello');
     expect(calls).toEqual(['storage()', 'repos.commit(demo,hello)']);
+  });
+
+  it('a follower’s page, through real comlink, gets the leader’s answers and its errors’ codes', async () => {
+    sendErrorCodes();
+    const ch = new FakeChannel();
+    const a = worker(ch, 'a');
+    const b = worker(ch, 'b');
+    a.link.lead();
+    const mc = new MessageChannel();
+    try {
+      Comlink.expose(forwardingApi(b.api, (path, args) => b.link.call(path, args), Comlink.proxy), mc.port1 as unknown as Comlink.Endpoint);
+      const page = Comlink.wrap<{ repos: Group<typeof b.api.repos> }>(mc.port2 as unknown as Comlink.Endpoint);
+      expect(await page.repos.commit('demo', 'from the page')).toBe('a:from the page');
+      const refused = await page.repos.refuse().catch((e: unknown) => e);
+      expect(codeOf(refused)).toBe('read-only');
+      expect((refused as Error).message).toBe('You have read access only.');
+      expect(b.ran).toEqual([]);
+    } finally {
+      mc.port1.close();
+      mc.port2.close();
+    }
   });
 
   it('reads and calls made to be repeated may run again; changes may not', () => {
