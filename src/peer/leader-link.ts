@@ -78,7 +78,7 @@ export class LeaderLink<E> {
   private seq = 0;
 
   constructor(private readonly opts: LeaderLinkOptions<E>) {
-    this.id = opts.id ?? `w${Math.random().toString(36).slice(2, 10)}`;
+    this.id = opts.id ?? `w${Array.from(crypto.getRandomValues(new Uint8Array(6)), (b) => b.toString(16).padStart(2, '0')).join('')}`;
     opts.port.listen((m) => this.receive(m));
     opts.port.post({ kind: 'hello', from: this.id });
   }
