@@ -32,6 +32,11 @@ export const ERROR_CODES = [
   'bad-input',
   /** Stopped before it finished. */
   'cancelled',
+  /**
+   * The tab whose worker held the repositories closed while it ran this change, which it may or
+   * may not have made (src/peer/leader-link.ts): not run again, so it is never made twice.
+   */
+  'owner-changed',
   /** Anything else: a bug, or a failure nobody has named yet. */
   'internal',
 ] as const;

@@ -693,7 +693,7 @@ export class RepoStore {
     this.emit({ type: 'repo-removed', name });
   }
 
-  /** Close everything (another tab takes over). */
+  /** Close everything. */
   async close(): Promise<void> {
     this.clones.cancelAll();
     for (const o of this.open.values()) await o.agent?.stop();

@@ -1,24 +1,26 @@
 /**
- * The worker that owns this browser's repositories (in OPFS) and syncs them over NATS. The UI
- * talks to it only through the comlink API below (typed by src/peer/worker-api.ts) and the event
- * stream it subscribes to; it never sees SQL. The page starts this worker only while it holds the
- * storage lock, so exactly one worker per origin holds the OPFS pool.
+ * The worker of a tab: every tab starts one, and the page talks to it only through the comlink
+ * API below (typed by src/peer/worker-api.ts) and the event stream it subscribes to; it never
+ * sees SQL. One of them leads (workers/tab-leader.ts): it holds the repositories (in OPFS) and
+ * syncs them over NATS; the others send their page's calls to it and pass its events on. A worker
+ * loads SQLite and opens storage only once it leads.
  */
 import * as Comlink from 'comlink';
-import { openOpfsPool } from '../src/db/sqlite-wasm-opfs.ts';
-import { installWebPlatform } from '../src/platform/web.ts';
-import type { PeerEvent } from '../src/peer/api-types.ts';
+import type { PeerEvent, RepoSummary } from '../src/peer/api-types.ts';
 import type { HubCalls, NotifyCalls, RepoCalls, WorkerApi } from '../src/peer/worker-api.ts';
-import { RepoStore } from './repo-store.ts';
+import { forwardingApi } from '../src/peer/leader-link.ts';
+import type { RepoStore } from './repo-store.ts';
 import { NotifyService } from './notify-service.ts';
 import { authorGroup } from './author-api.ts';
 import { browseGroup } from './browse-api.ts';
 import { sendErrorCodes } from './coded-throw.ts';
+import { joinTabs } from './tab-leader.ts';
 
 type Listener = (e: PeerEvent) => void;
 const listeners = new Set<Listener>();
 
-function emit(e: PeerEvent): void {
+/** To this tab's page. */
+function deliver(e: PeerEvent): void {
   for (const l of listeners) {
     try {
       l(e);
@@ -28,6 +30,11 @@ function emit(e: PeerEvent): void {
   }
 }
 
+/** The leader's events: to its own page and to every other tab's. */
+function emit(e: PeerEvent): void {
+  link.emit(e);
+}
+
 let storePromise: Promise<RepoStore> | undefined;
 
 function store(): Promise<RepoStore> {
@@ -35,7 +42,11 @@ function store(): Promise<RepoStore> {
 }
 
 function openStore(): Promise<RepoStore> {
+  // Loaded here, not imported above: a worker that does not lead never loads SQLite.
   storePromise ??= (async () => {
+    const [{ installWebPlatform }, { openOpfsPool }, { RepoStore }] = await Promise.all([
+      import('../src/platform/web.ts'), import('../src/db/sqlite-wasm-opfs.ts'), import('./repo-store.ts'),
+    ]);
     await installWebPlatform();
     const pool = await openOpfsPool();
     const s = new RepoStore(pool, emit);
@@ -136,14 +147,13 @@ export const workerApi: WorkerApi = {
   subscribe(listener) {
     listeners.add(listener);
   },
+  async leading() {
+    return link.isLeader;
+  },
   async storage() {
     const est = await navigator.storage.estimate();
     const persisted = (await navigator.storage.persisted?.()) ?? false;
     return { usedBytes: est.usage ?? 0, quotaBytes: est.quota ?? 0, persisted };
-  },
-  async shutdown() {
-    await notify.close();
-    if (storePromise) await (await storePromise).close();
   },
   repos: Comlink.proxy(repos),
   hub: Comlink.proxy(hub),
@@ -152,5 +162,25 @@ export const workerApi: WorkerApi = {
   notify: Comlink.proxy(chat),
 };
 
+// The leader opens storage at once: a clone the old leader was running resumes (RepoStore.start),
+// repositories reconnect to their hubs, and every page gets the repositories again.
+const link = joinTabs<PeerEvent>(workerApi, deliver, () => void workerApi.init().catch(() => undefined));
+
+/**
+ * What the page calls: the same API, each call run by the leader (here, or through the link);
+ * listeners and the question who leads stay in this worker.
+ */
+const pageApi: WorkerApi = {
+  ...forwardingApi(workerApi, (path, args) => link.call(path, args), Comlink.proxy),
+  subscribe: workerApi.subscribe,
+  leading: workerApi.leading,
+  async init() {
+    if (link.isLeader) return workerApi.init();
+    // Ready once a leader answers; the page's starting point comes as the leader's would.
+    const repos = (await link.call(['repos', 'list'], [])) as RepoSummary[];
+    deliver({ type: 'repos', repos });
+  },
+};
+
 sendErrorCodes();
-Comlink.expose(workerApi);
+Comlink.expose(pageApi);

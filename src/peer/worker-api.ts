@@ -109,13 +109,16 @@ export interface NotifyCalls {
 }
 
 export interface WorkerApi {
-  /** Opens storage and every repository; resolves when ready (rejects when storage is unusable). */
+  /**
+   * Opens storage and every repository (in the leading tab's worker; in another, resolves once the
+   * leader answers); resolves when ready (rejects when storage is unusable).
+   */
   init(): Promise<void>;
   /** Every event from now on goes to the listener (a `Comlink.proxy` of a function). */
   subscribe(listener: (e: PeerEvent) => void): void;
   storage(): Promise<StorageInfo>;
-  /** Close every repository and connection (before another tab takes over). */
-  shutdown(): Promise<void>;
+  /** Does this tab's worker hold the repositories (the other tabs' workers send their calls to it)? */
+  leading(): Promise<boolean>;
   repos: Group<RepoCalls>;
   hub: Group<HubCalls>;
   browse: Group<BrowseCalls>;

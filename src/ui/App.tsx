@@ -1,12 +1,10 @@
 /**
- * The app shell: header, the page for the current route, the update prompt, and the states
- * where this tab does not own the repositories (open in another tab, or moved away).
+ * The app shell: header, the page for the current route, and the update prompt.
  */
 import { createMemo, createResource, Match, onCleanup, Show, Switch, type JSX } from 'solid-js';
 import type { Remote } from 'comlink';
 import type { WorkerApi } from '../peer/worker-api.ts';
 import type { Peer } from './peer-state.ts';
-import type { Ownership } from './ownership.ts';
 import { fetchHubInfo, refetchWhileShown, type HubInfo } from './hub-info.ts';
 import { route, type Route } from './route.ts';
 import { Home } from './Home.tsx';
@@ -19,8 +17,6 @@ import './app.css';
 export interface AppProps {
   api: Remote<WorkerApi> | undefined;
   peer: Peer | undefined;
-  ownership: Ownership | undefined;
-  takeOver: () => void;
   update: JSX.Element;
 }
 
@@ -39,20 +35,6 @@ export function App(props: AppProps) {
       </header>
       {props.update}
       <Switch fallback={<main class="page"><p class="muted">Starting…</p></main>}>
-        <Match when={props.ownership === 'elsewhere'}>
-          <main class="page narrow"><section class="card" role="status">
-            <h2>EdgeSync is open in another tab</h2>
-            <p>Your repositories are in use there; only one tab at a time works with them, so nothing is ever written twice.</p>
-            <button type="button" onClick={() => props.takeOver()}>Use it here instead</button>
-          </section></main>
-        </Match>
-        <Match when={props.ownership === 'moved'}>
-          <main class="page narrow"><section class="card" role="status">
-            <h2>EdgeSync moved to another tab</h2>
-            <p>Another tab took over your repositories. Close this one, or bring them back here.</p>
-            <button type="button" onClick={() => props.takeOver()}>Use it here</button>
-          </section></main>
-        </Match>
         <Match when={props.peer?.state.error}>
           <main class="page narrow"><p role="alert" class="error">{props.peer!.state.error}</p></main>
         </Match>

@@ -21,6 +21,7 @@ export const ERROR_SENTENCES: Record<ErrorCode, (detail: string) => string> = {
   conflict: (d) => d || 'Something else is in the way; try again in a moment.',
   'bad-input': (d) => d || 'That cannot be used as it is.',
   cancelled: () => 'Stopped before it finished.',
+  'owner-changed': () => 'The tab that held the repositories closed during this change; check whether it was made, and try again if not.',
   internal: (d) => d || 'Something went wrong.',
 };
 

@@ -1,6 +1,7 @@
 // A browser clone that is interrupted resumes where it stopped: real Chromium cloning from
-// `edgesync hub` over NATS WebSocket straight into OPFS, interrupted once by a reload of the page
-// and once by the hub going away, and the real fossil binary checking the finished file. The
+// `edgesync hub` over NATS WebSocket straight into OPFS, interrupted once by a reload of the page,
+// once by closing the tab that ran it (another tab of the browser takes it over) and once by the
+// hub going away, and the real fossil binary checking the finished file. The
 // served repository answers in small rounds (max-download), so the clone takes many of them.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { existsSync } from 'node:fs';
@@ -128,6 +129,27 @@ describe.skipIf(!ready)('a browser clone interrupted', () => {
     expectResumed(logs);
     const file = join(tmp.dir, 'reloaded.fossil');
     await download(page, 'history', file);
+    expectSameFile(file);
+    await ctx.close();
+  }, 300_000);
+
+  it('the tab running it closed while another tab is open: that tab takes the clone over, and the file is whole', async () => {
+    const { ctx, page } = await startClone();
+    // A second tab of the same browser; the first tab's worker holds the repositories and clones.
+    const other = await ctx.newPage();
+    if (process.env.EDGESYNC_DEBUG) watchErrors(other);
+    const logs: string[] = [];
+    other.on('console', (m) => /\bclone: /.test(m.text()) && logs.push(m.text()));
+    await other.goto(new URL('#/', hub.webUrl).href);
+    await other.getByTestId('repo-list').waitFor();
+    expect(await other.evaluate(() => (globalThis as unknown as { edgesync: { leading(): Promise<boolean> } }).edgesync.leading())).toBe(false);
+    await page.close();
+    // Its worker takes the lead, opens the storage, and the interrupted clone goes on there.
+    await waitResumed(other, 'history', logs);
+    expectResumed(logs);
+    expect(await other.evaluate(() => (globalThis as unknown as { edgesync: { leading(): Promise<boolean> } }).edgesync.leading())).toBe(true);
+    const file = join(tmp.dir, 'taken-over.fossil');
+    await download(other, 'history', file);
     expectSameFile(file);
     await ctx.close();
   }, 300_000);
