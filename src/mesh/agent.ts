@@ -111,11 +111,14 @@ export class MeshAgent {
   /** Check-ins written here not yet reported (so the UI hears of them as local). */
   private readonly localWrites = new Set<string>();
   private readonly ignoredAnnouncers = new Set<string>();
+  /** Carries (carry.ts) waiting or being applied. */
+  private carriesPending = 0;
   /**
-   * Carries (carry.ts) waiting or being applied, by publisher: check-ins it announced meanwhile,
-   * pulled from it afterwards only if the carry did not bring them.
+   * Check-ins announced while carries were pending (by announcer): pulled once they are all
+   * applied, and only those they did not bring. Every peer that got a carried check-in could
+   * otherwise be pulled from by every other one, a pull per pair of peers.
    */
-  private readonly carrying = new Map<string, { pending: number; announced: Set<string> }>();
+  private readonly deferred = new Map<string, string>();
   private lastPeers = '';
   /** Announcements made while the hub was away: nobody heard them, so they go out again. */
   private unheard: CommitAnnouncement[] = [];
@@ -253,15 +256,18 @@ export class MeshAgent {
 
   /**
    * Announce the check-ins that appeared since the last look; push them where this agent pushes.
-   * Those this agent did not pull itself (written here, or pushed to it) are carried first.
+   * How they came decides what is said: those written here or pushed to it are carried first
+   * (carry.ts) and announced; those it pulled are announced; those carried to it are neither
+   * (their carry reached everyone who trusts its publisher, and a re-announcement from each
+   * peer would make the messages grow with the square of the peers).
    */
-  checkNew(pulledHere = false): void {
+  checkNew(how: 'here' | 'pulled' | 'carried' = 'here'): void {
     // Inside a sync session's transaction what is there may still roll back: look after it ends.
     if (this.stopped || !this.started || this.repo.db.inTransaction) return;
     const fresh = this.tracker.take();
     if (fresh.length === 0) return;
-    if (this.servingNow) {
-      if (!pulledHere && this.connected) for (const c of fresh) this.carry(c.rid);
+    if (this.servingNow && how !== 'carried') {
+      if (how === 'here' && this.connected) for (const c of fresh) this.carry(c.rid);
       for (const c of fresh) {
         const a: CommitAnnouncement = { rid: c.rid, uuid: c.uuid, peer_id: this.opts.peerId };
         if (this.opts.name) a.name = this.opts.name;
@@ -335,9 +341,7 @@ export class MeshAgent {
     if (peer === undefined || peer === this.opts.peerId || this.stopped || !this.connected) return;
     // Bounded before anything is kept: the hub's max_payload bounds it too, but not every hub's.
     if (body.length > CARRY_MAX_BYTES || !this.trust.mayPullFrom(peer)) return;
-    const entry = this.carrying.get(peer) ?? { pending: 0, announced: new Set<string>() };
-    entry.pending++;
-    this.carrying.set(peer, entry);
+    this.carriesPending++;
     const run = this.chain.then(async () => {
       if (this.stopped) return;
       const transport = new CarriedTransport(body, () => this.natsTransport(peer), `carry from ${peer}`);
@@ -346,20 +350,23 @@ export class MeshAgent {
       } catch (e) {
         this.log(`a carry from ${peer} failed: ${(e as Error).message}`);
       } finally {
-        this.checkNew(true);
-        if (--entry.pending === 0) {
-          this.carrying.delete(peer);
-          // What it announced meanwhile and the carry did not bring: pulled as usual.
-          const c = this.repo.content;
-          const missing = [...entry.announced].filter((u) => {
-            const r = c.ridOf(u);
-            return r === undefined || c.isPhantom(r);
-          });
-          if (missing.length) void this.schedule('pull', peer);
-        }
+        this.checkNew(transport.wentOn ? 'pulled' : 'carried');
+        if (--this.carriesPending === 0) this.pullDeferred();
       }
     });
     this.chain = run.catch(() => undefined);
+  }
+
+  /** What was announced while carries were pending and they did not bring: pulled as usual. */
+  private pullDeferred(): void {
+    const c = this.repo.content;
+    const from = new Set<string>();
+    for (const [uuid, peer] of this.deferred) {
+      const rid = c.ridOf(uuid);
+      if (rid === undefined || c.isPhantom(rid)) from.add(peer);
+    }
+    this.deferred.clear();
+    for (const peer of from) void this.schedule('pull', peer);
   }
 
   private natsTransport(peer: string | undefined): NatsTransport {
@@ -378,17 +385,16 @@ export class MeshAgent {
       if (kind && SERVER_KINDS.includes(kind)) this.accept({ uuids: [a.uuid] });
       return;
     }
-    // Its carry is on the way (it was published first): pull only if that does not bring it.
-    const carried = this.carrying.get(a.peer_id);
-    if (carried) {
-      carried.announced.add(a.uuid);
-      return;
-    }
     if (!this.trust.mayPullFrom(a.peer_id)) {
       if (!this.ignoredAnnouncers.has(a.peer_id)) {
         this.ignoredAnnouncers.add(a.peer_id);
         this.log(`not pulling from ${a.peer_id}: not a peer this repository trusts to serve it (${this.trust.describe()})`);
       }
+      return;
+    }
+    // A carry is on the way (its publisher sends it before announcing): pull only if it does not bring this.
+    if (this.carriesPending > 0) {
+      this.deferred.set(a.uuid, a.peer_id);
       return;
     }
     void this.schedule('pull', a.peer_id);
@@ -460,7 +466,7 @@ export class MeshAgent {
       this.log(`${job} with ${peer ?? 'the hub'} failed: ${(e as Error).message}`);
       outcome = { ok: false, error: e as Error, peer };
     } finally {
-      this.checkNew(true);
+      this.checkNew('pulled');
     }
     this.hooks.syncEnded?.(job, outcome);
     return outcome;
