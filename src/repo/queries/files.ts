@@ -47,8 +47,9 @@ export interface FileVersion {
 
 /**
  * The check-ins that changed PATH (not its deletions), newest first, as `fossil finfo` lists
- * them (one row per check-in, a merge too): `limit` of them after the newest `offset`. Check-ins
- * of the same instant come newest-made first (fossil leaves their order to its query plan).
+ * them (one row per check-in, a merge that brought a rename too): `limit` of them after the
+ * newest `offset`. Check-ins of the same instant come in the reverse of the order this
+ * repository received them (fossil leaves their order to its query plan).
  */
 export function fileHistory(db: Db, path: string, limit = 500, offset = 0): FileVersion[] {
   const fnid = db.value<number>('SELECT fnid FROM filename WHERE name=?', path);
