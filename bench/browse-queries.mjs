@@ -47,7 +47,8 @@ const readers = {
   'leaves (newest 101)': (r) => m.browse.leafList(r, true, 101),
   'leaves (all)': (r) => m.browse.leafList(r),
   stats: (r) => m.browse.stats(r),
-  [`history ${path}`]: (r) => m.browse.history(r, path),
+  [`history ${path} (newest 50)`]: (r) => m.browse.historyPage(r, path, { limit: 50 }),
+  [`history ${path} (500)`]: (r) => m.browse.history(r, path),
   users: (r) => m.browse.users(r),
 };
 

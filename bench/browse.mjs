@@ -33,7 +33,7 @@ const db = new Database(src, { readonly: true });
 const targets = db.prepare(`SELECT b.uuid AS uuid, count(*) AS n FROM mlink m JOIN blob b ON b.rid=m.mid
   WHERE m.isaux=0 GROUP BY m.mid ORDER BY abs(count(*)-100), m.mid DESC LIMIT ?`).all(runs);
 const events = db.prepare('SELECT count(*) AS n FROM event').get().n;
-// The file with the longest history (its page lists the newest 500 versions).
+// The file with the longest history (its page lists the newest 50 changes first).
 const historyPath = db.prepare('SELECT name FROM filename JOIN mlink USING(fnid) GROUP BY fnid ORDER BY count(*) DESC, name LIMIT 1').pluck().get();
 const artifacts = db.prepare('SELECT count(*) AS n FROM blob').get().n;
 db.close();

@@ -7,6 +7,7 @@
  * Browser-only (it is left out of the Node build); Node tests use the in-memory adapter.
  */
 import type { Db } from './db.ts';
+import { readAheadOnSyncHandles } from './read-ahead.ts';
 import { loadSqlite3, wrapOo1Db, type Sqlite3 } from './sqlite-wasm.ts';
 
 type PoolUtil = Awaited<ReturnType<Sqlite3['installOpfsSAHPoolVfs']>>;
@@ -44,6 +45,8 @@ export async function openOpfsPool(opts: { name?: string; waitMs?: number } = {}
   const name = opts.name ?? 'edgesync';
   await holdPoolLock(name);
   await waitUntilFree(`.${name}`, opts.waitMs ?? 30_000);
+  // The pool's handles read a block at a time (each read of browser storage has a fixed cost).
+  readAheadOnSyncHandles();
   let util: PoolUtil;
   try {
     util = await sqlite3.installOpfsSAHPoolVfs({ name, directory: `.${name}`, initialCapacity: 8, forceReinitIfPreviouslyFailed: true } as never);

@@ -29,6 +29,15 @@ export interface TimelinePage {
   more: boolean;
 }
 
+/** A page of a file's history (fossil finfo), newest first. */
+export interface FileHistoryPage {
+  versions: FileVersion[];
+  /** How many changes the file's history has in all. */
+  total: number;
+  /** True when older changes follow this page. */
+  more: boolean;
+}
+
 /** A check-in and the files it changed against its primary parent. */
 export interface CheckinView extends CheckinDetail {
   /** Users and times of the tag changes, and who closed it, are in `tags`; this is the R card's check. */

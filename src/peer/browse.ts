@@ -8,12 +8,12 @@ import { parseArtifact } from '../fossil/artifact.ts';
 import type { Artifact } from '../fossil/artifact-types.ts';
 import { decodeLossless } from '../fossil/utf8-lossless.ts';
 import type {
-  AnnotatedLine, ArtifactTarget, CheckinView, DiffRequest, FileContent, FileDiff, ForumPostView, ForumThreadView,
+  AnnotatedLine, ArtifactTarget, CheckinView, DiffRequest, FileContent, FileDiff, FileHistoryPage, ForumPostView, ForumThreadView,
   TechnoteView, TicketView, TimelinePage, TimelineRequest, TreeView, WikiPageView,
 } from './browse-types.ts';
 import { branches, leaves, tagNames, type BranchSummary } from '../repo/queries/branches.ts';
 import { checkinDetail } from '../repo/queries/checkin.ts';
-import { fileHistory, fileLineage, treeOfCheckin } from '../repo/queries/files.ts';
+import { fileHistory, fileHistoryCount, fileLineage, treeOfCheckin } from '../repo/queries/files.ts';
 import { forumThreadPosts, forumThreads } from '../repo/queries/forum.ts';
 import { resolveCheckin, ridsByPrefix } from '../repo/queries/resolve.ts';
 import { repoStats } from '../repo/queries/stats.ts';
@@ -139,6 +139,14 @@ export function artifact(repo: Repository, prefix: string): FileContent {
 
 export function history(repo: Repository, path: string) {
   return fileHistory(repo.db, path);
+}
+
+/** The newest `limit` changes of a file after the newest `offset`, and how many there are in all. */
+export function historyPage(repo: Repository, path: string, r: { limit: number; offset?: number }): FileHistoryPage {
+  const offset = r.offset ?? 0;
+  const versions = fileHistory(repo.db, path, r.limit, offset);
+  const total = fileHistoryCount(repo.db, path);
+  return { versions, total, more: offset + versions.length < total };
 }
 
 /**
@@ -328,6 +336,6 @@ export function stats(repo: Repository) {
 
 /** Every reader of the `browse` group, by the name the pages call it. */
 export const browseReaders = {
-  timelinePage, users, checkin, diffs, tree, fileAt, artifact, history, annotate, wikiList, wikiPage, technoteList, technote,
+  timelinePage, users, checkin, diffs, tree, fileAt, artifact, history, historyPage, annotate, wikiList, wikiPage, technoteList, technote,
   ticketRows, ticket, forumList, forumThread, resolve, branchList, tagList, leafList, stats,
 };

@@ -213,6 +213,8 @@ describe.skipIf(!ready)('browse pages against fossil', () => {
     const fromFossil = [...fco('finfo', 'src/main.c').matchAll(/^\d{4}-\d\d-\d\d \[([0-9a-f]+)\]/gm)].map((m) => m[1]!);
     const ours = await page.locator('[data-testid=file-history] li').evaluateAll((els) => els.map((e) => e.getAttribute('data-checkin')!));
     expect(ours.map((h) => h.slice(0, 10))).toEqual(fromFossil);
+    expect(await page.getByTestId('file-history-count').textContent()).toBe(`${fromFossil.length} changes`);
+    expect(await page.getByTestId('file-history-more').count()).toBe(0);
   });
 
   it('wiki and technotes: the text fossil wiki export gives, rendered with working links', async () => {

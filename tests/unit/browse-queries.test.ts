@@ -1,16 +1,16 @@
 // The browsing pages' queries that were rewritten for speed (branches, leaves, file history, the
 // timeline's type filter), pinned to what the queries they replaced return on the fossil-made fixture, with and without the browsing indexes; and a file
 // with those indexes is still one fossil checks and rebuilds.
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Db } from '../../src/db/db.ts';
 import { openNodeDb } from '../../src/db/better-sqlite3.ts';
-import { fileAt, tree } from '../../src/peer/browse.ts';
+import { fileAt, historyPage, tree } from '../../src/peer/browse.ts';
 import { BROWSE_INDEXES, ensureBrowseIndexes } from '../../src/repo/browse-indexes.ts';
 import { Repository } from '../../src/repo/repository.ts';
 import { branches, leaves, tagNames } from '../../src/repo/queries/branches.ts';
-import { fileHistory } from '../../src/repo/queries/files.ts';
+import { fileHistory, fileHistoryCount } from '../../src/repo/queries/files.ts';
 import { repoStats } from '../../src/repo/queries/stats.ts';
 import { timeline } from '../../src/repo/queries/timeline.ts';
 import { julianToIso } from '../../src/repo/queries/time.ts';
@@ -45,20 +45,33 @@ function leavesBefore(db: Db) {
      ORDER BY event.mtime DESC`).map((r) => ({ uuid: r.uuid, branch: r.branch, time: julianToIso(r.mtime), comment: r.comment, closed: Boolean(r.closed) }));
 }
 
-/** fileHistory() as it was: every version of the file joined to everything, then the newest kept. */
-function fileHistoryBefore(db: Db, path: string, limit = 500) {
+/**
+ * fileHistory() written plainly, as fossil finfo's query: every check-in that changed the file
+ * joined to everything, one row per check-in and content, in full order (time, then the newer
+ * check-in), the page cut last; the old name is the rename against the primary parent's row.
+ */
+function fileHistoryPlain(db: Db, path: string, limit = 500, offset = 0) {
+  return fileHistoryRows(db, path, `LIMIT ${limit} OFFSET ${offset}`)
+    .map((r) => ({ checkin: r.checkin, time: julianToIso(r.mtime), user: r.user, comment: r.comment, branch: r.branch, uuid: r.uuid, renamedFrom: r.oldname }));
+}
+
+function fileHistoryRows(db: Db, path: string, page = '') {
   return db.all<{ checkin: string; mtime: number; user: string; comment: string; branch: string | null; uuid: string; oldname: string | null }>(
-    `SELECT DISTINCT ci.uuid AS checkin, event.mtime AS mtime, coalesce(event.euser, event.user, '') AS user,
+    `SELECT ci.uuid AS checkin, event.mtime AS mtime, coalesce(event.euser, event.user, '') AS user,
             coalesce(event.ecomment, event.comment, '') AS comment,
             (SELECT value FROM tagxref WHERE tagxref.rid=mlink.mid AND tagid=8 AND tagtype>0) AS branch,
             b.uuid AS uuid,
-            (SELECT name FROM filename WHERE fnid=mlink.pfnid AND mlink.pfnid>0 AND mlink.pfnid!=mlink.fnid) AS oldname
+            (SELECT name FROM filename WHERE fnid=(
+               SELECT min(CASE WHEN m.pfnid>0 AND m.pfnid!=m.fnid THEN m.pfnid END) FROM mlink m
+                WHERE m.mid=mlink.mid AND m.fnid=mlink.fnid AND m.fid=mlink.fid
+                  AND m.isaux=(SELECT min(x.isaux) FROM mlink x WHERE x.mid=mlink.mid AND x.fnid=mlink.fnid AND x.fid=mlink.fid))) AS oldname
        FROM filename JOIN mlink ON mlink.fnid=filename.fnid JOIN blob b ON b.rid=mlink.fid
        JOIN event ON event.objid=mlink.mid JOIN blob ci ON ci.rid=mlink.mid
       WHERE filename.name=? AND mlink.fid>0
-      ORDER BY event.mtime DESC LIMIT ?`,
-    path, limit,
-  ).map((r) => ({ checkin: r.checkin, time: julianToIso(r.mtime), user: r.user, comment: r.comment, branch: r.branch, uuid: r.uuid, renamedFrom: r.oldname }));
+      GROUP BY mlink.mid, mlink.fid
+      ORDER BY event.mtime DESC, mlink.mid DESC, mlink.fid ${page}`,
+    path,
+  );
 }
 
 /** tagNames() as it was: every tag's rows looked through for one in use. */
@@ -124,15 +137,15 @@ describe.runIf(hasFossil)('browse queries on a repository made by fossil', () =>
       // Every file, the renamed one among them, and a limit that cuts a history short.
       const files = plain.prepare('SELECT name FROM filename ORDER BY name').column<string>();
       expect(files.length).toBeGreaterThan(3);
-      const renamed = files.filter((f) => fileHistoryBefore(plain, f).some((v) => v.renamedFrom));
+      const renamed = files.filter((f) => fileHistoryPlain(plain, f).some((v) => v.renamedFrom));
       expect(renamed.length).toBeGreaterThan(0);
       for (const f of files) {
-        const before = fileHistoryBefore(plain, f);
+        const before = fileHistoryPlain(plain, f);
         expect(fileHistory(plain, f), f).toEqual(before);
         expect(fileHistory(indexed, f), f).toEqual(before);
-        expect(fileHistory(indexed, f, 2), f).toEqual(fileHistoryBefore(plain, f, 2));
+        expect(fileHistory(indexed, f, 2), f).toEqual(fileHistoryPlain(plain, f, 2));
       }
-      expect(files.some((f) => fileHistoryBefore(plain, f).length > 2)).toBe(true);
+      expect(files.some((f) => fileHistoryPlain(plain, f).length > 2)).toBe(true);
     });
 
     it('the timeline, by one type, several types, branch or time, reads the same with the indexes', () => {
@@ -249,6 +262,150 @@ describe.runIf(hasFossil)('browse queries on a repository made by fossil', () =>
         }
       } finally {
         tmp.cleanup();
+      }
+    });
+  });
+});
+
+/**
+ * A repository made by fossil where one file is renamed on a branch while trunk changes it, and
+ * the branch is merged back (the merge has two rows for the file: renamed against trunk, not
+ * against the branch); two branches change another file at the same instant; a tag propagates
+ * along trunk and is cancelled further down, another is added and cancelled; a branch is closed.
+ */
+function branchyRepository(dir: string): string {
+  const repo = join(dir, 'branchy.fossil');
+  const wd = join(dir, 'co');
+  mkdirSync(wd);
+  const f = (...args: string[]) => fossil(args, { cwd: wd }).stdout;
+  const lines = (...xs: string[]) => `${xs.join('\n')}\n`;
+  const commit = (comment: string, date: string, ...extra: string[]) => {
+    f('commit', '--no-warnings', '-m', comment, '--date-override', date, ...extra);
+    return f('info').match(/^checkout:\s+([0-9a-f]{16,64})/m)![1]!;
+  };
+  fossil(['init', '--date-override', '2024-03-01T00:00:00', '-A', 'alice', repo]);
+  f('open', repo);
+  f('settings', 'autosync', 'off');
+  f('settings', 'mtime-changes', 'off');
+  writeFileSync(join(wd, 'a.txt'), lines('1', '2', '3', '4', '5', '6', '7', '8'));
+  writeFileSync(join(wd, 'b.txt'), lines('b1', 'b2', 'b3', 'b4', 'b5', 'b6', 'b7', 'b8'));
+  f('add', 'a.txt', 'b.txt');
+  const c1 = commit('Two files', '2024-03-01T10:00:00');
+  f('mv', '--hard', 'a.txt', 'moved.txt');
+  writeFileSync(join(wd, 'moved.txt'), lines('1', '2', '3', '4', '5', '6', '7', 'eight'));
+  const r1 = commit('Rename a.txt on a branch', '2024-03-02T10:00:00', '--branch', 'ren');
+  writeFileSync(join(wd, 'b.txt'), lines('b1', 'b2', 'b3', 'b4', 'b5', 'b6', 'b7', 'b-eight'));
+  const r2 = commit('The branch changes b.txt', '2024-03-04T10:00:00');
+  f('update', 'trunk');
+  writeFileSync(join(wd, 'a.txt'), lines('one', '2', '3', '4', '5', '6', '7', '8'));
+  commit('Trunk changes a.txt', '2024-03-03T10:00:00');
+  writeFileSync(join(wd, 'b.txt'), lines('b-one', 'b2', 'b3', 'b4', 'b5', 'b6', 'b7', 'b8'));
+  const t2 = commit('Trunk changes b.txt at the same instant as the branch', '2024-03-04T10:00:00');
+  f('merge', 'ren');
+  commit('Merge the rename into trunk', '2024-03-05T10:00:00');
+  writeFileSync(join(wd, 'moved.txt'), lines('one', '2', '3', '4', '5', '6', '7', 'eight', 'nine'));
+  commit('Trunk changes the renamed file', '2024-03-06T10:00:00');
+  const tag = (d: string) => ['--date-override', d];
+  f('tag', 'add', ...tag('2024-04-01T00:00:00'), '--propagate', 'line', c1);
+  f('tag', 'cancel', ...tag('2024-04-01T00:01:00'), 'line', t2);
+  f('tag', 'add', ...tag('2024-04-01T00:02:00'), 'gone', r1);
+  f('tag', 'cancel', ...tag('2024-04-01T00:03:00'), 'gone', r1);
+  f('tag', 'add', ...tag('2024-04-01T00:04:00'), 'kept', r2);
+  f('amend', r2, '--close', ...tag('2024-04-01T00:05:00'));
+  f('close', '--force');
+  return repo;
+}
+
+describe.runIf(hasFossil)('file history, branches and tags where a file is renamed and changed across branches', () => {
+  const tmp = tempDir('edgesync-branchy-');
+  let repo: string;
+  let checkout: string;
+  beforeAll(() => {
+    repo = branchyRepository(tmp.dir);
+    // fossil finfo reads a check-out (which fossil records in its repository): a copy's.
+    checkout = join(tmp.dir, 'finfo');
+    mkdirSync(checkout);
+    copyFileSync(repo, join(tmp.dir, 'finfo.fossil'));
+    fossil(['open', join(tmp.dir, 'finfo.fossil'), '--force', '--nosync'], { cwd: checkout });
+  });
+  afterAll(() => {
+    fossil(['close', '--force'], { cwd: checkout, allowFail: true });
+    tmp.cleanup();
+  });
+  const fco = (...args: string[]) => fossil(args, { cwd: checkout }).stdout;
+
+  forEachAdapter((adapter) => {
+    let plain: Db;
+    let indexed: Db;
+    beforeAll(async () => {
+      plain = await adapter.load(repo);
+      indexed = await adapter.load(repo);
+      ensureBrowseIndexes(indexed);
+    });
+
+    it('the repository has what the comparisons need', () => {
+      // The merge: two rows of mlink for one check-in, renamed against trunk (its primary parent)
+      // and not against the branch; the page lists it once, as fossil finfo does, renamed.
+      const merge = plain.all<{ mid: number; isaux: number; old: string | null }>(`SELECT mid, isaux, (SELECT name FROM filename WHERE fnid=pfnid AND pfnid!=mlink.fnid) AS old
+        FROM mlink WHERE fnid=(SELECT fnid FROM filename WHERE name='moved.txt') AND mid IN (
+          SELECT mid FROM mlink WHERE fnid=(SELECT fnid FROM filename WHERE name='moved.txt') GROUP BY mid HAVING count(*)>1) ORDER BY isaux`);
+      expect(merge.map((r) => [r.isaux, r.old])).toEqual([[0, 'a.txt'], [1, null]]);
+      const moved = fileHistoryPlain(plain, 'moved.txt');
+      expect(moved.filter((v) => v.renamedFrom === 'a.txt')).toHaveLength(2);
+      expect(new Set(moved.map((v) => v.checkin)).size).toBe(moved.length);
+      // b.txt changed on two branches at the same instant.
+      const b = fileHistoryPlain(plain, 'b.txt');
+      expect(new Set(b.map((r) => r.time)).size).toBeLessThan(b.length);
+      expect(new Set(b.map((r) => r.branch))).toEqual(new Set(['trunk', 'ren']));
+      // The tags: a cancelled one, one propagated and cancelled further down, a closed branch.
+      expect(tagNames(plain)).toEqual(expect.arrayContaining(['kept', 'line', 'trunk', 'ren']));
+      expect(tagNames(plain)).not.toContain('gone');
+      expect(plain.value(`SELECT count(*) FROM tagxref JOIN tag USING(tagid) WHERE tagname='sym-line' AND tagtype=0`)).toBeGreaterThan(0);
+      expect(branches(plain).find((x) => x.name === 'ren')?.closed).toBe(true);
+    });
+
+    it('each page of every file history is that page of the plain query, and the count is its length', () => {
+      const files = plain.prepare('SELECT name FROM filename ORDER BY name').column<string>();
+      expect(files).toEqual(['a.txt', 'b.txt', 'moved.txt']);
+      for (const f of files) {
+        const all = fileHistoryPlain(plain, f);
+        expect(all.length, f).toBeGreaterThan(1);
+        for (const db of [plain, indexed]) {
+          expect(fileHistory(db, f), f).toEqual(all);
+          expect(fileHistoryCount(db, f), f).toBe(all.length);
+          for (const [limit, offset] of [[1, 0], [2, 0], [1, 1], [2, 1], [2, 2], [3, 1], [1, all.length - 1], [5, all.length], [0, 0]] as const) {
+            expect(fileHistory(db, f, limit, offset), `${f} ${limit}@${offset}`).toEqual(all.slice(offset, offset + limit));
+          }
+        }
+      }
+      expect(fileHistory(indexed, 'no/such/file')).toEqual([]);
+      expect(fileHistoryCount(indexed, 'no/such/file')).toBe(0);
+    });
+
+    it('the history page says how many changes there are and whether older ones follow', () => {
+      const r = Repository.open(indexed);
+      const all = fileHistoryPlain(plain, 'moved.txt');
+      expect(historyPage(r, 'moved.txt', { limit: 2 })).toEqual({ versions: all.slice(0, 2), total: all.length, more: true });
+      expect(historyPage(r, 'moved.txt', { limit: all.length })).toEqual({ versions: all, total: all.length, more: false });
+      expect(historyPage(r, 'moved.txt', { limit: 2, offset: all.length - 1 })).toEqual({ versions: all.slice(-1), total: all.length, more: false });
+    });
+
+    it('file history, tags and branches are what fossil lists', () => {
+      const finfo = (file: string) => [...fco('finfo', file).matchAll(/^(\d{4}-\d\d-\d\d) \[([0-9a-f]+)\]/gm)].map((m) => `${m[1]} ${m[2]}`);
+      const ours = (file: string) => fileHistory(indexed, file).map((v) => `${v.time.slice(0, 10)} ${v.checkin.slice(0, 10)}`);
+      expect(ours('moved.txt')).toEqual(finfo('moved.txt'));
+      // b.txt's two changes of the same instant: fossil leaves their order to its query plan.
+      expect(ours('b.txt').sort()).toEqual(finfo('b.txt').sort());
+      expect(ours('b.txt').map((l) => l.slice(0, 10))).toEqual(finfo('b.txt').map((l) => l.slice(0, 10)));
+      expect(tagNames(indexed)).toEqual(fco('tag', 'list').trim().split('\n'));
+      expect(branches(indexed).map((b) => b.name)).toEqual(fco('branch', 'list', '-a').trim().split('\n').map((l) => l.replace(/^[* ]+/, '').trim()).sort());
+    });
+
+    it('branches, leaves and tags are what the plain queries return', () => {
+      for (const db of [plain, indexed]) {
+        expect(branches(db)).toEqual(branchesBefore(plain));
+        expect(leaves(db, { includeClosed: true })).toEqual(leavesBefore(plain));
+        expect(tagNames(db)).toEqual(tagNamesBefore(plain));
       }
     });
   });

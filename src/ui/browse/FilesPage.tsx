@@ -154,18 +154,29 @@ export function ArtifactPage(props: SectionProps) {
   );
 }
 
+/** Changes of a file shown at first, and added by each "Older changes" (a long-lived file has thousands). */
+const HISTORY_PAGE = 50;
+
 export function FileHistoryPage(props: SectionProps) {
   const browse = useApi().browse;
   const path = () => props.args.join('/');
-  const [hist] = createResource(() => ({ n: props.name, p: path() }), (k) => browse.history(k.n, k.p));
+  // The newest changes first, as the timeline pages: one page more for each "Older changes"; another file starts again at one page.
+  const fileKey = () => `${props.name}\n${path()}`;
+  const [wanted, setWanted] = createSignal({ key: '', count: HISTORY_PAGE });
+  const count = () => (wanted().key === fileKey() ? wanted().count : HISTORY_PAGE);
+  const [hist] = createResource(() => ({ n: props.name, p: path(), limit: count() }), (k) => browse.historyPage(k.n, k.p, { limit: k.limit }));
+  const loadingMore = () => hist.loading && count() > (hist.latest?.versions.length ?? 0);
   return (
     <section class="card browse">
       <h2>History of <code>{path()}</code></h2>
       <Loaded data={hist}>
-        {(rows) => (
-          <Show when={rows.length} fallback={<p class="muted">No check-in changed this file.</p>}>
+        {(h) => (
+          <Show when={h.versions.length} fallback={<p class="muted">No check-in changed this file.</p>}>
+            <p class="small muted" data-testid="file-history-count">
+              {h.total} change{h.total === 1 ? '' : 's'}{h.more ? `, the newest ${h.versions.length} shown` : ''}
+            </p>
             <ol class="tl history" data-testid="file-history">
-              <For each={rows}>
+              <For each={h.versions}>
                 {(v) => (
                   <li class="tl-row" data-checkin={v.checkin} data-uuid={v.uuid}>
                     <span class="tl-time small muted">{v.time.slice(0, 10)}</span>
@@ -181,6 +192,12 @@ export function FileHistoryPage(props: SectionProps) {
                 )}
               </For>
             </ol>
+            <Show when={h.more}>
+              <button type="button" class="secondary load-more" data-testid="file-history-more" disabled={loadingMore()}
+                onClick={() => setWanted({ key: fileKey(), count: count() + HISTORY_PAGE })}>
+                {loadingMore() ? 'Loading…' : 'Older changes'}
+              </button>
+            </Show>
           </Show>
         )}
       </Loaded>

@@ -7,7 +7,7 @@ import { branchColor, BranchLink, formatSize, HashLink, Loaded, When } from './c
 import { Comment } from './Comment.tsx';
 import { useApi, usePeer } from '../context.tsx';
 
-const SHOWN_BRANCHES = 150;
+const SHOWN_BRANCHES = 50;
 const SHOWN_LEAVES = 100;
 
 export function BranchesPage(props: SectionProps) {
