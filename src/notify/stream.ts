@@ -40,19 +40,40 @@ export interface NotifyJs {
   stream: string;
 }
 
-/** The JetStream handles for notify on a connection, the stream made when it is missing. */
-/** `replicas`: copies of the stream when it has to be made (a cluster keeps each on another node). */
-export async function openNotifyJs(nc: NatsConnection, opts: { timeoutMs?: number; replicas?: number } = {}): Promise<NotifyJs> {
+/**
+ * The JetStream handles for notify on a connection, the stream made when it is missing
+ * (`replicas`: its copies then, each kept on another node of a cluster).
+ */
+export async function openNotifyJs(nc: NatsConnection, opts: { timeoutMs?: number; replicas?: number; electionMs?: number } = {}): Promise<NotifyJs> {
   const timeout = opts.timeoutMs ?? 5000;
   const { jetstream, jetstreamManager } = await jetstreamLib();
-  let jsm: JetStreamManager;
-  try {
-    jsm = await jetstreamManager(nc, { timeout });
-  } catch (e) {
-    throw new Error(`the hub has no JetStream (start it with edgesync hub, or nats-server -js): ${(e as Error).message}`);
+  // A cluster that just lost or regained a node may be electing JetStream's leader: its API then
+  // times out for a few seconds (a hub with no JetStream at all says so at once: no responders).
+  const until = Date.now() + (opts.electionMs ?? 30_000);
+  for (let attempt = 0; ; attempt++) {
+    let jsm: JetStreamManager;
+    try {
+      jsm = await jetstreamManager(nc, { timeout });
+    } catch (e) {
+      if (!isTimeout(e) || Date.now() > until) {
+        throw new Error(`the hub has no JetStream (start it with edgesync hub, or nats-server -js): ${(e as Error).message}`);
+      }
+      await new Promise((r) => setTimeout(r, Math.min(2000, 200 * 2 ** attempt)));
+      continue;
+    }
+    try {
+      const stream = await ensureNotifyStream(jsm, opts.replicas);
+      return { nc, js: jetstream(nc, { timeout }), jsm, stream };
+    } catch (e) {
+      if (!isTimeout(e) || Date.now() > until) throw e;
+      await new Promise((r) => setTimeout(r, Math.min(2000, 200 * 2 ** attempt)));
+    }
   }
-  const stream = await ensureNotifyStream(jsm, opts.replicas);
-  return { nc, js: jetstream(nc, { timeout }), jsm, stream };
+}
+
+function isTimeout(e: unknown): boolean {
+  const err = e as { name?: string; message?: string };
+  return err?.name === 'TimeoutError' || /timeout|timed out/i.test(err?.message ?? '');
 }
 
 export async function ensureNotifyStream(jsm: JetStreamManager, replicas = 1): Promise<string> {

@@ -9,15 +9,24 @@ import { CLI } from './cli.ts';
 import { fossilEnv } from './tools.ts';
 
 /** A port that was free a moment ago. */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => resolve(port));
+/** Ports handed out already in this process: the system may offer a just-closed one again. */
+const given = new Set<number>();
+
+export async function freePort(): Promise<number> {
+  for (;;) {
+    const port = await new Promise<number>((resolve, reject) => {
+      const s = createServer();
+      s.once('error', reject);
+      s.listen(0, '127.0.0.1', () => {
+        const p = (s.address() as { port: number }).port;
+        s.close(() => resolve(p));
+      });
     });
-  });
+    // Two calls in a row (a hub's NATS and web ports) must not get the same one.
+    if (given.has(port)) continue;
+    given.add(port);
+    return port;
+  }
 }
 
 function waitForPort(port: number, child: ChildProcess, timeoutMs = 60_000): Promise<void> {

@@ -24,6 +24,9 @@ export async function notifyWatch(ctx: NotifyContext): Promise<number> {
   // A stream made anew (the hub's store was wiped) numbers from 1 again: start over, ids dedup.
   const last = (await s.n.jsm.streams.info(s.n.stream)).state.last_seq;
   let seq = cursor.seq > last ? 0 : cursor.seq;
+  // --new-only on first use: from what the stream holds now on (nothing sent after this look is
+  // missed, as it could be between the look and a consumer that delivers only new messages).
+  if (o['new-only'] && seq === 0) seq = last;
   let printed = 0;
   let enough!: () => void;
   const done = new Promise<void>((r) => (enough = r));
@@ -31,7 +34,7 @@ export async function notifyWatch(ctx: NotifyContext): Promise<number> {
   presence.start();
   try {
     if (limit <= 0) return 0;
-    const f = await followStream(s.n, { project: s.project, thread, fromSeq: seq + 1, newOnly: Boolean(o['new-only']) && seq === 0 }, (e) => {
+    const onEntry = (e: { seq: number; subject: string; message?: Parameters<typeof messageLine>[0]; error?: string }) => {
       if (printed >= limit || e.seq <= seq) return;
       seq = e.seq;
       if (e.message && seen.add(e.message.id)) {
@@ -43,10 +46,15 @@ export async function notifyWatch(ctx: NotifyContext): Promise<number> {
       s.state.setCursor(key, { seq, ids: seen.newest(500) });
       s.state.save();
       if (printed >= limit) enough();
-    });
-    await Promise.race([done, stop.promise, f.done]);
-    f.stop();
-    return 0;
+    };
+    // Following can end by itself (a consumer lost under load): follow again from where it was.
+    for (;;) {
+      const f = await followStream(s.n, { project: s.project, thread, fromSeq: seq + 1 }, onEntry);
+      const ended = await Promise.race([done.then(() => 'done'), stop.promise.then(() => 'stop'), f.done.then(() => 'ended')]);
+      f.stop();
+      if (ended !== 'ended') return 0;
+      await new Promise((r) => setTimeout(r, 250));
+    }
   } finally {
     stop.dispose();
     presence.stop();
