@@ -1,0 +1,150 @@
+/**
+ * A clone's head start (not upstream). A clone's rounds bring artifacts in the server's rid
+ * order, oldest first, and fossil stores older artifacts as deltas of newer ones: a browser
+ * clone of a long history could show nothing until nearly the end. So the client's first clone
+ * request carries `pragma head-start N BYTES`, and our server answers it ahead of the round's own
+ * artifacts with `pragma head-start K` and K `cfile` cards, each full content or a delta of one
+ * sent before it in the same head start:
+ *
+ * - the newest N check-in manifests, newest first (and the baseline of each delta-manifest);
+ * - then the tip check-in's files, a README at the top first, then the other top-level files,
+ *   then the rest by name, each that still fits in BYTES of expanded content.
+ *
+ * Only for a caller with clone rights (the same login and rights check as the clone itself), and
+ * never private or shunned artifacts. The client stores them through its normal receive path
+ * (each checked against its name) and crosslinks them at once (clone-linker.ts `linkNow`), so it
+ * can show the newest check-ins and the tip's files while the rest streams in. Stock fossil
+ * ignores pragmas it does not know: cloning from it (directly or through a bridge) simply gets
+ * no head start. The clone's rounds later bring the same artifacts again, which the client
+ * ignores as already stored.
+ */
+import { compressBlob } from '../fossil/blob-codec.ts';
+import { parseArtifact } from '../fossil/artifact.ts';
+import { filesOfCheckin } from '../repo/checkin-files.ts';
+import type { XferState } from './xfer-state.ts';
+
+export const HEAD_START_PRAGMA = 'head-start';
+/** Check-ins a browser clone asks for: the overview's list of the newest is 50 long. */
+export const HEAD_START_CHECKINS = 50;
+/**
+ * Expanded bytes of the tip's files a client asks for by default: the README and the other
+ * top-level files of a typical project, a small part of a large tree (fossil's own tip holds
+ * about 30 MB in 987 files), sent in well under a second on any link the clone itself can use.
+ */
+export const HEAD_START_FILE_BYTES = 1 << 20;
+/** The most check-ins and file bytes a server gives, whatever is asked. */
+const MAX_CHECKINS = 200;
+const MAX_FILE_BYTES = 8 << 20;
+/**
+ * The most wire bytes a head start adds to its reply unless the server says otherwise
+ * (ServerOptions.headStartBytes; over NATS the reply budget, so it fits max_payload).
+ */
+export const DEFAULT_HEAD_START_BYTES = 4 << 20;
+
+export interface HeadStartRequest {
+  checkins: number;
+  fileBytes: number;
+}
+
+/** The request's arguments, bounded; undefined when they do not make sense. */
+export function parseHeadStartRequest(args: string[]): HeadStartRequest | undefined {
+  const checkins = Number.parseInt(args[0] ?? '', 10);
+  if (!Number.isFinite(checkins) || checkins <= 0) return undefined;
+  const bytes = Number.parseInt(args[1] ?? '', 10);
+  return {
+    checkins: Math.min(checkins, MAX_CHECKINS),
+    fileBytes: Math.min(Number.isFinite(bytes) && bytes >= 0 ? bytes : HEAD_START_FILE_BYTES, MAX_FILE_BYTES),
+  };
+}
+
+/** A README at the top of the tree: what a project's page shows first. */
+export function isTopReadme(name: string): boolean {
+  return /^readme(\.[A-Za-z0-9]+)?$/i.test(name);
+}
+
+/** The order the tip's files are offered in: READMEs, the other top-level files, then the rest. */
+function fileRank(name: string): number {
+  if (isTopReadme(name)) return 0;
+  return name.includes('/') ? 2 : 1;
+}
+
+interface Chosen {
+  rid: number;
+  uuid: string;
+}
+
+/**
+ * Write the head start into the reply: `pragma head-start K` and the K cards. `maxBytes` bounds
+ * what it adds to the reply (the newest manifest always goes). Returns the bytes it added.
+ */
+export function writeHeadStart(x: XferState, req: HeadStartRequest, maxBytes: number): number {
+  const { repo } = x;
+  const db = repo.db;
+  const c = repo.content;
+  const usable = (rid: number) => !c.isPrivate(rid) && !c.isShunned(c.uuidOf(rid) ?? '') && c.isAvailable(rid);
+  const chosen: Chosen[] = [];
+  const seen = new Set<number>();
+  const take = (rid: number | undefined) => {
+    if (rid === undefined || seen.has(rid) || !usable(rid)) return false;
+    seen.add(rid);
+    chosen.push({ rid, uuid: c.uuidOf(rid)! });
+    return true;
+  };
+  const manifests = db
+    .prepare(`SELECT objid FROM event WHERE type='ci' ORDER BY mtime DESC LIMIT ?`)
+    .column<number>(req.checkins * 2)
+    .filter((rid) => usable(rid))
+    .slice(0, req.checkins);
+  for (const rid of manifests) {
+    take(rid);
+    const baseline = parseArtifact(c.get(rid)).baseline;
+    if (baseline) take(c.ridOf(baseline));
+  }
+  const tip = manifests[0];
+  if (tip !== undefined) {
+    const files = filesOfCheckin(repo, tip)
+      .filter((f) => f.uuid)
+      .sort((a, b) => fileRank(a.name) - fileRank(b.name) || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    let budget = req.fileBytes;
+    for (const f of files) {
+      const rid = c.ridOf(f.uuid!);
+      if (rid === undefined || seen.has(rid)) continue;
+      const size = c.size(rid);
+      if (size < 0 || size > budget) continue;
+      if (take(rid)) budget -= size;
+    }
+  }
+  return writeCards(x, chosen, maxBytes);
+}
+
+/** `pragma head-start K` and K cfile cards, each full or a delta of one already written. */
+function writeCards(x: XferState, chosen: Chosen[], maxBytes: number): number {
+  const c = x.repo.content;
+  const cards: { uuid: string; size: number; payload: Uint8Array; src?: string }[] = [];
+  const written = new Set<number>();
+  let bytes = 0;
+  for (const { rid, uuid } of chosen) {
+    const stored = c.stored(rid);
+    if (!stored) continue;
+    let card: (typeof cards)[number];
+    if (stored.srcid === undefined) card = { uuid, size: stored.size, payload: stored.content };
+    else if (written.has(stored.srcid)) card = { uuid, size: stored.size, payload: stored.content, src: c.uuidOf(stored.srcid)! };
+    else {
+      // Its delta source is not part of the head start: send it whole.
+      const full = c.get(rid);
+      card = { uuid, size: full.length, payload: compressBlob(full) };
+    }
+    const cost = card.payload.length + 200;
+    if (cards.length > 0 && bytes + cost > maxBytes) continue;
+    bytes += cost;
+    written.add(rid);
+    cards.push(card);
+  }
+  const before = x.out.byteLength;
+  x.out.pragma(HEAD_START_PRAGMA, String(cards.length));
+  for (const card of cards) {
+    x.out.cfile(card.uuid, card.size, card.payload, card.src);
+    x.counters.filesSent++;
+  }
+  return x.out.byteLength - before;
+}
