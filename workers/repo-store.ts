@@ -668,6 +668,8 @@ export class RepoStore {
   /** Run a write when no sync session of the repository is in flight (write-lock.ts). */
   write<T>(name: string, fn: (repo: Repository) => T): Promise<T> {
     const o = this.get(name);
+    // Its page opens before the clone ends (the head start); a write waits for the whole history.
+    if (isUnfinishedClone(o.repo)) return Promise.reject(new CodedError('conflict', `The clone of “${name}” is still arriving; write once it is complete.`));
     return o.repo.writeLock.run(() => fn(o.repo));
   }
 

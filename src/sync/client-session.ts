@@ -485,7 +485,8 @@ export class ClientSession {
     if (this.clone) {
       this.events.cloneProgress?.({ received: this.cloneReceived, estimatedTotal: this.estimatedTotal, seqno: this.cloneSeqno, saved: this.cloneSaved });
     }
-    if (headStart.length > 0) this.events.headStart?.({ artifacts: headStart.length });
+    // Only worth telling when more is to come: a clone that already has everything ends next round.
+    if (headStart.length > 0 && this.cloneSeqno !== 0) this.events.headStart?.({ artifacts: headStart.length });
     return { next, go };
   }
 

@@ -117,6 +117,10 @@ export function SyncPanel(props: { repo: RepoSummary; defaultHub?: string }) {
                     <p class={status().kind === 'failed' ? 'error' : ''}>{status().kind === 'failed' ? errorText({ code: p().code, message: p().error }) : p().text}</p>
                     <Show when={status().kind === 'running'}>
                       <ProgressBar fraction={p().fraction} label="sync progress" />
+                      {/* A clone opened before it ended (its head start): what a reload would keep. */}
+                      <Show when={p().kind === 'clone' && p().saved}>
+                        {(n) => <p class="muted small" data-testid="clone-saved" data-saved={n()}>{n()} artifacts are kept already; older check-ins appear as they arrive.</p>}
+                      </Show>
                     </Show>
                   </>
                 )}
