@@ -68,6 +68,18 @@ function fileRank(name: string): number {
   return name.includes('/') ? 2 : 1;
 }
 
+/**
+ * The B card of a check-in manifest, if any. Cards come in order and a manifest has no A card, so
+ * a delta-manifest starts with its B card: no need to parse 100 kB of F cards to find it. A
+ * clear-signed manifest starts with its PGP header and is parsed.
+ */
+function baselineOf(manifest: Uint8Array): string | undefined {
+  if (manifest[0] === 0x2d) return parseArtifact(manifest).baseline;
+  if (manifest[0] !== 0x42 || manifest[1] !== 0x20) return undefined;
+  const end = manifest.indexOf(0x0a);
+  return new TextDecoder().decode(manifest.subarray(2, end < 0 ? manifest.length : end)).trim().toLowerCase();
+}
+
 interface Chosen {
   rid: number;
   uuid: string;
@@ -97,7 +109,7 @@ export function writeHeadStart(x: XferState, req: HeadStartRequest, maxBytes: nu
     .slice(0, req.checkins);
   for (const rid of manifests) {
     take(rid);
-    const baseline = parseArtifact(c.get(rid)).baseline;
+    const baseline = baselineOf(c.get(rid));
     if (baseline) take(c.ridOf(baseline));
   }
   const tip = manifests[0];
