@@ -421,7 +421,7 @@ export class RepoStore {
         verifier: ringVerifier,
         options: {
           headStart: { checkins: HEAD_START_CHECKINS, fileBytes: HEAD_START_FILE_BYTES },
-          events: this.cloneEvents(name, progress.events),
+          events: this.cloneEvents(name, progress.events, started),
           onRebuildProgress: (p) => {
             rebuildStarted ||= performance.now();
             progress.step('Checking and indexing what arrived…', (0.99 * p.done) / Math.max(1, p.total));
@@ -451,11 +451,12 @@ export class RepoStore {
    * its head start (the page then opens it), and each commit after (the pages read what is
    * linked so far; the check-in count grows).
    */
-  private cloneEvents(name: string, events: SyncEvents): SyncEvents {
+  private cloneEvents(name: string, events: SyncEvents, started: number): SyncEvents {
     let saved = 0;
     return {
       ...events,
       headStart: (h) => {
+        this.emit({ type: 'log', repo: name, text: `clone: head start of ${h.artifacts} artifacts in ${((performance.now() - started) / 1000).toFixed(1)} s` });
         this.changed(name);
         events.headStart?.(h);
       },

@@ -339,7 +339,8 @@ export class ClientSession {
 
     const cookie = repo.config.get('cookie');
     if (cookie && !/\s/.test(cookie)) x.out.cookie(cookie);
-    if (this.pull || (this.clone && this.cloneSeqno === 1)) requestPhantoms(x, this.mxPhantomReq);
+    // (After a head start, seqno 1 is still to come, but its phantoms are what the rounds bring.)
+    if (this.pull || (this.clone && this.cloneSeqno === 1 && !this.headStartAnswered)) requestPhantoms(x, this.mxPhantomReq);
     let sentUnsent = false;
     if (this.push) {
       sendUnsent(x);

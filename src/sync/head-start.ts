@@ -2,9 +2,10 @@
  * A clone's head start (not upstream). A clone's rounds bring artifacts in the server's rid
  * order, oldest first, and fossil stores older artifacts as deltas of newer ones: a browser
  * clone of a long history could show nothing until nearly the end. So the client's first clone
- * request carries `pragma head-start N BYTES`, and our server answers it ahead of the round's own
- * artifacts with `pragma head-start K` and K `cfile` cards, each full content or a delta of one
- * sent before it in the same head start:
+ * request carries `pragma head-start N BYTES`, and our server answers it, instead of the round's
+ * own artifacts (they start with the next round, so the head start comes as soon as it can),
+ * with `pragma head-start K` and K `cfile` cards, each full content or a delta of one sent
+ * before it in the same head start:
  *
  * - the newest N check-in manifests, newest first (and the baseline of each delta-manifest);
  * - then the tip check-in's files, a README at the top first, then the other top-level files,

@@ -33,9 +33,9 @@ export interface ServerOptions {
   /** Largest request card text accepted. */
   maxMessageSize?: number;
   /**
-   * The most a clone's head start (head-start.ts) adds to a reply, on top of the clone's own
-   * budget (max-download may be tiny; the head start is what a browser shows first). Over NATS
-   * the reply budget, so the reply still fits max_payload. Default 4 MiB.
+   * The most a clone's head start (head-start.ts) puts in its reply, which carries nothing else
+   * (max-download may be tiny; the head start is what a browser shows first). Over NATS the
+   * reply budget, so the reply still fits max_payload. Default 4 MiB.
    */
   headStartBytes?: number;
 }
@@ -82,9 +82,8 @@ class ServerRequest {
   private uid: number | undefined;
   private loginNonce: string | undefined;
   private receiptStarted = false;
-  /** What a head start added to the reply: the clone's own artifacts get their budget on top of it. */
-  private headStartBytes = 0;
-  private headStartDone = false;
+  /** This reply carries a clone's head start (head-start.ts). */
+  private headStartSent = false;
 
   constructor(
     readonly repo: Repository,
@@ -303,7 +302,9 @@ class ServerRequest {
       if (protocol >= 3) this.replyType = XFER_UNCOMPRESSED_CONTENT_TYPE;
       let next = seqno ?? 1;
       const max = repo.db.value<number>('SELECT max(rid) FROM blob') ?? 0;
-      while (x.maxSend > this.out.byteLength - this.headStartBytes && next <= max) {
+      // A reply with a head start is only that: it comes sooner (the page shows it as soon as it
+      // is in), and the clone's own artifacts start with the next round.
+      while (!this.headStartSent && x.maxSend > this.out.byteLength && next <= max) {
         if (x.deadline !== undefined && Date.now() >= x.deadline) break;
         if (protocol >= 3) sendCompressedFile(x, next);
         else sendFile(x, next, undefined, true);
@@ -344,9 +345,9 @@ class ServerRequest {
         // Only for whoever may clone (the login card, first in the request, has been read),
         // once per request.
         const req = parseHeadStartRequest(args);
-        if (!req || !rights.clone || this.headStartDone) return;
-        this.headStartDone = true;
-        this.headStartBytes = writeHeadStart(x, req, this.opts.headStartBytes ?? DEFAULT_HEAD_START_BYTES);
+        if (!req || !rights.clone || this.headStartSent) return;
+        this.headStartSent = true;
+        writeHeadStart(x, req, this.opts.headStartBytes ?? DEFAULT_HEAD_START_BYTES);
         return;
       }
       case 'uv-hash': {
