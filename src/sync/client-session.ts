@@ -176,6 +176,8 @@ export class ClientSession {
   /** Cards of the head start still to come in this reply, and the rids of those that came. */
   private headStartLeft = 0;
   private headStartRids: number[] = [];
+  /** About how many rounds the server said the clone still takes after its head start. */
+  private headStartRounds = Infinity;
 
   constructor(
     readonly repo: Repository,
@@ -486,8 +488,9 @@ export class ClientSession {
     if (this.clone) {
       this.events.cloneProgress?.({ received: this.cloneReceived, estimatedTotal: this.estimatedTotal, seqno: this.cloneSeqno, saved: this.cloneSaved });
     }
-    // Only worth telling when more is to come: a clone that already has everything ends next round.
-    if (headStart.length > 0 && this.cloneSeqno !== 0) this.events.headStart?.({ artifacts: headStart.length });
+    // Only worth telling when more than the next round is to come: a small clone is complete a
+    // moment later anyway.
+    if (headStart.length > 0 && this.cloneSeqno !== 0 && this.headStartRounds > 1) this.events.headStart?.({ artifacts: headStart.length });
     return { next, go };
   }
 
@@ -689,6 +692,8 @@ export class ClientSession {
         this.headStartAnswered = true;
         const n = Number.parseInt(args[0] ?? '', 10);
         this.headStartLeft = Number.isFinite(n) && n > 0 ? n : 0;
+        const rounds = Number.parseInt(args[1] ?? '', 10);
+        if (Number.isFinite(rounds)) this.headStartRounds = rounds;
         return;
       }
       case 'artifact-count': {

@@ -4,8 +4,9 @@
  * clone of a long history could show nothing until nearly the end. So the client's first clone
  * request carries `pragma head-start N BYTES`, and our server answers it, instead of the round's
  * own artifacts (they start with the next round, so the head start comes as soon as it can),
- * with `pragma head-start K` and K `cfile` cards, each full content or a delta of one sent
- * before it in the same head start:
+ * with `pragma head-start K ROUNDS` and K `cfile` cards, each full content or a delta of one
+ * sent before it in the same head start (ROUNDS: about how many rounds the clone still takes, so
+ * a client need not open early a repository that is complete a moment later):
  *
  * - the newest N check-in manifests, newest first (and the baseline of each delta-manifest);
  * - then the tip check-in's files, a README at the top first, then the other top-level files,
@@ -127,11 +128,18 @@ export function writeHeadStart(x: XferState, req: HeadStartRequest, maxBytes: nu
       if (take(rid)) budget -= size;
     }
   }
-  return writeCards(x, chosen, maxBytes);
+  return writeCards(x, chosen, maxBytes, roundsLeft(x));
 }
 
-/** `pragma head-start K` and K cfile cards, each full or a delta of one already written. */
-function writeCards(x: XferState, chosen: Chosen[], maxBytes: number): number {
+/** About how many replies of this size the whole repository takes (its file size, for a bound). */
+function roundsLeft(x: XferState): number {
+  const db = x.repo.db;
+  const bytes = (db.value<number>('PRAGMA page_count') ?? 0) * (db.value<number>('PRAGMA page_size') ?? 0);
+  return Math.max(1, Math.ceil(bytes / Math.max(1, x.maxSend)));
+}
+
+/** `pragma head-start K ROUNDS` and K cfile cards, each full or a delta of one already written. */
+function writeCards(x: XferState, chosen: Chosen[], maxBytes: number, rounds: number): number {
   const c = x.repo.content;
   const cards: { uuid: string; size: number; payload: Uint8Array; src?: string }[] = [];
   const written = new Set<number>();
@@ -154,7 +162,7 @@ function writeCards(x: XferState, chosen: Chosen[], maxBytes: number): number {
     cards.push(card);
   }
   const before = x.out.byteLength;
-  x.out.pragma(HEAD_START_PRAGMA, String(cards.length));
+  x.out.pragma(HEAD_START_PRAGMA, String(cards.length), String(rounds));
   for (const card of cards) {
     x.out.cfile(card.uuid, card.size, card.payload, card.src);
     x.counters.filesSent++;

@@ -122,6 +122,9 @@ forEachAdapter((adapter) => {
     });
     const head = headStartCards(cards)!;
     expect(head).toBeDefined();
+    // With rounds of 3000 bytes the clone has many more to go, and the server says so.
+    const pragma = cards.find((c) => c.kind === 'pragma' && c.name === HEAD_START_PRAGMA) as { args: string[] };
+    expect(Number(pragma.args[1])).toBeGreaterThan(10);
     // Each card expands (whole, or as a delta of one before it) to content with its name.
     const contents = new Map<string, Uint8Array>();
     for (const c of head) {
@@ -184,7 +187,7 @@ forEachAdapter((adapter) => {
     expect(headStartCards(request(repo, BOB, (w) => w.pragma(HEAD_START_PRAGMA, '8', '4000')))?.length).toBeGreaterThan(8);
   });
 
-  async function cloneOf(server: Repository, headStart: boolean) {
+  async function cloneOf(server: Repository, headStart: boolean, maxDownload?: number) {
     const target = Repository.create(await adapter.open(), { date: null, adminUser: 'bob' });
     prepareCloneTarget(target);
     // The rids the clone's walk expanded and checked: each artifact it links goes through it once.
@@ -199,7 +202,7 @@ forEachAdapter((adapter) => {
       close() {},
     };
     let seen: { checkins: string[]; tipFiles: string[]; readme: string; unfinished: boolean; seqno: number } | undefined;
-    const result = await cloneInto(target, new MemoryTransport(new XferServer(server)), {
+    const result = await cloneInto(target, new MemoryTransport(new XferServer(server, { maxDownload })), {
       login: BOB,
       cloneCommitEveryMs: 0,
       verifier,
@@ -222,6 +225,18 @@ forEachAdapter((adapter) => {
     });
     return { target, result, seen, walked };
   }
+
+  it.skipIf(!haveTool('fossil'))('a clone that fits in the next round is not opened early, and ends the same', async () => {
+    const server = await served(adapter);
+    const small = await cloneOf(server, true, 50_000_000);
+    const plain = await cloneOf(server, false, 50_000_000);
+    expect(small.seen).toBeUndefined();
+    // One round more than without: the head start's own.
+    expect(small.result.rounds).toBe(plain.result.rounds + 1);
+    // It was linked all the same (the head start's check-ins by linkNow, not by the walk).
+    expect(newestCheckins(server, 10).map((u) => small.target.content.ridOf(u)!).filter((rid) => small.walked.has(rid))).toEqual([]);
+    expect(differingTables(dumpDerivedTablesOf(small.target.db), dumpDerivedTablesOf(plain.target.db))).toEqual([]);
+  });
 
   it.skipIf(!haveTool('fossil'))('a clone with head start shows the head after its first round and ends as one without', async () => {
     const server = await served(adapter);
