@@ -21,7 +21,6 @@
  * ignores as already stored.
  */
 import { compressBlob } from '../fossil/blob-codec.ts';
-import { parseArtifact } from '../fossil/artifact.ts';
 import { filesOfCheckin } from '../repo/checkin-files.ts';
 import type { XferState } from './xfer-state.ts';
 
@@ -70,65 +69,74 @@ function fileRank(name: string): number {
   return name.includes('/') ? 2 : 1;
 }
 
-/**
- * The B card of a check-in manifest, if any. Cards come in order and a manifest has no A card, so
- * a delta-manifest starts with its B card: no need to parse 100 kB of F cards to find it. A
- * clear-signed manifest starts with its PGP header and is parsed.
- */
-function baselineOf(manifest: Uint8Array): string | undefined {
-  if (manifest[0] === 0x2d) return parseArtifact(manifest).baseline;
-  if (manifest[0] !== 0x42 || manifest[1] !== 0x20) return undefined;
-  const end = manifest.indexOf(0x0a);
-  return new TextDecoder().decode(manifest.subarray(2, end < 0 ? manifest.length : end)).trim().toLowerCase();
-}
-
 interface Chosen {
   rid: number;
   uuid: string;
 }
 
+interface BlobRow {
+  rid: number;
+  uuid: string;
+  size: number;
+}
+
 /**
- * Write the head start into the reply: `pragma head-start K` and the K cards. `maxBytes` bounds
- * what it adds to the reply (the newest manifest always goes). Returns the bytes it added.
+ * Write the head start into the reply: `pragma head-start K ROUNDS` and the K cards. `maxBytes`
+ * bounds what it adds to the reply (the newest manifest always goes). Returns the bytes it added.
+ * It reads as little as it can (it is what a person waits for): the baselines come from plink,
+ * which crosslinking filled, and the tip's files are looked up in a few queries.
  */
 export function writeHeadStart(x: XferState, req: HeadStartRequest, maxBytes: number): number {
   const { repo } = x;
   const db = repo.db;
   const c = repo.content;
-  const usable = (rid: number) => !c.isPrivate(rid) && !c.isShunned(c.uuidOf(rid) ?? '') && c.isAvailable(rid);
   const chosen: Chosen[] = [];
   const seen = new Set<number>();
-  const take = (rid: number | undefined) => {
-    if (rid === undefined || seen.has(rid) || !usable(rid)) return false;
-    seen.add(rid);
-    chosen.push({ rid, uuid: c.uuidOf(rid)! });
+  // Never a phantom, a private or a shunned artifact.
+  const take = (b: BlobRow | undefined) => {
+    if (!b || b.size < 0 || seen.has(b.rid) || c.isPrivate(b.rid) || c.isShunned(b.uuid)) return false;
+    seen.add(b.rid);
+    chosen.push({ rid: b.rid, uuid: b.uuid });
     return true;
   };
-  const manifests = db
-    .prepare(`SELECT objid FROM event WHERE type='ci' ORDER BY mtime DESC LIMIT ?`)
-    .column<number>(req.checkins * 2)
-    .filter((rid) => usable(rid))
-    .slice(0, req.checkins);
-  for (const rid of manifests) {
-    take(rid);
-    const baseline = baselineOf(c.get(rid));
-    if (baseline) take(c.ridOf(baseline));
+  const blobRow = db.prepare('SELECT rid, uuid, size FROM blob WHERE rid=?');
+  const newest = db
+    .prepare(
+      `SELECT b.rid AS rid, b.uuid AS uuid, b.size AS size,
+              (SELECT baseid FROM plink WHERE cid=e.objid AND baseid>0 LIMIT 1) AS baseid
+         FROM event e JOIN blob b ON b.rid=e.objid WHERE e.type='ci' ORDER BY e.mtime DESC LIMIT ?`,
+    )
+    .all<BlobRow & { baseid: number | null }>(req.checkins * 2);
+  let tip: number | undefined;
+  let checkins = 0;
+  for (const row of newest) {
+    if (checkins >= req.checkins) break;
+    // (One taken already as a newer one's baseline counts too.)
+    if (!seen.has(row.rid) && !take(row)) continue;
+    checkins++;
+    tip ??= row.rid;
+    if (row.baseid) take(blobRow.get<BlobRow>(row.baseid));
   }
-  const tip = manifests[0];
-  if (tip !== undefined) {
-    const files = filesOfCheckin(repo, tip)
-      .filter((f) => f.uuid)
-      .sort((a, b) => fileRank(a.name) - fileRank(b.name) || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-    let budget = req.fileBytes;
-    for (const f of files) {
-      const rid = c.ridOf(f.uuid!);
-      if (rid === undefined || seen.has(rid)) continue;
-      const size = c.size(rid);
-      if (size < 0 || size > budget) continue;
-      if (take(rid)) budget -= size;
-    }
-  }
+  if (tip !== undefined) takeTipFiles(repo, tip, req.fileBytes, take);
   return writeCards(x, chosen, maxBytes, roundsLeft(x));
+}
+
+/** The tip's files in the order fileRank gives, each that still fits in `budget` bytes. */
+function takeTipFiles(repo: XferState['repo'], tip: number, budget: number, take: (b: BlobRow | undefined) => boolean): void {
+  const files = filesOfCheckin(repo, tip)
+    .filter((f) => f.uuid)
+    .sort((a, b) => fileRank(a.name) - fileRank(b.name) || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  const rows = new Map<string, BlobRow>();
+  const uuids = [...new Set(files.map((f) => f.uuid!.toLowerCase()))];
+  for (let i = 0; i < uuids.length; i += 500) {
+    const part = uuids.slice(i, i + 500);
+    for (const r of repo.db.all<BlobRow>(`SELECT rid, uuid, size FROM blob WHERE uuid IN (${part.map(() => '?').join(',')})`, ...part)) rows.set(r.uuid, r);
+  }
+  for (const f of files) {
+    const row = rows.get(f.uuid!.toLowerCase());
+    if (!row || row.size < 0 || row.size > budget) continue;
+    if (take(row)) budget -= row.size;
+  }
 }
 
 /** About how many replies of this size the whole repository takes (its file size, for a bound). */
@@ -151,8 +159,9 @@ function writeCards(x: XferState, chosen: Chosen[], maxBytes: number, rounds: nu
     if (stored.srcid === undefined) card = { uuid, size: stored.size, payload: stored.content };
     else if (written.has(stored.srcid)) card = { uuid, size: stored.size, payload: stored.content, src: c.uuidOf(stored.srcid)! };
     else {
-      // Its delta source is not part of the head start: send it whole.
-      const full = c.get(rid);
+      // Its delta source is not part of the head start: send it whole (when it can be had).
+      const full = c.tryGet(rid);
+      if (!full) continue;
       card = { uuid, size: full.length, payload: compressBlob(full) };
     }
     const cost = card.payload.length + 200;
