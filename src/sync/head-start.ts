@@ -29,8 +29,8 @@ export const HEAD_START_PRAGMA = 'head-start';
 export const HEAD_START_CHECKINS = 50;
 /**
  * Expanded bytes of the tip's files a client asks for by default: the README and the other
- * top-level files of a typical project, a small part of a large tree (fossil's own tip holds
- * about 30 MB in 987 files), sent in well under a second on any link the clone itself can use.
+ * top-level files of a typical project, a small part of a large tree (fossil's own tip has 987
+ * files), and a fifth of one of the clone's own rounds (max-download, 5 MB by default).
  */
 export const HEAD_START_FILE_BYTES = 1 << 20;
 /** The most check-ins and file bytes a server gives, whatever is asked. */
@@ -59,7 +59,7 @@ export function parseHeadStartRequest(args: string[]): HeadStartRequest | undefi
 }
 
 /** A README at the top of the tree: what a project's page shows first. */
-export function isTopReadme(name: string): boolean {
+function isTopReadme(name: string): boolean {
   return /^readme(\.[A-Za-z0-9]+)?$/i.test(name);
 }
 
