@@ -148,4 +148,30 @@ describe.skipIf(!ready)('a share link to a long history', () => {
     expect(errors).toEqual([]);
     await ctx.close();
   }, 400_000);
+
+  it('a reload while the clone is held still shows the head, and the clone then resumes to a whole file', async () => {
+    const ctx = await browser.newContext();
+    const page = await ctx.newPage();
+    await page.goto(hub.shares.history!);
+    await page.waitForURL(/#\/repo\/history$/, { timeout: 120_000 });
+    await page.getByTestId('timeline').locator('li').first().waitFor();
+    held = natsServerOf(hub);
+    process.kill(held, 'SIGSTOP');
+    // The head start was committed at once: after a reload the page reads it from storage.
+    await page.reload();
+    const shown = page.getByTestId('timeline').locator('li');
+    await expect.poll(() => shown.count(), { timeout: 120_000 }).toBe(HEAD_START_CHECKINS);
+    expect(await shown.evaluateAll((els) => els.map((e) => e.getAttribute('data-uuid')))).toEqual(newestFirst(source, HEAD_START_CHECKINS));
+    expect((await repoSummary(page))?.unfinished).toBe(true);
+    process.kill(held, 'SIGCONT');
+    held = undefined;
+    await expect.poll(async () => (await repoSummary(page))?.unfinished, { timeout: 240_000, interval: 500 }).toBe(false);
+    const file = join(tmp.dir, 'reloaded.fossil');
+    const [d] = await Promise.all([page.waitForEvent('download'), page.getByTestId('download').click()]);
+    await d.saveAs(file);
+    expect(fossil(['test-integrity', '-R', file]).stdout).toMatch(/ 0 errors/);
+    const mine = new Set(artifactSet(file));
+    expect(made.filter((u) => !mine.has(u))).toEqual([]);
+    await ctx.close();
+  }, 400_000);
 });
