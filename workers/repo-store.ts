@@ -38,7 +38,9 @@ import { ringVerifier } from './ring-verifier.ts';
 import { isUnfinishedClone } from '../src/sync/clone-client.ts';
 import { ensureBrowseIndexes } from '../src/repo/browse-indexes.ts';
 import { CloneIncompleteError, runClone, type CloneOutcome, type CloneStorage } from '../src/sync/clone-lifecycle.ts';
+import { HEAD_START_CHECKINS, HEAD_START_FILE_BYTES } from '../src/sync/head-start.ts';
 import { HubLinks } from './hub-links.ts';
+import type { SyncEvents } from '../src/sync/sync-events.ts';
 import { idbDelete, idbGet, idbSet } from './idb-kv.ts';
 
 const HUB = 'edgesync-hub';
@@ -418,7 +420,8 @@ export class RepoStore {
         },
         verifier: ringVerifier,
         options: {
-          events: progress.events,
+          headStart: { checkins: HEAD_START_CHECKINS, fileBytes: HEAD_START_FILE_BYTES },
+          events: this.cloneEvents(name, progress.events, started),
           onRebuildProgress: (p) => {
             rebuildStarted ||= performance.now();
             progress.step('Checking and indexing what arrived…', (0.99 * p.done) / Math.max(1, p.total));
@@ -441,6 +444,30 @@ export class RepoStore {
     this.attach(this.get(name));
     this.changed(name);
     return this.summary(name);
+  }
+
+  /**
+   * A clone's progress events, plus the repository's summary when something readable was kept:
+   * its head start (the page then opens it), and each commit after (the pages read what is
+   * linked so far; the check-in count grows).
+   */
+  private cloneEvents(name: string, events: SyncEvents, started: number): SyncEvents {
+    let saved = 0;
+    return {
+      ...events,
+      headStart: (h) => {
+        this.emit({ type: 'log', repo: name, text: `clone: head start of ${h.artifacts} artifacts in ${((performance.now() - started) / 1000).toFixed(1)} s` });
+        this.changed(name);
+        events.headStart?.(h);
+      },
+      cloneProgress: (c) => {
+        events.cloneProgress?.(c);
+        if (c.saved !== saved) {
+          saved = c.saved;
+          this.changed(name);
+        }
+      },
+    };
   }
 
   /**
@@ -642,6 +669,8 @@ export class RepoStore {
   /** Run a write when no sync session of the repository is in flight (write-lock.ts). */
   write<T>(name: string, fn: (repo: Repository) => T): Promise<T> {
     const o = this.get(name);
+    // Its page opens before the clone ends (the head start); a write waits for the whole history.
+    if (isUnfinishedClone(o.repo)) return Promise.reject(new CodedError('conflict', `The clone of “${name}” is still arriving; write once it is complete.`));
     return o.repo.writeLock.run(() => fn(o.repo));
   }
 

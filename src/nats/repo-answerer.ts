@@ -38,7 +38,8 @@ export class RepoAnswerer implements SyncAnswerer {
         { contentType: XFER_CONTENT_TYPE, body: request, text },
         { remoteAddress: 'nats' },
         // The repository's own max-download, as fossil's server honours it, when it is smaller.
-        { maxDownload: Math.min(budget, this.repo.config.getInt('max-download', budget)), maxDownloadTime: REPLY_SECONDS, maxMessageSize: this.maxMessageSize },
+        // A clone's head start has its own budget (max-download may be tiny), within what one reply may carry.
+        { maxDownload: Math.min(budget, this.repo.config.getInt('max-download', budget)), maxDownloadTime: REPLY_SECONDS, maxMessageSize: this.maxMessageSize, headStartBytes: budget },
       );
       // A clone reply is plain text on HTTP; NATS always carries the envelope.
       return reply.contentType === XFER_CONTENT_TYPE ? reply.body : encodeBody(reply.body, XFER_CONTENT_TYPE);

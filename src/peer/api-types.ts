@@ -99,6 +99,11 @@ export interface SyncProgress {
   peer?: string;
   /** The project a clone brings (the page that started it finds its progress by it). */
   project?: string;
+  /**
+   * A clone's head start is in (src/sync/head-start.ts): its newest check-ins and the tip's files
+   * can be read while the rest of the history arrives, so the page opens the repository.
+   */
+  headStart?: boolean;
 }
 
 /** A hub connection's state, as its link reports it (the store adds which repositories use it). */

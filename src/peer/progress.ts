@@ -30,6 +30,10 @@ export function progressEvents(repo: string, kind: SyncProgress['kind'], emit: (
       if (kind !== 'clone') p.text = `${verb(kind)}: ${p.artifactsIn} in, ${p.artifactsOut} out`;
       send();
     },
+    headStart() {
+      p.headStart = true;
+      send(true);
+    },
     cloneProgress(c) {
       p.saved = c.saved;
       if (c.estimatedTotal) p.fraction = Math.min(1, c.received / c.estimatedTotal);

@@ -23,6 +23,7 @@ import { randomNonceSalt, signPayload } from './login.ts';
 import { VERSION_ARGS } from './peer-version.ts';
 import { refusalOf } from './refusal.ts';
 import { inExchangeTransaction } from './round-transaction.ts';
+import { HEAD_START_PRAGMA } from './head-start.ts';
 import { emptyTraffic, type RoundReport, type SyncEvents, type TrafficStats } from './sync-events.ts';
 import type { SyncTransport } from './transport.ts';
 import {
@@ -101,6 +102,14 @@ export interface ClientSyncOptions {
    * loses is at most one group, which it fetches again when it resumes. Default: every round.
    */
   cloneCommitEveryMs?: number;
+  /**
+   * A fresh clone asks the server for a head start (head-start.ts) with its first request (and
+   * with the second, when the first was refused for want of a login). What comes is checked
+   * against its names as it is stored; `arrived` gets the rids, newest check-in first, inside the
+   * round's transaction, which then commits at once. A server that does not know the pragma
+   * sends nothing, and the clone goes on as without.
+   */
+  headStart?: { checkins: number; fileBytes: number; arrived(rids: number[]): void };
 }
 
 export interface SyncResult {
@@ -162,6 +171,13 @@ export class ClientSession {
   private groupStarted = 0;
   private releaseLock: (() => void) | undefined;
   private estimatedTotal: number | undefined;
+  /** The server answered the head start (or said it has none): it is not asked for again. */
+  private headStartAnswered = false;
+  /** Cards of the head start still to come in this reply, and the rids of those that came. */
+  private headStartLeft = 0;
+  private headStartRids: number[] = [];
+  /** About how many rounds the server said the clone still takes after its head start. */
+  private headStartRounds = Infinity;
 
   constructor(
     readonly repo: Repository,
@@ -184,6 +200,13 @@ export class ClientSession {
     this.cloneSaved = this.cloneReceived;
   }
 
+  /** `pragma head-start N BYTES`, before the clone card, while it is worth asking. */
+  private askHeadStart(w: CardWriter): void {
+    const h = this.opts.headStart;
+    if (!h || this.headStartAnswered || this.round > 0) return;
+    w.pragma(HEAD_START_PRAGMA, String(h.checkins), String(h.fileBytes));
+  }
+
   private get serverCode(): string {
     return this.repo.config.serverCode ?? 'x';
   }
@@ -195,6 +218,7 @@ export class ClientSession {
     w.pragma('client-version', ...VERSION_ARGS);
     if (!first && this.syncPrivate) w.pragma('send-private');
     if (first && this.clone) {
+      if (this.cloneSeqno === 1) this.askHeadStart(w);
       w.clone(3, this.cloneSeqno);
     } else if (this.pull) {
       w.pull(this.serverCode, this.repo.projectCode);
@@ -317,7 +341,8 @@ export class ClientSession {
 
     const cookie = repo.config.get('cookie');
     if (cookie && !/\s/.test(cookie)) x.out.cookie(cookie);
-    if (this.pull || (this.clone && this.cloneSeqno === 1)) requestPhantoms(x, this.mxPhantomReq);
+    // (After a head start, seqno 1 is still to come, but its phantoms are what the rounds bring.)
+    if (this.pull || (this.clone && this.cloneSeqno === 1 && !this.headStartAnswered)) requestPhantoms(x, this.mxPhantomReq);
     let sentUnsent = false;
     if (this.push) {
       sendUnsent(x);
@@ -422,9 +447,14 @@ export class ClientSession {
     x.out = next;
 
     await this.openGroup();
+    let headStart: number[] = [];
     const outcome = inExchangeTransaction(repo, () => {
       if (round.sentUnsent) repo.db.exec('DELETE FROM unsent');
       const o = this.processReply(x, reply.text, round.configMask, round.isCloneRound1);
+      this.headStartLeft = 0;
+      headStart = this.headStartRids;
+      this.headStartRids = [];
+      if (headStart.length > 0) this.opts.headStart!.arrived(headStart);
       if (this.clone) {
         repo.config.set(CLONE_SEQNO_SETTING, this.cloneSeqno);
         repo.config.set(CLONE_RECEIVED_SETTING, this.cloneReceived);
@@ -451,11 +481,16 @@ export class ClientSession {
     };
     const report: RoundReport = { round: this.round, sent: round.sent, received, more: go };
     this.events.round?.(report);
+    // A head start is kept at once: a reload right after it still shows it.
+    if (headStart.length > 0 && this.releaseLock) this.closeGroup(true);
     this.groupDone();
     if (!this.releaseLock) this.cloneSaved = this.cloneReceived;
     if (this.clone) {
       this.events.cloneProgress?.({ received: this.cloneReceived, estimatedTotal: this.estimatedTotal, seqno: this.cloneSeqno, saved: this.cloneSaved });
     }
+    // Only worth telling when more than the next round is to come: a small clone is complete a
+    // moment later anyway.
+    if (headStart.length > 0 && this.cloneSeqno !== 0 && this.headStartRounds > 1) this.events.headStart?.({ artifacts: headStart.length });
     return { next, go };
   }
 
@@ -528,6 +563,18 @@ export class ClientSession {
         return;
       case 'file':
       case 'cfile': {
+        if (this.headStartLeft > 0) {
+          this.headStartLeft--;
+          // Checked against its name now (not deferred as a clone's are): it is shown at once.
+          const headOpts = { ...acceptOpts, clone: false };
+          if (card.kind === 'file') acceptFile(x, card, headOpts);
+          else acceptCompressedFile(x, card, headOpts);
+          const rid = repo.content.ridOf(card.hash);
+          if (rid !== undefined && !repo.content.isPhantom(rid)) this.headStartRids.push(rid);
+          o.files++;
+          this.result.artifactsReceived++;
+          return;
+        }
         const how = card.kind === 'file' ? acceptFile(x, card, acceptOpts) : acceptCompressedFile(x, card, acceptOpts);
         o.artifacts++;
         this.result.artifactsReceived++;
@@ -576,7 +623,11 @@ export class ClientSession {
           repo.config.set('project-code', card.projectCode);
           this.result.projectCode = card.projectCode;
         }
-        if (this.cloneSeqno > 0) x.out.clone(3, this.cloneSeqno);
+        if (this.cloneSeqno > 0) {
+          // A first request refused for want of a login asks again in the second, logged in.
+          if (this.cloneSeqno === 1) this.askHeadStart(x.out);
+          x.out.clone(3, this.cloneSeqno);
+        }
         return;
       }
       case 'config':
@@ -636,6 +687,15 @@ export class ClientSession {
       case 'uv-push-ok':
         if (this.unversioned) this.uvDoPush = true;
         return;
+      case HEAD_START_PRAGMA: {
+        if (!this.clone || !this.opts.headStart) return;
+        this.headStartAnswered = true;
+        const n = Number.parseInt(args[0] ?? '', 10);
+        this.headStartLeft = Number.isFinite(n) && n > 0 ? n : 0;
+        const rounds = Number.parseInt(args[1] ?? '', 10);
+        if (Number.isFinite(rounds)) this.headStartRounds = rounds;
+        return;
+      }
       case 'artifact-count': {
         const n = Number.parseInt(args[0] ?? '', 10);
         if (Number.isFinite(n) && n >= 0) this.estimatedTotal = n;

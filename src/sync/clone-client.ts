@@ -37,7 +37,14 @@ export interface FinishOptions {
   linkWhileArriving?: boolean;
 }
 
-export interface CloneOptions extends Omit<ClientSyncOptions, 'cloneFrom' | 'pull' | 'push'>, FinishOptions {}
+export interface CloneOptions extends Omit<ClientSyncOptions, 'cloneFrom' | 'pull' | 'push' | 'headStart'>, FinishOptions {
+  /**
+   * Ask the server for a head start (head-start.ts): the newest check-ins and the tip's files
+   * first, crosslinked at once. Only a fresh clone that links while it arrives asks (a resumed
+   * one already has it, or is rebuilt at the end).
+   */
+  headStart?: { checkins: number; fileBytes: number };
+}
 
 export interface CloneResult extends SyncResult {
   /** False when the clone resumed an interrupted one. */
@@ -86,13 +93,14 @@ export async function cloneInto(repo: Repository, transport: SyncTransport, opts
         cloneFrom: seqno,
         configGroups: opts.configGroups ?? ConfigGroup.ALL,
         whileWaiting: linker ? (replied) => linker.runWhile(() => !replied()) : undefined,
+        headStart: linker && opts.headStart ? { ...opts.headStart, arrived: (rids) => linker.linkNow(rids) } : undefined,
       }).run();
     }
     if (hasDeltasOfPhantoms(repo) || repo.config.get(CLONE_REFETCH_SETTING) !== undefined) {
       // A clone resumed from another peer of the mesh follows that peer's numbering, so it can
       // miss what the first one would have sent later: delta sources. And what an earlier,
       // lying server sent was dropped as phantoms (dropFalseArtifacts). Ask for them by name.
-      const pulled = await new ClientSession(repo, transport, { ...opts, pull: true, configGroups: 0 }).run();
+      const pulled = await new ClientSession(repo, transport, { ...opts, pull: true, configGroups: 0, headStart: undefined }).run();
       repo.config.delete(CLONE_REFETCH_SETTING);
       result = { ...result, rounds: result.rounds + pulled.rounds, artifactsReceived: result.artifactsReceived + pulled.artifactsReceived, bytesSent: result.bytesSent + pulled.bytesSent, bytesReceived: result.bytesReceived + pulled.bytesReceived, messages: [...result.messages, ...pulled.messages] };
     }

@@ -178,6 +178,40 @@ export class CloneLinker {
     });
   }
 
+  /**
+   * Crosslink these stored artifacts now, ahead of the walk: a clone's head start (the newest
+   * check-ins and the tip's files, head-start.ts), so they can be shown while the rest arrives.
+   * They were checked against their names when they were stored. Their parents and files that
+   * have not come yet stay phantoms, as in any crosslink; each crosslink step copes with those
+   * arriving later. The walk skips them when it meets them (`done`), and what is stored as a
+   * delta of them is expanded from them then. Oldest first, as arrival order would have it.
+   */
+  linkNow(rids: readonly number[]): void {
+    const content = this.repo.content;
+    this.db.transaction(() => {
+      const s = beginCrosslink(this.repo);
+      s.onTagWanted = (name, rid) => this.wantTag(name, rid);
+      s.knownRids = this.rids;
+      try {
+        for (const rid of [...rids].reverse()) {
+          if (this.done.has(rid)) continue;
+          const bytes = content.tryGet(rid);
+          const uuid = content.uuidOf(rid);
+          if (!bytes || !uuid) continue;
+          this.rids.set(uuid, rid);
+          this.done.add(rid);
+          crosslinkArtifact(s, rid, bytes);
+          linkOrphansOf(s, rid);
+        }
+      } catch (e) {
+        abortCrosslink(s);
+        throw e;
+      }
+      for (const rid of s.leafChecks) this.leafChecks.add(rid);
+      endCrosslink(s);
+    });
+  }
+
   /** The most expanded artifacts the walk has held at once for deltas still to expand. */
   get peakHeld(): number {
     return this.heldMost;

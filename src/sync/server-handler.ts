@@ -14,6 +14,7 @@ import { addCapabilities, anonymousRights, type SyncRights } from './capabilitie
 import { createClusters } from './clusters.ts';
 import { allowedGroups, configNameToMask, ConfigGroup, receiveConfig, sendConfigGroups } from './config-sync.ts';
 import { VERSION_ARGS } from './peer-version.ts';
+import { DEFAULT_HEAD_START_BYTES, HEAD_START_PRAGMA, parseHeadStartRequest, writeHeadStart } from './head-start.ts';
 import { inExchangeTransaction } from './round-transaction.ts';
 import { checkLogin } from './server-login.ts';
 import type { RequestInfo, WireMessage, XferService } from './transport.ts';
@@ -31,6 +32,12 @@ export interface ServerOptions {
   cardLimits?: Partial<CardLimits>;
   /** Largest request card text accepted. */
   maxMessageSize?: number;
+  /**
+   * The most a clone's head start (head-start.ts) puts in its reply, which carries nothing else
+   * (max-download may be tiny; the head start is what a browser shows first). Over NATS the
+   * reply budget, so the reply still fits max_payload. Default 4 MiB.
+   */
+  headStartBytes?: number;
 }
 
 /** Most phantoms a server asks a pushing client for in one reply. */
@@ -75,13 +82,15 @@ class ServerRequest {
   private uid: number | undefined;
   private loginNonce: string | undefined;
   private receiptStarted = false;
+  /** This reply carries a clone's head start (head-start.ts). */
+  private headStartSent = false;
 
   constructor(
     readonly repo: Repository,
     readonly message: Uint8Array,
     requestType: string,
     private readonly info: RequestInfo,
-    opts: ServerOptions,
+    private readonly opts: ServerOptions,
   ) {
     const config = repo.config;
     const maxSend = opts.maxDownload ?? config.getInt('max-download', 5_000_000);
@@ -293,7 +302,9 @@ class ServerRequest {
       if (protocol >= 3) this.replyType = XFER_UNCOMPRESSED_CONTENT_TYPE;
       let next = seqno ?? 1;
       const max = repo.db.value<number>('SELECT max(rid) FROM blob') ?? 0;
-      while (x.maxSend > this.out.byteLength && next <= max) {
+      // A reply with a head start is only that: it comes sooner (the page shows it as soon as it
+      // is in), and the clone's own artifacts start with the next round.
+      while (!this.headStartSent && x.maxSend > this.out.byteLength && next <= max) {
         if (x.deadline !== undefined && Date.now() >= x.deadline) break;
         if (protocol >= 3) sendCompressedFile(x, next);
         else sendFile(x, next, undefined, true);
@@ -328,6 +339,15 @@ class ServerRequest {
           x.remoteDate = Number.parseInt(args[1]!, 10) || 0;
           this.out.pragma('server-version', ...VERSION_ARGS);
         }
+        return;
+      }
+      case HEAD_START_PRAGMA: {
+        // Only for whoever may clone (the login card, first in the request, has been read),
+        // once per request.
+        const req = parseHeadStartRequest(args);
+        if (!req || !rights.clone || this.headStartSent) return;
+        this.headStartSent = true;
+        writeHeadStart(x, req, this.opts.headStartBytes ?? DEFAULT_HEAD_START_BYTES);
         return;
       }
       case 'uv-hash': {

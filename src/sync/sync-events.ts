@@ -43,6 +43,11 @@ export interface SyncEvents {
   message?(text: string): void;
   /** Warnings worth showing (e.g. an ignored error on the first round of a clone). */
   warning?(text: string): void;
+  /**
+   * A clone's head start (head-start.ts) is stored, crosslinked and committed: the newest
+   * check-ins and the tip's files can be shown while the rest arrives.
+   */
+  headStart?(h: { artifacts: number }): void;
 }
 
 export function emptyTraffic(): TrafficStats {

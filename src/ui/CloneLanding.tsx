@@ -4,7 +4,7 @@
  * gets a landing of its own (App.tsx), so a second link opened in this tab opens its repository;
  * a landing left before its clone ended does not lead anywhere when it does.
  */
-import { onCleanup, onMount, Show } from 'solid-js';
+import { createEffect, onCleanup, onMount, Show } from 'solid-js';
 import { parseShareLink } from '../peer/share-link.ts';
 import { ProgressBar } from './ProgressBar.tsx';
 import { go, repoHash } from './route.ts';
@@ -33,6 +33,12 @@ export function CloneLanding(props: { link: string }) {
     if (r && shown) go(repoHash(r.name), true);
   }
   onMount(() => void start());
+  // The clone's head start is in: open the repository at once; the rest of the history goes on
+  // arriving behind it (its sync panel shows how far).
+  createEffect(() => {
+    const p = progress();
+    if (p?.headStart && shown) go(repoHash(p.repo), true);
+  });
 
   return (
     <main class="page narrow">

@@ -26,6 +26,14 @@ export function SyncPanel(props: { repo: RepoSummary; defaultHub?: string }) {
   // What it says about syncing never contradicts the connection (sync-status.ts).
   const status = () => syncStatus(props.repo.connection, progress(), props.repo.lastSync);
   const hubState = () => (props.repo.hub ? s.hubs[props.repo.hub] : undefined);
+  /**
+   * A clone that stopped while its repository was open (its head start showed it early): said
+   * as the share link's page says it, also when the words about syncing are only "not connected".
+   */
+  const cloneStopped = () => {
+    const p = progress();
+    return p?.kind === 'clone' && p.phase === 'failed' && status().kind !== 'failed' ? p : undefined;
+  };
   const arrival = () => s.arrivals[props.repo.name];
   const id = () => props.repo.identity;
 
@@ -105,6 +113,9 @@ export function SyncPanel(props: { repo: RepoSummary; defaultHub?: string }) {
         <Show when={hubState()?.error && props.repo.connection !== 'connected'}>
           <p class="error" role="status">{hubState()!.error}</p>
         </Show>
+        <Show when={cloneStopped()}>
+          {(p) => <p class="error" role="alert" data-testid="clone-stopped">The clone stopped: {errorText({ code: p().code, message: p().error })} What arrived is kept.</p>}
+        </Show>
         <Show when={status().kind !== 'none'}>
           <div aria-live="polite" data-testid="sync-progress">
             <Switch>
@@ -114,9 +125,13 @@ export function SyncPanel(props: { repo: RepoSummary; defaultHub?: string }) {
               <Match when={progress()}>
                 {(p) => (
                   <>
-                    <p class={status().kind === 'failed' ? 'error' : ''}>{status().kind === 'failed' ? errorText({ code: p().code, message: p().error }) : p().text}</p>
+                    <p class={status().kind === 'failed' ? 'error' : ''} role={status().kind === 'failed' && p().kind === 'clone' ? 'alert' : undefined}>{status().kind === 'failed' ? errorText({ code: p().code, message: p().error }) : p().text}</p>
                     <Show when={status().kind === 'running'}>
                       <ProgressBar fraction={p().fraction} label="sync progress" />
+                      {/* A clone opened before it ended (its head start): what a reload would keep. */}
+                      <Show when={p().kind === 'clone' && p().saved}>
+                        {(n) => <p class="muted small" data-testid="clone-saved" data-saved={n()}>{n()} artifacts are kept already; older check-ins appear as they arrive.</p>}
+                      </Show>
                     </Show>
                   </>
                 )}
