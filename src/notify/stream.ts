@@ -71,9 +71,10 @@ export async function openNotifyJs(nc: NatsConnection, opts: { timeoutMs?: numbe
   }
 }
 
+/** JetStream is there but busy (electing a leader, a node rejoining): worth asking again. */
 function isTimeout(e: unknown): boolean {
   const err = e as { name?: string; message?: string };
-  return err?.name === 'TimeoutError' || /timeout|timed out/i.test(err?.message ?? '');
+  return err?.name === 'TimeoutError' || /timeout|timed out|temporarily unavailable|jetstream is not enabled/i.test(err?.message ?? '');
 }
 
 export async function ensureNotifyStream(jsm: JetStreamManager, replicas = 1): Promise<string> {
@@ -211,7 +212,7 @@ export interface Follower {
  */
 export async function followStream(
   n: NotifyJs,
-  o: ReadOptions & { newOnly?: boolean },
+  o: ReadOptions & { newOnly?: boolean; livenessMs?: number },
   onEntry: (e: StreamEntry) => void | Promise<void>,
 ): Promise<Follower> {
   const { DeliverPolicy } = await jetstreamLib();
@@ -230,9 +231,23 @@ export async function followStream(
       await onEntry(toEntry(m));
     }
   })().catch(() => undefined);
+  // With livenessMs, ask the server now and then whether the consumer is still there: one kept
+  // on a cluster node that died is gone, and the client may not notice for a long while. Its
+  // end ends the following (the caller follows again from where it was).
+  let alive: ReturnType<typeof setInterval> | undefined;
+  if (o.livenessMs) {
+    alive = setInterval(() => {
+      void c.info(false).catch(() => {
+        if (stopped) return;
+        void msgs?.close().catch(() => undefined);
+      });
+    }, o.livenessMs);
+    void done.then(() => clearInterval(alive));
+  }
   return {
     stop() {
       stopped = true;
+      if (alive) clearInterval(alive);
       void msgs?.close().catch(() => undefined);
     },
     done,

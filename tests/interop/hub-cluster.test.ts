@@ -61,6 +61,21 @@ const startNode = async (name: string, clusterPort: number, routes: number[]) =>
 };
 const memberUrl = (name: string, port: number, code = '') => clusterMemberUrl(d('hub'), name, port, code);
 
+/** Wait until the notify stream answers through the node at port, with its three replicas placed. */
+async function waitForStream(port: number): Promise<void> {
+  const hubMember = loadMembers(d('hub')).find((m) => m.role === 'hub')!;
+  const nc = await connect({ servers: `127.0.0.1:${port}`, user: hubMember.name, pass: hubMember.password });
+  try {
+    await expect.poll(async () => {
+      // While JetStream elects its leader even this may time out: ask again.
+      const info = await jetstreamManager(nc).then((jsm) => jsm.streams.info('NOTIFY')).catch(() => undefined);
+      return info ? [info.cluster?.leader, ...(info.cluster?.replicas ?? []).filter((r) => r.current).map((r) => r.name)].filter(Boolean).length : 0;
+    }).toBe(3);
+  } finally {
+    await nc.close();
+  }
+}
+
 describe.skipIf(!ready)('three hub nodes in one cluster', () => {
   let a: Node;
   let b: Node;
@@ -139,6 +154,8 @@ describe.skipIf(!ready)('three hub nodes in one cluster', () => {
   it('notify: messages sent while a node is killed and restarted are each delivered exactly once', async () => {
     // Node A died above: bring it back (its JetStream store is kept in DIR/nodes/a).
     a = await startNode('a', a.clusterPort, [b.clusterPort, c.clusterPort]);
+    // Until node A has rejoined, the cluster's JetStream may answer that it is not ready.
+    await waitForStream(c.port);
     const dev = (name: string) => ({ EDGESYNC_CONFIG_DIR: d(`dev-${name}`), EDGESYNC_NAME: name, USER: 'alice' });
     const send = (node: Node, body: string) => edgesync(['notify', 'send', '--project', 'ops', '--nats', memberUrl('reader', node.port), body], { env: dev('sender') });
     const watcher = spawn(process.execPath, [CLI, 'notify', 'watch', '--project', 'ops', '--json', '--nats', memberUrl('reader', b.port)], { env: { ...process.env, ...dev('watcher') }, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -154,6 +171,7 @@ describe.skipIf(!ready)('three hub nodes in one cluster', () => {
     send(b, 'three, node C down');
     await expect.poll(bodies).toEqual(['one, all nodes up', 'two, node C down', 'three, node C down']);
     c = await startNode('c', c.clusterPort, [a.clusterPort, b.clusterPort]);
+    await waitForStream(c.port);
     send(c, 'four, node C back');
     const all = ['one, all nodes up', 'two, node C down', 'three, node C down', 'four, node C back'];
     await expect.poll(bodies).toEqual(all);

@@ -47,14 +47,26 @@ export async function notifyWatch(ctx: NotifyContext): Promise<number> {
       s.state.save();
       if (printed >= limit) enough();
     };
-    // Following can end by itself (a consumer lost under load): follow again from where it was.
-    for (;;) {
-      const f = await followStream(s.n, { project: s.project, thread, fromSeq: seq + 1 }, onEntry);
+    // Following can end by itself (its consumer lived on a cluster node that died): follow again
+    // from where it was, as soon as the stream can make a consumer again.
+    let quit = false;
+    void Promise.race([done, stop.promise]).then(() => (quit = true));
+    for (let failures = 0; !quit; ) {
+      let f: Awaited<ReturnType<typeof followStream>>;
+      try {
+        f = await followStream(s.n, { project: s.project, thread, fromSeq: seq + 1, livenessMs: 3000 }, onEntry);
+      } catch (e) {
+        if (failures++ === 0) ctx.stderr(`following the stream: ${(e as Error).message}; trying again`);
+        await new Promise((r) => setTimeout(r, Math.min(2000, 250 * failures)));
+        continue;
+      }
+      failures = 0;
       const ended = await Promise.race([done.then(() => 'done'), stop.promise.then(() => 'stop'), f.done.then(() => 'ended')]);
       f.stop();
       if (ended !== 'ended') return 0;
       await new Promise((r) => setTimeout(r, 250));
     }
+    return 0;
   } finally {
     stop.dispose();
     presence.stop();
