@@ -51,10 +51,7 @@ export class Subjects {
 
   /** The peer id a presence subject belongs to, or undefined when it is not one. */
   presencePeer(subject: string): string | undefined {
-    const head = `${this.base}.presence.`;
-    if (!subject.startsWith(head)) return undefined;
-    const id = subject.slice(head.length);
-    return isPeerId(id) ? id : undefined;
+    return this.peerUnder('presence', subject);
   }
 
   /** Where a server carries its new check-ins to everyone at once (carry.ts), under its own id. */
@@ -68,7 +65,12 @@ export class Subjects {
 
   /** The peer id a carry subject belongs to, or undefined when it is not one. */
   carryPeer(subject: string): string | undefined {
-    const head = `${this.base}.carry.`;
+    return this.peerUnder('carry', subject);
+  }
+
+  /** The peer id after `<base>.<kind>.` in a subject, or undefined when it is not one. */
+  private peerUnder(kind: string, subject: string): string | undefined {
+    const head = `${this.base}.${kind}.`;
     if (!subject.startsWith(head)) return undefined;
     const id = subject.slice(head.length);
     return isPeerId(id) ? id : undefined;

@@ -10,23 +10,13 @@ import type { Browser, Page } from 'playwright-core';
 import { haveChromium, launchChromium, watchErrors } from '../helpers/browser.ts';
 import { startHubCli, type RunningHub } from '../helpers/hub-cli.ts';
 import { waitFor } from '../helpers/nats-peers.ts';
+import { fossilRepoWithCheckin } from '../helpers/fossil-repo.ts';
 import { fossil, haveTool, tempDir } from '../helpers/tools.ts';
 
 const WEB = join(import.meta.dirname, '../../dist/web');
 const ready = haveChromium() && haveTool('fossil') && haveTool('nats-server');
 
-/** A fossil repository with one check-in; that check-in's hash. */
-function makeRepo(path: string, file: string): string {
-  fossil(['init', path]);
-  const co = `${path}-co`;
-  mkdirSync(co, { recursive: true });
-  fossil(['open', path, '--force', '--nosync'], { cwd: co });
-  writeFileSync(join(co, file), `${file}\n`);
-  fossil(['add', file], { cwd: co });
-  fossil(['commit', '--nosync', '--no-warnings', '-m', `add ${file}`], { cwd: co });
-  fossil(['close', '--force'], { cwd: co });
-  return fossil(['timeline', '-R', path, '-t', 'ci', '-n', '1', '-F', '%H']).stdout.split('\n')[0]!.trim();
-}
+const makeRepo = (path: string, file: string): string => fossilRepoWithCheckin(path, file).tip;
 
 describe.skipIf(!ready)('home lists what a directory-serving hub serves', () => {
   const tmp = tempDir('edgesync-hubrepos-');

@@ -14,6 +14,7 @@ import { startHubCli, type RunningHub } from '../helpers/hub-cli.ts';
 import { startCliPeer, waitFor, type RunningPeer } from '../helpers/nats-peers.ts';
 import { freePort } from '../helpers/servers.ts';
 import { artifactSet, expectIntegrity } from '../helpers/sync-fixtures.ts';
+import { fossilRepoWithCheckin } from '../helpers/fossil-repo.ts';
 import { fossil, haveTool, sqlite, tempDir } from '../helpers/tools.ts';
 
 const ready = haveTool('fossil') && haveTool('nats-server');
@@ -25,18 +26,7 @@ afterAll(async () => {
 });
 const d = (p: string) => join(tmp.dir, p);
 
-/** A fossil repository with one check-in of its own; its project code. */
-function makeRepo(path: string, file: string): string {
-  fossil(['init', path]);
-  const co = `${path}-co`;
-  mkdirSync(co, { recursive: true });
-  fossil(['open', path, '--force', '--nosync'], { cwd: co });
-  writeFileSync(join(co, file), `${file}\n`);
-  fossil(['add', file], { cwd: co });
-  fossil(['commit', '--nosync', '--no-warnings', '-m', `add ${file}`], { cwd: co });
-  fossil(['close', '--force'], { cwd: co });
-  return /project-code:\s+([0-9a-f]+)/.exec(fossil(['info', '-R', path]).stdout)![1]!;
-}
+const makeRepo = (path: string, file: string): string => fossilRepoWithCheckin(path, file).projectCode;
 
 /** Into the directory as an operator would: copied beside it, then renamed into place. */
 function putInto(dir: string, source: string, name: string): void {
