@@ -489,9 +489,11 @@ export class RepoStore {
       unfinished: have?.repo,
       create: async (prepare) => {
         await this.pool.makeRoom();
-        const target = Repository.create(this.pool.open(fileOf(name)), { date: null, adminUser });
+        const db = this.pool.open(fileOf(name));
+        // Made without waiting for the disk too: the first reply is what the user waits for.
+        db.exec('PRAGMA synchronous=OFF');
+        const target = Repository.create(db, { date: null, adminUser });
         prepare(target);
-        durable(target, false);
         const o: Open = { name, repo: target };
         this.open.set(name, o);
         await this.saveAccess(o, access);

@@ -44,8 +44,10 @@ function store(): Promise<RepoStore> {
 function openStore(): Promise<RepoStore> {
   // Loaded here, not imported above: a worker that does not lead never loads SQLite.
   storePromise ??= (async () => {
+    // SQLite's WebAssembly compiles while the store's own modules load.
+    const sqlite = import('../src/db/sqlite-wasm.ts').then((m) => m.loadSqlite3());
     const [{ installWebPlatform }, { openOpfsPool }, { RepoStore }] = await Promise.all([
-      import('../src/platform/web.ts'), import('../src/db/sqlite-wasm-opfs.ts'), import('./repo-store.ts'),
+      import('../src/platform/web.ts'), import('../src/db/sqlite-wasm-opfs.ts'), import('./repo-store.ts'), sqlite,
     ]);
     await installWebPlatform();
     const pool = await openOpfsPool();

@@ -97,19 +97,26 @@ export class CloneIncompleteError extends CodedError {
 export async function runClone(run: CloneRun): Promise<CloneOutcome> {
   const { storage, source } = run;
   const resumed = storage.unfinished !== undefined;
+  // The first attempt's verifier starts (a browser's starts a thread) while the target is made.
+  const early = settled(run.verifier());
   let repo: Repository;
-  if (storage.unfinished) {
-    repo = storage.unfinished;
-    if (!isUnfinishedClone(repo)) throw new Error('clone: the repository is not an unfinished clone');
-  } else {
-    if (!storage.create) throw new Error('clone: no target to clone into');
-    repo = await storage.create((r) => {
-      prepareCloneTarget(r);
-      if (source.remember) r.db.transaction(() => source.remember!(r));
-    });
+  try {
+    if (storage.unfinished) {
+      repo = storage.unfinished;
+      if (!isUnfinishedClone(repo)) throw new Error('clone: the repository is not an unfinished clone');
+    } else {
+      if (!storage.create) throw new Error('clone: no target to clone into');
+      repo = await storage.create((r) => {
+        prepareCloneTarget(r);
+        if (source.remember) r.db.transaction(() => source.remember!(r));
+      });
+    }
+  } catch (e) {
+    (await early).value?.close();
+    throw e;
   }
   try {
-    const result = await receive(repo, run);
+    const result = await receive(repo, run, early);
     if (source.finished) repo.db.transaction(() => source.finished!(repo));
     const kept = await storage.keep(repo, result);
     return { ...result, repo: kept, resumed };
@@ -119,7 +126,7 @@ export async function runClone(run: CloneRun): Promise<CloneOutcome> {
 }
 
 /** The transfer and rebuild, with the login dropped once if the peer refuses it and may. */
-async function receive(repo: Repository, run: CloneRun): Promise<CloneResult> {
+async function receive(repo: Repository, run: CloneRun, early: Promise<Settled<ArtifactVerifier>>): Promise<CloneResult> {
   const { source } = run;
   const events = run.options?.events;
   let known = repo.config.projectCode !== undefined;
@@ -136,9 +143,19 @@ async function receive(repo: Repository, run: CloneRun): Promise<CloneResult> {
       },
     },
   };
-  const t = await source.open(repo.config.projectCode);
+  let first: Promise<Settled<ArtifactVerifier>> | undefined = early;
+  let t: { transport: SyncTransport; close(): void | Promise<void> };
+  try {
+    t = await source.open(repo.config.projectCode);
+  } catch (e) {
+    (await early).value?.close();
+    throw e;
+  }
   const attempt = async (login: LoginInfo | undefined) => {
-    const verifier = await run.verifier();
+    const made = first ? await first : undefined;
+    first = undefined;
+    if (made?.error !== undefined) throw made.error;
+    const verifier = made?.value ?? (await run.verifier());
     try {
       return await cloneInto(repo, t.transport, { ...options, login, verifier });
     } finally {
@@ -153,6 +170,16 @@ async function receive(repo: Repository, run: CloneRun): Promise<CloneResult> {
   } finally {
     await t.close();
   }
+}
+
+interface Settled<T> {
+  value?: T;
+  error?: unknown;
+}
+
+/** A promise that does not reject (so one made early and never awaited is no unhandled error). */
+function settled<T>(p: T | Promise<T>): Promise<Settled<T>> {
+  return Promise.resolve(p).then((value) => ({ value }), (error: unknown) => ({ error: error ?? new Error('failed') }));
 }
 
 /** Nothing of the project arrived yet (also true once finished, when the counters are gone). */

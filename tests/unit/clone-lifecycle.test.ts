@@ -244,6 +244,23 @@ forEachAdapter((adapter) => {
     }
   });
 
+  it('the verifier made while the target is made is closed when the target or the source cannot be had', async () => {
+    const srv = await server();
+    const noTarget = recordingStorage(adapter);
+    noTarget.storage.create = () => Promise.reject(new Error('storage is full'));
+    const v1 = countingVerifiers();
+    await expect(runClone({ storage: noTarget.storage, source: recordingSource(serve(srv)).source, verifier: v1.make })).rejects.toThrow(/storage is full/);
+    expect(v1.n).toEqual({ made: 1, closed: 1 });
+
+    const { source } = recordingSource(serve(srv));
+    source.open = () => Promise.reject(new Error('no such hub'));
+    const v2 = countingVerifiers();
+    const { storage, calls } = recordingStorage(adapter);
+    await expect(runClone({ storage, source, verifier: v2.make })).rejects.toThrow(/no such hub/);
+    expect(calls).toEqual(['create', 'discard']);
+    expect(v2.n).toEqual({ made: 1, closed: 1 });
+  });
+
   it('a refused login is dropped and the clone goes on without it only when the source allows it', async () => {
     const srv = await server();
     // Anonymous may clone here; the login's password is wrong.
