@@ -40,11 +40,16 @@ export class HubLink {
   private set(state: ConnectionState, error?: ErrorReport): void {
     this.state = state;
     this.error = error;
-    this.emit({ type: 'connection', hub: this.hub, state, error: error?.message, code: error?.code }, this);
+    this.tell();
     if (state === 'connected' && this.nc) {
       const nc = this.nc;
       for (const w of this.waiters.splice(0)) w(nc);
     }
+  }
+
+  /** Its state, as an event. */
+  tell(): void {
+    this.emit({ type: 'connection', hub: this.hub, state: this.state, error: this.error?.message, code: this.error?.code }, this);
   }
 
   /** Runs fn once, the next time the hub is reached (after it was lost, or before it ever was). */
@@ -121,8 +126,16 @@ export class HubLink {
 
 export class HubLinks {
   private readonly links = new Map<string, HubLink>();
+  private emit: LinkEvents = () => undefined;
 
-  constructor(private readonly emit: LinkEvents) {}
+  /**
+   * Where the links' events go from now on. A link dialled before (a clone's hub, while storage
+   * opens) tells its present state at once, so nothing it said before is missed.
+   */
+  setEvents(emit: LinkEvents): void {
+    this.emit = emit;
+    for (const l of this.links.values()) l.tell();
+  }
 
   /** One link per hub and credentials. */
   static keyOf(hub: string, auth?: NatsAuth): string {
@@ -133,7 +146,7 @@ export class HubLinks {
     const key = HubLinks.keyOf(hub, auth);
     let l = this.links.get(key);
     if (!l) {
-      l = new HubLink(hub, auth, this.emit, key);
+      l = new HubLink(hub, auth, (e, link) => this.emit(e, link), key);
       this.links.set(key, l);
     }
     return l;

@@ -81,8 +81,10 @@ export class RepoStore {
   constructor(
     private readonly pool: OpfsPool,
     private readonly emit: (e: PeerEvent) => void,
+    hubs = new HubLinks(),
   ) {
-    this.hubs = new HubLinks((e, link) => this.emit({ ...e, repos: this.namesOn(link.key) }));
+    this.hubs = hubs;
+    hubs.setEvents((e, link) => this.emit({ ...e, repos: this.namesOn(link.key) }));
   }
 
   /**
@@ -362,6 +364,8 @@ export class RepoStore {
     const have = this.byProject(code);
     if (have && !isUnfinishedClone(have.repo)) {
       if (req.login && have.access?.role !== 'owner') await this.takeAccess(have, { ...accessFrom(req, code), nats: req.auth ?? have.access?.nats });
+      // The worker dialled the link's hub before it knew (workers/repo-worker.ts).
+      if (!this.hubInUse(req.hub, req.auth)) await this.hubs.release(req.hub, req.auth);
       return this.summary(have.name);
     }
     try {

@@ -10,6 +10,7 @@ import type { PeerEvent, RepoSummary } from '../src/peer/api-types.ts';
 import type { HubCalls, NotifyCalls, RepoCalls, WorkerApi } from '../src/peer/worker-api.ts';
 import { forwardingApi } from '../src/peer/leader-link.ts';
 import type { RepoStore } from './repo-store.ts';
+import type { HubLinks } from './hub-links.ts';
 import { NotifyService } from './notify-service.ts';
 import { authorGroup } from './author-api.ts';
 import { browseGroup } from './browse-api.ts';
@@ -36,6 +37,13 @@ function emit(e: PeerEvent): void {
 }
 
 let storePromise: Promise<RepoStore> | undefined;
+let hubsPromise: Promise<HubLinks> | undefined;
+
+/** The hub connections, made before the store: a clone dials its hub while storage opens. */
+function hubLinks(): Promise<HubLinks> {
+  hubsPromise ??= import('./hub-links.ts').then((m) => new m.HubLinks());
+  return hubsPromise;
+}
 
 function store(): Promise<RepoStore> {
   return openStore();
@@ -46,12 +54,12 @@ function openStore(): Promise<RepoStore> {
   storePromise ??= (async () => {
     // SQLite's WebAssembly compiles while the store's own modules load.
     const sqlite = import('../src/db/sqlite-wasm.ts').then((m) => m.loadSqlite3());
-    const [{ installWebPlatform }, { openOpfsPool }, { RepoStore }] = await Promise.all([
-      import('../src/platform/web.ts'), import('../src/db/sqlite-wasm-opfs.ts'), import('./repo-store.ts'), sqlite,
+    const [{ installWebPlatform }, { openOpfsPool }, { RepoStore }, hubs] = await Promise.all([
+      import('../src/platform/web.ts'), import('../src/db/sqlite-wasm-opfs.ts'), import('./repo-store.ts'), hubLinks(), sqlite,
     ]);
     await installWebPlatform();
     const pool = await openOpfsPool();
-    const s = new RepoStore(pool, emit);
+    const s = new RepoStore(pool, emit, hubs);
     await s.start();
     return s;
   })();
@@ -72,7 +80,13 @@ const repos: RepoCalls = {
     return (await store()).create(name, user);
   },
   async clone(req) {
-    return (await store()).clone(req);
+    const hubs = hubLinks();
+    void hubs.then((h) => h.get(req.hub, req.auth));
+    const s = await store().catch(async (e: unknown) => {
+      await (await hubs).release(req.hub, req.auth);
+      throw e;
+    });
+    return s.clone(req);
   },
   async cancelClone(projectCode) {
     return (await store()).cancelClone(projectCode);
