@@ -574,8 +574,12 @@ export class RepoStore {
   /** The repository as a `.fossil` file (no secret is ever kept in it). */
   async exportFile(name: string): Promise<Uint8Array> {
     const { repo } = this.get(name);
-    if (repo.db.inTransaction) throw new CodedError('conflict', 'The repository is busy; try again in a moment.');
-    return this.pool.exportFile(fileOf(name));
+    // A sync's transaction spans its rounds and their waits on the network (src/repo/write-lock.ts):
+    // the file is read between two of them, not refused while one runs.
+    return repo.writeLock.run(() => {
+      if (repo.db.inTransaction) throw new CodedError('conflict', 'The repository is busy; try again in a moment.');
+      return this.pool.exportFile(fileOf(name));
+    });
   }
 
   /** Start syncing a repository on a hub (with the hub's NATS credentials, when it needs them). */
