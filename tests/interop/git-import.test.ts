@@ -142,6 +142,20 @@ describe.skipIf(!hasTools)('edgesync git import', () => {
     expect(checkinsOf(mine)).toEqual(checkinsOf(ours));
   });
 
+  it('renames as fossil does: --rename-master, --rename-branch, --rename-tag, --rename-trunk', () => {
+    const opts = ['--rename-master', 'trunk', '--rename-branch', 'git-%', '--rename-tag', 'v-%-tag', '--rename-trunk', 'main'];
+    const mine = join(tmp.dir, 'renamed.fossil');
+    const fossils = join(tmp.dir, 'renamed-fossil.fossil');
+    edgesync(['git', 'import', ...opts, g.dir, mine]);
+    expect(fossil(['import', '--git', ...opts, fossils], { input: g.fastExport() }).status).toBe(0);
+    const mineCheckins = checkinsOf(mine);
+    expect(mineCheckins).toEqual(checkinsOf(fossils));
+    const tags = new Set(mineCheckins.flatMap((c) => c.tags.map((t) => t.split('=')[0])));
+    expect([...tags]).toEqual(expect.arrayContaining(['sym-main', 'sym-git-trunk', 'sym-git-feature', 'sym-v-v1.0-tag']));
+    const setting = (f: string) => fossilJson<{ v: string }>(f, "SELECT value AS v FROM config WHERE name='main-branch'");
+    expect(setting(mine)).toEqual(setting(fossils));
+  });
+
   it('passes fossil test-integrity, and fossil rebuild changes no derived table', () => {
     const r = fossil(['test-integrity', '-R', ours]);
     expect(r.stdout).toMatch(/ 0 errors/);
