@@ -81,6 +81,8 @@ describe.skipIf(!hasTools)('edgesync git import', () => {
     // The same artifacts, hash for hash (check-ins, tags, files).
     const uuids = (f: string) => fossilJson<{ uuid: string }>(f, 'SELECT uuid FROM blob ORDER BY uuid').map((r) => r.uuid);
     expect(uuids(ours)).toEqual(uuids(theirs));
+    // And every derived table (timeline, plinks, mlinks, tags, leaves) equals what fossil's import leaves.
+    expect(differingTables(dumpDerivedTables(ours), dumpDerivedTables(theirs))).toEqual([]);
     const branchesAndTags = (f: string) => fossilJson<{ n: string }>(f, "SELECT tagname AS n FROM tag WHERE tagname GLOB 'sym-*' ORDER BY 1").map((r) => r.n);
     expect(branchesAndTags(ours)).toEqual(branchesAndTags(theirs));
     expect(branchesAndTags(ours)).toEqual(expect.arrayContaining(['sym-trunk', 'sym-master', 'sym-feature', 'sym-side/topic', 'sym-v1.0', 'sym-topic-done']));
@@ -205,6 +207,7 @@ describe.skipIf(!hasTools)('edgesync git import', () => {
     expect(checkinsAfter.filter((c) => !checkinsBefore.includes(c.uuid)).map((c) => c.comment).sort()).toEqual(['later work', 'merge dev']);
     // The same as fossil's incremental import, and as a full import of the whole history.
     expect(checkinsAfter).toEqual(checkinsOf(fossilInc));
+    expect(differingTables(dumpDerivedTables(inc), dumpDerivedTables(fossilInc))).toEqual([]);
     const full = join(tmp.dir, 'full.fossil');
     edgesync(['git', 'import', h.dir, full]);
     expect(checkinsOf(full)).toEqual(checkinsAfter);
