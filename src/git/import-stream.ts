@@ -250,7 +250,9 @@ export class GitStreamImporter {
     }
     r.user = user;
     const secs = /^\d*/.exec(text.slice(gt + 2))![0];
-    r.date = new Date(Number(secs || '0') * 1000).toISOString().slice(0, 19);
+    const when = new Date(Number(secs || '0') * 1000);
+    if (Number.isNaN(when.getTime())) throw new FastExportError('malformed', `bad ${role} line: [${ident}]: time out of range`);
+    r.date = when.toISOString().slice(0, 19);
   }
 
   private finishBlob(): void {
