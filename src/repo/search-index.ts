@@ -152,7 +152,10 @@ export function refreshSearchIndex(repo: Repository): number {
   return db.transaction(() => {
     for (const sql of SCHEMA) db.exec(sql);
     const w = new Writer(db);
-    const fresh = db.all<{ objid: number; type: string; mtime: number; comment: string | null }>(
+    // As many events as indexed comments: nothing new (the counts are read from indexes alone,
+    // the search for which events are new reads every row of event).
+    const unchanged = db.value<number>('SELECT count(*) FROM event') === db.value<number>(`SELECT count(*) FROM ${SEARCH_DOCS} WHERE kind='comment'`);
+    const fresh = unchanged ? [] : db.all<{ objid: number; type: string; mtime: number; comment: string | null }>(
       `SELECT objid, type, mtime, coalesce(ecomment, comment) AS comment FROM event
         WHERE objid NOT IN (SELECT rid FROM ${SEARCH_DOCS} WHERE kind='comment')`);
     // Comments edited (a `comment` tag) since they were indexed: the stamp is the newest edit seen.

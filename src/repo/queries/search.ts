@@ -6,7 +6,7 @@
  * bm25, each with a snippet of where the words are.
  */
 import type { Db } from '../../db/db.ts';
-import { ftsQuery, searchScore, searchTerms } from '../search-match.ts';
+import { ftsQuery, searchScore, searchTerms, type SearchTerm } from '../search-match.ts';
 import { SEARCH_DOCS, SEARCH_TABLE, type SearchKind } from '../search-index.ts';
 import { julianToIso } from './time.ts';
 
@@ -47,15 +47,42 @@ export interface SearchOptions {
   limit?: number;
 }
 
+/** Documents listed at most (each is read whole for its snippet). */
+const DOCUMENTS_SHOWN = 20;
+/** Characters of text shown before and after the first match. */
+const SNIPPET_CONTEXT = 80;
+
+const escapeRe = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+/** The text around the first word that matches a term, every matching word in it between \u0002 and \u0003. */
+export function snippet(terms: SearchTerm[], body: string): string {
+  const alt = terms.map((t) => `${escapeRe(t.text)}${t.prefix ? '[A-Za-z0-9_\\u0080-\\u{10FFFF}]*' : ''}`).join('|');
+  const word = new RegExp(`(?<![A-Za-z0-9_\\u0080-\\u{10FFFF}])(?:${alt})(?![A-Za-z0-9_\\u0080-\\u{10FFFF}])`, 'giu');
+  const first = word.exec(body);
+  const at = first ? first.index : 0;
+  const from = Math.max(0, at - SNIPPET_CONTEXT);
+  const to = Math.min(body.length, at + SNIPPET_CONTEXT * 2);
+  const part = body.slice(from, to).replace(/\s+/g, ' ');
+  return `${from > 0 ? '…' : ''}${part.replace(word, (m) => `\u0002${m}\u0003`)}${to < body.length ? '…' : ''}`;
+}
+
 export function searchIndex(db: Db, pattern: string, opts: SearchOptions = {}): SearchResult {
   const terms = searchTerms(pattern);
   const limit = opts.limit ?? 100;
   if (!terms.length) return { terms: [], comments: [], commentCount: 0, documents: [] };
   const q = ftsQuery(terms);
-  const scored = db.all<{ rid: number; mtime: number; body: string }>(
-    `SELECT d.rid AS rid, d.mtime AS mtime, s.body AS body FROM ${SEARCH_TABLE} s JOIN ${SEARCH_DOCS} d ON d.id=s.rowid
-      WHERE ${SEARCH_TABLE} MATCH ? AND d.kind='comment'`, `body : (${q})`,
-  ).map((r) => ({ ...r, score: searchScore(terms, r.body) })).filter((r) => r.score > 0);
+  // Which comments hold every word; their text is read only where the score needs it: with one
+  // term every match scores 1 (fossil's score multiplies runs of consecutive terms).
+  const one = terms.length === 1;
+  // CROSS JOIN: from the index's matches to their rows, never the other way round.
+  const hits = db.all<{ id: number; rid: number; mtime: number; body?: string }>(
+    `SELECT d.id AS id, d.rid AS rid, d.mtime AS mtime${one ? '' : ', s.body AS body'}
+       FROM ${SEARCH_TABLE} s CROSS JOIN ${SEARCH_DOCS} d ON d.id=s.rowid
+      WHERE ${SEARCH_TABLE} MATCH ? AND d.kind='comment'`, `body : (${q})`);
+  const bodyOf = (id: number) => db.value<string>(`SELECT body FROM ${SEARCH_TABLE} WHERE rowid=?`, id) ?? '';
+  const scored = one
+    ? hits.map((h) => ({ ...h, score: 1 }))
+    : hits.map((h) => ({ ...h, score: searchScore(terms, h.body ?? '') })).filter((h) => h.score > 0);
   const best = scored.reduce((m, r) => Math.max(m, r.score), 0);
   // fossil's `search` without -a: `x > iBest/3` in integer arithmetic.
   const kept = opts.all ? scored : scored.filter((r) => r.score > Math.floor(best / 3));
@@ -64,24 +91,22 @@ export function searchIndex(db: Db, pattern: string, opts: SearchOptions = {}): 
   for (const r of kept.slice(0, limit)) {
     const e = db.get<{ uuid: string; type: string; user: string }>(
       'SELECT blob.uuid AS uuid, event.type AS type, coalesce(euser, user, \'\') AS user FROM event JOIN blob ON blob.rid=event.objid WHERE objid=?', r.rid);
-    if (e) comments.push({ ...e, time: julianToIso(r.mtime), comment: r.body, score: r.score });
+    if (e) comments.push({ ...e, time: julianToIso(r.mtime), comment: r.body ?? bodyOf(r.id), score: r.score });
   }
-  const documents = db.all<{ kind: DocumentHit['kind']; key: string; rid: number; mtime: number; title: string; snippet: string }>(
-    `SELECT d.kind AS kind, d.key AS key, d.rid AS rid, d.mtime AS mtime, s.title AS title,
-            snippet(${SEARCH_TABLE}, 1, char(2), char(3), '…', 24) AS snippet
-       FROM ${SEARCH_TABLE} s JOIN ${SEARCH_DOCS} d ON d.id=s.rowid
-      WHERE ${SEARCH_TABLE} MATCH ? AND d.kind NOT IN ('comment', 'tip') ORDER BY rank LIMIT ?`, q, limit,
-  ).map((r) => ({
-    kind: r.kind,
-    key: r.kind === 'forum' || r.kind === 'ticket' ? keyHash(db, r) : r.key,
-    title: r.title,
-    snippet: r.snippet,
-    time: r.mtime ? julianToIso(r.mtime) : '',
-  }));
+  // The best documents by bm25 first, then their text (FTS5's snippet() would read every match).
+  const documents = db.all<{ id: number; kind: DocumentHit['kind']; key: string; rid: number; mtime: number }>(
+    `SELECT d.id AS id, d.kind AS kind, d.key AS key, d.rid AS rid, d.mtime AS mtime
+       FROM (SELECT rowid AS id FROM ${SEARCH_TABLE} WHERE ${SEARCH_TABLE} MATCH ? ORDER BY rank) m
+       JOIN ${SEARCH_DOCS} d ON d.id=m.id WHERE d.kind NOT IN ('comment', 'tip') LIMIT ?`, q, Math.min(limit, DOCUMENTS_SHOWN),
+  ).map((r) => {
+    const doc = db.get<{ title: string; body: string }>(`SELECT title, body FROM ${SEARCH_TABLE} WHERE rowid=?`, r.id)!;
+    return {
+      kind: r.kind,
+      key: r.kind === 'forum' ? db.value<string>('SELECT uuid FROM blob WHERE rid=?', r.rid) ?? r.key : r.key,
+      title: doc.title,
+      snippet: snippet(terms, doc.body),
+      time: r.mtime ? julianToIso(r.mtime) : '',
+    };
+  });
   return { terms: terms.map((t) => t.text), comments, commentCount: kept.length, documents };
-}
-
-/** A ticket's key is its hash already; a forum post is opened by its newest version's hash. */
-function keyHash(db: Db, r: { kind: string; key: string; rid: number }): string {
-  return r.kind === 'ticket' ? r.key : db.value<string>('SELECT uuid FROM blob WHERE rid=?', r.rid) ?? r.key;
 }
