@@ -9,23 +9,27 @@ import { checkinFiles, compareNames, readCheckin } from '../repo/checkin-files.t
 import { FOSSIL_CONTEXT, lineHunks } from '../repo/line-diff.ts';
 import { checkinDetail } from '../repo/queries/checkin.ts';
 import { resolveCheckin } from '../repo/queries/resolve.ts';
-import { searchIndex, type SearchOptions, type SearchResult } from '../repo/queries/search.ts';
+import { documentSnippets, searchIndex, type SearchOptions, type SearchResult } from '../repo/queries/search.ts';
 import type { Repository } from '../repo/repository.ts';
-import { hasSearchIndex, refreshSearchIndex } from '../repo/search-index.ts';
+import { hasSearchIndex, refreshSearchIndexIfChanged } from '../repo/search-index.ts';
 import type { FileDiff } from './browse-types.ts';
 
 /** Files larger than this are listed but not diffed (as browse.ts). */
 const MAX_DIFF_BYTES = 1_000_000;
-const DIFF_TIMEOUT_MS = 500;
 
 /**
  * Search the repository (search.ts). The index is brought up to date first, unless a sync
  * session is writing (then what is indexed so far is searched).
  */
 export function search(repo: Repository, pattern: string, opts: SearchOptions = {}): SearchResult & { indexed: boolean } {
-  if (!repo.writeLock.busy && !repo.db.inTransaction) refreshSearchIndex(repo);
+  if (!repo.writeLock.busy && !repo.db.inTransaction) refreshSearchIndexIfChanged(repo);
   if (!hasSearchIndex(repo.db)) return { terms: [], comments: [], commentCount: 0, documents: [], indexed: false };
   return { ...searchIndex(repo.db, pattern, opts), indexed: true };
+}
+
+/** Snippets of the documents a search found (SearchResult.documents' ids), in that order. */
+export function searchSnippets(repo: Repository, pattern: string, ids: number[]): string[] {
+  return hasSearchIndex(repo.db) ? documentSnippets(repo.db, pattern, ids) : ids.map(() => '');
 }
 
 export interface VdiffFile {
@@ -63,7 +67,7 @@ function fileDiff(repo: Repository, before: string | null, after: string | null,
   const b = after ? (rb === undefined ? null : repo.content.tryGet(rb)) : new Uint8Array();
   if (!a || !b) return { ...base, note: 'missing' };
   if (a.subarray(0, 8192).indexOf(0) >= 0 || b.subarray(0, 8192).indexOf(0) >= 0) return { ...base, note: 'binary' };
-  const hunks = lineHunks(decodeLossless(a), decodeLossless(b), { context: opts.context ?? FOSSIL_CONTEXT, ignoreWhitespace: opts.ignoreWhitespace ?? false, timeoutMs: DIFF_TIMEOUT_MS });
+  const hunks = lineHunks(decodeLossless(a), decodeLossless(b), { context: opts.context ?? FOSSIL_CONTEXT, ignoreWhitespace: opts.ignoreWhitespace ?? false });
   return hunks ? { ...base, hunks } : { ...base, note: 'too-large' };
 }
 
@@ -99,4 +103,4 @@ export function tarball(repo: Repository, name: string): { fileName: string; byt
 }
 
 /** The readers of this file, added to the `browse` group. */
-export const documentReaders = { search, vdiff, zip, tarball };
+export const documentReaders = { search, searchSnippets, vdiff, zip, tarball };

@@ -3,9 +3,9 @@
  * edit is a list of (lines kept, lines deleted, lines inserted) triples; a hunk shows `context`
  * lines around its changes (fossil's default is 5), and two changes share a hunk when fewer than
  * twice that many lines lie between them. With `ignoreWhitespace` lines that differ only in
- * whitespace count as the same (`fossil diff -w`). The line matching itself is jsdiff's.
+ * whitespace count as the same (`fossil diff -w`). The line matching is fossil's (fossil-diff.ts).
  */
-import { diffArrays } from 'diff';
+import { fossilEditScript } from './fossil-diff.ts';
 import type { DiffHunk } from '../peer/browse-types.ts';
 
 export interface LineDiffOptions {
@@ -13,55 +13,20 @@ export interface LineDiffOptions {
   context?: number;
   /** Lines equal but for whitespace are the same line (`fossil diff -w`). */
   ignoreWhitespace?: boolean;
-  /** Give up (null) after this long. */
-  timeoutMs?: number;
 }
 
 export const FOSSIL_CONTEXT = 5;
 
+const enc = new TextEncoder();
 const splitLines = (s: string) => (s === '' ? [] : s.replace(/\n$/, '').split('\n'));
 
-/** The hunks of the change from A to B; null when the diff took longer than `timeoutMs`. */
+/** The hunks of the change from A to B; null when a line is too long to diff (over 32767 bytes, as fossil). */
 export function lineHunks(a: string, b: string, opts: LineDiffOptions = {}): DiffHunk[] | null {
   const n = opts.context ?? FOSSIL_CONTEXT;
   const A = splitLines(a);
   const B = splitLines(b);
-  const key = opts.ignoreWhitespace ? (l: string) => l.replace(/\s+/g, '') : (l: string) => l;
-  const parts = diffArrays(A.map(key), B.map(key), { timeout: opts.timeoutMs ?? Number.MAX_SAFE_INTEGER });
-  if (!parts) return null;
-  // R: (copy, delete, insert) triples, merged as fossil's appendTriple merges them, ended by
-  // three zeros.
-  const R: number[] = [];
-  const append = (copy: number, del: number, ins: number) => {
-    const k = R.length;
-    if (k >= 3) {
-      if (R[k - 1] === 0) {
-        if (R[k - 2] === 0) {
-          R[k - 3]! += copy;
-          R[k - 2]! += del;
-          R[k - 1]! += ins;
-          return;
-        }
-        if (copy === 0) {
-          R[k - 2]! += del;
-          R[k - 1]! += ins;
-          return;
-        }
-      }
-      if (copy === 0 && del === 0) {
-        R[k - 1]! += ins;
-        return;
-      }
-    }
-    R.push(copy, del, ins);
-  };
-  for (const p of parts) {
-    const len = p.value.length;
-    if (p.added) append(0, 0, len);
-    else if (p.removed) append(0, len, 0);
-    else append(len, 0, 0);
-  }
-  R.push(0, 0, 0);
+  const R = fossilEditScript(enc.encode(a), enc.encode(b), { ignoreWhitespace: opts.ignoreWhitespace ?? false });
+  if (!R) return null;
   const hunks: DiffHunk[] = [];
   let ai = 0;
   let bi = 0;

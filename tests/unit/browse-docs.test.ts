@@ -9,6 +9,7 @@ import { lineHunks } from '../../src/repo/line-diff.ts';
 import { Repository } from '../../src/repo/repository.ts';
 import { parseFossilDiff, tarEntries, zipEntries } from '../helpers/archives.ts';
 import { forEachAdapter } from '../helpers/dbs.ts';
+import { editText, randomText, rng } from '../helpers/edits.ts';
 import { copyFixture } from '../helpers/fossil-fixture.ts';
 import { fossil, haveTool, sqlite, tempDir } from '../helpers/tools.ts';
 
@@ -26,6 +27,36 @@ describe('fossil hunks', () => {
     expect(h.map((x) => `@@ -${x.oldStart},${x.oldLines} +${x.newStart},${x.newLines} @@`)).toEqual(['@@ -1,15 +1,15 @@', '@@ -16,11 +16,11 @@', '@@ -48,13 +48,13 @@']);
     expect(lineHunks('a\nb\n', 'a\nb\n')).toEqual([]);
     expect(lineHunks('a  b\n', 'a b\n', { ignoreWhitespace: true })).toEqual([]);
+    // Where a blank line could pair with either of two, fossil pairs it with the one nearer the
+    // middle (a shortest edit script pairs it with the other).
+    expect(lineHunks('# Fixture\n\nSame second.\n', '# Read me\n\nSee here.\n\nlogo\n')![0]!.lines)
+      .toEqual(['-# Fixture', '+# Read me', '+', '+See here.', ' ', '-Same second.', '+logo']);
+  });
+});
+
+describe.skipIf(!hasFossil)('fossil test-diff', () => {
+  const tmp = tempDir('edgesync-linediff-');
+  afterAll(() => tmp.cleanup());
+
+  it('the hunks of generated edits (repeated, blank and re-indented lines) are the ones fossil prints, with and without -w', () => {
+    const a = join(tmp.dir, 'a.txt');
+    const b = join(tmp.dir, 'b.txt');
+    let compared = 0;
+    for (let seed = 1; seed <= 40; seed++) {
+      const r = rng(seed);
+      const before = randomText(r, 20 + Math.floor(r() * 150)).split('\n').map((l) => (r() < 0.15 ? '' : r() < 0.1 ? '}' : l)).join('\n');
+      const after = editText(r, before, 1 + Math.floor(r() * 8)).split('\n').map((l) => (r() < 0.05 ? `  ${l}\t` : l)).join('\n');
+      writeFileSync(a, before);
+      writeFileSync(b, after);
+      for (const w of [false, true]) {
+        const out = fossil(['test-diff', ...(w ? ['-w'] : []), a, b]).stdout.split('\n');
+        const theirs = out.slice(out.findIndex((l) => l.startsWith('@@'))).filter((l) => l !== '');
+        const ours = (lineHunks(before, after, { ignoreWhitespace: w }) ?? []).flatMap((h) => [`@@ -${h.oldStart},${h.oldLines} +${h.newStart},${h.newLines} @@`, ...h.lines]);
+        expect(ours, `seed ${seed}${w ? ' -w' : ''}`).toEqual(out.some((l) => l.startsWith('@@')) ? theirs : []);
+        compared += ours.length;
+      }
+    }
+    expect(compared).toBeGreaterThan(500);
   });
 });
 
