@@ -33,8 +33,9 @@ const MAX_FILE_BYTES = 1_000_000;
 const SCHEMA = [
   `CREATE VIRTUAL TABLE IF NOT EXISTS ${SEARCH_TABLE} USING fts5(title, body, tokenize="ascii tokenchars '_'")`,
   // One row per document: what it is (kind, key), the artifact it was read from, and a stamp that
-  // tells whether it is still current (the comment's newest edit, a file's hash, the tip's hash).
-  `CREATE TABLE IF NOT EXISTS ${SEARCH_DOCS}(id INTEGER PRIMARY KEY, kind TEXT NOT NULL, key TEXT NOT NULL, rid INTEGER, mtime REAL, stamp TEXT, UNIQUE(kind, key))`,
+  // tells whether it is still current (the comment's newest edit, a file's hash, the tip's hash);
+  // for a comment also its event's hash, type and user, so a list of hits reads nothing else.
+  `CREATE TABLE IF NOT EXISTS ${SEARCH_DOCS}(id INTEGER PRIMARY KEY, kind TEXT NOT NULL, key TEXT NOT NULL, rid INTEGER, mtime REAL, stamp TEXT, uuid TEXT, type TEXT, user TEXT, UNIQUE(kind, key))`,
   `CREATE INDEX IF NOT EXISTS ${SEARCH_DOCS}_rid ON ${SEARCH_DOCS}(kind, rid)`,
 ];
 
@@ -44,13 +45,16 @@ export function hasSearchIndex(db: Db): boolean {
 
 const hasTable = (db: Db, name: string) => db.value("SELECT 1 FROM sqlite_schema WHERE type='table' AND name=?", name) !== undefined;
 
+interface EventInfo { uuid: string; type: string; user: string }
+
 class Writer {
   constructor(private readonly db: Db) {}
 
-  put(kind: SearchKind, key: string, doc: { rid: number; mtime: number; stamp?: string; title: string; body: string }): void {
+  put(kind: SearchKind, key: string, doc: { rid: number; mtime: number; stamp?: string; title: string; body: string; event?: EventInfo }): void {
     this.remove(kind, key);
     const { lastInsertRowid: id } = this.db.run(
-      `INSERT INTO ${SEARCH_DOCS}(kind, key, rid, mtime, stamp) VALUES(?,?,?,?,?)`, kind, key, doc.rid, doc.mtime, doc.stamp ?? null);
+      `INSERT INTO ${SEARCH_DOCS}(kind, key, rid, mtime, stamp, uuid, type, user) VALUES(?,?,?,?,?,?,?,?)`,
+      kind, key, doc.rid, doc.mtime, doc.stamp ?? null, doc.event?.uuid ?? null, doc.event?.type ?? null, doc.event?.user ?? null);
     this.db.run(`INSERT INTO ${SEARCH_TABLE}(rowid, title, body) VALUES(?,?,?)`, id, doc.title, doc.body);
   }
 
@@ -149,15 +153,36 @@ const tagOf = (db: Db, objid: number, prefix: string) =>
  */
 export function refreshSearchIndex(repo: Repository): number {
   const db = repo.db;
-  return db.transaction(() => {
+  const n = db.transaction(() => refresh(repo));
+  seen.set(db, changesOf(db));
+  return n;
+}
+
+/** Rows this connection has changed since it opened: when no row changed, the index is current. */
+const changesOf = (db: Db) => db.value<number>('SELECT total_changes()') ?? 0;
+const seen = new WeakMap<Db, number>();
+
+/**
+ * refreshSearchIndex, unless this connection changed no row since the last one: the check a
+ * search makes first costs nothing then. (Another connection's writes are seen at the next open;
+ * in the browser one worker holds each repository.)
+ */
+export function refreshSearchIndexIfChanged(repo: Repository): number {
+  if (seen.get(repo.db) === changesOf(repo.db) && hasSearchIndex(repo.db)) return 0;
+  return refreshSearchIndex(repo);
+}
+
+function refresh(repo: Repository): number {
+  const db = repo.db;
+  {
     for (const sql of SCHEMA) db.exec(sql);
     const w = new Writer(db);
     // As many events as indexed comments: nothing new (the counts are read from indexes alone,
     // the search for which events are new reads every row of event).
     const unchanged = db.value<number>('SELECT count(*) FROM event') === db.value<number>(`SELECT count(*) FROM ${SEARCH_DOCS} WHERE kind='comment'`);
-    const fresh = unchanged ? [] : db.all<{ objid: number; type: string; mtime: number; comment: string | null }>(
-      `SELECT objid, type, mtime, coalesce(ecomment, comment) AS comment FROM event
-        WHERE objid NOT IN (SELECT rid FROM ${SEARCH_DOCS} WHERE kind='comment')`);
+    const fresh = unchanged ? [] : db.all<{ objid: number; type: string; mtime: number; comment: string | null; uuid: string; user: string }>(
+      `SELECT objid, type, mtime, coalesce(ecomment, comment) AS comment, (SELECT uuid FROM blob WHERE rid=objid) AS uuid, coalesce(euser, user, '') AS user
+         FROM event WHERE objid NOT IN (SELECT rid FROM ${SEARCH_DOCS} WHERE kind='comment')`);
     // Comments edited (a `comment` tag) since they were indexed: the stamp is the newest edit seen.
     const edits = new Map(db.all<{ rid: number; src: number }>(
       `SELECT tagxref.rid AS rid, max(tagxref.srcid) AS src FROM tagxref JOIN tag USING(tagid) WHERE tag.tagname='comment' GROUP BY tagxref.rid`,
@@ -167,7 +192,7 @@ export function refreshSearchIndex(repo: Repository): number {
     const tickets = new Map<string, number>();
     const forum = new Set<number>();
     for (const e of fresh) {
-      w.put('comment', String(e.objid), { rid: e.objid, mtime: e.mtime, stamp: String(edits.get(e.objid) ?? 0), title: '', body: e.comment ?? '' });
+      w.put('comment', String(e.objid), { rid: e.objid, mtime: e.mtime, stamp: String(edits.get(e.objid) ?? 0), title: '', body: e.comment ?? '', event: e });
       if (e.type === 'w') { const t = tagOf(db, e.objid, 'wiki-'); if (t !== undefined) wiki.add(t); }
       else if (e.type === 'e') { const t = tagOf(db, e.objid, 'event-'); if (t !== undefined) technotes.add(t); }
       else if (e.type === 't') { const t = tagOf(db, e.objid, 'tkt-'); if (t !== undefined) tickets.set(t, e.objid); }
@@ -176,8 +201,9 @@ export function refreshSearchIndex(repo: Repository): number {
     for (const [rid, src] of edits) {
       const doc = db.get<{ stamp: string }>(`SELECT stamp FROM ${SEARCH_DOCS} WHERE kind='comment' AND key=?`, String(rid));
       if (!doc || doc.stamp === String(src)) continue;
-      const e = db.get<{ mtime: number; comment: string | null }>('SELECT mtime, coalesce(ecomment, comment) AS comment FROM event WHERE objid=?', rid);
-      if (e) w.put('comment', String(rid), { rid, mtime: e.mtime, stamp: String(src), title: '', body: e.comment ?? '' });
+      const e = db.get<{ mtime: number; comment: string | null; type: string; uuid: string; user: string }>(
+        "SELECT mtime, coalesce(ecomment, comment) AS comment, type, (SELECT uuid FROM blob WHERE rid=objid) AS uuid, coalesce(euser, user, '') AS user FROM event WHERE objid=?", rid);
+      if (e) w.put('comment', String(rid), { rid, mtime: e.mtime, stamp: String(src), title: '', body: e.comment ?? '', event: e });
     }
     for (const t of wiki) indexWiki(repo, w, t);
     for (const t of technotes) indexTechnote(repo, w, t);
@@ -185,5 +211,5 @@ export function refreshSearchIndex(repo: Repository): number {
     if (forum.size && hasTable(db, 'forumpost')) for (const rid of forum) indexForumPost(repo, w, rid);
     indexTipFiles(repo, w);
     return fresh.length;
-  });
+  }
 }

@@ -26,9 +26,9 @@ export interface DocumentHit {
   /** What the page opens: the wiki title, technote id, ticket hash, forum post hash, file path. */
   key: string;
   title: string;
-  /** Text around the words, each match between \u0002 and \u0003. */
-  snippet: string;
   time: string;
+  /** For documentSnippets. */
+  id: number;
 }
 
 export interface SearchResult {
@@ -75,11 +75,10 @@ export function searchIndex(db: Db, pattern: string, opts: SearchOptions = {}): 
   // term every match scores 1 (fossil's score multiplies runs of consecutive terms).
   const one = terms.length === 1;
   // CROSS JOIN: from the index's matches to their rows, never the other way round.
-  const hits = db.all<{ id: number; rid: number; mtime: number; body?: string }>(
-    `SELECT d.id AS id, d.rid AS rid, d.mtime AS mtime${one ? '' : ', s.body AS body'}
+  const hits = db.all<{ id: number; mtime: number; body?: string }>(
+    `SELECT d.id AS id, d.mtime AS mtime${one ? '' : ', s.body AS body'}
        FROM ${SEARCH_TABLE} s CROSS JOIN ${SEARCH_DOCS} d ON d.id=s.rowid
       WHERE ${SEARCH_TABLE} MATCH ? AND d.kind='comment'`, `body : (${q})`);
-  const bodyOf = (id: number) => db.value<string>(`SELECT body FROM ${SEARCH_TABLE} WHERE rowid=?`, id) ?? '';
   const scored = one
     ? hits.map((h) => ({ ...h, score: 1 }))
     : hits.map((h) => ({ ...h, score: searchScore(terms, h.body ?? '') })).filter((h) => h.score > 0);
@@ -87,26 +86,30 @@ export function searchIndex(db: Db, pattern: string, opts: SearchOptions = {}): 
   // fossil's `search` without -a: `x > iBest/3` in integer arithmetic.
   const kept = opts.all ? scored : scored.filter((r) => r.score > Math.floor(best / 3));
   kept.sort((a, b) => b.score - a.score || b.mtime - a.mtime);
-  const comments: CommentHit[] = [];
-  for (const r of kept.slice(0, limit)) {
-    const e = db.get<{ uuid: string; type: string; user: string }>(
-      'SELECT blob.uuid AS uuid, event.type AS type, coalesce(euser, user, \'\') AS user FROM event JOIN blob ON blob.rid=event.objid WHERE objid=?', r.rid);
-    if (e) comments.push({ ...e, time: julianToIso(r.mtime), comment: r.body ?? bodyOf(r.id), score: r.score });
-  }
-  // The best documents by bm25 first, then their text (FTS5's snippet() would read every match).
-  const documents = db.all<{ id: number; kind: DocumentHit['kind']; key: string; rid: number; mtime: number }>(
-    `SELECT d.id AS id, d.kind AS kind, d.key AS key, d.rid AS rid, d.mtime AS mtime
+  // The listed comments come from the index alone (hash, type and user are kept beside them).
+  const comments: CommentHit[] = kept.slice(0, limit).map((r) => {
+    const d = db.get<{ uuid: string; type: string; user: string; body: string }>(
+      `SELECT d.uuid AS uuid, d.type AS type, d.user AS user, s.body AS body FROM ${SEARCH_DOCS} d, ${SEARCH_TABLE} s WHERE d.id=? AND s.rowid=d.id`, r.id)!;
+    return { uuid: d.uuid, type: d.type, user: d.user, time: julianToIso(r.mtime), comment: d.body, score: r.score };
+  });
+  // The best documents by bm25; their snippets come separately (documentSnippets), since each
+  // means reading the document's whole text.
+  const documents = db.all<{ id: number; kind: DocumentHit['kind']; key: string; rid: number; mtime: number; title: string }>(
+    `SELECT d.id AS id, d.kind AS kind, d.key AS key, d.rid AS rid, d.mtime AS mtime, (SELECT title FROM ${SEARCH_TABLE} WHERE rowid=d.id) AS title
        FROM (SELECT rowid AS id FROM ${SEARCH_TABLE} WHERE ${SEARCH_TABLE} MATCH ? ORDER BY rank) m
        JOIN ${SEARCH_DOCS} d ON d.id=m.id WHERE d.kind NOT IN ('comment', 'tip') LIMIT ?`, q, Math.min(limit, DOCUMENTS_SHOWN),
-  ).map((r) => {
-    const doc = db.get<{ title: string; body: string }>(`SELECT title, body FROM ${SEARCH_TABLE} WHERE rowid=?`, r.id)!;
-    return {
-      kind: r.kind,
-      key: r.kind === 'forum' ? db.value<string>('SELECT uuid FROM blob WHERE rid=?', r.rid) ?? r.key : r.key,
-      title: doc.title,
-      snippet: snippet(terms, doc.body),
-      time: r.mtime ? julianToIso(r.mtime) : '',
-    };
-  });
+  ).map((r) => ({
+    id: r.id,
+    kind: r.kind,
+    key: r.kind === 'forum' ? db.value<string>('SELECT uuid FROM blob WHERE rid=?', r.rid) ?? r.key : r.key,
+    title: r.title,
+    time: r.mtime ? julianToIso(r.mtime) : '',
+  }));
   return { terms: terms.map((t) => t.text), comments, commentCount: kept.length, documents };
+}
+
+/** Text around the words in each document (by DocumentHit.id), each match between \u0002 and \u0003. */
+export function documentSnippets(db: Db, pattern: string, ids: number[]): string[] {
+  const terms = searchTerms(pattern);
+  return ids.map((id) => snippet(terms, db.value<string>(`SELECT body FROM ${SEARCH_TABLE} WHERE rowid=?`, id) ?? ''));
 }

@@ -34,6 +34,11 @@ export function SearchPage(props: SectionProps) {
   const q = () => props.query.get('q') ?? '';
   const all = () => props.query.get('all') === '1';
   const [result] = createResource(() => (q().trim() ? { n: props.name, q: q(), all: all() } : false), (k) => browse.search(k.n, k.q, { all: k.all }));
+  // Snippets after the list is on screen: each reads a whole document.
+  const [snippets] = createResource(() => {
+    const r = result.latest;
+    return r && r.documents.length ? { n: props.name, q: q(), ids: r.documents.map((d) => d.id) } : false;
+  }, (k) => browse.searchSnippets(k.n, k.q, k.ids));
   const docHref = (kind: keyof typeof KIND_LABEL, key: string) => {
     switch (kind) {
       case 'wiki': return repoHash(props.name, 'wiki', key);
@@ -80,12 +85,12 @@ export function SearchPage(props: SectionProps) {
               <Show when={r.documents.length} fallback={<p class="muted">Nothing else has all of these words.</p>}>
                 <ol class="search-hits" data-testid="search-documents">
                   <For each={r.documents}>
-                    {(d) => (
+                    {(d, i) => (
                       <li data-testid="search-doc" data-kind={d.kind} data-key={d.key}>
                         <span class="chip">{KIND_LABEL[d.kind]}</span>{' '}
                         <a href={docHref(d.kind, d.key)}>{d.kind === 'file' ? d.key : d.title || d.key.slice(0, 12)}</a>
                         <Show when={d.time}><span class="muted small"> {d.time.slice(0, 10)}</span></Show>
-                        <div class="hit-text small"><Marked text={d.snippet} /></div>
+                        <div class="hit-text small"><Marked text={snippets.latest?.[i()] ?? ''} /></div>
                       </li>
                     )}
                   </For>
