@@ -213,3 +213,15 @@ function refresh(repo: Repository): number {
     return fresh.length;
   }
 }
+
+/**
+ * refreshSearchIndex as a repository opens: when it fails (browser storage full, say) the
+ * repository opens all the same, and the next search tries again.
+ */
+export function refreshSearchIndexOnOpen(repo: Repository): void {
+  try {
+    refreshSearchIndex(repo);
+  } catch {
+    // Searching retries (search in browse-docs.ts); reading every other page needs no index.
+  }
+}

@@ -26,6 +26,9 @@ function markTerms(text: string, pattern: string): string {
   return text.replace(new RegExp(`(?<!${word})(?:${terms.join('|')})(?!${word})`, 'gi'), (m) => `\u0002${m}\u0003`);
 }
 
+/** Comments listed (the count says how many match in all). */
+const SHOWN = 50;
+
 const KIND_LABEL = { wiki: 'Wiki', technote: 'Technote', ticket: 'Ticket', forum: 'Forum post', file: 'File' } as const;
 const EVENT_LABEL: Record<string, string> = { ci: 'check-in', w: 'wiki', t: 'ticket', e: 'technote', f: 'forum', g: 'tag' };
 
@@ -33,7 +36,7 @@ export function SearchPage(props: SectionProps) {
   const browse = useApi().browse;
   const q = () => props.query.get('q') ?? '';
   const all = () => props.query.get('all') === '1';
-  const [result] = createResource(() => (q().trim() ? { n: props.name, q: q(), all: all() } : false), (k) => browse.search(k.n, k.q, { all: k.all }));
+  const [result] = createResource(() => (q().trim() ? { n: props.name, q: q(), all: all() } : false), (k) => browse.search(k.n, k.q, { all: k.all, limit: SHOWN }));
   // Snippets after the list is on screen: each reads a whole document.
   const [snippets] = createResource(() => {
     const r = result.latest;
