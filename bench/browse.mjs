@@ -4,7 +4,7 @@
 //   - first paint of the timeline (first rows on screen, after the next frame), cold and warm;
 //   - opening a check-in with ~100 changed files: its file list painted, and the diffs on screen.
 //   - every page's first paint as a new user sees it: the app reloaded, the repository page, then
-//     the page (timeline, check-in, files at tip, branches, tags, leaves, stats, file history, ...).
+//     the page (timeline, check-in, files at tip, branches, tags, leaves, stats, file history, search, ...).
 // Goal: first paint of the timeline and of the check-in under 200 ms; of every page under 300 ms.
 // Usage: node bench/browse.mjs [REPO=/work/bench-data/fossil-history.fossil] [RUNS=5]
 import { createServer } from 'node:http';
@@ -154,6 +154,8 @@ try {
     [`file history (${historyPath})`, () => `finfo/${historyPath}`, '[data-testid=file-history] li'],
     ['wiki pages', () => 'wiki', '[data-testid=wiki-list] li, .browse .muted'],
     ['tickets', () => 'tickets', '[data-testid=ticket-list] tbody tr, .browse .muted'],
+    ['search (one word: sync)', () => 'search?q=sync', '[data-testid=search-comment-count]'],
+    ['search (two words: merge trunk)', () => 'search?q=merge%20trunk', '[data-testid=search-comment-count]'],
   ];
   const firstPaint = new Map(pages.map(([label]) => [label, []]));
   for (let i = 0; i < runs; i++) {

@@ -4,6 +4,7 @@
  */
 import * as Comlink from 'comlink';
 import { browseReaders } from '../src/peer/browse.ts';
+import { documentReaders } from '../src/peer/browse-docs.ts';
 import type { BrowseCalls, Group } from '../src/peer/worker-api.ts';
 import type { Repository } from '../src/repo/repository.ts';
 
@@ -20,7 +21,7 @@ export function browseGroup(repoOf: (name: string) => Promise<Repository>): Grou
     return repo;
   };
   const group = {} as Record<string, unknown>;
-  for (const [k, fn] of Object.entries(browseReaders)) {
+  for (const [k, fn] of Object.entries({ ...browseReaders, ...documentReaders })) {
     group[k] = async (name: string, ...a: unknown[]) => (fn as (r: Repository, ...x: unknown[]) => unknown)(await open(name), ...a);
   }
   return Comlink.proxy(group as BrowseCalls);

@@ -37,6 +37,7 @@ import { loginSecret } from '../src/sync/login.ts';
 import { ringVerifier } from './ring-verifier.ts';
 import { isUnfinishedClone } from '../src/sync/clone-client.ts';
 import { ensureBrowseIndexes } from '../src/repo/browse-indexes.ts';
+import { refreshSearchIndexOnOpen } from '../src/repo/search-index.ts';
 import { CloneIncompleteError, runClone, type CloneOutcome, type CloneStorage } from '../src/sync/clone-lifecycle.ts';
 import { HEAD_START_CHECKINS, HEAD_START_FILE_BYTES } from '../src/sync/head-start.ts';
 import { HubLinks } from './hub-links.ts';
@@ -193,6 +194,7 @@ export class RepoStore {
       repo = Repository.open(db, unfinished ? {} : { crosslinker: crosslinkerFactory });
       // The pages' indexes, made once per file (an unfinished clone gets them when it is done).
       if (!unfinished) ensureBrowseIndexes(db);
+      if (!unfinished) refreshSearchIndexOnOpen(repo);
     } catch (e) {
       db.close();
       throw e;
@@ -511,6 +513,7 @@ export class RepoStore {
         repo.setCrosslinker(crosslinkerFactory);
         // The pages' indexes, which an unfinished clone does not get (openRepo).
         ensureBrowseIndexes(repo.db);
+        refreshSearchIndexOnOpen(repo);
         return repo;
       },
       leave: (repo) => {

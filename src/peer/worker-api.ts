@@ -19,6 +19,7 @@ import type {
   CommitOutcome, CommitRequest, DraftState, FileText, ForkInfo, StartPoint, TagResult, TicketRow, TicketSource, WikiPageSource,
 } from './author-types.ts';
 import type { browseReaders } from './browse.ts';
+import type { documentReaders } from './browse-docs.ts';
 import type { ChatSendRequest, ChatView } from './notify-types.ts';
 import type { ShareTarget } from './share-link.ts';
 
@@ -67,7 +68,7 @@ export interface HubCalls {
 }
 
 /** Reading a repository: timeline, check-ins, diffs, files, wiki, tickets, forum (src/peer/browse.ts). */
-export type BrowseCalls = ByName<typeof browseReaders>;
+export type BrowseCalls = ByName<typeof browseReaders & typeof documentReaders>;
 
 /** Writing in the browser: the working copy and its commit, wiki, tickets, tags (src/peer/author.ts). */
 export interface AuthorCalls {

@@ -10,6 +10,7 @@ import type { CheckinView, FileDiff } from '../../peer/browse-types.ts';
 import { BranchLink, Loaded, When } from './common.tsx';
 import { Comment } from './Comment.tsx';
 import { DiffStat, DiffView } from './DiffView.tsx';
+import { ArchiveLinks } from './ArchiveLinks.tsx';
 import { useApi } from '../context.tsx';
 
 /**
@@ -98,6 +99,8 @@ export function CheckinPage(props: SectionProps) {
             <div class="actions">
               <a class="button-link" href={repoHash(props.name, 'files', c.uuid)}>Files at this check-in</a>
               <a class="button-link" href={`${repoHash(props.name, 'timeline')}?b=${encodeURIComponent(c.branch ?? '')}`}>Branch timeline</a>
+              <Show when={c.parents[0]}>{(p) => <a class="button-link" href={`${repoHash(props.name, 'vdiff', p(), c.uuid)}?w=1`} data-testid="checkin-vdiff-ws">Diff ignoring whitespace</a>}</Show>
+              <ArchiveLinks repo={props.name} checkin={c.uuid} />
             </div>
           </section>
           <section class="card">

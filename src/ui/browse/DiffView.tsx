@@ -1,8 +1,14 @@
 /** A file diff, unified or side by side, from the hunks the worker computed (jsdiff). */
 import { For, Match, Show, Switch } from 'solid-js';
 import type { DiffHunk, FileDiff } from '../../peer/browse-types.ts';
+import { intralinePieces, type Piece } from './intraline.ts';
 
-interface SideLine { n?: number; text?: string; kind: 'ctx' | 'del' | 'add' | 'empty' }
+interface SideLine { n?: number; text?: string; kind: 'ctx' | 'del' | 'add' | 'empty'; pieces?: Piece[] }
+
+/** A line's text, the words that differ from its pair marked. */
+function LineText(props: { text?: string; pieces?: Piece[] }) {
+  return <>{props.pieces ? <For each={props.pieces}>{(p) => (p.changed ? <span class="il">{p.text}</span> : p.text)}</For> : props.text ?? ''}</>;
+}
 
 /** Pair removed and added lines of a hunk into rows of a side-by-side view. */
 function sideBySide(h: DiffHunk): [SideLine, SideLine][] {
@@ -11,15 +17,16 @@ function sideBySide(h: DiffHunk): [SideLine, SideLine][] {
   let n = h.newStart;
   let dels: SideLine[] = [];
   let adds: SideLine[] = [];
+  const pieces = intralinePieces(h.lines);
   const flush = () => {
     for (let i = 0; i < Math.max(dels.length, adds.length); i++) rows.push([dels[i] ?? { kind: 'empty' }, adds[i] ?? { kind: 'empty' }]);
     dels = [];
     adds = [];
   };
-  for (const l of h.lines) {
+  for (const [i, l] of h.lines.entries()) {
     const t = l.slice(1);
-    if (l[0] === '-') dels.push({ n: o++, text: t, kind: 'del' });
-    else if (l[0] === '+') adds.push({ n: n++, text: t, kind: 'add' });
+    if (l[0] === '-') dels.push({ n: o++, text: t, kind: 'del', pieces: pieces.get(i) });
+    else if (l[0] === '+') adds.push({ n: n++, text: t, kind: 'add', pieces: pieces.get(i) });
     else {
       flush();
       rows.push([{ n: o++, text: t, kind: 'ctx' }, { n: n++, text: t, kind: 'ctx' }]);
@@ -29,13 +36,14 @@ function sideBySide(h: DiffHunk): [SideLine, SideLine][] {
   return rows;
 }
 
-function unified(h: DiffHunk): { o?: number; n?: number; text: string; kind: 'ctx' | 'del' | 'add' }[] {
+function unified(h: DiffHunk): { o?: number; n?: number; text: string; kind: 'ctx' | 'del' | 'add'; pieces?: Piece[] }[] {
   let o = h.oldStart;
   let n = h.newStart;
-  return h.lines.map((l) => {
+  const pieces = intralinePieces(h.lines);
+  return h.lines.map((l, i) => {
     const text = l.slice(1);
-    if (l[0] === '-') return { o: o++, text, kind: 'del' as const };
-    if (l[0] === '+') return { n: n++, text, kind: 'add' as const };
+    if (l[0] === '-') return { o: o++, text, kind: 'del' as const, pieces: pieces.get(i) };
+    if (l[0] === '+') return { n: n++, text, kind: 'add' as const, pieces: pieces.get(i) };
     return { o: o++, n: n++, text, kind: 'ctx' as const };
   });
 }
@@ -55,7 +63,7 @@ export function DiffView(props: { diff: FileDiff; split: boolean }) {
               <tbody>
                 <tr class="hunk"><td colSpan={3}>@@ -{h.oldStart},{h.oldLines} +{h.newStart},{h.newLines} @@</td></tr>
                 <For each={unified(h)}>
-                  {(l) => <tr class={l.kind}><td class="ln">{l.o ?? ''}</td><td class="ln">{l.n ?? ''}</td><td class="code"><span class="mark">{l.kind === 'add' ? '+' : l.kind === 'del' ? '-' : ' '}</span>{l.text}</td></tr>}
+                  {(l) => <tr class={l.kind}><td class="ln">{l.o ?? ''}</td><td class="ln">{l.n ?? ''}</td><td class="code"><span class="mark">{l.kind === 'add' ? '+' : l.kind === 'del' ? '-' : ' '}</span><LineText text={l.text} pieces={l.pieces} /></td></tr>}
                 </For>
               </tbody>
             )}
@@ -72,8 +80,8 @@ export function DiffView(props: { diff: FileDiff; split: boolean }) {
                 <For each={sideBySide(h)}>
                   {([a, b]) => (
                     <tr>
-                      <td class={`ln ${a.kind}`}>{a.n ?? ''}</td><td class={`code ${a.kind}`}>{a.text ?? ''}</td>
-                      <td class={`ln ${b.kind}`}>{b.n ?? ''}</td><td class={`code ${b.kind}`}>{b.text ?? ''}</td>
+                      <td class={`ln ${a.kind}`}>{a.n ?? ''}</td><td class={`code ${a.kind}`}><LineText text={a.text} pieces={a.pieces} /></td>
+                      <td class={`ln ${b.kind}`}>{b.n ?? ''}</td><td class={`code ${b.kind}`}><LineText text={b.text} pieces={b.pieces} /></td>
                     </tr>
                   )}
                 </For>

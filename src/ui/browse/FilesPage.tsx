@@ -9,6 +9,7 @@ import { go, repoHash } from '../route.ts';
 import { BranchLink, formatSize, HashLink, Loaded, When } from './common.tsx';
 import { Comment } from './Comment.tsx';
 import { DownloadLink, FileBody } from './FileBody.tsx';
+import { DirReadme } from './DocPage.tsx';
 import { useApi } from '../context.tsx';
 
 function Crumbs(props: { repo: string; checkin: string; path: string[]; file?: boolean }) {
@@ -83,6 +84,7 @@ export function FilesPage(props: SectionProps) {
             </tbody>
           </table>
           <p class="small muted">{t.files.length} files in this check-in.</p>
+          <Show when={!flat()}><DirReadme repo={props.name} ckout={t.checkin} dir={dir()} names={listing().files.map((f) => f.name.split('/').pop()!)} /></Show>
         </section>
       )}
     </Loaded>

@@ -1,11 +1,14 @@
 /** Registers the reading pages as repository sections (imported once by the repository view). */
 import { repoSections } from '../repo-sections.tsx';
 import { CheckinPage } from './CheckinPage.tsx';
+import { DocPage } from './DocPage.tsx';
 import { ArtifactPage, FileHistoryPage, FilePage, FilesPage } from './FilesPage.tsx';
 import { ForumPage } from './ForumPages.tsx';
 import { BranchesPage, InfoPage, LeavesPage, StatsPage, TagsPage } from './RefPages.tsx';
 import { TicketPage, TicketsPage } from './TicketPages.tsx';
 import { TimelinePage } from './TimelinePage.tsx';
+import { SearchPage } from './SearchPage.tsx';
+import { VdiffPage } from './VdiffPage.tsx';
 import { TechnotePage, TechnotesPage, WikiPage } from './WikiPages.tsx';
 import './browse.css';
 
@@ -21,6 +24,7 @@ if (!repoSections.some((s) => s.id === 'timeline')) {
     { id: 'tickets', nav: 'Tickets', component: TicketsPage },
     { id: 'forum', nav: 'Forum', component: ForumPage },
     { id: 'stats', nav: 'Stats', component: StatsPage },
+    { id: 'search', nav: 'Search', component: SearchPage },
     { id: 'checkin', component: CheckinPage },
     { id: 'file', component: FilePage },
     { id: 'artifact', component: ArtifactPage },
@@ -28,5 +32,7 @@ if (!repoSections.some((s) => s.id === 'timeline')) {
     { id: 'technote', component: TechnotePage },
     { id: 'ticket', component: TicketPage },
     { id: 'info', component: InfoPage },
+    { id: 'vdiff', component: VdiffPage },
+    { id: 'doc', component: DocPage },
   );
 }

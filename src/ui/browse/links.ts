@@ -40,7 +40,7 @@ export function appHref(repo: string, raw: string): { href: string; external: bo
     case 'technote': case 'event':
       return local('technote', q.get('name') ?? rest[0] ?? '');
     case 'file': case 'doc':
-      if (page === 'doc' && rest.length > 1) return local('file', rest[0]!, ...rest.slice(1));
+      if (page === 'doc' && rest.length > 1) return local('doc', rest[0]!, ...rest.slice(1));
       return local('file', q.get('ci') ?? 'tip', ...(q.get('name') ? q.get('name')!.split('/') : rest));
     case 'finfo':
       return local('finfo', ...(q.get('name') ?? rest.join('/')).split('/'));

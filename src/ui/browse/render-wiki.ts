@@ -72,8 +72,11 @@ export function toHtml(text: string, mimetype: string): string {
 
 const FORBID_TAGS = ['style', 'script', 'form', 'input', 'button', 'textarea', 'select', 'option', 'iframe', 'frame', 'frameset', 'object', 'embed', 'link', 'meta', 'base', 'svg', 'math', 'template', 'dialog'];
 
+/** Where a link leads: a document's own resolver (relative links) before the app's (links.ts). */
+export type LinkResolver = (href: string) => { href: string; external: boolean } | undefined;
+
 /** Sanitized DOM for repository text, its links pointing into the repository `repo`. */
-export function renderRepoText(repo: string, text: string, mimetype: string): DocumentFragment {
+export function renderRepoText(repo: string, text: string, mimetype: string, resolveLink?: LinkResolver): DocumentFragment {
   const frag = DOMPurify.sanitize(toHtml(text, mimetype), {
     RETURN_DOM_FRAGMENT: true,
     FORBID_TAGS,
@@ -82,7 +85,7 @@ export function renderRepoText(repo: string, text: string, mimetype: string): Do
   });
   for (const a of frag.querySelectorAll('a')) {
     const href = a.getAttribute('href');
-    const to = href ? appHref(repo, href) : undefined;
+    const to = href ? resolveLink?.(href) ?? appHref(repo, href) : undefined;
     a.removeAttribute('target');
     if (!to) {
       a.removeAttribute('href');

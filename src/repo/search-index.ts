@@ -1,0 +1,227 @@
+/**
+ * The full-text index the search page reads: every timeline comment (what `fossil search`
+ * scans), the newest text of each wiki page, technote, ticket and forum post, and the text files
+ * of the newest check-in. An SQLite FTS5 table in the repository file, kept up to date by
+ * `refreshSearchIndex` from what changed since it last ran (new events, edited comments, a new
+ * tip), so a search on a large repository reads a few index pages instead of every artifact.
+ *
+ * fossil tolerates the tables: it never reads them (its own index is `ftsidx`, which this is
+ * not, so `fossil search` keeps its own behaviour), `fossil test-integrity` checks artifacts
+ * only, and `fossil rebuild` drops them with the other tables it does not know; the next open
+ * here makes them again.
+ *
+ * The tokenizer is FTS5's `ascii` with `_` as a word character: its words are exactly fossil's
+ * search words (ASCII letters, digits, `_`, and any non-ASCII character), folded to lower case
+ * in ASCII only, as fossil compares them (search-match.ts).
+ */
+import type { Db } from '../db/db.ts';
+import { parseArtifact } from '../fossil/artifact.ts';
+import { decodeLossless } from '../fossil/utf8-lossless.ts';
+import { treeOfCheckin } from './queries/files.ts';
+import { tipCheckin } from './queries/resolve.ts';
+import type { Repository } from './repository.ts';
+
+export const SEARCH_TABLE = 'edgesync_search';
+export const SEARCH_DOCS = 'edgesync_search_doc';
+
+/** Kinds of indexed document. */
+export type SearchKind = 'comment' | 'wiki' | 'technote' | 'ticket' | 'forum' | 'file';
+
+/** Files larger than this are found by their path only. */
+const MAX_FILE_BYTES = 1_000_000;
+
+const SCHEMA = [
+  `CREATE VIRTUAL TABLE IF NOT EXISTS ${SEARCH_TABLE} USING fts5(title, body, tokenize="ascii tokenchars '_'")`,
+  // One row per document: what it is (kind, key), the artifact it was read from, and a stamp that
+  // tells whether it is still current (the comment's newest edit, a file's hash, the tip's hash);
+  // for a comment also its event's hash, type and user, so a list of hits reads nothing else.
+  `CREATE TABLE IF NOT EXISTS ${SEARCH_DOCS}(id INTEGER PRIMARY KEY, kind TEXT NOT NULL, key TEXT NOT NULL, rid INTEGER, mtime REAL, stamp TEXT, uuid TEXT, type TEXT, user TEXT, UNIQUE(kind, key))`,
+  `CREATE INDEX IF NOT EXISTS ${SEARCH_DOCS}_rid ON ${SEARCH_DOCS}(kind, rid)`,
+];
+
+export function hasSearchIndex(db: Db): boolean {
+  return db.value(`SELECT 1 FROM sqlite_schema WHERE name='${SEARCH_DOCS}'`) !== undefined;
+}
+
+const hasTable = (db: Db, name: string) => db.value("SELECT 1 FROM sqlite_schema WHERE type='table' AND name=?", name) !== undefined;
+
+interface EventInfo { uuid: string; type: string; user: string }
+
+class Writer {
+  constructor(private readonly db: Db) {}
+
+  put(kind: SearchKind, key: string, doc: { rid: number; mtime: number; stamp?: string; title: string; body: string; event?: EventInfo }): void {
+    this.remove(kind, key);
+    const { lastInsertRowid: id } = this.db.run(
+      `INSERT INTO ${SEARCH_DOCS}(kind, key, rid, mtime, stamp, uuid, type, user) VALUES(?,?,?,?,?,?,?,?)`,
+      kind, key, doc.rid, doc.mtime, doc.stamp ?? null, doc.event?.uuid ?? null, doc.event?.type ?? null, doc.event?.user ?? null);
+    this.db.run(`INSERT INTO ${SEARCH_TABLE}(rowid, title, body) VALUES(?,?,?)`, id, doc.title, doc.body);
+  }
+
+  remove(kind: SearchKind, key: string): void {
+    const id = this.db.value<number>(`SELECT id FROM ${SEARCH_DOCS} WHERE kind=? AND key=?`, kind, key);
+    if (id === undefined) return;
+    this.db.run(`DELETE FROM ${SEARCH_TABLE} WHERE rowid=?`, id);
+    this.db.run(`DELETE FROM ${SEARCH_DOCS} WHERE id=?`, id);
+  }
+}
+
+function artifactText(repo: Repository, rid: number) {
+  const bytes = repo.content.tryGet(rid);
+  if (!bytes) return null;
+  try {
+    return parseArtifact(bytes);
+  } catch {
+    return null;
+  }
+}
+
+/** The newest version (rid, mtime) of the wiki page or technote whose tag is TAGNAME. */
+function newestOfTag(db: Db, tagname: string) {
+  return db.get<{ rid: number; mtime: number }>(
+    'SELECT tagxref.rid AS rid, tagxref.mtime AS mtime FROM tag JOIN tagxref USING(tagid) WHERE tag.tagname=? ORDER BY tagxref.mtime DESC LIMIT 1', tagname);
+}
+
+function indexWiki(repo: Repository, w: Writer, title: string): void {
+  const v = newestOfTag(repo.db, `wiki-${title}`);
+  const a = v && artifactText(repo, v.rid);
+  if (!v || !a || !a.wiki?.length) return w.remove('wiki', title);
+  w.put('wiki', title, { rid: v.rid, mtime: v.mtime, title, body: decodeLossless(a.wiki) });
+}
+
+function indexTechnote(repo: Repository, w: Writer, id: string): void {
+  const v = newestOfTag(repo.db, `event-${id}`);
+  const a = v && artifactText(repo, v.rid);
+  if (!v || !a) return w.remove('technote', id);
+  w.put('technote', id, { rid: v.rid, mtime: v.mtime, title: a.comment ?? '', body: decodeLossless(a.wiki ?? new Uint8Array()) });
+}
+
+function indexTicket(repo: Repository, w: Writer, uuid: string, rid: number): void {
+  if (!hasTable(repo.db, 'ticket')) return;
+  const row = repo.db.get<Record<string, unknown>>('SELECT * FROM ticket WHERE tkt_uuid=?', uuid);
+  if (!row) return w.remove('ticket', uuid);
+  const fields = Object.entries(row).filter(([k, v]) => !k.startsWith('tkt_') && v !== null && k !== 'title').map(([, v]) => String(v));
+  w.put('ticket', uuid, { rid, mtime: Number(row.tkt_mtime ?? 0), title: String(row.title ?? ''), body: fields.join('\n') });
+}
+
+/** A forum post: indexed under its first version, with the text of its newest one. */
+function indexForumPost(repo: Repository, w: Writer, rid: number): void {
+  const db = repo.db;
+  let first = rid;
+  for (let prev = db.value<number | null>('SELECT fprev FROM forumpost WHERE fpid=?', rid); prev; prev = db.value<number | null>('SELECT fprev FROM forumpost WHERE fpid=?', prev)) first = prev;
+  let newest = first;
+  for (let next = db.value<number>('SELECT fpid FROM forumpost WHERE fprev=? ORDER BY fmtime DESC LIMIT 1', first); next !== undefined; next = db.value<number>('SELECT fpid FROM forumpost WHERE fprev=? ORDER BY fmtime DESC LIMIT 1', next)) newest = next;
+  const key = String(first);
+  const a = artifactText(repo, newest);
+  if (!a || !a.wiki?.length) return w.remove('forum', key);
+  const root = db.value<number>('SELECT froot FROM forumpost WHERE fpid=?', first);
+  const title = a.threadTitle ?? (root !== undefined && root !== newest ? artifactText(repo, root)?.threadTitle : undefined) ?? '';
+  w.put('forum', key, { rid: newest, mtime: a.julian ?? 0, title, body: decodeLossless(a.wiki) });
+}
+
+/** The files of the newest check-in: those whose hash changed since the last tip are read again. */
+function indexTipFiles(repo: Repository, w: Writer): void {
+  const db = repo.db;
+  const tip = tipCheckin(db);
+  const tipUuid = tip === undefined ? '' : repo.content.uuidOf(tip) ?? '';
+  if (db.value<string>(`SELECT stamp FROM ${SEARCH_DOCS} WHERE kind='tip' AND key=''`) === tipUuid) return;
+  const had = new Map(db.all<{ key: string; stamp: string }>(`SELECT key, stamp FROM ${SEARCH_DOCS} WHERE kind='file'`).map((r) => [r.key, r.stamp]));
+  const files = tip === undefined ? [] : treeOfCheckin(repo, tip, () => false);
+  const mtime = tip === undefined ? 0 : db.value<number>('SELECT mtime FROM event WHERE objid=?', tip) ?? 0;
+  for (const f of files) {
+    had.delete(f.name);
+    const stamp = `${f.uuid}:${f.perm}`;
+    if (db.value<string>(`SELECT stamp FROM ${SEARCH_DOCS} WHERE kind='file' AND key=?`, f.name) === stamp) continue;
+    const rid = repo.content.ridOf(f.uuid);
+    const size = rid === undefined ? -1 : repo.content.size(rid);
+    const bytes = rid !== undefined && size >= 0 && size <= MAX_FILE_BYTES ? repo.content.tryGet(rid) : null;
+    const text = bytes && bytes.subarray(0, 8192).indexOf(0) < 0 ? decodeLossless(bytes) : '';
+    w.put('file', f.name, { rid: rid ?? 0, mtime, stamp, title: f.name, body: text });
+  }
+  for (const gone of had.keys()) w.remove('file', gone);
+  db.run(`INSERT OR REPLACE INTO ${SEARCH_DOCS}(kind, key, rid, mtime, stamp) VALUES('tip', '', ?, ?, ?)`, tip ?? 0, mtime, tipUuid);
+}
+
+/** The tag name (after PREFIX) that names what event OBJID is a version of. */
+const tagOf = (db: Db, objid: number, prefix: string) =>
+  db.value<string>("SELECT substr(tagname, ?) FROM tagxref JOIN tag USING(tagid) WHERE tagxref.rid=? AND tagname GLOB ? LIMIT 1", prefix.length + 1, objid, `${prefix}*`);
+
+/**
+ * Bring the index up to date (making it when missing): index the events it has not seen, with
+ * the documents they are versions of, the comments edited since, and the files of a new tip.
+ * Returns how many events it indexed.
+ */
+export function refreshSearchIndex(repo: Repository): number {
+  const db = repo.db;
+  const n = db.transaction(() => refresh(repo));
+  seen.set(db, changesOf(db));
+  return n;
+}
+
+/** Rows this connection has changed since it opened: when no row changed, the index is current. */
+const changesOf = (db: Db) => db.value<number>('SELECT total_changes()') ?? 0;
+const seen = new WeakMap<Db, number>();
+
+/**
+ * refreshSearchIndex, unless this connection changed no row since the last one: the check a
+ * search makes first costs nothing then. (Another connection's writes are seen at the next open;
+ * in the browser one worker holds each repository.)
+ */
+export function refreshSearchIndexIfChanged(repo: Repository): number {
+  if (seen.get(repo.db) === changesOf(repo.db) && hasSearchIndex(repo.db)) return 0;
+  return refreshSearchIndex(repo);
+}
+
+function refresh(repo: Repository): number {
+  const db = repo.db;
+  {
+    for (const sql of SCHEMA) db.exec(sql);
+    const w = new Writer(db);
+    // As many events as indexed comments: nothing new (the counts are read from indexes alone,
+    // the search for which events are new reads every row of event).
+    const unchanged = db.value<number>('SELECT count(*) FROM event') === db.value<number>(`SELECT count(*) FROM ${SEARCH_DOCS} WHERE kind='comment'`);
+    const fresh = unchanged ? [] : db.all<{ objid: number; type: string; mtime: number; comment: string | null; uuid: string; user: string }>(
+      `SELECT objid, type, mtime, coalesce(ecomment, comment) AS comment, (SELECT uuid FROM blob WHERE rid=objid) AS uuid, coalesce(euser, user, '') AS user
+         FROM event WHERE objid NOT IN (SELECT rid FROM ${SEARCH_DOCS} WHERE kind='comment')`);
+    // Comments edited (a `comment` tag) since they were indexed: the stamp is the newest edit seen.
+    const edits = new Map(db.all<{ rid: number; src: number }>(
+      `SELECT tagxref.rid AS rid, max(tagxref.srcid) AS src FROM tagxref JOIN tag USING(tagid) WHERE tag.tagname='comment' GROUP BY tagxref.rid`,
+    ).map((r) => [r.rid, r.src]));
+    const wiki = new Set<string>();
+    const technotes = new Set<string>();
+    const tickets = new Map<string, number>();
+    const forum = new Set<number>();
+    for (const e of fresh) {
+      w.put('comment', String(e.objid), { rid: e.objid, mtime: e.mtime, stamp: String(edits.get(e.objid) ?? 0), title: '', body: e.comment ?? '', event: e });
+      if (e.type === 'w') { const t = tagOf(db, e.objid, 'wiki-'); if (t !== undefined) wiki.add(t); }
+      else if (e.type === 'e') { const t = tagOf(db, e.objid, 'event-'); if (t !== undefined) technotes.add(t); }
+      else if (e.type === 't') { const t = tagOf(db, e.objid, 'tkt-'); if (t !== undefined) tickets.set(t, e.objid); }
+      else if (e.type === 'f') forum.add(e.objid);
+    }
+    for (const [rid, src] of edits) {
+      const doc = db.get<{ stamp: string }>(`SELECT stamp FROM ${SEARCH_DOCS} WHERE kind='comment' AND key=?`, String(rid));
+      if (!doc || doc.stamp === String(src)) continue;
+      const e = db.get<{ mtime: number; comment: string | null; type: string; uuid: string; user: string }>(
+        "SELECT mtime, coalesce(ecomment, comment) AS comment, type, (SELECT uuid FROM blob WHERE rid=objid) AS uuid, coalesce(euser, user, '') AS user FROM event WHERE objid=?", rid);
+      if (e) w.put('comment', String(rid), { rid, mtime: e.mtime, stamp: String(src), title: '', body: e.comment ?? '', event: e });
+    }
+    for (const t of wiki) indexWiki(repo, w, t);
+    for (const t of technotes) indexTechnote(repo, w, t);
+    for (const [t, rid] of tickets) indexTicket(repo, w, t, rid);
+    if (forum.size && hasTable(db, 'forumpost')) for (const rid of forum) indexForumPost(repo, w, rid);
+    indexTipFiles(repo, w);
+    return fresh.length;
+  }
+}
+
+/**
+ * refreshSearchIndex as a repository opens: when it fails (browser storage full, say) the
+ * repository opens all the same, and the next search tries again.
+ */
+export function refreshSearchIndexOnOpen(repo: Repository): void {
+  try {
+    refreshSearchIndex(repo);
+  } catch {
+    // Searching retries (search in browse-docs.ts); reading every other page needs no index.
+  }
+}
