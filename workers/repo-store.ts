@@ -513,7 +513,6 @@ export class RepoStore {
         repo.setCrosslinker(crosslinkerFactory);
         // The pages' indexes, which an unfinished clone does not get (openRepo).
         ensureBrowseIndexes(repo.db);
-        refreshSearchIndexOnOpen(repo);
         return repo;
       },
       leave: (repo) => {

@@ -215,12 +215,15 @@ function refresh(repo: Repository): number {
 }
 
 /**
- * refreshSearchIndex as a repository opens: when it fails (browser storage full, say) the
- * repository opens all the same, and the next search tries again.
+ * refreshSearchIndex as a repository opens, for one that has an index (bringing it up to date
+ * costs what changed). One without gets it at its first search: building it for a large
+ * repository takes seconds, which opening (or the end of a clone) should not wait for. When it
+ * fails (browser storage full, say) the repository opens all the same, and the next search
+ * tries again.
  */
 export function refreshSearchIndexOnOpen(repo: Repository): void {
   try {
-    refreshSearchIndex(repo);
+    if (hasSearchIndex(repo.db)) refreshSearchIndex(repo);
   } catch {
     // Searching retries (search in browse-docs.ts); reading every other page needs no index.
   }
