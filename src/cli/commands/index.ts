@@ -32,6 +32,7 @@ export const commands: CommandEntry[] = [
   { name: 'member', load: () => import('./member.ts').then((m) => m.memberCommand) },
   { name: 'bridge', load: () => import('./bridge.ts').then((m) => m.bridgeCommand) },
   { name: 'doctor', load: () => import('./doctor.ts').then((m) => m.doctorCommand) },
+  { name: 'git', load: () => import('./git.ts').then((m) => m.gitCommand) },
   { name: 'notify', load: () => import('./notify.ts').then((m) => m.notifyCommand) },
   { name: 'demo', load: () => import('./demo.ts').then((m) => m.demoCommand) },
 ];
