@@ -12,7 +12,7 @@ import { fossil } from './tools.ts';
 
 /** Run git on the bare repository gitDir. */
 export function git(gitDir: string, args: string[], input?: string | Uint8Array): string {
-  return execFileSync('git', args, { env: { ...process.env, GIT_DIR: gitDir }, input, encoding: 'utf8', maxBuffer: 1024 * 1024 * 1024 });
+  return execFileSync('git', args, { env: { ...process.env, GIT_DIR: gitDir }, input, encoding: 'utf8', maxBuffer: 1024 * 1024 * 1024, stdio: ['pipe', 'pipe', 'pipe'] });
 }
 
 /** A new bare repository at gitDir holding what the stream says. */
