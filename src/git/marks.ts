@@ -53,7 +53,9 @@ export class ExportMarks {
   }
 
   private add(map: Map<string, number>, uuid: string, n: number): void {
-    map.set(uuid, n);
+    // A hash parsed out of a manifest can be a slice that keeps the whole manifest's text alive
+    // (V8's sliced strings): a copy keeps only the hash, so the marks of a large history stay small.
+    map.set((` ${uuid}`).slice(1), n);
     if (n >= this.next) this.next = n + 1;
   }
 }
