@@ -77,7 +77,33 @@ describe.runIf(ready)('a Git mirror kept up to date', () => {
     expect(commits.get(pushed)!.parents).toEqual([commits.get(tip)!.hash]);
     expect(git(gitDir, ['show', `refs/heads/master:pushed.txt`])).toBe('pushed by fossil commit\n');
     git(gitDir, ['fsck', '--strict', '--no-dangling']);
-    expect(server.output()).toMatch(/git mirror served: .*served.git: 1 commit, 1 ref updated/);
+    // The server says what it did once the update is over (git has the commit a moment before).
+    await until(() => /git mirror served: .*served.git: 1 commit, 1 ref updated/.test(server!.output()));
+  });
+
+  it('serving several repositories, each has its mirror GITDIR/NAME.git, and a check-in fossil writes into a file reaches its own', { timeout: 120_000 }, async () => {
+    const dir = at('many');
+    mkdirSync(dir);
+    const a = fossilRepoWithCheckin(join(dir, 'alpha.fossil'), 'a.txt');
+    const b = fossilRepoWithCheckin(join(dir, 'beta.fossil'), 'b.txt');
+    const gitDir = at('mirrors');
+    const srv = await startEdgesyncServer(dir, ['--git-mirror', gitDir]);
+    try {
+      await until(() => tipMessage(join(gitDir, 'alpha.git')).includes(a.tip) && tipMessage(join(gitDir, 'beta.git')).includes(b.tip));
+      // Stock fossil commits into beta's file while it is served: no push at all.
+      const wd = at('beta-wd');
+      mkdirSync(wd);
+      fossil(['open', '--nosync', join(dir, 'beta.fossil')], { cwd: wd });
+      writeFileSync(join(wd, 'c.txt'), 'written by fossil commit\n');
+      fossil(['add', 'c.txt'], { cwd: wd });
+      fossil(['commit', '--nosync', '--no-warnings', '-m', 'committed into the served file'], { cwd: wd });
+      const c = fossil(['timeline', '-t', 'ci', '-n', '1', '-F', '%H'], { cwd: wd }).stdout.split('\n')[0]!.trim();
+      await until(() => tipMessage(join(gitDir, 'beta.git')).includes(c));
+      expect(commitsByCheckin(join(gitDir, 'alpha.git')).has(c)).toBe(false);
+      expect(commitsByCheckin(join(gitDir, 'beta.git')).size).toBe(3);
+    } finally {
+      await srv.stop();
+    }
   });
 
   it('without git, git mirror and serve --git-mirror say that git is missing', () => {
