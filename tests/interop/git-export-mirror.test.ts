@@ -8,6 +8,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { edgesync } from '../helpers/cli.ts';
 import { commitsByCheckin, git, refs } from '../helpers/git-export-checks.ts';
 import { fossilRepoWithCheckin } from '../helpers/fossil-repo.ts';
+import { startHubCli } from '../helpers/hub-cli.ts';
 import { fossilAsync, startEdgesyncServer, type RunningServer } from '../helpers/servers.ts';
 import { fossil, haveTool, tempDir } from '../helpers/tools.ts';
 
@@ -103,6 +104,29 @@ describe.runIf(ready)('a Git mirror kept up to date', () => {
       expect(commitsByCheckin(join(gitDir, 'beta.git')).size).toBe(3);
     } finally {
       await srv.stop();
+    }
+  });
+
+  it.runIf(haveTool('nats-server'))('hub --git-mirror: a mirror per served repository, following a check-in written into its file', { timeout: 240_000 }, async () => {
+    const dir = at('hub-repos');
+    mkdirSync(dir);
+    const a = fossilRepoWithCheckin(join(dir, 'one.fossil'), 'one.txt');
+    const b = fossilRepoWithCheckin(join(dir, 'two.fossil'), 'two.txt');
+    const gitDir = at('hub-mirrors');
+    const hub = await startHubCli(at('hub'), [join(dir, 'one.fossil'), join(dir, 'two.fossil')], ['--git-mirror', gitDir]);
+    try {
+      await until(() => tipMessage(join(gitDir, 'one.git')).includes(a.tip) && tipMessage(join(gitDir, 'two.git')).includes(b.tip));
+      const wd = at('hub-wd');
+      mkdirSync(wd);
+      fossil(['open', '--nosync', join(dir, 'one.fossil')], { cwd: wd });
+      writeFileSync(join(wd, 'more.txt'), 'more\n');
+      fossil(['add', 'more.txt'], { cwd: wd });
+      fossil(['commit', '--nosync', '--no-warnings', '-m', 'while the hub serves it'], { cwd: wd });
+      const c = fossil(['timeline', '-t', 'ci', '-n', '1', '-F', '%H'], { cwd: wd }).stdout.split('\n')[0]!.trim();
+      await until(() => tipMessage(join(gitDir, 'one.git')).includes(c));
+      expect(commitsByCheckin(join(gitDir, 'two.git')).has(c)).toBe(false);
+    } finally {
+      await hub.stop();
     }
   });
 
