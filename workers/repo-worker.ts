@@ -104,6 +104,9 @@ const repos: RepoCalls = {
     const bytes = await (await store()).exportFile(name);
     return Comlink.transfer(bytes, [bytes.buffer as ArrayBuffer]);
   },
+  async exportGit(name) {
+    return (await store()).exportGit(name);
+  },
   async remove(name) {
     (await store()).remove(name);
     await notify.reset(name);

@@ -8,7 +8,7 @@ import type { CallPath } from './leader-link.ts';
 
 const top: (keyof WorkerApi)[] = ['storage'];
 const repos: (keyof RepoCalls)[] = [
-  'list', 'checkins', 'unsynced', 'exportFile',
+  'list', 'checkins', 'unsynced', 'exportFile', 'exportGit',
   // Waits for, or resumes, the project's clone: a second call joins the first.
   'clone',
   // Stopping a clone twice stops it once.

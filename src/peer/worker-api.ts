@@ -49,6 +49,8 @@ export interface RepoCalls {
   unsynced(name: string): Promise<UnsyncedWork>;
   /** The repository as a `.fossil` file (no secret is ever kept in it). */
   exportFile(name: string): Promise<Uint8Array>;
+  /** The repository as a `git fast-import` stream: every check-in a commit, its branches and tags (src/git). */
+  exportGit(name: string): Promise<Blob>;
   remove(name: string): Promise<void>;
   /** A check-in of text files on top of the newest one (the overview's note form); its hash. */
   commit(name: string, files: { name: string; text: string }[], comment: string, user: string): Promise<string>;

@@ -56,6 +56,19 @@ export function RepoView(props: RepoViewProps) {
     });
   }
 
+  /** The repository as a `git fast-import` stream (`git fast-import < NAME.fast-import` in a new Git repository). */
+  async function downloadGit() {
+    await action.run(async () => {
+      const blob = await api.repos.exportGit(props.name);
+      const url = URL.createObjectURL(blob);
+      const a = document.createElement('a');
+      a.href = url;
+      a.download = `${props.name}.fast-import`;
+      a.click();
+      setTimeout(() => URL.revokeObjectURL(url), 10_000);
+    });
+  }
+
   /** Delete: with writes no hub or peer has yet, the warning asks (DeleteWarning); else a plain confirm. */
   async function remove() {
     const work = await action.run(() => api.repos.unsynced(props.name));
@@ -102,6 +115,7 @@ export function RepoView(props: RepoViewProps) {
             <div class="actions">
               <button type="button" onClick={() => setSharing(true)}>Share</button>
               <button type="button" class="secondary" onClick={() => void download()} data-testid="download">Download .fossil</button>
+              <button type="button" class="secondary" onClick={() => void downloadGit()} data-testid="download-git" title="For git fast-import: every check-in a commit, with its branches and tags">Download for Git</button>
               <button type="button" class="danger" onClick={() => void remove()}>Delete</button>
             </div>
           </div>

@@ -297,7 +297,7 @@ describe('leader link', () => {
   });
 
   it('reads and calls made to be repeated may run again; changes may not', () => {
-    for (const path of [['browse', 'timeline'], ['browse', 'fileHistory'], ['repos', 'list'], ['repos', 'checkins'], ['repos', 'exportFile'], ['repos', 'clone'], ['hub', 'info'], ['notify', 'view'], ['author', 'draft'], ['author', 'wikiSource'], ['storage']]) {
+    for (const path of [['browse', 'timeline'], ['browse', 'fileHistory'], ['repos', 'list'], ['repos', 'checkins'], ['repos', 'exportFile'], ['repos', 'exportGit'], ['repos', 'clone'], ['hub', 'info'], ['notify', 'view'], ['author', 'draft'], ['author', 'wikiSource'], ['storage']]) {
       expect(isRepeatable(path), path.join('.')).toBe(true);
     }
     for (const path of [['repos', 'commit'], ['repos', 'create'], ['repos', 'importFile'], ['repos', 'mergeFile'], ['repos', 'remove'], ['hub', 'join'], ['hub', 'signIn'], ['hub', 'invite'], ['notify', 'send'], ['author', 'commit'], ['author', 'writeWiki'], ['author', 'writeTicket'], ['author', 'writeFile'], ['author', 'addTag']]) {

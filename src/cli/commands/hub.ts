@@ -14,11 +14,12 @@ import { startLeaves, untilSignal } from '../leaf-serving.ts';
 import { startHubWeb } from '../hub-web.ts';
 import { HubAccess, memberLinks } from '../hub-access.ts';
 import { ServedRepos, type ServedRepo } from '../served-repos.ts';
+import { gitMirrorHook } from '../git-mirror-serving.ts';
 
 export const hubCommand = defineCommand({
   name: 'hub',
   summary: 'run a NATS hub (nats-server) and serve repositories on it',
-  usage: 'hub [--dir DIR] [--port N] [--ws-port N] [--web-port N] [--serve FILE...] [--repos DIR] [--user U --password P] [--public-read] [--tls-cert PEM --tls-key PEM [--tls-ca PEM]]',
+  usage: 'hub [--dir DIR] [--port N] [--ws-port N] [--web-port N] [--serve FILE...] [--repos DIR] [--user U --password P] [--public-read] [--tls-cert PEM --tls-key PEM [--tls-ca PEM]] [--git-mirror GITDIR]',
   description: [
     'Starts nats-server with a generated config in DIR: a client port, a WebSocket port for browsers',
     '(TLS on both with --tls-cert/--tls-key: tls:// and wss://; else plain, for loopback or behind a',
@@ -59,6 +60,7 @@ export const hubCommand = defineCommand({
     { name: 'leafnode-advertise', type: 'string', value: 'HOST:PORT', help: 'where site hubs reach the leafnode port, when not at its own address (a proxy, NAT)' },
     { name: 'upstream', type: 'string', repeat: true, value: 'URL', help: 'join this upstream hub as a leafnode: nats-leaf://USER:PASSWORD@HOST:PORT (repeatable)' },
     { name: 'notify-replicas', type: 'number', value: 'N', help: 'replicas of the notify stream when the hub makes it (default 3 on a cluster of three or more nodes, else 1)' },
+    { name: 'git-mirror', type: 'string', value: 'GITDIR', help: 'keep a bare Git mirror of each served repository up to date (GITDIR/NAME.git; GITDIR itself for one --serve FILE)' },
     { name: 'verbose', short: 'v', type: 'boolean', help: 'log what the leaves do' },
   ],
   async run({ args, stdout, stderr }) {
@@ -137,6 +139,10 @@ export const hubCommand = defineCommand({
         });
         return () => leaf!.stop();
       });
+      if (o['git-mirror'] !== undefined) {
+        const single = (o.serve ?? []).length === 1 && o.repos === undefined;
+        await repos.serveWith(gitMirrorHook(resolve(String(o['git-mirror'])), () => single, stdout));
+      }
       const web = await startHubWeb({ config, webPort: o['web-port'] === undefined ? 8080 : Number(o['web-port']), ws: () => sockets.list(), repos: servedNow, publicRead: o['public-read'] ? members.find((m) => m.name === 'reader' && !m.revoked) : undefined, stdout, stderr });
       const state: HubState = { nats: `${natsScheme}://${host}:${port}${ca}`, ws: sockets.list(), repos: servedNow() };
       if (web) state.web = web.url;

@@ -15,6 +15,8 @@ import { checkPeerId, checkPrefix } from '../../nats/subjects.ts';
 import { startLeaves, untilSignal } from '../leaf-serving.ts';
 import { NatsBus } from '../../nats/nats-bus.ts';
 import type { LoginInfo } from '../../sync/client-session.ts';
+import { gitMirrorHook } from '../git-mirror-serving.ts';
+import { resolve } from 'node:path';
 
 /** [host:]port, host defaulting to the loopback address. */
 function parseAddress(text: string): { host: string; port: number } {
@@ -54,7 +56,7 @@ function httpRoutes(single: boolean, repos: ServedRepos): { target: XferService 
 export const serveCommand = defineCommand({
   name: 'serve',
   summary: 'serve repositories over NATS (a leaf agent) and/or HTTP',
-  usage: 'serve -R FILE|DIR [FILE|DIR...] [--nats URL [--peer-id ID]] [--http [HOST:]PORT] [-v]',
+  usage: 'serve -R FILE|DIR [FILE|DIR...] [--nats URL [--peer-id ID]] [--http [HOST:]PORT] [--git-mirror GITDIR] [-v]',
   description: [
     'With --nats, each repository answers sync on fossil.<project-code>.sync (when the hub lets it),',
     'announces every check-in it gains (also those other processes write to the file), pulls at once',
@@ -73,6 +75,7 @@ export const serveCommand = defineCommand({
     { name: 'safety-sync', type: 'number', value: 'SECONDS', help: 'full sync with every known peer this often (default 300, 0 = off)' },
     { name: 'user', type: 'string', value: 'LOGIN', help: 'fossil login for the syncs this leaf starts (pushes to bridges)' },
     { name: 'password', type: 'string', value: 'PW', help: 'password for --user' },
+    { name: 'git-mirror', type: 'string', value: 'GITDIR', help: 'keep a bare Git mirror up to date as check-ins arrive (GITDIR/NAME.git each when several are served)' },
     { name: 'verbose', short: 'v', type: 'boolean', help: 'log every request and sync' },
   ],
   async run({ args, stdout, stderr }) {
@@ -105,9 +108,10 @@ export const serveCommand = defineCommand({
           repos.addFile(path);
         }
       }
+      const single = dirs === 0 && paths.length === 1;
+      if (o['git-mirror'] !== undefined) await repos.serveWith(gitMirrorHook(resolve(String(o['git-mirror'])), () => single, stdout));
       if (httpText) {
         const { host, port } = parseAddress(httpText);
-        const single = dirs === 0 && paths.length === 1;
         const routes = httpRoutes(single, repos);
         await repos.serveWith(routes.hook);
         server = createXferHttpServer(routes.target, {
