@@ -80,8 +80,10 @@ const ATTACHMENT_ROW = `SELECT blob.uuid AS uuid, src, filename, target, mtime, 
 
 /** The attachments of a wiki page, ticket or technote: the newest under each name, unless deleted; newest first. */
 export function attachments(repo: Repository, target: string): AttachmentInfo[] {
-  return repo.db.all<AttachmentRow>(`${ATTACHMENT_ROW} WHERE target=? AND isLatest AND src IS NOT NULL AND src!='' ORDER BY mtime DESC`, target)
-    .map((r) => infoOf(repo, r));
+  // Two versions made in the same millisecond are both "latest": the later-made one is shown.
+  const rows = repo.db.all<AttachmentRow>(`${ATTACHMENT_ROW} WHERE target=? AND isLatest AND src IS NOT NULL AND src!='' ORDER BY mtime DESC, attachid DESC`, target);
+  const seen = new Set<string>();
+  return rows.filter((r) => !seen.has(r.filename) && seen.add(r.filename)).map((r) => infoOf(repo, r));
 }
 
 /** One attachment, by its attachment artifact's hash, with the attached bytes. */

@@ -11,7 +11,7 @@ import { ReportPage, ReportsPage } from './ReportPages.tsx';
 import './records.css';
 
 repoSections.push(
-  { id: 'reports', nav: 'Reports', component: ReportsPage },
+  { id: 'reports', component: ReportsPage },
   { id: 'report', component: ReportPage },
   { id: 'forum-write', component: gated(ForumWrite) },
   { id: 'technote-edit', component: gated(TechnoteEdit) },
