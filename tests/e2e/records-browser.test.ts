@@ -35,6 +35,11 @@ describe.skipIf(!ready)('forum, technotes, attachments and reports in the browse
     if (!existsSync(join(WEB, 'index.html'))) throw new Error(`${WEB} is missing: build the web app first (npm test does)`);
     mkdirSync(SHOTS, { recursive: true });
     demo = copyFixture(join(tmp.dir, 'demo.fossil'));
+    // Two reports fossil would refuse to run, which reach the browser with the clone's configuration.
+    const report = (title: string, sql: string) =>
+      sqlite(demo, `INSERT INTO reportfmt(title, mtime, cols, sqlcode) VALUES('${title}', strftime('%s','now'), '', '${sql.replace(/'/g, "''")}')`);
+    report('Logins', 'SELECT login, pw FROM user');
+    report('Wipe', 'WITH x AS (SELECT 1) DELETE FROM ticket');
     hub = await startHubCli(join(tmp.dir, 'hub'), [demo]);
     web = await startFossilServer(demo, ['--localauth']);
     browser = await launchChromium();
@@ -196,6 +201,16 @@ describe.skipIf(!ready)('forum, technotes, attachments and reports in the browse
     expect((await ours()).some((r) => r.includes('Has a log'))).toBe(true);
     expect(await a.locator('[data-testid=report-table] tbody tr').first().getAttribute('style')).toMatch(/background/);
     await a.screenshot({ path: join(SHOTS, 'records-report.png'), fullPage: true });
+
+    // Reports that read a table fossil keeps from reports, or that write, are refused, saying why.
+    for (const [title, why] of [['Logins', 'access to table "user" is restricted'], ['Wipe', 'SQL must not modify the database']]) {
+      await a.goto(at('#/repo/demo/reports'));
+      await a.locator('[data-testid=report-list] a', { hasText: title! }).click();
+      await expect.poll(() => a.getByTestId('browse-error').textContent()).toBe(why);
+      expect(await a.getByTestId('report-table').count()).toBe(0);
+    }
+    await a.goto(at('#/repo/demo/report/1'));
+    await expect.poll(async () => sorted(await ours())).toEqual(sorted(theirs()));
     expect(errors).toEqual([]);
   }, 300_000);
 });
