@@ -10,6 +10,7 @@ import {
   commitDraft, deleteDraftFile, discardDraft, draftState, forksOf, readDraftFile, renameDraftFile, revertDraftFile, saveTicket,
   saveWiki, startDraft, startPoints, tagCheckin, ticketSource, ticketsToEdit, wikiSource, wikiTitles, writeDraftFiles,
 } from '../src/peer/author.ts';
+import { attachToTarget, postToForum, saveTechnote } from '../src/peer/author-records.ts';
 import type { AuthorCalls, Group } from '../src/peer/worker-api.ts';
 import type { LocalWrite } from '../src/mesh/local-write.ts';
 import type { Repository } from '../src/repo/repository.ts';
@@ -58,5 +59,8 @@ export function authorGroup(host: () => Promise<AuthorHost>): Group<AuthorCalls>
     ticket: (name, id) => read(name, (r) => ticketSource(r, id)),
     writeTicket: (name, change) => publish(name, change.user, (r, user) => saveTicket(r, user, change)),
     addTag: (name, req) => publish(name, req.user, (r, user) => tagCheckin(r, user, req)),
+    postForum: (name, req) => publish(name, req.user, (r, user) => postToForum(r, user, req)),
+    writeTechnote: (name, req) => publish(name, req.user, (r, user) => saveTechnote(r, user, req)),
+    attach: (name, req) => publish(name, req.user, (r, user) => attachToTarget(r, user, req)),
   } satisfies AuthorCalls);
 }

@@ -14,6 +14,7 @@ import type { HubLinks } from './hub-links.ts';
 import { NotifyService } from './notify-service.ts';
 import { authorGroup } from './author-api.ts';
 import { browseGroup } from './browse-api.ts';
+import { recordsGroup } from './records-api.ts';
 import { sendErrorCodes } from './coded-throw.ts';
 import { joinTabs } from './tab-leader.ts';
 
@@ -178,6 +179,7 @@ export const workerApi: WorkerApi = {
   hub: Comlink.proxy(hub),
   browse: browseGroup(async (name) => (await store()).repository(name)),
   author: authorGroup(store),
+  records: recordsGroup(async (name) => (await store()).repository(name)),
   notify: Comlink.proxy(chat),
 };
 

@@ -105,6 +105,24 @@ class NodeStatement implements Statement {
       throw classified(e);
     }
   }
+
+  table(...params: SqlValue[]): { columns: string[]; rows: SqlValue[][] } {
+    try {
+      if (!this.s.reader) {
+        this.s.run(...params);
+        return { columns: [], rows: [] };
+      }
+      const columns = this.s.columns().map((c) => c.name);
+      this.s.raw(true);
+      try {
+        return { columns, rows: (this.s.all(...params) as unknown[][]).map((r) => r.map(fromNative)) };
+      } finally {
+        this.s.raw(false);
+      }
+    } catch (e) {
+      throw classified(e);
+    }
+  }
 }
 
 class NodeDb extends DbBase {

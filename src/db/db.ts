@@ -17,6 +17,11 @@ export interface Statement {
   all<T = Row>(...params: SqlValue[]): T[];
   /** First column of every row. */
   column<T = SqlValue>(...params: SqlValue[]): T[];
+  /**
+   * Every row as an array, with the column names: for a query whose columns are not known
+   * beforehand (a ticket report), where names may repeat or look like numbers.
+   */
+  table(...params: SqlValue[]): { columns: string[]; rows: SqlValue[][] };
 }
 
 export interface Db {

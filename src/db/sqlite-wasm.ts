@@ -108,6 +108,15 @@ class WasmStatement implements Statement {
     });
   }
 
+  table(...params: SqlValue[]): { columns: string[]; rows: SqlValue[][] } {
+    return this.with(params, (s) => {
+      const columns = s.getColumnNames();
+      const rows: SqlValue[][] = [];
+      while (s.step()) rows.push((s.get([]) as unknown[]).map(fromNative));
+      return { columns, rows };
+    });
+  }
+
   finalize(): void {
     this.native?.finalize();
     this.native = undefined;

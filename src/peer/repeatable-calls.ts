@@ -28,6 +28,6 @@ const REPEATABLE: ReadonlySet<string> = new Set([
 ]);
 
 export function isRepeatable(path: CallPath): boolean {
-  // Every `browse` call reads (src/peer/browse.ts).
-  return path[0] === 'browse' || REPEATABLE.has(path.join('.'));
+  // Every `browse` and `records` call reads (src/peer/browse.ts, records.ts).
+  return path[0] === 'browse' || path[0] === 'records' || REPEATABLE.has(path.join('.'));
 }

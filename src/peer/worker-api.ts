@@ -20,6 +20,8 @@ import type {
 } from './author-types.ts';
 import type { browseReaders } from './browse.ts';
 import type { documentReaders } from './browse-docs.ts';
+import type { AttachmentInfo, AttachRequest, ForumPostRequest, TechnoteRequest } from './record-types.ts';
+import type { recordReaders } from './records.ts';
 import type { ChatSendRequest, ChatView } from './notify-types.ts';
 import type { ShareTarget } from './share-link.ts';
 
@@ -72,6 +74,9 @@ export interface HubCalls {
 /** Reading a repository: timeline, check-ins, diffs, files, wiki, tickets, forum (src/peer/browse.ts). */
 export type BrowseCalls = ByName<typeof browseReaders & typeof documentReaders>;
 
+/** Reading forum posts and technotes to edit, attachments with their bytes, ticket reports (src/peer/records.ts). */
+export type RecordCalls = ByName<typeof recordReaders>;
+
 /** Writing in the browser: the working copy and its commit, wiki, tickets, tags (src/peer/author.ts). */
 export interface AuthorCalls {
   /** Branches a draft can start from. */
@@ -99,6 +104,12 @@ export interface AuthorCalls {
   writeTicket(name: string, change: { id?: string; fields: Record<string, string>; user: string }): Promise<string>;
   /** Put a symbolic tag on a check-in (hash prefix, branch or tag name). */
   addTag(name: string, req: { checkin: string; tag: string; user: string; propagate?: boolean }): Promise<TagResult>;
+  /** A new forum thread, a reply, or an edit of one's own post; the new version's hash. */
+  postForum(name: string, req: ForumPostRequest): Promise<string>;
+  /** A new technote or a new version of one; its id. */
+  writeTechnote(name: string, req: TechnoteRequest): Promise<string>;
+  /** Attach a file to a wiki page, ticket or technote. */
+  attach(name: string, req: AttachRequest): Promise<AttachmentInfo>;
 }
 
 /** The repository's chat on its hub. */
@@ -126,5 +137,6 @@ export interface WorkerApi {
   hub: Group<HubCalls>;
   browse: Group<BrowseCalls>;
   author: Group<AuthorCalls>;
+  records: Group<RecordCalls>;
   notify: Group<NotifyCalls>;
 }

@@ -17,6 +17,7 @@ import { createAction } from './actions.ts';
 import './chat/register.ts';
 import { repoBanners, repoSections } from './repo-sections.tsx';
 import './write/index.ts';
+import './records/index.ts';
 import { AuthorField } from './write/gate.tsx';
 import { authorOr, rememberAuthorFrom } from './write/common.ts';
 import { errorText } from './error-text.ts';

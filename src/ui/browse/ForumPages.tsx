@@ -5,10 +5,13 @@ import { repoHash } from '../route.ts';
 import type { ForumPostView } from '../../peer/browse-types.ts';
 import { HashLink, Loaded, When } from './common.tsx';
 import { RepoText } from './RepoText.tsx';
-import { useApi } from '../context.tsx';
+import { useApi, usePeer } from '../context.tsx';
+import { ForumPostActions } from '../records/ForumWrite.tsx';
+import { mayWrite, myName } from '../records/common.tsx';
 
 export function ForumPage(props: SectionProps) {
   const browse = useApi().browse;
+  const peer = usePeer();
   const root = () => props.args[0];
   const [list] = createResource(() => (root() ? false : props.name), (n) => browse.forumList(n));
   const [thread] = createResource(() => (root() ? { n: props.name, r: root()! } : false), (k) => browse.forumThread(k.n, k.r));
@@ -21,6 +24,7 @@ export function ForumPage(props: SectionProps) {
     <Show when={root()} fallback={
       <section class="card browse">
         <h2>Forum</h2>
+        <Show when={mayWrite(peer, props.name)}><p><a class="write-button" href={repoHash(props.name, 'forum-write')} data-testid="forum-new">New thread</a></p></Show>
         <Loaded data={list}>
           {(threads) => (
             <Show when={threads.length} fallback={<p class="muted">No forum posts.</p>}>
@@ -43,6 +47,7 @@ export function ForumPage(props: SectionProps) {
                   <Show when={!p.deleted} fallback={<p class="muted">(deleted)</p>}>
                     <RepoText repo={props.name} text={p.text} mimetype={p.mimetype} />
                   </Show>
+                  <ForumPostActions repo={props.name} uuid={p.uuid} user={p.user} me={myName(peer, props.name)} canWrite={mayWrite(peer, props.name)} />
                 </section>
               )}
             </For>

@@ -5,6 +5,7 @@ import { repoHash } from '../route.ts';
 import { HashLink, Loaded, When } from './common.tsx';
 import { RepoText } from './RepoText.tsx';
 import { useApi } from '../context.tsx';
+import { Attachments } from '../records/Attachments.tsx';
 
 const SHOWN = ['status', 'type', 'priority', 'severity', 'subsystem', 'foundin', 'resolution'];
 
@@ -14,6 +15,7 @@ export function TicketsPage(props: SectionProps) {
   return (
     <section class="card browse">
       <h2>Tickets</h2>
+      <p class="small"><a href={repoHash(props.name, 'reports')} data-testid="reports-link">Reports</a></p>
       <Loaded data={list}>
         {(rows) => (
           <Show when={rows.length} fallback={<p class="muted">No tickets.</p>}>
@@ -77,6 +79,7 @@ export function TicketPage(props: SectionProps) {
               </For>
             </ol>
           </section>
+          <Attachments repo={props.name} target={v.ticket.uuid} />
         </article>
       )}
     </Loaded>

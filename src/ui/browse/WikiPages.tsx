@@ -5,6 +5,7 @@ import { repoHash } from '../route.ts';
 import { HashLink, Loaded, safeColor, When } from './common.tsx';
 import { RepoText } from './RepoText.tsx';
 import { useApi } from '../context.tsx';
+import { Attachments } from '../records/Attachments.tsx';
 
 const MARKUP: Record<string, string> = { 'text/x-fossil-wiki': 'Fossil wiki', 'text/x-markdown': 'Markdown', 'text/plain': 'plain text' };
 
@@ -49,6 +50,7 @@ export function WikiPage(props: SectionProps) {
                 <For each={w.versions}>{(v) => <li><a href={`${repoHash(props.name, 'wiki', w.name)}?v=${v.uuid}`}><code>{v.uuid.slice(0, 12)}</code></a> <When iso={v.time} /> {v.user}</li>}</For>
               </ol>
             </details>
+            <Attachments repo={props.name} target={w.name} />
           </article>
         )}
       </Loaded>
@@ -62,6 +64,7 @@ export function TechnotesPage(props: SectionProps) {
   return (
     <section class="card browse">
       <h2>Technotes</h2>
+      <p><a class="write-button" href={repoHash(props.name, 'technote-edit')} data-testid="technote-new">New technote</a></p>
       <Loaded data={list}>
         {(notes) => (
           <Show when={notes.length} fallback={<p class="muted">No technotes.</p>}>
@@ -87,7 +90,8 @@ export function TechnotePage(props: SectionProps) {
           <h2>{t.comment || 'Technote'}</h2>
           <p class="small muted"><When iso={t.time} /> · by {t.user} · <HashLink repo={props.name} uuid={t.uuid} /> <For each={t.tags}>{(g) => <span class="chip">{g}</span>}</For></p>
           <RepoText repo={props.name} text={t.text} mimetype={t.mimetype} testid="technote-body" />
-          <p class="small muted">{t.versions.length} version{t.versions.length === 1 ? '' : 's'} · id <code>{t.id}</code></p>
+          <p class="small muted">{t.versions.length} version{t.versions.length === 1 ? '' : 's'} · id <code>{t.id}</code> · <a href={repoHash(props.name, 'technote-edit', t.id)} data-testid="technote-edit-link">Edit</a></p>
+          <Attachments repo={props.name} target={t.id} />
         </article>
       )}
     </Loaded>
