@@ -6,6 +6,7 @@ import type { ForumPostView } from '../../peer/browse-types.ts';
 import { HashLink, Loaded, When } from './common.tsx';
 import { RepoText } from './RepoText.tsx';
 import { useApi } from '../context.tsx';
+import { PageTitle } from '../shell/PageTitle.tsx';
 
 export function ForumPage(props: SectionProps) {
   const browse = useApi().browse;
@@ -20,7 +21,7 @@ export function ForumPage(props: SectionProps) {
   return (
     <Show when={root()} fallback={
       <section class="card browse">
-        <h2>Forum</h2>
+        <PageTitle repo={props.name}>Forum</PageTitle>
         <Loaded data={list}>
           {(threads) => (
             <Show when={threads.length} fallback={<p class="muted">No forum posts.</p>}>
@@ -35,7 +36,7 @@ export function ForumPage(props: SectionProps) {
       <Loaded data={thread}>
         {(t) => (
           <article class="browse" data-testid="forum-thread" data-root={t.root}>
-            <h2 class="thread-title">{t.title}</h2>
+            <PageTitle repo={props.name} class="thread-title">{t.title}</PageTitle>
             <For each={t.posts}>
               {(p) => (
                 <section class="card forum-post" style={{ 'margin-left': `${depth(t.posts, p) * 1.5}rem` }} data-uuid={p.uuid} data-first={p.first}>

@@ -20,6 +20,7 @@ import { ChatCompose } from './ChatCompose.tsx';
 import { ChatSettings } from './ChatSettings.tsx';
 import './chat.css';
 import { errorText } from '../error-text.ts';
+import { PageTitle } from '../shell/PageTitle.tsx';
 
 export function ChatPage(props: SectionProps) {
   const api = useApi();
@@ -93,7 +94,7 @@ export function ChatPage(props: SectionProps) {
         {(v) => (
           <>
             <div class="row chat-head">
-              <h2 id="chat-h">Chat <span class="muted small">project <code data-testid="chat-project">{v().project}</code></span></h2>
+              <PageTitle repo={props.name} id="chat-h" text="Chat">Chat <span class="muted small">project <code data-testid="chat-project">{v().project}</code></span></PageTitle>
               <div class="row">
                 <Show when={v().unread > 0}><span class="unread" data-testid="chat-unread-total">{v().unread} unread</span></Show>
                 <ConnectionBadge state={v().connection} />
