@@ -70,7 +70,10 @@ const repos: RepoCalls = {
     return (await store()).create(name, user);
   },
   async clone(req) {
-    return (await store()).clone(req);
+    const r = await (await store()).clone(req);
+    // The chat starts following now: what was said before the clone is history, not unread.
+    void notify.started(r.name).catch(() => undefined);
+    return r;
   },
   async cancelClone(projectCode) {
     return (await store()).cancelClone(projectCode);
@@ -131,8 +134,8 @@ const chat: NotifyCalls = {
   async setProject(name, project) {
     await notify.setProject(name, project);
   },
-  async setName(displayName) {
-    await notify.setName(displayName);
+  async setName(displayName, opts) {
+    await notify.setName(displayName, opts);
   },
 };
 

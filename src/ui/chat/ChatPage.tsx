@@ -21,6 +21,7 @@ import { ChatSettings } from './ChatSettings.tsx';
 import './chat.css';
 import { errorText } from '../error-text.ts';
 import { PageTitle } from '../shell/PageTitle.tsx';
+import { setAuthor } from '../write/common.ts';
 
 export function ChatPage(props: SectionProps) {
   const api = useApi();
@@ -79,6 +80,8 @@ export function ChatPage(props: SectionProps) {
   function settings(f: FormData) {
     void action.run(async () => {
       await api.notify.setName(String(f.get('me')));
+      // One name for this browser: the write forms use it too.
+      setAuthor(String(f.get('me')));
       const project = String(f.get('project')).trim();
       if (project && project !== view()?.project) {
         await api.notify.setProject(props.name, project);
