@@ -266,6 +266,7 @@ describe.skipIf(!ready)('app shell', () => {
         await open(hash);
         await expect.poll(() => page.evaluate(() => document.documentElement.dataset.theme)).toBe(scheme);
         if (!(await page.evaluate(() => 'axe' in window))) await page.evaluate(axeSource);
+        if (hash === 'timeline' || hash === `checkin/${names.c2}`) await page.screenshot({ path: join(SHOTS, `shell-${hash.split('/')[0]}-${scheme}-desktop.png`) });
         const violations = await page.evaluate(async (excluded) => {
           const axe = (window as unknown as { axe: { run(ctx: unknown, opts: unknown): Promise<{ violations: { id: string; impact: string; nodes: { target: string[] }[] }[] }> } }).axe;
           const r = await axe.run(document, { rules: Object.fromEntries(excluded.map((id) => [id, { enabled: false }])), resultTypes: ['violations'] });
