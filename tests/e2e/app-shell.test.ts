@@ -171,7 +171,6 @@ describe.skipIf(!ready)('app shell', () => {
 
   it('the theme follows the system, and the toggle (or t) picks system, light or dark, remembered', async () => {
     const theme = () => page.evaluate(() => document.documentElement.dataset.theme);
-    const bg = () => page.evaluate(() => getComputedStyle(document.body).backgroundColor || getComputedStyle(document.documentElement).backgroundColor);
     await page.emulateMedia({ colorScheme: 'dark' });
     await expect.poll(theme).toBe('dark');
     await page.emulateMedia({ colorScheme: 'light' });
@@ -191,7 +190,6 @@ describe.skipIf(!ready)('app shell', () => {
     await page.locator('body').press('t'); // system again
     await expect.poll(() => page.getByTestId('theme-toggle').getAttribute('data-choice')).toBe('system');
     await expect.poll(theme).toBe('light');
-    void bg;
   });
 
   it('shortcuts: / searches, j and k walk the timeline, Enter opens, ? lists them; not while typing', async () => {

@@ -13,6 +13,7 @@ import { GraphCell, GraphGap } from './GraphCell.tsx';
 import { useApi, usePeer } from '../context.tsx';
 import { errorText } from '../error-text.ts';
 import { PageTitle } from '../shell/PageTitle.tsx';
+import { SEARCH_INPUT_ID } from '../shell/shortcuts.ts';
 
 const PAGE = 50;
 const TYPES: [string, string][] = [['', 'All events'], ['ci', 'Check-ins'], ['w', 'Wiki'], ['t', 'Tickets'], ['e', 'Technotes'], ['g', 'Tag changes'], ['f', 'Forum']];
@@ -74,7 +75,7 @@ export function TimelinePage(props: SectionProps) {
       <details class="filters-box" open={wide || Object.values(filters()).some(Boolean)}>
       <summary class="small">Filters and search</summary>
       <form class="filters" onSubmit={apply} data-testid="timeline-filters">
-        <label>Search<input name="q" id="search-input" type="search" value={filters().q} placeholder="in comments" /></label>
+        <label>Search<input name="q" id={SEARCH_INPUT_ID} type="search" value={filters().q} placeholder="in comments" /></label>
         <label>Type
           <select name="y" value={filters().y}>
             <For each={TYPES}>{([v, l]) => <option value={v} selected={v === filters().y}>{l}</option>}</For>
