@@ -35,6 +35,8 @@ export default defineConfig({
         navigateFallback: '/index.html',
         navigateFallbackDenylist: [/^\/edgesync-hub\.json/],
         cleanupOutdatedCaches: true,
+        // A click on a chat notification opens its thread (public/sw-notify.js).
+        importScripts: ['sw-notify.js'],
       },
     }),
   ],
@@ -46,8 +48,9 @@ export default defineConfig({
       'Cross-Origin-Embedder-Policy': 'require-corp',
     },
   },
-  worker: { format: 'es' },
-  build: { outDir: 'dist/web', target: 'es2022' },
+  // No bundler timing report: it is noise in `npm start` and `npm test` (bench/ times the app).
+  worker: { format: 'es', rolldownOptions: { checks: { bundlerTimings: false } } },
+  build: { outDir: 'dist/web', target: 'es2022', rolldownOptions: { checks: { bundlerTimings: false } } },
   test: {
     include: ['tests/**/*.test.ts'],
     setupFiles: ['tests/helpers/setup.ts'],

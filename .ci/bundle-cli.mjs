@@ -20,6 +20,7 @@ await build({
   // ws's optional native helpers are looked up at run time, and may be absent.
   external: [/^node:/, 'better-sqlite3', 'bufferutil', 'utf-8-validate'],
   logLevel: 'warn',
+  checks: { bundlerTimings: false },
   output: {
     dir: out,
     entryFileNames: 'main.js',

@@ -23,6 +23,14 @@ import { idbGet, idbSet } from './idb-kv.ts';
 /** What one channel stores (one IndexedDB value per repository). */
 interface Saved {
   project: string;
+  /** The project was chosen in the chat's settings (else it is the repository's default). */
+  chosen?: boolean;
+  /**
+   * What was in the hub's stream when this browser started following the project (its last
+   * sequence then) is history: shown, never unread. `fresh`: started, the hub not asked yet.
+   */
+  historyUpTo?: number;
+  fresh?: boolean;
   lastSeq: number;
   read: Record<string, number>;
   messages: StoredMessage[];
@@ -37,6 +45,8 @@ const ALERT_MAX_AGE_MS = 24 * 3600_000;
 export interface Self {
   id: string;
   name: string;
+  /** A name was given (else it is the generated "Browser …"). */
+  named?: boolean;
 }
 
 export class NotifyChannel {
@@ -67,8 +77,15 @@ export class NotifyChannel {
     if (!link) this.state = 'none';
   }
 
-  static async open(repo: string, defaultProject: string, self: () => Self, hub: { link: HubLink; auth?: NatsAuth } | undefined, emit: (e: PeerEvent) => void): Promise<NotifyChannel> {
-    const saved = (await idbGet<Saved>(`chat:${repo}`)) ?? { project: defaultProject, lastSeq: 0, read: {}, messages: [], outbox: [] };
+  /** `legacyProject`: the default before chats followed the project code; such a chat moves to `defaultProject`. */
+  static async open(repo: string, defaultProject: string, legacyProject: string, self: () => Self, hub: { link: HubLink; auth?: NatsAuth } | undefined, emit: (e: PeerEvent) => void): Promise<NotifyChannel> {
+    let saved = await idbGet<Saved>(`chat:${repo}`);
+    if (saved && !saved.chosen && saved.project === legacyProject && saved.project !== defaultProject) {
+      // Written while the default was the local name: it moves to the project code, its
+      // unsent messages with it.
+      saved = { project: defaultProject, lastSeq: 0, read: {}, messages: [], outbox: saved.outbox.map((m) => ({ ...m, project: defaultProject })), fresh: true };
+    }
+    saved ??= { project: defaultProject, lastSeq: 0, read: {}, messages: [], outbox: [], fresh: true };
     const c = new NotifyChannel(repo, saved, self, hub?.link, emit);
     c.start();
     return c;
@@ -94,6 +111,10 @@ export class NotifyChannel {
         const last = (await n.jsm.streams.info(n.stream)).state.last_seq;
         // A stream made anew numbers from 1 again: read it all; ids keep duplicates out.
         if (this.saved.lastSeq > last) this.saved.lastSeq = 0;
+        if (this.saved.fresh) {
+          this.saved.historyUpTo = last;
+          delete this.saved.fresh;
+        }
         this.follower = await followStream(n, { project: this.project, fromSeq: this.saved.lastSeq + 1 }, (e) => this.receive(e, gen));
         this.presence = notifyPresence(nc, this.project, { peerId: this.self().id, name: this.self().name, kind: 'browser', serves: [] });
         this.presence.start();
@@ -133,6 +154,7 @@ export class NotifyChannel {
     const m = e.message;
     if (m && m.project === this.project && this.book.add({ seq: e.seq, message: m })) {
       this.saved.messages.push({ seq: e.seq, message: m });
+      if (this.saved.historyUpTo !== undefined && e.seq <= this.saved.historyUpTo) this.saved.read[m.thread] = Math.max(this.saved.read[m.thread] ?? 0, e.seq);
       if (this.saved.messages.length > KEEP) this.saved.messages.splice(0, this.saved.messages.length - KEEP);
       this.saved.outbox = this.saved.outbox.filter((o) => o.id !== m.id);
       if (m.from !== this.self().id && priorityOf(m) !== 'info' && Date.now() - timestampMs(m.timestamp) < ALERT_MAX_AGE_MS) this.alerts.push(m);
@@ -241,7 +263,7 @@ export class NotifyChannel {
   async setProject(project: string): Promise<void> {
     if (project === this.project) return;
     this.stopFollowing();
-    this.saved = { project, lastSeq: 0, read: {}, messages: [], outbox: [] };
+    this.saved = { project, chosen: true, lastSeq: 0, read: {}, messages: [], outbox: [], fresh: true };
     this.book = new ThreadBook();
     await idbSet(`chat:${this.repo}`, this.saved);
     this.state = this.link ? 'connecting' : 'none';

@@ -12,8 +12,19 @@ import type { RepoStore } from './repo-store.ts';
 import { NotifyChannel, type Self } from './notify-channel.ts';
 import { idbGet, idbSet } from './idb-kv.ts';
 
-/** A repository's default notify project: its local name as one subject token. */
-export function defaultProject(repo: string): string {
+/**
+ * A repository's notify project: its project code (lowercase hex, one subject token), so every
+ * copy of the repository, whatever its local name here or elsewhere, is in the same chat, and
+ * `edgesync notify --project CODE` joins it. A repository without a project code yet (an
+ * unfinished clone) falls back to its local name.
+ */
+export function defaultProject(repo: string, projectCode: string | undefined): string {
+  if (projectCode && /^[0-9a-f]{40}([0-9a-f]{24})?$/i.test(projectCode)) return projectCode.toLowerCase();
+  return legacyProject(repo);
+}
+
+/** What chats were named before they followed the project code: the local name as one token. */
+export function legacyProject(repo: string): string {
   return repo.replace(/[^A-Za-z0-9_-]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 64) || 'chat';
 }
 
@@ -30,6 +41,8 @@ export class NotifyService {
     if (!this.self) {
       this.self = (await idbGet<Self>('self')) ?? { id: `browser-${randomHex(6)}`, name: '' };
       if (!this.self.name) this.self.name = `Browser ${this.self.id.slice(8, 14)}`;
+      // Saved before names were marked: a name other than the generated one was given.
+      this.self.named ??= this.self.name !== `Browser ${this.self.id.slice(8, 14)}`;
       await idbSet('self', this.self);
     }
     return this.self;
@@ -41,9 +54,9 @@ export class NotifyService {
       c = (async () => {
         const self = await this.identity();
         const store = await this.store();
-        const { hub, auth } = store.hubOf(repo);
+        const { hub, auth, projectCode } = store.hubOf(repo);
         const link = hub ? { link: store.hubs.get(hub, auth), auth } : undefined;
-        return NotifyChannel.open(repo, defaultProject(repo), () => self, link, this.emit);
+        return NotifyChannel.open(repo, defaultProject(repo, projectCode), legacyProject(repo), () => self, link, this.emit);
       })();
       c.catch(() => this.channels.delete(repo));
       this.channels.set(repo, c);
@@ -55,6 +68,11 @@ export class NotifyService {
   async startAll(): Promise<void> {
     const store = await this.store();
     for (const r of store.list()) if (r.hub && !r.unfinished) void this.channel(r.name).catch(() => undefined);
+  }
+
+  /** Start following a repository's chat (a clone just finished). */
+  async started(repo: string): Promise<void> {
+    await this.channel(repo);
   }
 
   async view(repo: string, thread?: string): Promise<ChatView> {
@@ -73,9 +91,12 @@ export class NotifyService {
     await (await this.channel(repo)).setProject(checkProject(project));
   }
 
-  async setName(name: string): Promise<void> {
+  async setName(name: string, opts: { ifUnnamed?: boolean } = {}): Promise<void> {
     const self = await this.identity();
-    self.name = name.trim() || self.name;
+    if (opts.ifUnnamed && self.named) return;
+    if (!name.trim()) return;
+    self.name = name.trim();
+    self.named = true;
     await idbSet('self', self);
   }
 

@@ -87,7 +87,10 @@ const repos: RepoCalls = {
       await (await hubs).release(req.hub, req.auth);
       throw e;
     });
-    return s.clone(req);
+    const r = await s.clone(req);
+    // The chat starts following now: what was said before the clone is history, not unread.
+    void notify.started(r.name).catch(() => undefined);
+    return r;
   },
   async cancelClone(projectCode) {
     return (await store()).cancelClone(projectCode);
@@ -151,8 +154,8 @@ const chat: NotifyCalls = {
   async setProject(name, project) {
     await notify.setProject(name, project);
   },
-  async setName(displayName) {
-    await notify.setName(displayName);
+  async setName(displayName, opts) {
+    await notify.setName(displayName, opts);
   },
 };
 

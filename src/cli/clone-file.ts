@@ -41,7 +41,7 @@ export function fileStorage(path: string, o: { unfinished?: Repository; adminUse
  */
 export function targetSource(target: Target, o: { remember: boolean }): CloneSource {
   const { url, login } = target;
-  const source: CloneSource = { open: (projectCode) => openTransport(url, projectCode), login };
+  const source: CloneSource = { open: (projectCode) => openTransport(url, projectCode, { clone: true }), login };
   if (!o.remember) return source;
   return {
     ...source,

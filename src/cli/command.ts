@@ -17,8 +17,22 @@ export interface Command {
   /** Longer description shown by --help. */
   description?: string;
   options: readonly OptionSpec[];
+  /**
+   * Help for a subcommand (`notify watch --help`), by the positional arguments given with --help;
+   * undefined for the command's own help.
+   */
+  subcommandHelp?(positional: readonly string[]): SubcommandHelp | undefined;
   /** Returns the exit code (0 when omitted). Throw UsageError for bad arguments, Error for failures. */
   run(ctx: CommandContext): Promise<number | void> | number | void;
+}
+
+/** What `--help` shows for one subcommand. */
+export interface SubcommandHelp {
+  usage: string;
+  summary: string;
+  description?: string;
+  /** The options that apply to it (default: the command's). */
+  options?: readonly OptionSpec[];
 }
 
 /** What an option parses to (args.ts): a list when repeatable, else its type. */

@@ -68,7 +68,12 @@ export async function main(argv: readonly string[]): Promise<number> {
   const out = (s: string) => void process.stdout.write(s.endsWith('\n') ? s : `${s}\n`);
   const err = (s: string) => void process.stderr.write(s.endsWith('\n') ? s : `${s}\n`);
   const [name, ...rest] = argv;
-  if (!name || name === '--help' || name === '-h' || name === 'help') {
+  // No command at all is a mistake (as fossil treats it): the overview goes to stderr, exit 2.
+  if (!name) {
+    err(await overview());
+    return 2;
+  }
+  if (name === '--help' || name === '-h' || name === 'help') {
     const target = name === 'help' ? commands.find((c) => c.name === rest[0]) : undefined;
     out(target ? commandHelp(await target.load()) : await overview());
     return 0;
@@ -86,7 +91,8 @@ export async function main(argv: readonly string[]): Promise<number> {
   try {
     const args = parseArgs(rest, [...cmd.options, helpOption]);
     if (args.options.help) {
-      out(commandHelp(cmd));
+      const sub = cmd.subcommandHelp?.(args.positional);
+      out(commandHelp(sub ? { ...cmd, ...sub, options: sub.options ?? cmd.options } : cmd));
       return 0;
     }
     const code = await cmd.run({ args, stdout: out, stderr: err, isTTY: Boolean(process.stdout.isTTY) });

@@ -12,7 +12,14 @@ export interface OpenTransport {
   close(): Promise<void>;
 }
 
-export async function openNatsTransport(url: NatsUrl, repoProjectCode: string | undefined): Promise<OpenTransport> {
+/**
+ * How long a clone asks while the server says nobody listens for the project and nobody has
+ * answered yet: a hub that serves no such project is told within seconds, not after the 30 s of
+ * retries meant for a responder that went away in the middle (which still apply once one answered).
+ */
+export const CLONE_FIRST_CONTACT_MS = 3_000;
+
+export async function openNatsTransport(url: NatsUrl, repoProjectCode: string | undefined, opts: { clone?: boolean } = {}): Promise<OpenTransport> {
   const code = url.projectCode ?? repoProjectCode;
   if (!code) throw new Error(`${url.canonical}: put the project code in the URL (nats://HOST:PORT/PROJECT-CODE)`);
   if (url.projectCode && repoProjectCode && url.projectCode !== repoProjectCode) {
@@ -25,6 +32,7 @@ export async function openNatsTransport(url: NatsUrl, repoProjectCode: string | 
   const transport = new NatsTransport(new NatsBus(nc, url.auth.user), subjects, {
     peer: url.peer,
     timeoutMs: url.timeoutMs,
+    ...(opts.clone ? { firstContactMs: CLONE_FIRST_CONTACT_MS } : {}),
     label: url.canonical.replace(/\/$/, '') + (url.projectCode ? '' : `/${code}`),
   });
   return { transport, close: () => nc.close() };

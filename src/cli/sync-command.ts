@@ -8,6 +8,7 @@ import { isUnfinishedClone } from '../sync/clone-client.ts';
 import { runClone } from '../sync/clone-lifecycle.ts';
 import { syncWith } from '../sync/client-session.ts';
 import { openTransport, progressEvents, rememberTarget, requestEncoding, syncOptions, targetFor } from './sync-options.ts';
+import { count } from './count.ts';
 
 type Direction = 'pull' | 'push' | 'sync';
 
@@ -84,7 +85,7 @@ export function directionCommand(direction: Direction): Command {
         events.done();
         repo.db.transaction(() => rememberTarget(repo, target));
         if (o.json) stdout(JSON.stringify(r));
-        else stdout(`${direction} done: ${r.rounds} rounds, ${r.artifactsSent} artifacts sent, ${r.artifactsReceived} received`);
+        else stdout(`${direction} done: ${count(r.rounds, 'round')}, ${count(r.artifactsSent, 'artifact')} sent, ${r.artifactsReceived} received`);
       } catch (e) {
         events.done();
         throw e;

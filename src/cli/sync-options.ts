@@ -10,10 +10,11 @@ import type { Repository } from '../repo/repository.ts';
 import { loginSecret } from '../sync/login.ts';
 import type { LoginInfo, RequestEncoding } from '../sync/client-session.ts';
 import type { RoundReport, SyncEvents } from '../sync/sync-events.ts';
-import { parseSyncUrl, type SyncUrl } from '../sync/sync-url.ts';
+import { parseSyncUrl, SyncUrlError, type SyncUrl } from '../sync/sync-url.ts';
 import { NodeHttpTransport } from '../sync/transports/http-client-node.ts';
 import { isNatsUrl, natsUrlToRemember, parseNatsUrl, type NatsUrl } from '../nats/nats-url.ts';
 import type { OpenTransport } from './nats-target.ts';
+import { count } from './count.ts';
 
 export const syncOptions = [
   { name: 'user', type: 'string', value: 'LOGIN', help: 'log in as LOGIN (default: the user in the URL)' },
@@ -74,7 +75,16 @@ export function isNats(url: SyncUrl | NatsUrl): url is NatsUrl {
 
 /** An http(s) or NATS URL. */
 export function parseAnyUrl(text: string): SyncUrl | NatsUrl {
-  return isNatsUrl(text) ? parseNatsUrl(text) : parseSyncUrl(text);
+  if (isNatsUrl(text)) return parseNatsUrl(text);
+  try {
+    return parseSyncUrl(text);
+  } catch (e) {
+    // The command takes NATS URLs too, which the HTTP parser does not know to say.
+    if (e instanceof SyncUrlError && e.message.startsWith('unsupported URL scheme')) {
+      throw new SyncUrlError(`${e.message.replace(/ \(use [^)]*\)$/, '')} (use http:, https:, or nats://HOST:PORT/PROJECT-CODE; also tls:, ws:, wss:)`, { cause: e });
+    }
+    throw e;
+  }
 }
 
 /** Credentials from the options, else the URL. */
@@ -128,10 +138,13 @@ export function rememberClonePassword(repo: Repository, login: { password: strin
   if (login) repo.config.set(CLONE_PASSWORD, obscure(login.password));
 }
 
-/** The transport for a URL; close it when done (a NATS connection stays open until then). */
-export async function openTransport(url: SyncUrl | NatsUrl, projectCode: string | undefined): Promise<OpenTransport> {
+/**
+ * The transport for a URL; close it when done (a NATS connection stays open until then).
+ * `clone`: a hub where nobody serves the project says so within seconds (see nats-target.ts).
+ */
+export async function openTransport(url: SyncUrl | NatsUrl, projectCode: string | undefined, opts: { clone?: boolean } = {}): Promise<OpenTransport> {
   // The NATS client code loads only for a NATS URL: an HTTP sync does not pay for it.
-  if (isNats(url)) return (await import('./nats-target.ts')).openNatsTransport(url, projectCode);
+  if (isNats(url)) return (await import('./nats-target.ts')).openNatsTransport(url, projectCode, opts);
   return { transport: new NodeHttpTransport(url), close: async () => undefined };
 }
 
@@ -149,7 +162,7 @@ export function progressEvents(ctx: CommandContext, verbose: boolean): SyncEvent
   const tty = ctx.isTTY;
   const show = () => {
     if (!tty) return;
-    const text = `round ${rounds}: ${sent} artifacts sent, ${received} received${cloneText}, ${kb(bytes)}`;
+    const text = `round ${rounds}: ${count(sent, 'artifact')} sent, ${received} received${cloneText}, ${kb(bytes)}`;
     process.stderr.write(`\r${text.padEnd(line.length)}`);
     line = text;
   };

@@ -7,6 +7,7 @@
 import type { ConnectionOptions, NatsConnection } from '@nats-io/nats-core';
 import { loadNatsCore } from './nats-lib.ts';
 import type { NatsAuth, NatsUrl } from './nats-url.ts';
+import { CodedError } from '../errors.ts';
 import { backoff, peerConnectionOptions, resetBackoffOnReconnect } from './connection-common.ts';
 
 // Re-exported: the CLI imports them from here.
@@ -36,7 +37,26 @@ function wsFactoryWith(tls: NatsUrl['tls']) {
   };
 }
 
+/**
+ * Connects, or fails with an error that names the server (`nats://HOST:PORT`: never the
+ * credentials, which the URL's `server` does not hold) and says whether it was the credentials.
+ */
 export async function connectNats(url: NatsUrl, opts: ConnectOptions = {}): Promise<NatsConnection> {
+  try {
+    return await connectOnce(url, opts);
+  } catch (e) {
+    const message = (e as Error).message ?? String(e);
+    const code = /authori[sz]ation|authentication|auth.*(violation|expired|revoked)|user.*password/i.test(message) ? 'auth' : 'unreachable';
+    throw new NatsConnectError(code, `${url.server}: ${message}`, { cause: e });
+  }
+}
+
+/** Connecting to a NATS server failed: `auth` (credentials refused) or `unreachable`. */
+export class NatsConnectError extends CodedError {
+  override name = 'NatsConnectError';
+}
+
+async function connectOnce(url: NatsUrl, opts: ConnectOptions): Promise<NatsConnection> {
   const auth = opts.auth ?? url.auth;
   const delay = backoff();
   const base = peerConnectionOptions(url.server, delay, { name: opts.name ?? 'edgesync', auth, maxReconnectAttempts: opts.maxReconnectAttempts, waitOnFirstConnect: opts.waitOnFirstConnect, timeoutMs: opts.timeoutMs });

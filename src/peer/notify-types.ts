@@ -6,7 +6,8 @@ import type { ConnectionState, PeerInfo } from './api-types.ts';
 export interface ChatView {
   repo: string;
   project: string;
-  self: { id: string; name: string };
+  /** `named`: a name was given (not the generated "Browser …" one). */
+  self: { id: string; name: string; named?: boolean };
   /** 'none' when the repository has no hub. */
   connection: ConnectionState;
   error?: string;

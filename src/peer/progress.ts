@@ -37,7 +37,7 @@ export function progressEvents(repo: string, kind: SyncProgress['kind'], emit: (
     cloneProgress(c) {
       p.saved = c.saved;
       if (c.estimatedTotal) p.fraction = Math.min(1, c.received / c.estimatedTotal);
-      p.text = c.estimatedTotal ? `Cloning: ${c.received} of about ${c.estimatedTotal} artifacts` : `Cloning: ${c.received} artifacts`;
+      p.text = c.estimatedTotal ? `Cloning: ${c.received} of about ${c.estimatedTotal} artifacts` : `Cloning: ${c.received} artifact${c.received === 1 ? '' : 's'}`;
       send();
     },
   };
@@ -80,7 +80,7 @@ function startText(kind: SyncProgress['kind']): string {
 }
 
 function doneText(kind: SyncProgress['kind'], r: SyncResult): string {
-  if (kind === 'clone') return `Cloned ${r.artifactsReceived} artifacts`;
+  if (kind === 'clone') return `Cloned ${r.artifactsReceived} artifact${r.artifactsReceived === 1 ? '' : 's'}`;
   if (!r.artifactsReceived && !r.artifactsSent) return 'Up to date';
   return `Synced: ${r.artifactsReceived} received, ${r.artifactsSent} sent`;
 }

@@ -118,8 +118,11 @@ export interface NotifyCalls {
   send(name: string, req: ChatSendRequest): Promise<NotifyMessage>;
   markRead(name: string, thread: string): Promise<void>;
   setProject(name: string, project: string): Promise<void>;
-  /** This browser's name in every chat. */
-  setName(displayName: string): Promise<void>;
+  /**
+   * This browser's name in every chat. `ifUnnamed`: only while no name was ever given (the
+   * generated "Browser …" one), so the name typed for writes becomes the chat's too.
+   */
+  setName(displayName: string, opts?: { ifUnnamed?: boolean }): Promise<void>;
 }
 
 export interface WorkerApi {

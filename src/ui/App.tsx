@@ -11,6 +11,9 @@ import { Home } from './Home.tsx';
 import { RepoView } from './RepoView.tsx';
 import { CloneLanding } from './CloneLanding.tsx';
 import { PeerProvider } from './context.tsx';
+import { ThemeToggle } from './shell/ThemeToggle.tsx';
+import { ShortcutHelp } from './shell/ShortcutHelp.tsx';
+import { installShortcuts, setHelpOpen } from './shell/shortcuts.ts';
 import './browse/index.ts';
 import './app.css';
 
@@ -24,6 +27,7 @@ export function App(props: AppProps) {
   // A look that fails (offline) keeps what the hub said last.
   const [hub, { refetch: refetchHub }] = createResource<HubInfo | undefined>(async (_, { value }) => (await fetchHubInfo()) ?? value);
   onCleanup(refetchWhileShown(() => void refetchHub()));
+  onCleanup(installShortcuts());
   return (
     <>
       <header class="topbar">
@@ -32,7 +36,14 @@ export function App(props: AppProps) {
           <span>EdgeSync</span>
         </a>
         <span class="muted small tagline">Fossil repositories in your browser</span>
+        <div class="topbar-tools">
+          <button type="button" class="icon-button" onClick={() => setHelpOpen(true)} aria-label="Keyboard shortcuts" title="Keyboard shortcuts (?)" data-testid="shortcuts-button">
+            <span aria-hidden="true">?</span>
+          </button>
+          <ThemeToggle />
+        </div>
       </header>
+      <ShortcutHelp />
       {props.update}
       <Switch fallback={<main class="page"><p class="muted">Starting…</p></main>}>
         <Match when={props.peer?.state.error}>

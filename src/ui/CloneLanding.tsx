@@ -12,6 +12,8 @@ import { createAction } from './actions.ts';
 import { useApi, usePeer } from './context.tsx';
 import { cloneErrorText } from './error-text.ts';
 import { askToPersist } from './persistence.ts';
+import { count } from './format.ts';
+import { PageTitle } from './shell/PageTitle.tsx';
 
 export function CloneLanding(props: { link: string }) {
   const api = useApi();
@@ -43,7 +45,7 @@ export function CloneLanding(props: { link: string }) {
   return (
     <main class="page narrow">
       <section class="card" aria-live="polite" data-testid="clone-landing">
-        <h2>Cloning {target?.name ?? 'a shared repository'}</h2>
+        <PageTitle>Cloning {target?.name ?? 'a shared repository'}</PageTitle>
         <Show when={target}>
           <p class="muted small">from <code>{target!.hub}</code>, project <code>{target!.projectCode.slice(0, 12)}</code></p>
         </Show>
@@ -56,7 +58,7 @@ export function CloneLanding(props: { link: string }) {
           <p data-testid="clone-status">{progress()?.text ?? 'Connecting to the hub…'}</p>
           <ProgressBar fraction={progress()?.fraction} label="clone progress" />
           <Show when={progress()?.saved}>
-            {(n) => <p class="muted small" data-testid="clone-saved" data-saved={n()}>{n()} artifacts are kept already: closing this tab or losing the connection does not lose them, and the clone goes on where it stopped.</p>}
+            {(n) => <p class="muted small" data-testid="clone-saved" data-saved={n()}>{count(n(), 'artifact is', 'artifacts are')} kept already: closing this tab or losing the connection does not lose them, and the clone goes on where it stopped.</p>}
           </Show>
           <Show when={action.busy()}>
             <button type="button" class="secondary" onClick={() => void api.repos.cancelClone(target!.projectCode)}>Cancel</button>

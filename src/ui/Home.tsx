@@ -21,6 +21,7 @@ import { RepoList } from './home/RepoList.tsx';
 import { HubRepos } from './home/HubRepos.tsx';
 import { AddRepo } from './home/AddRepo.tsx';
 import { cloneErrorText, errorText } from './error-text.ts';
+import { PageTitle } from './shell/PageTitle.tsx';
 
 export function Home(props: { hub: HubInfo | undefined }) {
   const api = useApi();
@@ -122,6 +123,7 @@ export function Home(props: { hub: HubInfo | undefined }) {
       onDragLeave={() => setDragging(false)}
       onDrop={(e) => { e.preventDefault(); setDragging(false); void importFiles(e.dataTransfer?.files ?? null); }}
     >
+      <PageTitle text="Repositories" class="sr-only">EdgeSync: your repositories</PageTitle>
       <RepoList />
       <HubRepos hub={props.hub} busy={!!busy()} clone={cloneFromHub} />
 

@@ -9,7 +9,7 @@ import type { HubInfo } from './hub-info.ts';
 import { SyncPanel } from './SyncPanel.tsx';
 import { Timeline } from './Timeline.tsx';
 import { ShareDialog } from './ShareDialog.tsx';
-import { formatBytes } from './format.ts';
+import { count, formatBytes } from './format.ts';
 import { go, repoHash } from './route.ts';
 import { ChatBanner } from './chat/ChatBanner.tsx';
 import { useApi, usePeer } from './context.tsx';
@@ -24,6 +24,8 @@ import { errorText } from './error-text.ts';
 import type { UnsyncedWork } from '../peer/api-types.ts';
 import { DeleteWarning } from './DeleteWarning.tsx';
 import { askToPersist } from './persistence.ts';
+import { PageTitle } from './shell/PageTitle.tsx';
+import { RepoNav } from './shell/RepoNav.tsx';
 
 export interface RepoViewProps {
   name: string;
@@ -103,34 +105,30 @@ export function RepoView(props: RepoViewProps) {
   }
 
   return (
-    <Show when={repo()} fallback={<main class="page"><p>{peer.state.ready ? `There is no repository “${props.name}” here.` : 'Opening…'}</p><a href="#/">All repositories</a></main>}>
+    <Show when={repo()} fallback={<main class="page"><PageTitle repo={props.name}>Not here</PageTitle><p>{peer.state.ready ? `There is no repository “${props.name}” here.` : 'Opening…'}</p><a href="#/">All repositories</a></main>}>
       {(r) => (
         <main class="page">
           <div class="repo-head">
             <div>
-              <h2 class="repo-title" data-testid="repo-title">{r().name}</h2>
-              <p class="muted small">
-                {r().projectName} · {r().checkins} check-ins · {formatBytes(r().bytes)} · <code title={r().projectCode}>{r().projectCode.slice(0, 12)}</code>
+              {/* The overview's heading is the repository's name; every other page has its own. */}
+              <Show when={props.section === ''} fallback={<a class="repo-title" href={repoHash(props.name)} data-testid="repo-title">{r().name}</a>}>
+                <PageTitle class="repo-title" repo={props.name} text="Overview" testid="repo-title">{r().name}</PageTitle>
+              </Show>
+              <p class="muted small repo-meta-line">
+                {r().projectName} · {count(r().checkins, 'check-in')} · {formatBytes(r().bytes)} · <code title={r().projectCode}>{r().projectCode.slice(0, 12)}</code>
               </p>
             </div>
             <div class="actions">
               <button type="button" onClick={() => setSharing(true)}>Share</button>
-              <button type="button" class="secondary" onClick={() => void download()} data-testid="download">Download .fossil</button>
-              <button type="button" class="secondary" onClick={() => void downloadGit()} data-testid="download-git" title="For git fast-import: every check-in a commit, with its branches and tags">Download for Git</button>
+              <button type="button" class="secondary" onClick={() => void download()} data-testid="download">Download<span class="wide-only"> .fossil</span></button>
+              <button type="button" class="secondary" onClick={() => void downloadGit()} data-testid="download-git" title="For git fast-import: every check-in a commit, with its branches and tags">Download<span class="wide-only"> for Git</span></button>
               <button type="button" class="danger" onClick={() => void remove()}>Delete</button>
             </div>
           </div>
           <Show when={action.error()}><p role="alert" class="error">{action.error()}</p></Show>
           <ChatBanner name={props.name} section={props.section} />
           <For each={repoBanners}>{(B) => <Dynamic component={B} name={props.name} />}</For>
-          <Show when={repoSections.some((s) => s.nav)}>
-            <nav class="repo-tabs" aria-label="Repository pages">
-              <a href={repoHash(props.name)} aria-current={props.section === '' ? 'page' : undefined}>Overview</a>
-              <For each={repoSections.filter((s) => s.nav)}>
-                {(s) => <a href={repoHash(props.name, s.id)} aria-current={props.section === s.id ? 'page' : undefined}>{s.nav}</a>}
-              </For>
-            </nav>
-          </Show>
+          <RepoNav name={props.name} section={props.section} />
           <Show when={props.section !== ''}>
             <Show when={section()} fallback={<p class="muted">There is no page “{props.section}” here. <a href={repoHash(props.name)}>Back to the overview</a></p>}>
               {(s) => <Dynamic component={s().component} name={props.name} args={props.args} query={props.query} />}

@@ -7,7 +7,7 @@
 import { createSignal, For, Match, Show, Switch } from 'solid-js';
 import type { RepoSummary } from '../peer/api-types.ts';
 import { ProgressBar } from './ProgressBar.tsx';
-import { ago } from './format.ts';
+import { ago, count } from './format.ts';
 import { ConnectionBadge } from './ConnectionBadge.tsx';
 import { createAction } from './actions.ts';
 import { useApi, usePeer } from './context.tsx';
@@ -130,7 +130,7 @@ export function SyncPanel(props: { repo: RepoSummary; defaultHub?: string }) {
                       <ProgressBar fraction={p().fraction} label="sync progress" />
                       {/* A clone opened before it ended (its head start): what a reload would keep. */}
                       <Show when={p().kind === 'clone' && p().saved}>
-                        {(n) => <p class="muted small" data-testid="clone-saved" data-saved={n()}>{n()} artifacts are kept already; older check-ins appear as they arrive.</p>}
+                        {(n) => <p class="muted small" data-testid="clone-saved" data-saved={n()}>{count(n(), 'artifact is', 'artifacts are')} kept already; older check-ins appear as they arrive.</p>}
                       </Show>
                     </Show>
                   </>

@@ -24,7 +24,7 @@ export function Timeline(props: { name: string }) {
         <ol class="timeline" data-testid="timeline">
           <For each={rows.latest}>
             {(c) => (
-              <li data-uuid={c.uuid}>
+              <li data-uuid={c.uuid} data-kb-item>
                 <a class="comment" href={repoHash(props.name, 'checkin', c.uuid)}>{c.comment}</a>
                 <div class="small muted">
                   <time datetime={c.time}>{dateTime(c.time)}</time>

@@ -163,7 +163,7 @@ describe.skipIf(!ready)('browser peer', () => {
       const file = p.locator('input[name=file]');
       await expect.poll(async () => {
         if (await file.isVisible()) return true;
-        const details = p.locator('details');
+        const details = p.locator('details', { has: p.locator('input[name=file]') });
         if ((await details.getAttribute('open')) === null) await details.locator('summary').click();
         return file.isVisible();
       }, { timeout: 90_000 }).toBe(true);

@@ -117,7 +117,7 @@ describe.skipIf(!ready)('a share link to a long history', () => {
     const rows = page.getByTestId('file-list').locator('tr td:first-child');
     await rows.first().waitFor();
     const tipFiles = fossil(['ls', '-R', source, '-r', 'tip']).stdout.split('\n').filter(Boolean);
-    const top = tipFiles.filter((f) => !f.includes('/')).concat([...new Set(tipFiles.filter((f) => f.includes('/')).map((f) => `📁 ${f.split('/')[0]}/`))]);
+    const top = tipFiles.filter((f) => !f.includes('/')).concat([...new Set(tipFiles.filter((f) => f.includes('/')).map((f) => `${f.split('/')[0]}/`))]);
     expect((await rows.allTextContents()).map((t) => t.trim()).sort()).toEqual(top.sort());
     await page.goto(new URL('#/repo/history/files/tip/src', page.url()).toString());
     await expect.poll(async () => (await page.getByTestId('file-list').locator('tr td:first-child').allTextContents()).map((t) => t.trim()).sort())

@@ -114,7 +114,7 @@ describe.skipIf(!ready)('keeping the data in the browser', () => {
     const file = page.locator('input[name=file]');
     await expect.poll(async () => {
       if (await file.isVisible()) return true;
-      await page.locator('details summary').click();
+      await page.locator('details', { hasText: 'Write a note' }).locator('summary').click();
       return file.isVisible();
     }).toBe(true);
     await page.fill('textarea[name=text]', 'only in this browser\n');

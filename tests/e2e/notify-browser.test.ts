@@ -23,14 +23,16 @@ const GO_FIELDS = ['v', 'id', 'thread', 'project', 'from', 'from_name', 'timesta
 
 /** System notifications recorded instead of shown (headless Chromium has no notification centre). */
 const RECORD_ALERTS = () => {
-  const w = window as unknown as { __alerts: Array<{ title: string; body: string }> };
+  const w = window as unknown as { __alerts: Array<{ title: string; body: string }>; __shown: unknown[] };
   w.__alerts = [];
+  w.__shown = [];
   class RecordingNotification {
     static permission = 'granted';
     static requestPermission = () => Promise.resolve('granted');
     onclick: (() => void) | null = null;
     constructor(title: string, opts?: { body?: string }) {
       w.__alerts.push({ title, body: opts?.body ?? '' });
+      w.__shown.push(this);
     }
     close() {}
   }
@@ -87,7 +89,9 @@ describe.skipIf(!ready)('notify: CLI and browser chat', () => {
   let errors: string[];
   let relay: Awaited<ReturnType<typeof startRelay>>;
   const env = { EDGESYNC_CONFIG_DIR: join(tmp.dir, 'agent-config'), EDGESYNC_NAME: 'build agent' };
-  const cli = (args: string[]) => edgesync(['notify', ...args, '--project', 'team', '--nats', hub.memberUrl('reader')], { env });
+  /** The chat's project: the repository's project code (any copy of it, whatever its name, is in the same chat). */
+  let project: string;
+  const cli = (args: string[]) => edgesync(['notify', ...args, '--project', project, '--nats', hub.memberUrl('reader')], { env });
   const chatUrl = (thread?: string) => new URL(`#/repo/team/chat${thread ? `/${thread}` : ''}`, hub.webUrl).href;
   const threadLink = (p: Page, text: string) => p.locator('[data-testid=chat-thread]', { hasText: text });
   /** Message bodies the hub has stored (not those still waiting in the outbox). */
@@ -103,7 +107,7 @@ describe.skipIf(!ready)('notify: CLI and browser chat', () => {
     await ctx.addInitScript(RECORD_ALERTS);
     page = await ctx.newPage();
     errors = watchErrors(page);
-    // A repository made in the browser and put on the hub: its chat is project "team".
+    // A repository made in the browser and put on the hub: its chat's project is its project code.
     await page.goto(hub.webUrl);
     await page.fill('input[name=name]', 'team');
     await page.fill('input[name=user]', 'ann');
@@ -112,6 +116,9 @@ describe.skipIf(!ready)('notify: CLI and browser chat', () => {
     // As the hub's reader: anyone on the hub may chat.
     await putOnHub(page, relay.url, 'reader', hub.member('reader').password);
     await page.locator('[data-testid=connection]', { hasText: /^connected$/ }).first().waitFor({ timeout: 90_000 });
+    await page.goto(chatUrl());
+    project = (await page.getByTestId('chat-project').textContent())!;
+    expect(project).toMatch(/^[0-9a-f]{40}([0-9a-f]{24})?$/);
   });
   afterAll(async () => {
     await browser?.close();
@@ -122,7 +129,7 @@ describe.skipIf(!ready)('notify: CLI and browser chat', () => {
 
   it('1a: a message from the CLI appears in the chat; the browser answers in the thread', async () => {
     await page.goto(chatUrl());
-    await expect.poll(() => page.getByTestId('chat-project').textContent()).toBe('team');
+    await expect.poll(() => page.getByTestId('chat-project').textContent()).toBe(project);
     await expect.poll(() => page.getByTestId('connection').first().textContent(), { timeout: 90_000 }).toBe('connected');
     const sent = JSON.parse(cli(['send', '--json', 'nightly build is green']).stdout) as { thread: string; id: string };
     await threadLink(page, 'nightly build is green').waitFor({ timeout: 90_000 });
@@ -146,7 +153,7 @@ describe.skipIf(!ready)('notify: CLI and browser chat', () => {
   });
 
   it('1b: a new thread from the browser reaches a CLI watcher', async () => {
-    const w = spawn(process.execPath, [CLI, 'notify', 'watch', '--project', 'team', '--new-only', '--count', '1', '--json', '--nats', hub.memberUrl('reader')], {
+    const w = spawn(process.execPath, [CLI, 'notify', 'watch', '--project', project, '--new-only', '--count', '1', '--json', '--nats', hub.memberUrl('reader')], {
       env: { ...process.env, EDGESYNC_CONFIG_DIR: join(tmp.dir, 'watcher') },
     });
     let out = '';
@@ -160,12 +167,12 @@ describe.skipIf(!ready)('notify: CLI and browser chat', () => {
     await expect.poll(() => page.url()).toMatch(/#\/repo\/team\/chat\/thread-[0-9a-f]{32}$/);
     expect(await exited).toBe(0);
     const m = JSON.parse(out) as Record<string, unknown>;
-    expect(m).toMatchObject({ v: 1, project: 'team', body: 'who broke the docs build?', priority: 'urgent' });
+    expect(m).toMatchObject({ v: 1, project, body: 'who broke the docs build?', priority: 'urgent' });
     expect(page.url()).toContain(m.thread as string);
   });
 
   it('1c: notify ask from the CLI is answered by an action button in the browser; urgent questions alert', async () => {
-    const ask = spawn(process.execPath, [CLI, 'notify', 'ask', '--project', 'team', '--priority', 'urgent', '--actions', 'approve:Approve,reject:Reject', '--timeout', '30', '--nats', hub.memberUrl('reader'), 'release 1.4 to production?'], { env: { ...process.env, ...env } });
+    const ask = spawn(process.execPath, [CLI, 'notify', 'ask', '--project', project, '--priority', 'urgent', '--actions', 'approve:Approve,reject:Reject', '--timeout', '30', '--nats', hub.memberUrl('reader'), 'release 1.4 to production?'], { env: { ...process.env, ...env } });
     let out = '';
     ask.stdout.on('data', (d: Buffer) => (out += d.toString()));
     const exited = new Promise<number | null>((r) => ask.once('exit', r));
@@ -227,7 +234,7 @@ describe.skipIf(!ready)('notify: CLI and browser chat', () => {
       v: 1,
       id: 'msg-0a1b2c3d4e5f60718293a4b5c6d7e8f9',
       thread: 'thread-fedcba98765432100123456789abcdef',
-      project: 'team',
+      project,
       from: 'leaf-go',
       from_name: 'go agent',
       timestamp: new Date().toISOString().replace('Z', '123456Z'),
@@ -239,8 +246,8 @@ describe.skipIf(!ready)('notify: CLI and browser chat', () => {
     const reader = hub.member('reader');
     const nc = await connect({ servers: hub.natsUrl, user: reader.name, pass: reader.password, inboxPrefix: `_INBOX.${reader.name}` });
     const data = new TextEncoder().encode(JSON.stringify(go));
-    nc.publish('notify.team.fedcba98', data);
-    nc.publish('notify.team.fedcba98', data);
+    nc.publish(`notify.${project}.fedcba98`, data);
+    nc.publish(`notify.${project}.fedcba98`, data);
     await nc.flush();
     await nc.close();
     await page.goto(chatUrl(go.thread));
@@ -255,5 +262,54 @@ describe.skipIf(!ready)('notify: CLI and browser chat', () => {
     expect(answer).toMatchObject({ thread: go.thread, reply_to: go.id, body: 'clean', action_response: true });
     await page.screenshot({ path: join(SHOTS, 'chat-go-message.png'), fullPage: true });
     expect(errors).toEqual([]);
+  });
+
+  it('4: a copy under another name is in the same chat; what was said before it followed is read; the write name is the chat name; a notification opens its thread', async () => {
+    const bytes = await page.evaluate(async () => {
+      const api = (globalThis as unknown as { edgesync: { repos: { exportFile(n: string): Promise<Uint8Array> } } }).edgesync;
+      return [...await api.repos.exportFile('team')];
+    });
+    // Another browser (its own storage), whose user has typed a name in a write form before.
+    const other = await browser.newContext({ viewport: { width: 1200, height: 860 } });
+    await other.addInitScript(RECORD_ALERTS);
+    await other.addInitScript(() => localStorage.setItem('edgesync-author', 'Ann Writer'));
+    try {
+      const p = await other.newPage();
+      const errs = watchErrors(p);
+      await p.goto(hub.webUrl);
+      await p.waitForFunction(() => (globalThis as { edgesync?: unknown }).edgesync !== undefined);
+      await p.evaluate(async ({ b, ws, password }) => {
+        const api = (globalThis as unknown as { edgesync: { init(): Promise<void>; repos: { importFile(n: string, b: Uint8Array): Promise<unknown> }; hub: { join(n: string, url: string, auth: { user: string; password: string }): Promise<unknown> } } }).edgesync;
+        await api.init();
+        await api.repos.importFile('elsewhere', new Uint8Array(b));
+        await api.hub.join('elsewhere', ws, { user: 'reader', password });
+      }, { b: bytes, ws: relay.url, password: hub.member('reader').password });
+      await p.goto(new URL('#/repo/elsewhere', hub.webUrl).href);
+      const otherChat = (thread?: string) => new URL(`#/repo/elsewhere/chat${thread ? `/${thread}` : ''}`, hub.webUrl).href;
+      await p.goto(otherChat());
+      await expect.poll(() => p.getByTestId('chat-project').textContent()).toBe(project);
+      // The history is there, and read.
+      await threadLink(p, 'nightly build is green').waitFor({ timeout: 90_000 });
+      expect(await p.getByTestId('chat-unread').count()).toBe(0);
+      expect(await p.getByTestId('chat-unread-total').count()).toBe(0);
+      // The name typed for writes is the chat's name.
+      await expect.poll(() => p.locator('.chat-settings input[name=me]').inputValue()).toBe('Ann Writer');
+      await p.fill('.chat-compose textarea', 'hello from the copy');
+      await p.getByRole('button', { name: 'Send', exact: true }).click();
+      await expect.poll(() => p.url()).toMatch(/chat\/thread-[0-9a-f]{32}$/);
+      const mine = p.url().split('/').pop()!;
+      await expect.poll(() => cli(['log', '--json', mine]).stdout).toContain('"from_name":"Ann Writer"');
+      // What comes after is unread; an urgent one alerts, and its notification opens the thread.
+      await p.goto(new URL('#/repo/elsewhere/timeline', hub.webUrl).href);
+      const sent = JSON.parse(cli(['send', '--json', '--priority', 'urgent', 'the copy needs you']).stdout) as { thread: string };
+      await expect.poll(() => p.getByTestId('chat-banner').textContent(), { timeout: 90_000 }).toBe('1 unread chat message');
+      await expect.poll(() => p.evaluate(() => (window as unknown as { __alerts: unknown[] }).__alerts.length), { timeout: 90_000 }).toBe(1);
+      await p.evaluate(() => ((window as unknown as { __shown: Array<{ onclick: (e: Event) => void }> }).__shown.at(-1)!).onclick(new Event('click')));
+      await expect.poll(() => p.evaluate(() => location.hash)).toBe(`#/repo/elsewhere/chat/${sent.thread}`);
+      await expect.poll(() => bodies(p)).toEqual(['the copy needs you']);
+      expect(errs).toEqual([]);
+    } finally {
+      await other.close();
+    }
   });
 });

@@ -17,17 +17,21 @@ export const catCommand = defineCommand({
     return withRepository(repoPath(args.options), (repo) => {
       let rid: number | undefined;
       const at = args.options.at;
+      // Why a hash-like name is no artifact (none matches, or several): said when it is no file either.
+      let notArtifact: Error | undefined;
       if (!at && /^[0-9a-fA-F]{4,64}$/.test(name)) {
         try {
           rid = ridByPrefix(repo.db, name);
-        } catch {
-          rid = undefined;
+        } catch (e) {
+          notArtifact = e as Error;
         }
       }
       if (rid === undefined) {
         const ci = resolveCheckin(repo.db, at ?? 'tip');
         const f = filesOfCheckin(repo, ci).find((x) => x.name === name);
-        if (!f?.uuid) throw new Error(`no file "${name}" in check-in ${repo.content.uuidOf(ci)!.slice(0, 10)}${at ? '' : ' (tip)'}`);
+        const where = `check-in ${repo.content.uuidOf(ci)!.slice(0, 10)}${at ? '' : ' (tip)'}`;
+        if (!f?.uuid && notArtifact) throw new Error(`${notArtifact.message}, and there is no file "${name}" in ${where}`, { cause: notArtifact });
+        if (!f?.uuid) throw new Error(`no file "${name}" in ${where}`);
         rid = repo.content.ridOf(f.uuid);
         if (rid === undefined) throw new Error(`content of "${name}" is missing`);
       }

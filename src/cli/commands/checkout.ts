@@ -7,6 +7,7 @@ import { repoPath, withRepository } from '../repo-access.ts';
 import { resolveCheckin } from '../../repo/queries/resolve.ts';
 import { filesOfCheckin } from '../../repo/checkin-files.ts';
 import { text } from '../../fossil/bytes.ts';
+import { count } from '../count.ts';
 
 export const checkoutCommand = defineCommand({
   name: 'checkout',
@@ -43,7 +44,7 @@ export const checkoutCommand = defineCommand({
       }
       const uuid = repo.content.uuidOf(rid)!;
       if (args.options.json) stdout(JSON.stringify({ checkin: uuid, files: n, dir: join(root) }));
-      else stdout(`checked out ${uuid.slice(0, 16)} into ${dir}: ${n} files`);
+      else stdout(`checked out ${uuid.slice(0, 16)} into ${dir}: ${count(n, 'file')}`);
     }, { readonly: true });
   },
 });

@@ -9,6 +9,7 @@ import { isUnfinishedClone } from '../../sync/clone-client.ts';
 import { CloneIncompleteError, runClone } from '../../sync/clone-lifecycle.ts';
 import { CodedError } from '../../errors.ts';
 import { loginFrom, parseAnyUrl, progressEvents, requestEncoding, syncOptions } from '../sync-options.ts';
+import { count } from '../count.ts';
 
 export const cloneCommand = defineCommand({
   name: 'clone',
@@ -65,7 +66,7 @@ export const cloneCommand = defineCommand({
       if (o.json) {
         stdout(JSON.stringify({ file, projectCode: done.projectCode, rounds: done.rounds, artifacts: done.artifactsReceived, resumed: done.resumed }));
       } else {
-        stdout(`${done.resumed ? 'Clone resumed and finished' : 'Clone done'}: ${done.rounds} rounds, ${done.artifactsReceived} artifacts`);
+        stdout(`${done.resumed ? 'Clone resumed and finished' : 'Clone done'}: ${count(done.rounds, 'round')}, ${count(done.artifactsReceived, 'artifact')}`);
         stdout(`project-id: ${done.projectCode}`);
         stdout(`server-id:  ${repo.config.serverCode}`);
         if (admin) stdout(`admin-user: ${admin.login} (password is "${admin.pw}")`);

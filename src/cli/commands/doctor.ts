@@ -13,6 +13,8 @@ import { CardWriter } from '../../sync/card-writer.ts';
 import { encodeBody, XFER_CONTENT_TYPE } from '../../sync/envelope.ts';
 import { VERSION_ARGS } from '../../sync/peer-version.ts';
 import { openRepository } from '../repo-access.ts';
+import { count } from '../count.ts';
+import { LAST_NATS_URL } from '../sync-options.ts';
 
 type Level = 'OK' | 'WARN' | 'FAIL';
 
@@ -28,7 +30,8 @@ function tool(cmd: string, args: string[]): string | undefined {
   return (r.stdout || r.stderr).trim().split('\n')[0];
 }
 
-async function natsChecks(text: string, out: Check[]): Promise<void> {
+/** `repoCode`: the project of the repository checked too, asked for when the URL names none. */
+async function natsChecks(text: string, out: Check[], repoCode: string | undefined): Promise<void> {
   let url;
   try {
     url = parseNatsUrl(text);
@@ -36,6 +39,10 @@ async function natsChecks(text: string, out: Check[]): Promise<void> {
     out.push({ level: 'FAIL', what: 'hub', detail: (e as Error).message });
     return;
   }
+  if (url.projectCode && repoCode && url.projectCode.toLowerCase() !== repoCode.toLowerCase()) {
+    out.push({ level: 'FAIL', what: 'project', detail: `the repository is project ${repoCode}, the hub URL names project ${url.projectCode}: they are different projects, and sync between them is refused` });
+  }
+  if (!url.projectCode && repoCode) url = { ...url, projectCode: repoCode };
   let nc: NatsConnection;
   try {
     nc = await connectNats(url, { name: 'edgesync doctor', maxReconnectAttempts: 0, timeoutMs: 5000 });
@@ -78,7 +85,8 @@ async function natsChecks(text: string, out: Check[]): Promise<void> {
   }
 }
 
-function repoChecks(path: string, out: Check[]): void {
+/** Returns the repository's project code when it opened. */
+function repoChecks(path: string, out: Check[]): string | undefined {
   try {
     const repo = openRepository(path, { readonly: true });
     try {
@@ -86,21 +94,39 @@ function repoChecks(path: string, out: Check[]): void {
       const ok = db.value<string>('PRAGMA quick_check');
       const artifacts = db.value<number>('SELECT count(*) FROM blob WHERE size>=0') ?? 0;
       const phantoms = db.value<number>('SELECT count(*) FROM phantom') ?? 0;
-      out.push({ level: ok === 'ok' ? 'OK' : 'FAIL', what: 'repository', detail: `${path}: project ${repo.projectCode}, ${artifacts} artifacts, sqlite ${ok}` });
+      out.push({ level: ok === 'ok' ? 'OK' : 'FAIL', what: 'repository', detail: `${path}: project ${repo.projectCode}, ${count(artifacts, 'artifact')}, sqlite ${ok}` });
       if (phantoms > 0) out.push({ level: 'WARN', what: 'repository', detail: `${phantoms} phantoms (artifacts known by name only): pull to fill them` });
+      // The hub it syncs with when no URL is given: a copy made under another project code never syncs there.
+      const remembered = repo.config.get(LAST_NATS_URL);
+      if (remembered) {
+        try {
+          const hubCode = parseNatsUrl(remembered).projectCode;
+          if (hubCode && hubCode.toLowerCase() !== repo.projectCode.toLowerCase()) {
+            out.push({ level: 'FAIL', what: 'repository', detail: `project ${repo.projectCode} differs from the project ${hubCode} of the hub it syncs with (${parseNatsUrl(remembered).canonical}): sync is refused` });
+          }
+        } catch {
+          // A remembered URL that no longer parses is the sync command's to report.
+        }
+      }
+      return repo.projectCode;
     } finally {
       repo.db.close();
     }
   } catch (e) {
     out.push({ level: 'FAIL', what: 'repository', detail: (e as Error).message });
   }
+  return undefined;
 }
 
 export const doctorCommand = defineCommand({
   name: 'doctor',
   summary: 'check Node, fossil, nats-server, a hub and a repository',
-  usage: 'doctor [--nats URL] [-R FILE]',
-  description: 'Prints one OK/WARN/FAIL line per check; exits 1 when anything failed.',
+  usage: 'doctor [--nats URL[/CODE]] [-R FILE]',
+  description: [
+    'Prints one OK/WARN/FAIL line per check; exits 1 when anything failed. With -R, a repository whose',
+    'project code differs from the hub\'s (the one in --nats URL/CODE, or the one it last synced with)',
+    'fails; --nats without a code then asks the hub about the repository\'s project.',
+  ].join('\n'),
   options: [repoOption, { name: 'nats', type: 'string', value: 'URL', help: 'a hub to reach (with /PROJECT-CODE: also ask for responders and peers)' }],
   async run({ args, stdout }) {
     const out: Check[] = [];
@@ -110,13 +136,15 @@ export const doctorCommand = defineCommand({
     out.push(fossil ? { level: 'OK', what: 'fossil', detail: fossil } : { level: 'WARN', what: 'fossil', detail: 'not on PATH (only needed to work with fossil checkouts)' });
     const nats = tool('nats-server', ['--version']);
     out.push(nats ? { level: 'OK', what: 'nats-server', detail: nats } : { level: 'WARN', what: 'nats-server', detail: 'not on PATH (needed by `edgesync hub`)' });
-    if (args.options.nats) await natsChecks(String(args.options.nats), out);
-    if (args.options.repository) repoChecks(String(args.options.repository), out);
+    const repoOut: Check[] = [];
+    const repoCode = args.options.repository ? repoChecks(String(args.options.repository), repoOut) : undefined;
+    if (args.options.nats) await natsChecks(String(args.options.nats), out, repoCode);
+    out.push(...repoOut);
     const w = Math.max(...out.map((c) => c.what.length));
     for (const c of out) stdout(`${c.level.padEnd(4)} ${c.what.padEnd(w)}  ${c.detail}`);
     const fails = out.filter((c) => c.level === 'FAIL').length;
     const warns = out.filter((c) => c.level === 'WARN').length;
-    stdout(fails ? `${fails} failed, ${warns} warnings` : warns ? `all good, ${warns} warnings` : 'all good');
+    stdout(fails ? `${fails} failed, ${count(warns, 'warning')}` : warns ? `all good, ${count(warns, 'warning')}` : 'all good');
     return fails ? 1 : 0;
   },
 });

@@ -9,6 +9,17 @@ import { notifyLog, notifyThreads, notifyWho } from './notify-read.ts';
 import { notifyAsk, notifySend } from './notify-send.ts';
 import { notifyWatch } from './notify-watch.ts';
 
+/** Each subcommand's own --help (`notify watch --help`): its usage, what it does, its options. */
+const CONNECT = ['nats', 'user', 'password', 'token', 'project', 'name'];
+const subHelp: Record<string, { usage: string; summary: string; description?: string; options: string[] }> = {
+  send: { usage: 'notify send --project P [--thread T] [--priority info|action_required|urgent] [--actions a,b] [--reply-to MSG] [--action-response] [--media NAME] BODY', summary: 'post a message: a new thread, or continue one (--thread: its id or first 8+ hex digits)', options: [...CONNECT, 'thread', 'priority', 'actions', 'reply-to', 'action-response', 'media'] },
+  ask: { usage: 'notify ask --project P [--thread T] [--actions a,b] [--timeout S] BODY', summary: 'post a question and wait for the first answer from someone else in its thread', description: 'Prints the answer (an action\'s id when an action was tapped); exit 2 when none came within --timeout.', options: [...CONNECT, 'thread', 'priority', 'actions', 'timeout'] },
+  watch: { usage: 'notify watch --project P [--thread T] [--new-only] [--count N]', summary: 'print what this device has not seen yet (everything, on first use), then live messages, each once and in order', description: 'What it has seen is remembered in notify-state.json under $EDGESYNC_CONFIG_DIR (default ~/.config/edgesync).', options: [...CONNECT, 'thread', 'new-only', 'count'] },
+  threads: { usage: 'notify threads --project P', summary: 'list the project\'s threads', options: CONNECT },
+  log: { usage: 'notify log --project P THREAD', summary: 'print one thread\'s messages', options: CONNECT },
+  who: { usage: 'notify who --project P [--wait MS]', summary: 'list who is online in the project', options: [...CONNECT, 'wait'] },
+};
+
 const subcommands: Record<string, (ctx: NotifyContext) => Promise<number>> = {
   send: notifySend,
   ask: notifyAsk,
@@ -39,6 +50,11 @@ export const notifyCommand = defineCommand({
     'was tapped). --actions takes ids, each optionally with a label: approve:Approve it,reject.',
   ].join('\n'),
   options: notifyOptions,
+  subcommandHelp(positional) {
+    const h = positional[0] ? subHelp[positional[0]] : undefined;
+    if (!h) return undefined;
+    return { usage: h.usage, summary: h.summary, description: h.description, options: notifyOptions.filter((o) => h.options.includes(o.name)) };
+  },
   async run(ctx) {
     const sub = ctx.args.positional[0];
     const fn = sub ? subcommands[sub] : undefined;

@@ -2,6 +2,7 @@ import { defineCommand } from '../command.ts';
 import { jsonOption, repoOption } from '../command.ts';
 import { repoPath, withRepository } from '../repo-access.ts';
 import { verifyRepo } from '../../repo/verify.ts';
+import { count } from '../count.ts';
 
 export const verifyCommand = defineCommand({
   name: 'verify',
@@ -14,7 +15,7 @@ export const verifyCommand = defineCommand({
       if (args.options.json) stdout(JSON.stringify(r, null, 2));
       else {
         for (const p of r.problems) stderr(p);
-        stdout(`${r.ok ? 'ok' : 'FAILED'}: ${r.checked} artifacts checked, ${r.problems.length} problems`);
+        stdout(`${r.ok ? 'ok' : 'FAILED'}: ${count(r.checked, 'artifact')} checked, ${count(r.problems.length, 'problem')}`);
       }
       return r.ok ? 0 : 1;
     }, { readonly: true });

@@ -7,11 +7,12 @@ import { createResource, createSignal, For, onCleanup, Show } from 'solid-js';
 import type { SectionProps } from '../repo-sections.tsx';
 import { go, repoHash } from '../route.ts';
 import type { CheckinView, FileDiff } from '../../peer/browse-types.ts';
-import { BranchLink, Loaded, When } from './common.tsx';
+import { BranchLink, Loaded, useCanWrite, When } from './common.tsx';
 import { Comment } from './Comment.tsx';
 import { DiffStat, DiffView } from './DiffView.tsx';
 import { ArchiveLinks } from './ArchiveLinks.tsx';
 import { useApi } from '../context.tsx';
+import { PageTitle } from '../shell/PageTitle.tsx';
 
 /**
  * Diffs load for the files on or near the screen, a few at a time: expanding file versions can
@@ -24,6 +25,7 @@ const FIRST_FILES = 6;
 export function CheckinPage(props: SectionProps) {
   const browse = useApi().browse;
   const split = () => props.query.get('diff') === 'split';
+  const canWrite = useCanWrite(() => props.name);
   const [diffs, setDiffs] = createSignal<Record<number, FileDiff>>({});
   const [ci] = createResource(() => ({ name: props.name, ref: props.args[0] ?? 'tip' }), async (k) => {
     const c = await browse.checkin(k.name, k.ref);
@@ -80,7 +82,7 @@ export function CheckinPage(props: SectionProps) {
       {(c) => (
         <article class="browse checkin-page" data-testid="checkin" data-uuid={c.uuid}>
           <section class="card">
-            <h2 class="checkin-comment"><Comment repo={props.name} text={c.comment} /></h2>
+            <PageTitle repo={props.name} class="checkin-comment" text={`Check-in ${c.uuid.slice(0, 10)}`}><Comment repo={props.name} text={c.comment} /></PageTitle>
             <dl class="facts">
               <dt>Check-in</dt><dd><code data-testid="checkin-uuid">{c.uuid}</code></dd>
               <dt>Date</dt><dd><When iso={c.time} /> UTC</dd>
@@ -101,6 +103,7 @@ export function CheckinPage(props: SectionProps) {
               <a class="button-link" href={`${repoHash(props.name, 'timeline')}?b=${encodeURIComponent(c.branch ?? '')}`}>Branch timeline</a>
               <Show when={c.parents[0]}>{(p) => <a class="button-link" href={`${repoHash(props.name, 'vdiff', p(), c.uuid)}?w=1`} data-testid="checkin-vdiff-ws">Diff ignoring whitespace</a>}</Show>
               <ArchiveLinks repo={props.name} checkin={c.uuid} />
+              <Show when={canWrite()}><a class="button-link" href={repoHash(props.name, 'tag-add', c.uuid)} data-testid="edit-link" title="tag this check-in">Edit tags</a></Show>
             </div>
           </section>
           <section class="card">

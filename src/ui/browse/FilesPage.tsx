@@ -11,6 +11,8 @@ import { Comment } from './Comment.tsx';
 import { DownloadLink, FileBody } from './FileBody.tsx';
 import { DirReadme } from './DocPage.tsx';
 import { useApi } from '../context.tsx';
+import { count } from '../format.ts';
+import { PageTitle } from '../shell/PageTitle.tsx';
 
 function Crumbs(props: { repo: string; checkin: string; path: string[]; file?: boolean }) {
   return (
@@ -52,7 +54,7 @@ export function FilesPage(props: SectionProps) {
       {(t) => (
         <section class="card browse" data-testid="files" data-checkin={t.checkin}>
           <div class="row">
-            <h2>Files of <a href={repoHash(props.name, 'checkin', t.checkin)}><code>{t.checkin.slice(0, 12)}</code></a></h2>
+            <PageTitle repo={props.name} text={`Files of ${t.checkin.slice(0, 12)}`}>Files of <a href={repoHash(props.name, 'checkin', t.checkin)}><code>{t.checkin.slice(0, 12)}</code></a></PageTitle>
             <label class="inline">Branch tip
               <select onFocus={() => setWantBranches(true)} onPointerDown={() => setWantBranches(true)} onChange={(e) => go(repoHash(props.name, 'files', e.currentTarget.value))}>
                 <option value={t.checkin}>this check-in</option>
@@ -68,7 +70,7 @@ export function FilesPage(props: SectionProps) {
           <table class="files-table" data-testid="file-list">
             <tbody>
               <For each={listing().dirs}>
-                {(d) => <tr class="dir"><td><a href={repoHash(props.name, 'files', ref(), ...dir(), d)}>📁 {d}/</a></td><td /></tr>}
+                {(d) => <tr class="dir"><td><a href={repoHash(props.name, 'files', ref(), ...dir(), d)}><span class="folder-icon" aria-hidden="true" />{d}/</a></td><td /></tr>}
               </For>
               <For each={listing().files}>
                 {(f) => {
@@ -83,7 +85,7 @@ export function FilesPage(props: SectionProps) {
               </For>
             </tbody>
           </table>
-          <p class="small muted">{t.files.length} files in this check-in.</p>
+          <p class="small muted">{count(t.files.length, 'file')} in this check-in.</p>
           <Show when={!flat()}><DirReadme repo={props.name} ckout={t.checkin} dir={dir()} names={listing().files.map((f) => f.name.split('/').pop()!)} /></Show>
         </section>
       )}
@@ -102,6 +104,7 @@ export function FilePage(props: SectionProps) {
     <Loaded data={file}>
       {(f) => (
         <section class="card browse" data-testid="file-view" data-uuid={f.uuid}>
+          <PageTitle repo={props.name} class="file-title" text={path()}><code>{path().split('/').pop()}</code></PageTitle>
           <Crumbs repo={props.name} checkin={f.checkin ?? ref()} path={path().split('/')} file />
           <p class="small muted">
             Artifact <HashLink repo={props.name} uuid={f.uuid} len={16} /> · {formatSize(f.size)} · in check-in <a href={repoHash(props.name, 'checkin', f.checkin!)}><code>{f.checkin!.slice(0, 12)}</code></a>
@@ -146,7 +149,7 @@ export function ArtifactPage(props: SectionProps) {
     <Loaded data={file}>
       {(f) => (
         <section class="card browse" data-testid="artifact-view" data-uuid={f.uuid}>
-          <h2>Artifact <code>{f.uuid.slice(0, 16)}</code></h2>
+          <PageTitle repo={props.name}>Artifact <code>{f.uuid.slice(0, 16)}</code></PageTitle>
           <p class="small muted">{formatSize(f.size)}</p>
           <div class="actions"><DownloadLink file={f} name={props.args[1] ?? f.uuid} /></div>
           <FileBody file={f} name={props.args[1] ?? 'artifact.txt'} />
@@ -170,7 +173,7 @@ export function FileHistoryPage(props: SectionProps) {
   const loadingMore = () => hist.loading && count() > (hist.latest?.versions.length ?? 0);
   return (
     <section class="card browse">
-      <h2>History of <code>{path()}</code></h2>
+      <PageTitle repo={props.name}>History of <code>{path()}</code></PageTitle>
       <Loaded data={hist}>
         {(h) => (
           <Show when={h.versions.length} fallback={<p class="muted">No check-in changed this file.</p>}>

@@ -8,6 +8,7 @@ import { RepoText } from './RepoText.tsx';
 import { useApi, usePeer } from '../context.tsx';
 import { ForumPostActions } from '../records/ForumWrite.tsx';
 import { mayWrite, myName } from '../records/common.tsx';
+import { PageTitle } from '../shell/PageTitle.tsx';
 
 export function ForumPage(props: SectionProps) {
   const browse = useApi().browse;
@@ -23,7 +24,7 @@ export function ForumPage(props: SectionProps) {
   return (
     <Show when={root()} fallback={
       <section class="card browse">
-        <h2>Forum</h2>
+        <PageTitle repo={props.name}>Forum</PageTitle>
         <Show when={mayWrite(peer, props.name)}><p><a class="write-button" href={repoHash(props.name, 'forum-write')} data-testid="forum-new">New thread</a></p></Show>
         <Loaded data={list}>
           {(threads) => (
@@ -39,7 +40,7 @@ export function ForumPage(props: SectionProps) {
       <Loaded data={thread}>
         {(t) => (
           <article class="browse" data-testid="forum-thread" data-root={t.root}>
-            <h2 class="thread-title">{t.title}</h2>
+            <PageTitle repo={props.name} class="thread-title">{t.title}</PageTitle>
             <For each={t.posts}>
               {(p) => (
                 <section class="card forum-post" style={{ 'margin-left': `${depth(t.posts, p) * 1.5}rem` }} data-uuid={p.uuid} data-first={p.first}>

@@ -6,6 +6,7 @@ import { go, repoHash } from '../route.ts';
 import { branchColor, BranchLink, formatSize, HashLink, Loaded, When } from './common.tsx';
 import { Comment } from './Comment.tsx';
 import { useApi, usePeer } from '../context.tsx';
+import { PageTitle } from '../shell/PageTitle.tsx';
 
 const SHOWN_BRANCHES = 50;
 const SHOWN_LEAVES = 100;
@@ -45,7 +46,7 @@ export function BranchesPage(props: SectionProps) {
   };
   return (
     <section class="card browse">
-      <h2>Branches</h2>
+      <PageTitle repo={props.name}>Branches</PageTitle>
       <Loaded data={rows}>
         {(bs) => {
           const byTime = [...bs].sort((a, b) => (a.time < b.time ? 1 : -1));
@@ -73,7 +74,7 @@ export function TagsPage(props: SectionProps) {
   const [rows] = createResource(() => props.name, (n) => browse.tagList(n));
   return (
     <section class="card browse">
-      <h2>Tags</h2>
+      <PageTitle repo={props.name}>Tags</PageTitle>
       <Loaded data={rows}>
         {(ts) => (
           <Show when={ts.length} fallback={<p class="muted">No tags.</p>}>
@@ -94,7 +95,7 @@ export function LeavesPage(props: SectionProps) {
   const [rows] = createResource(() => ({ n: props.name, all: all() }), (k) => browse.leafList(k.n, true, k.all ? undefined : SHOWN_LEAVES + 1));
   return (
     <section class="card browse">
-      <h2>Leaves</h2>
+      <PageTitle repo={props.name}>Leaves</PageTitle>
       <p class="small muted">Check-ins with no children: the tip of each line of work.</p>
       <Loaded data={rows}>
         {(ls) => (
@@ -128,7 +129,7 @@ export function StatsPage(props: SectionProps) {
   const [s] = createResource(() => ({ n: props.name, v: peer.state.changes[props.name] ?? 0 }), (k) => browse.stats(k.n));
   return (
     <section class="card browse">
-      <h2>Statistics</h2>
+      <PageTitle repo={props.name}>Statistics</PageTitle>
       <Loaded data={s}>
         {(st) => (
           <dl class="facts stats" data-testid="stats">

@@ -2,10 +2,11 @@
 import { createResource, For, Show } from 'solid-js';
 import type { SectionProps } from '../repo-sections.tsx';
 import { repoHash } from '../route.ts';
-import { HashLink, Loaded, When } from './common.tsx';
+import { HashLink, Loaded, useCanWrite, When } from './common.tsx';
 import { RepoText } from './RepoText.tsx';
 import { useApi } from '../context.tsx';
 import { Attachments } from '../records/Attachments.tsx';
+import { PageTitle } from '../shell/PageTitle.tsx';
 
 const SHOWN = ['status', 'type', 'priority', 'severity', 'subsystem', 'foundin', 'resolution'];
 
@@ -14,7 +15,7 @@ export function TicketsPage(props: SectionProps) {
   const [list] = createResource(() => props.name, (n) => browse.ticketRows(n));
   return (
     <section class="card browse">
-      <h2>Tickets</h2>
+      <PageTitle repo={props.name}>Tickets</PageTitle>
       <p class="small"><a href={repoHash(props.name, 'reports')} data-testid="reports-link">Reports</a></p>
       <Loaded data={list}>
         {(rows) => (
@@ -47,12 +48,16 @@ export function TicketsPage(props: SectionProps) {
 export function TicketPage(props: SectionProps) {
   const browse = useApi().browse;
   const [view] = createResource(() => ({ n: props.name, id: props.args[0] ?? '' }), (k) => browse.ticket(k.n, k.id));
+  const canWrite = useCanWrite(() => props.name);
   return (
     <Loaded data={view}>
       {(v) => (
         <article class="browse" data-testid="ticket" data-uuid={v.ticket.uuid}>
           <section class="card">
-            <h2 data-testid="ticket-title">{v.ticket.fields.title ?? '(no title)'}</h2>
+            <div class="row">
+              <PageTitle repo={props.name} testid="ticket-title">{v.ticket.fields.title ?? '(no title)'}</PageTitle>
+              <Show when={canWrite()}><a class="button-link" href={repoHash(props.name, 'ticket-edit', v.ticket.uuid)} data-testid="edit-link">Edit</a></Show>
+            </div>
             <dl class="facts" data-testid="ticket-fields">
               <dt>Ticket</dt><dd><code>{v.ticket.uuid}</code></dd>
               <For each={SHOWN.filter((k) => v.ticket.fields[k])}>{(k) => <><dt>{k}</dt><dd data-field={k}>{v.ticket.fields[k]}</dd></>}</For>
@@ -60,7 +65,7 @@ export function TicketPage(props: SectionProps) {
               <dt>Changed</dt><dd><When iso={v.ticket.modified} /></dd>
             </dl>
             <Show when={v.ticket.fields.comment}>
-              <h3 class="small muted">Description</h3>
+              <h2 class="small muted">Description</h2>
               <RepoText repo={props.name} text={v.ticket.fields.comment!} mimetype="text/x-fossil-wiki" testid="ticket-comment" />
             </Show>
           </section>

@@ -12,6 +12,8 @@ import { layoutGraph } from './graph.ts';
 import { GraphCell, GraphGap } from './GraphCell.tsx';
 import { useApi, usePeer } from '../context.tsx';
 import { errorText } from '../error-text.ts';
+import { PageTitle } from '../shell/PageTitle.tsx';
+import { SEARCH_INPUT_ID } from '../shell/shortcuts.ts';
 
 const PAGE = 50;
 const TYPES: [string, string][] = [['', 'All events'], ['ci', 'Check-ins'], ['w', 'Wiki'], ['t', 'Tickets'], ['e', 'Technotes'], ['g', 'Tag changes'], ['f', 'Forum']];
@@ -65,7 +67,7 @@ export function TimelinePage(props: SectionProps) {
   return (
     <section class="card browse" aria-labelledby="tlp-h" aria-busy={first.loading}>
       <div class="row">
-        <h2 id="tlp-h">Timeline</h2>
+        <PageTitle repo={props.name} id="tlp-h">Timeline</PageTitle>
         <Show when={Object.values(filters()).some(Boolean)}>
           <a href={repoHash(props.name, 'timeline')} class="small">Clear filters</a>
         </Show>
@@ -73,7 +75,7 @@ export function TimelinePage(props: SectionProps) {
       <details class="filters-box" open={wide || Object.values(filters()).some(Boolean)}>
       <summary class="small">Filters and search</summary>
       <form class="filters" onSubmit={apply} data-testid="timeline-filters">
-        <label>Search<input name="q" type="search" value={filters().q} placeholder="in comments" /></label>
+        <label>Search<input name="q" id={SEARCH_INPUT_ID} type="search" value={filters().q} placeholder="in comments" /></label>
         <label>Type
           <select name="y" value={filters().y}>
             <For each={TYPES}>{([v, l]) => <option value={v} selected={v === filters().y}>{l}</option>}</For>
@@ -103,11 +105,11 @@ export function TimelinePage(props: SectionProps) {
                 return (
                   <>
                     <Show when={newDay()}><li class="tl-day" aria-hidden="true"><span class="tl-time" /><GraphGap row={graph()[i()]!} /><span class="tl-day-label">{day()}</span></li></Show>
-                    <li class="tl-row" data-testid="timeline-row" data-uuid={e.uuid} data-type={e.type} style={safeColor(e.bgcolor) ? { '--row-bg': safeColor(e.bgcolor) } : {}} classList={{ 'has-bg': Boolean(safeColor(e.bgcolor)) }}>
+                    <li class="tl-row" data-testid="timeline-row" data-kb-item data-uuid={e.uuid} data-type={e.type} style={safeColor(e.bgcolor) ? { '--row-bg': safeColor(e.bgcolor) } : {}} classList={{ 'has-bg': Boolean(safeColor(e.bgcolor)) }}>
                       <span class="tl-time small muted">{e.time.slice(11, 16)}</span>
                       <GraphCell row={graph()[i()]!} leaf={e.leaf} merge={e.parents.length > 1} color={branchColor(e.branch ?? 'trunk')} />
                       <div class="tl-body">
-                        <a class="tl-kind" classList={{ [`kind-${e.type}`]: true }} href={repoHash(props.name, 'info', e.uuid)}>{TYPE_LABEL[e.type] ?? e.type}</a>
+                        <a class="tl-kind" data-kb-open classList={{ [`kind-${e.type}`]: true }} href={repoHash(props.name, 'info', e.uuid)}>{TYPE_LABEL[e.type] ?? e.type}</a>
                         <Comment repo={props.name} text={eventText(e.type, e.comment)} />
                         <div class="small muted tl-meta">
                           <HashLink repo={props.name} uuid={e.uuid} />

@@ -2,10 +2,11 @@
 import { createResource, For, Show } from 'solid-js';
 import type { SectionProps } from '../repo-sections.tsx';
 import { repoHash } from '../route.ts';
-import { HashLink, Loaded, safeColor, When } from './common.tsx';
+import { HashLink, Loaded, safeColor, useCanWrite, When } from './common.tsx';
 import { RepoText } from './RepoText.tsx';
 import { useApi } from '../context.tsx';
 import { Attachments } from '../records/Attachments.tsx';
+import { PageTitle } from '../shell/PageTitle.tsx';
 
 const MARKUP: Record<string, string> = { 'text/x-fossil-wiki': 'Fossil wiki', 'text/x-markdown': 'Markdown', 'text/plain': 'plain text' };
 
@@ -15,10 +16,11 @@ export function WikiPage(props: SectionProps) {
   const [list] = createResource(() => (page() ? false : props.name), (n) => browse.wikiList(n));
   const [view] = createResource(() => (page() ? { n: props.name, p: page(), v: props.query.get('v') ?? undefined } : false), (k) => browse.wikiPage(k.n, k.p, k.v));
   const source = () => props.query.get('source') === '1';
+  const canWrite = useCanWrite(() => props.name);
   return (
     <Show when={page()} fallback={
       <section class="card browse">
-        <h2>Wiki</h2>
+        <PageTitle repo={props.name}>Wiki</PageTitle>
         <Loaded data={list}>
           {(pages) => (
             <Show when={pages.length} fallback={<p class="muted">No wiki pages yet.</p>}>
@@ -34,8 +36,11 @@ export function WikiPage(props: SectionProps) {
         {(w) => (
           <article class="card browse" data-testid="wiki-page" data-uuid={w.uuid}>
             <div class="row">
-              <h2 data-testid="wiki-title">{w.name}</h2>
+              <PageTitle repo={props.name} testid="wiki-title">{w.name}</PageTitle>
+              <span class="page-actions">
+              <Show when={canWrite()}><a class="button-link" href={repoHash(props.name, 'wiki-edit', w.name)} data-testid="edit-link">Edit</a></Show>
               <a class="small" href={`${repoHash(props.name, 'wiki', w.name)}${source() ? '' : `?source=1${props.query.get('v') ? `&v=${props.query.get('v')}` : ''}`}`}>{source() ? 'Rendered' : 'Source'}</a>
+              </span>
             </div>
             <p class="small muted">
               {MARKUP[w.mimetype] ?? w.mimetype} · by {w.user} · <When iso={w.time} /> · <HashLink repo={props.name} uuid={w.uuid} />
@@ -63,7 +68,7 @@ export function TechnotesPage(props: SectionProps) {
   const [list] = createResource(() => props.name, (n) => browse.technoteList(n));
   return (
     <section class="card browse">
-      <h2>Technotes</h2>
+      <PageTitle repo={props.name}>Technotes</PageTitle>
       <p><a class="write-button" href={repoHash(props.name, 'technote-edit')} data-testid="technote-new">New technote</a></p>
       <Loaded data={list}>
         {(notes) => (
@@ -87,7 +92,7 @@ export function TechnotePage(props: SectionProps) {
     <Loaded data={note}>
       {(t) => (
         <article class="card browse" data-testid="technote" data-uuid={t.uuid}>
-          <h2>{t.comment || 'Technote'}</h2>
+          <PageTitle repo={props.name}>{t.comment || 'Technote'}</PageTitle>
           <p class="small muted"><When iso={t.time} /> · by {t.user} · <HashLink repo={props.name} uuid={t.uuid} /> <For each={t.tags}>{(g) => <span class="chip">{g}</span>}</For></p>
           <RepoText repo={props.name} text={t.text} mimetype={t.mimetype} testid="technote-body" />
           <p class="small muted">{t.versions.length} version{t.versions.length === 1 ? '' : 's'} · id <code>{t.id}</code> · <a href={repoHash(props.name, 'technote-edit', t.id)} data-testid="technote-edit-link">Edit</a></p>

@@ -1,5 +1,6 @@
 /** Small pieces every reading page uses: loading and error states, times, hashes, branch colours. */
 import { Match, Switch, type JSX, type Resource } from 'solid-js';
+import { usePeer } from '../context.tsx';
 import { dateTime } from '../format.ts';
 import { repoHash } from '../route.ts';
 import { errorText } from '../error-text.ts';
@@ -20,6 +21,12 @@ export function Loaded<T>(props: { data: Resource<T>; children: (v: T) => JSX.El
 
 export function When(props: { iso: string }) {
   return <time datetime={props.iso}>{dateTime(props.iso)}</time>;
+}
+
+/** Whether this browser may write in the repository (its Edit links show then; the write pages say why not). */
+export function useCanWrite(name: () => string): () => boolean {
+  const peer = usePeer();
+  return () => peer.state.repos.find((r) => r.name === name())?.identity.canWrite !== false;
 }
 
 /** A short hash linking to the artifact's page. */

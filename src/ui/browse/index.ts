@@ -14,15 +14,15 @@ import './browse.css';
 
 if (!repoSections.some((s) => s.id === 'timeline')) {
   repoSections.push(
-    { id: 'timeline', nav: 'Timeline', component: TimelinePage },
-    { id: 'files', nav: 'Files', component: FilesPage },
+    { id: 'timeline', main: 10, nav: 'Timeline', component: TimelinePage },
+    { id: 'files', main: 20, nav: 'Files', component: FilesPage },
     { id: 'branches', nav: 'Branches', component: BranchesPage },
     { id: 'tags', nav: 'Tags', component: TagsPage },
     { id: 'leaves', nav: 'Leaves', component: LeavesPage },
-    { id: 'wiki', nav: 'Wiki', component: WikiPage },
+    { id: 'wiki', main: 30, nav: 'Wiki', component: WikiPage },
     { id: 'technotes', nav: 'Technotes', component: TechnotesPage },
-    { id: 'tickets', nav: 'Tickets', component: TicketsPage },
-    { id: 'forum', nav: 'Forum', component: ForumPage },
+    { id: 'tickets', main: 40, nav: 'Tickets', component: TicketsPage },
+    { id: 'forum', main: 50, nav: 'Forum', component: ForumPage },
     { id: 'stats', nav: 'Stats', component: StatsPage },
     { id: 'search', nav: 'Search', component: SearchPage },
     { id: 'checkin', component: CheckinPage },

@@ -20,6 +20,8 @@ import { ChatCompose } from './ChatCompose.tsx';
 import { ChatSettings } from './ChatSettings.tsx';
 import './chat.css';
 import { errorText } from '../error-text.ts';
+import { PageTitle } from '../shell/PageTitle.tsx';
+import { setAuthor } from '../write/common.ts';
 
 export function ChatPage(props: SectionProps) {
   const api = useApi();
@@ -78,6 +80,8 @@ export function ChatPage(props: SectionProps) {
   function settings(f: FormData) {
     void action.run(async () => {
       await api.notify.setName(String(f.get('me')));
+      // One name for this browser: the write forms use it too.
+      setAuthor(String(f.get('me')));
       const project = String(f.get('project')).trim();
       if (project && project !== view()?.project) {
         await api.notify.setProject(props.name, project);
@@ -93,7 +97,7 @@ export function ChatPage(props: SectionProps) {
         {(v) => (
           <>
             <div class="row chat-head">
-              <h2 id="chat-h">Chat <span class="muted small">project <code data-testid="chat-project">{v().project}</code></span></h2>
+              <PageTitle repo={props.name} id="chat-h" text="Chat">Chat <span class="muted small">project <code data-testid="chat-project">{v().project}</code></span></PageTitle>
               <div class="row">
                 <Show when={v().unread > 0}><span class="unread" data-testid="chat-unread-total">{v().unread} unread</span></Show>
                 <ConnectionBadge state={v().connection} />

@@ -13,7 +13,7 @@ export function ChatSettings(props: { view: ChatView; save: (f: FormData) => voi
         props.save(new FormData(e.currentTarget));
       }}>
         <label>Your name<input name="me" value={props.view.self.name} /></label>
-        <label>Project (the hub's notify.&lt;project&gt; subjects)<input name="project" value={props.view.project} pattern="[A-Za-z0-9_\-]+" /></label>
+        <label>Project (the hub's notify.&lt;project&gt; subjects; the repository's project code unless changed, as <code>edgesync notify --project</code> takes it)<input name="project" value={props.view.project} pattern="[A-Za-z0-9_\-]+" /></label>
         <button type="submit">Save</button>
       </form>
       <Show when={alertsSupported()}>

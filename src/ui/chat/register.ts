@@ -2,4 +2,4 @@
 import { repoSections } from '../repo-sections.tsx';
 import { ChatPage } from './ChatPage.tsx';
 
-if (!repoSections.some((s) => s.id === 'chat')) repoSections.push({ id: 'chat', nav: 'Chat', component: ChatPage });
+if (!repoSections.some((s) => s.id === 'chat')) repoSections.push({ id: 'chat', main: 60, nav: 'Chat', component: ChatPage });

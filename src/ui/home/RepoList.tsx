@@ -1,7 +1,7 @@
 /** The repositories in this browser: each with its size, last sync, connection, peers, and a running clone's progress. */
 import { For, Show } from 'solid-js';
 import { usePeer } from '../context.tsx';
-import { ago, formatBytes } from '../format.ts';
+import { ago, count, formatBytes } from '../format.ts';
 import { ProgressBar } from '../ProgressBar.tsx';
 import { repoHash } from '../route.ts';
 import { ConnectionBadge } from '../ConnectionBadge.tsx';
@@ -27,7 +27,7 @@ export function RepoList() {
                   <span class="muted small">{r.projectName !== r.name ? r.projectName : ''}</span>
                 </a>
                 <div class="repo-meta small">
-                  <span>{r.checkins} check-ins</span>
+                  <span>{count(r.checkins, 'check-in')}</span>
                   <span>{formatBytes(r.bytes)}</span>
                   <span>synced {(peer.tick(), ago(r.lastSync))}</span>
                   <Show when={r.hub}>

@@ -13,6 +13,7 @@ import { DraftBase } from './DraftBase.tsx';
 import { DraftFiles } from './DraftFiles.tsx';
 import { FileEditor } from './FileEditor.tsx';
 import { DraftChanges } from './DraftChanges.tsx';
+import { PageTitle } from '../shell/PageTitle.tsx';
 
 export function EditPage(props: SectionProps) {
   const wc = createWorkingCopy(() => props.name);
@@ -34,6 +35,7 @@ export function EditPage(props: SectionProps) {
         void wc.addFiles(e.dataTransfer?.files);
       }}
     >
+      <PageTitle repo={props.name}>Edit files</PageTitle>
       <Show when={wc.action.error()}><p role="alert" class="error" data-testid="write-error">{wc.action.error()}</p></Show>
       <Show when={wc.notice()}>
         {(n) => (

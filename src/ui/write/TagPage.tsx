@@ -6,6 +6,7 @@ import { authorOr, message, short, rememberAuthorFrom } from './common.ts';
 import { AuthorField } from './gate.tsx';
 import { useApi } from '../context.tsx';
 import { createAction } from '../actions.ts';
+import { PageTitle } from '../shell/PageTitle.tsx';
 
 export function TagPage(props: SectionProps) {
   const author = useApi().author;
@@ -28,7 +29,7 @@ export function TagPage(props: SectionProps) {
 
   return (
     <section class="card write-tag" aria-labelledby="tag-h">
-      <h2 id="tag-h">Tag a check-in</h2>
+      <PageTitle repo={props.name} id="tag-h">Tag a check-in</PageTitle>
       <Show when={action.error()}><p role="alert" class="error" data-testid="write-error">{action.error()}</p></Show>
       <Show when={done()}>
         {(d) => (

@@ -9,6 +9,7 @@ import { authorOr, message, short, rememberAuthorFrom } from './common.ts';
 import { AuthorField } from './gate.tsx';
 import { useApi } from '../context.tsx';
 import { createAction } from '../actions.ts';
+import { PageTitle } from '../shell/PageTitle.tsx';
 
 const CHOICES: Record<string, string[]> = {
   type: ['Code_Defect', 'Build_Problem', 'Documentation', 'Feature_Request', 'Incident'],
@@ -66,7 +67,7 @@ export function TicketEdit(props: SectionProps) {
 
   return (
     <section class="card write-ticket" aria-labelledby="tkt-h">
-      <h2 id="tkt-h">{id() ? <>Change ticket <code>{short(id())}</code></> : 'New ticket'}</h2>
+      <PageTitle repo={props.name} id="tkt-h">{id() ? <>Change ticket <code>{short(id())}</code></> : 'New ticket'}</PageTitle>
       <Show when={action.error()}><p role="alert" class="error" data-testid="write-error">{action.error()}</p></Show>
       <Show when={saved()}>
         <p role="status" class="write-notice" data-testid="write-notice">

@@ -12,6 +12,7 @@ import { AuthorField } from './gate.tsx';
 import { RepoText } from '../browse/RepoText.tsx';
 import { useApi } from '../context.tsx';
 import { createAction } from '../actions.ts';
+import { PageTitle } from '../shell/PageTitle.tsx';
 
 export function WikiEdit(props: SectionProps) {
   const author = useApi().author;
@@ -66,7 +67,7 @@ export function WikiEdit(props: SectionProps) {
 
   return (
     <section class="card write-wiki" aria-labelledby="wiki-h">
-      <h2 id="wiki-h">{existing() ? `Edit wiki page “${existing()}”` : 'New wiki page'}</h2>
+      <PageTitle repo={props.name} id="wiki-h">{existing() ? `Edit wiki page “${existing()}”` : 'New wiki page'}</PageTitle>
       <Show when={action.error()}><p role="alert" class="error" data-testid="write-error">{action.error()}</p></Show>
       <Show when={saved()}>
         <p role="status" class="write-notice" data-testid="write-notice">

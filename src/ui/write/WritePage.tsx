@@ -5,6 +5,7 @@ import { go, repoHash } from '../route.ts';
 import { dateTime } from '../format.ts';
 import { short } from './common.ts';
 import { useApi, usePeer } from '../context.tsx';
+import { PageTitle } from '../shell/PageTitle.tsx';
 
 export function WritePage(props: SectionProps) {
   const author = useApi().author;
@@ -15,6 +16,8 @@ export function WritePage(props: SectionProps) {
   const [newTitle, setNewTitle] = createSignal('');
 
   return (
+    <>
+    <PageTitle repo={props.name}>Write</PageTitle>
     <div class="grid write-hub">
       <section class="card" aria-labelledby="w-wiki">
         <h2 id="w-wiki">Wiki</h2>
@@ -48,5 +51,6 @@ export function WritePage(props: SectionProps) {
         <a class="write-button" href={repoHash(props.name, 'tag-add')}>Tag a check-in</a>
       </section>
     </div>
+    </>
   );
 }

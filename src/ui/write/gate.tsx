@@ -9,15 +9,16 @@ import type { Peer } from '../peer-state.ts';
 import type { SectionProps } from '../repo-sections.tsx';
 import { author } from './common.ts';
 import { usePeer } from '../context.tsx';
+import { PageTitle } from '../shell/PageTitle.tsx';
 
 export function identityOf(peer: Peer, name: string): Identity | undefined {
   return peer.state.repos.find((r) => r.name === name)?.identity;
 }
 
-export function ReadOnlyNote(props: { identity: Identity | undefined }) {
+export function ReadOnlyNote(props: { identity: Identity | undefined; repo?: string }) {
   return (
     <section class="card notice" role="note" data-testid="read-only">
-      <h2>Read only</h2>
+      <PageTitle repo={props.repo}>Read only</PageTitle>
       <p>{props.identity?.note ?? 'You may not write in this repository.'}</p>
     </section>
   );
@@ -26,7 +27,7 @@ export function ReadOnlyNote(props: { identity: Identity | undefined }) {
 export function WriteGate(props: { name: string; children: JSX.Element }) {
   const peer = usePeer();
   const id = () => identityOf(peer, props.name);
-  return <Show when={id()?.canWrite !== false} fallback={<ReadOnlyNote identity={id()} />}>{props.children}</Show>;
+  return <Show when={id()?.canWrite !== false} fallback={<ReadOnlyNote identity={id()} repo={props.name} />}>{props.children}</Show>;
 }
 
 /** A write page that shows the read-only note instead of its form when this browser may not write. */

@@ -10,7 +10,7 @@ import { gated } from './gate.tsx';
 import './write.css';
 
 repoSections.push(
-  { id: 'edit', nav: 'Edit files', component: gated(EditPage) },
+  { id: 'edit', main: 70, nav: 'Edit files', component: gated(EditPage) },
   { id: 'write', nav: 'Write', component: gated(WritePage) },
   { id: 'wiki-edit', component: gated(WikiEdit) },
   { id: 'ticket-edit', component: gated(TicketEdit) },
