@@ -95,6 +95,12 @@ describe.skipIf(!ready)('app shell', () => {
     ['edit', 'Edit files'],
     ['branches', 'Branches'],
     ['stats', 'Statistics'],
+    ['search?q=initial', 'Search'],
+    ['vdiff', 'Differences between check-ins'],
+    ['technotes', 'Technotes'],
+    ['technote-edit', 'New technote'],
+    ['forum-write', 'New forum thread'],
+    ['reports', 'Ticket reports'],
   ] as const;
 
   it('every page has one <h1> and a title of its own: "Page · REPO · EdgeSync"', async () => {
@@ -196,12 +202,18 @@ describe.skipIf(!ready)('app shell', () => {
     await open(`#/repo/${REPO}`);
     await page.locator('body').press('/');
     await expect.poll(() => page.evaluate(() => document.activeElement?.id)).toBe('search-input');
-    await expect.poll(() => page.evaluate(() => location.hash)).toBe(`#/repo/${REPO}/timeline`);
+    await expect.poll(() => page.evaluate(() => location.hash)).toBe(`#/repo/${REPO}/search`);
     // Typing j into the search box types it.
     await page.keyboard.type('j');
     expect(await page.locator('#search-input').inputValue()).toBe('j');
     expect(await page.locator('.kb-current').count()).toBe(0);
     await page.locator('#search-input').fill('');
+    await page.locator('#search-input').evaluate((e) => (e as HTMLElement).blur());
+    // On the timeline, / is its own search in comments, and j and k walk its rows.
+    await open(`#/repo/${REPO}/timeline`);
+    await page.locator('body').press('/');
+    await expect.poll(() => page.evaluate(() => document.activeElement?.getAttribute('name'))).toBe('q');
+    expect(await page.evaluate(() => location.hash)).toBe(`#/repo/${REPO}/timeline`);
     await page.locator('#search-input').evaluate((e) => (e as HTMLElement).blur());
 
     const rows = page.getByTestId('timeline-row');

@@ -14,6 +14,7 @@ import { DownloadLink, FileBody } from './FileBody.tsx';
 import type { LinkResolver } from './render-wiki.ts';
 import { RepoText } from './RepoText.tsx';
 import './read-more.css';
+import { PageTitle } from '../shell/PageTitle.tsx';
 
 /** The mimetype fossil renders a document by (mimetype_from_name, for the kinds it renders). */
 export function docMimetype(path: string): string | undefined {
@@ -63,6 +64,7 @@ export function DocPage(props: SectionProps) {
     <Loaded data={file}>
       {(f) => (
         <article class="card browse doc-page" data-testid="doc" data-uuid={f.uuid}>
+          <PageTitle repo={props.name}>{path().split('/').pop()}</PageTitle>
           <p class="small muted">
             <code>{path()}</code> in check-in <a href={repoHash(props.name, 'checkin', f.checkin!)}><code>{f.checkin!.slice(0, 12)}</code></a> · artifact <HashLink repo={props.name} uuid={f.uuid} /> ·{' '}
             <a href={repoHash(props.name, 'file', ckout(), ...path().split('/'))}>source</a>

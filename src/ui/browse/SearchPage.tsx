@@ -10,6 +10,8 @@ import { go, repoHash } from '../route.ts';
 import { useApi } from '../context.tsx';
 import { Loaded } from './common.tsx';
 import './read-more.css';
+import { SEARCH_INPUT_ID } from '../shell/shortcuts.ts';
+import { PageTitle } from '../shell/PageTitle.tsx';
 
 /** Text with the words that match between \u0002 and \u0003 (the worker's snippets) as <mark>s. */
 function Marked(props: { text: string }) {
@@ -60,8 +62,9 @@ export function SearchPage(props: SectionProps) {
   };
   return (
     <section class="card browse search-page" data-testid="search">
+      <PageTitle repo={props.name}>Search</PageTitle>
       <form class="row search-form" role="search" onSubmit={submit}>
-        <input type="search" name="q" value={q()} placeholder="Words that must all appear" aria-label="Search words" data-testid="search-input" />
+        <input type="search" name="q" value={q()} placeholder="Words that must all appear" aria-label="Search words" id={SEARCH_INPUT_ID} data-testid="search-input" />
         <label class="inline small"><input type="checkbox" name="all" checked={all()} data-testid="search-all" /> every match</label>
         <button type="submit" data-testid="search-go">Search</button>
       </form>

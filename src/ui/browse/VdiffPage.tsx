@@ -11,6 +11,7 @@ import { Loaded } from './common.tsx';
 import { Comment } from './Comment.tsx';
 import { DiffStat, DiffView } from './DiffView.tsx';
 import './read-more.css';
+import { PageTitle } from '../shell/PageTitle.tsx';
 
 export function VdiffPage(props: SectionProps) {
   const browse = useApi().browse;
@@ -35,6 +36,7 @@ export function VdiffPage(props: SectionProps) {
   return (
     <article class="browse vdiff-page" data-testid="vdiff">
       <section class="card">
+        <PageTitle repo={props.name}>Differences between check-ins</PageTitle>
         <form class="row vdiff-form" onSubmit={submit}>
           <label class="inline">From <input type="text" name="from" value={from()} placeholder="hash, branch or tag" data-testid="vdiff-from" /></label>
           <label class="inline">To <input type="text" name="to" value={to()} placeholder="hash, branch or tag" data-testid="vdiff-to" /></label>

@@ -15,6 +15,7 @@ import { formatSize, HashLink, Loaded, When } from '../browse/common.tsx';
 import { AuthorField } from '../write/gate.tsx';
 import { authorOr, message, rememberAuthorFrom } from '../write/common.ts';
 import { mayWrite } from './common.tsx';
+import { PageTitle } from '../shell/PageTitle.tsx';
 
 /** A link that saves the bytes as a file: never opened as a document of this origin. */
 export function SaveBytes(props: { bytes: Uint8Array; filename: string; testid?: string }) {
@@ -53,7 +54,7 @@ export function Attachments(props: { repo: string; target: string }) {
 
   return (
     <section class="card browse attachments" aria-labelledby={`att-h-${props.target}`} data-testid="attachments">
-      <h3 id={`att-h-${props.target}`}>Attachments</h3>
+      <h2 id={`att-h-${props.target}`}>Attachments</h2>
       <Loaded data={list}>
         {(rows) => (
           <Show when={rows.length} fallback={<p class="muted small">No attachments.</p>}>
@@ -98,7 +99,7 @@ export function AttachmentPage(props: SectionProps) {
       {(a) => (
         <article class="card browse" data-testid="attachment" data-source={a.source}>
           <div class="row">
-            <h2 data-testid="attachment-name">{a.filename}</h2>
+            <PageTitle repo={props.name} testid="attachment-name">{a.filename}</PageTitle>
             <SaveBytes bytes={a.bytes} filename={a.filename} />
           </div>
           <p class="small muted">

@@ -15,6 +15,7 @@ import { RepoText } from '../browse/RepoText.tsx';
 import { AuthorField } from '../write/gate.tsx';
 import { authorOr, message, rememberAuthorFrom } from '../write/common.ts';
 import { MarkupSelect } from './common.tsx';
+import { PageTitle } from '../shell/PageTitle.tsx';
 
 export function ForumWrite(props: SectionProps) {
   const api = useApi();
@@ -70,7 +71,7 @@ export function ForumWrite(props: SectionProps) {
   const heading = () => (mode() === 'new' ? 'New forum thread' : mode() === 'reply' ? `Reply in “${post()?.threadTitle ?? ''}”` : 'Edit your post');
   return (
     <section class="card write-wiki" aria-labelledby="forum-w-h" data-testid="forum-write">
-      <h2 id="forum-w-h">{heading()}</h2>
+      <PageTitle repo={props.name} id="forum-w-h">{heading()}</PageTitle>
       <Show when={action.error()}><p role="alert" class="error" data-testid="write-error">{action.error()}</p></Show>
       <Show when={mode() === 'reply' && post()}>
         {(p) => (

@@ -12,13 +12,14 @@ import { repoHash } from '../route.ts';
 import { useApi, usePeer } from '../context.tsx';
 import { Loaded, safeColor } from '../browse/common.tsx';
 import { SaveBytes } from './Attachments.tsx';
+import { PageTitle } from '../shell/PageTitle.tsx';
 
 export function ReportsPage(props: SectionProps) {
   const api = useApi();
   const [list] = createResource(() => props.name, (n) => api.records.reports(n));
   return (
     <section class="card browse">
-      <h2>Ticket reports</h2>
+      <PageTitle repo={props.name}>Ticket reports</PageTitle>
       <Loaded data={list}>
         {(rows) => (
           <Show when={rows.length} fallback={<p class="muted">This repository has no ticket reports.</p>}>
@@ -54,7 +55,7 @@ export function ReportPage(props: SectionProps) {
           return (
             <>
               <div class="row">
-                <h2 data-testid="report-title">{r.title}</h2>
+                <PageTitle repo={props.name} testid="report-title">{r.title}</PageTitle>
                 <SaveBytes bytes={asTsv(r)} filename={`report-${r.rn}.tsv`} testid="report-download" />
               </div>
               <Show when={r.key.length}>

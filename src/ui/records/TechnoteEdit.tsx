@@ -13,6 +13,7 @@ import { RepoText } from '../browse/RepoText.tsx';
 import { AuthorField } from '../write/gate.tsx';
 import { authorOr, message, rememberAuthorFrom } from '../write/common.ts';
 import { MarkupSelect } from './common.tsx';
+import { PageTitle } from '../shell/PageTitle.tsx';
 
 /** Now, as the technote time field shows it (UTC, to the minute). */
 const nowUtc = () => new Date().toISOString().slice(0, 16).replace('T', ' ');
@@ -68,7 +69,7 @@ export function TechnoteEdit(props: SectionProps) {
 
   return (
     <section class="card write-wiki" aria-labelledby="tn-h" data-testid="technote-edit">
-      <h2 id="tn-h">{id() ? 'Edit technote' : 'New technote'}</h2>
+      <PageTitle repo={props.name} id="tn-h">{id() ? 'Edit technote' : 'New technote'}</PageTitle>
       <Show when={action.error()}><p role="alert" class="error" data-testid="write-error">{action.error()}</p></Show>
       <form onSubmit={(e) => void save(e)}>
         <div class="write-commit-row">

@@ -1,7 +1,7 @@
 /**
  * Keyboard shortcuts, for the whole app (none while typing in a field, nor with Ctrl, Alt or Meta):
  *   /        focus the page's search box (`#search-input`: the element a page marks as its search;
- *            on a repository page without one, the timeline's search in comments)
+ *            on a repository page without one, the repository's full-text search)
  *   j / k    next / previous timeline entry (`[data-kb-item]` rows); Enter opens it
  *   t        theme: system → light → dark
  *   ?        the list of shortcuts; Escape closes it
@@ -70,8 +70,8 @@ function focusSearch(): void {
   }
   const r = route();
   if (r.page !== 'repo') return;
-  go(repoHash(r.name, 'timeline'));
-  // The timeline draws its search box once the page is shown.
+  go(repoHash(r.name, 'search'));
+  // The search page draws its box once it is shown.
   const until = Date.now() + 3000;
   const look = () => {
     const found = document.getElementById(SEARCH_INPUT_ID);
