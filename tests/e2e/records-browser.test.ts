@@ -122,7 +122,7 @@ describe.skipIf(!ready)('forum, technotes, attachments and reports in the browse
     await a.getByTestId('technote-comment').fill('Release 1.0 (final)');
     await a.getByTestId('technote-text').fill('## Released\n\nAll *good*, and final.\n');
     await a.getByTestId('technote-save').click();
-    await expect.poll(() => a.locator('[data-testid=technote] h2').first().textContent()).toBe('Release 1.0 (final)');
+    await expect.poll(() => a.locator('[data-testid=technote] h1').first().textContent()).toBe('Release 1.0 (final)');
     expect(await a.locator('[data-testid=technote-body] em').textContent()).toBe('good');
 
     await expect.poll(() => fossil(['wiki', 'ls', '-t', '-s', '-R', demo]).stdout, { timeout: 90_000 }).toMatch(new RegExp(`^${id}.*2026-01-15 08:00:00`, 'm'));

@@ -7,6 +7,7 @@ import { RepoText } from './RepoText.tsx';
 import { useApi } from '../context.tsx';
 import { Attachments } from '../records/Attachments.tsx';
 import { PageTitle } from '../shell/PageTitle.tsx';
+import { count } from '../format.ts';
 
 const MARKUP: Record<string, string> = { 'text/x-fossil-wiki': 'Fossil wiki', 'text/x-markdown': 'Markdown', 'text/plain': 'plain text' };
 
@@ -95,7 +96,7 @@ export function TechnotePage(props: SectionProps) {
           <PageTitle repo={props.name}>{t.comment || 'Technote'}</PageTitle>
           <p class="small muted"><When iso={t.time} /> · by {t.user} · <HashLink repo={props.name} uuid={t.uuid} /> <For each={t.tags}>{(g) => <span class="chip">{g}</span>}</For></p>
           <RepoText repo={props.name} text={t.text} mimetype={t.mimetype} testid="technote-body" />
-          <p class="small muted">{t.versions.length} version{t.versions.length === 1 ? '' : 's'} · id <code>{t.id}</code> · <a href={repoHash(props.name, 'technote-edit', t.id)} data-testid="technote-edit-link">Edit</a></p>
+          <p class="small muted">{count(t.versions.length, 'version')} · id <code>{t.id}</code> · <a href={repoHash(props.name, 'technote-edit', t.id)} data-testid="technote-edit-link">Edit</a></p>
           <Attachments repo={props.name} target={t.id} />
         </article>
       )}
