@@ -87,12 +87,38 @@ function isRunning(pid: number): boolean {
 }
 
 /** Open a repository file, applying fossil's checks on the file before opening it. */
+/**
+ * What a writer killed in the middle of a transaction left (a hot rollback journal) is undone by
+ * the next connection that may write; a read-only one is refused instead ("attempt to write a
+ * readonly database"). So a file opened only to read gets a short read-write open first, as
+ * fossil's own open would give it. Where the file cannot be written at all, the read-only open
+ * below says so.
+ */
+function rollBackHotJournal(path: string): void {
+  const journal = `${path}-journal`;
+  if (!existsSync(journal) || statSync(journal).size === 0) return;
+  let db;
+  try {
+    db = openNodeDb(path);
+  } catch {
+    return;
+  }
+  try {
+    db.value('SELECT count(*) FROM sqlite_schema');
+  } catch {
+    // Left to the read-only open, which reports it.
+  } finally {
+    db.close();
+  }
+}
+
 export function openRepoFile(path: string, opts: OpenOptions & { readonly?: boolean } = {}): Repository {
   if (!existsSync(path)) throw new Error(`repository does not exist: ${path}`);
   const size = statSync(path).size;
   if (size < MIN_REPOSITORY_FILE_SIZE || size % 512 !== 0) {
     throw new RepositoryFormatError(`not a valid repository: ${path} (size ${size})`);
   }
+  if (opts.readonly) rollBackHotJournal(path);
   const db = openNodeDb(path, { readonly: opts.readonly });
   try {
     return Repository.open(db, opts);

@@ -1,4 +1,4 @@
-import { existsSync, statSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createRepoFile, openRepoFile } from '../../src/repo/node-files.ts';
@@ -37,6 +37,29 @@ describe('repository files on disk', () => {
     expect(repo.users.get('alice')!.cap).toBe('s');
     expect(repo.content.get(1).length).toBe(repo.content.size(1));
     repo.db.close();
+  });
+
+  it('a file a killed writer left with a hot journal opens to read, rolled back to before the write', () => {
+    const path = join(tmp.dir, 'killed.fossil');
+    const repo = createRepoFile(path, { adminUser: 'alice', projectName: 'Before' });
+    // A writer whose changes spilled into the file before it died: copy file and journal then.
+    repo.db.exec('PRAGMA cache_size=1');
+    repo.db.exec('BEGIN IMMEDIATE');
+    repo.config.set('project-name', 'During');
+    repo.db.exec('CREATE TABLE filler(x)');
+    for (let i = 0; i < 200; i++) repo.db.run('INSERT INTO filler VALUES(?)', 'x'.repeat(2000));
+    const copy = join(tmp.dir, 'killed-copy.fossil');
+    copyFileSync(path, copy);
+    copyFileSync(`${path}-journal`, `${copy}-journal`);
+    repo.db.exec('ROLLBACK');
+    repo.db.close();
+    expect(statSync(`${copy}-journal`).size).toBeGreaterThan(0);
+
+    const read = openRepoFile(copy, { readonly: true });
+    expect(read.config.projectName).toBe('Before');
+    expect(read.db.value("SELECT count(*) FROM sqlite_schema WHERE name='filler'")).toBe(0);
+    read.db.close();
+    expect(existsSync(`${copy}-journal`)).toBe(false);
   });
 
   it('rejects files fossil would not open', () => {
