@@ -40,7 +40,8 @@ function runLimited(args: string[], maxFileBytes: number): Promise<{ status: num
     let stderr = '';
     child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
     child.on('error', reject);
-    child.on('exit', (status) => resolve({ status, stderr }));
+    // 'close', not 'exit': only then has all of stderr been read.
+    child.on('close', (status) => resolve({ status, stderr }));
   });
 }
 

@@ -125,7 +125,7 @@ describe.skipIf(!ready)('three hub nodes in one cluster', () => {
     let log = '';
     clone.stdout.on('data', (x: Buffer) => (log += x.toString()));
     clone.stderr.on('data', (x: Buffer) => (log += x.toString()));
-    const exited = new Promise<number | null>((r) => clone.once('exit', (code) => r(code)));
+    const exited = new Promise<number | null>((r) => clone.once('close', (code) => r(code)));
     await waitFor(() => /^round 5:/m.test(log) || clone.exitCode !== null, 180_000, 'the clone to be under way');
     expect(clone.exitCode).toBeNull();
     a.kill();

@@ -53,7 +53,7 @@ describe.skipIf(!ready)('a responder dies in the middle of a clone', () => {
     let out = '';
     child.stdout.on('data', (b: Buffer) => (out += b.toString()));
     child.stderr.on('data', (b: Buffer) => (out += b.toString()));
-    const exited = new Promise<number | null>((r) => child.once('exit', (c) => r(c)));
+    const exited = new Promise<number | null>((r) => child.once('close', (c) => r(c)));
     stops.push(async () => {
       if (child.exitCode === null && child.signalCode === null) process.kill(child.pid!, 'SIGKILL');
     });

@@ -28,7 +28,8 @@ function bg(args: string[], env: Record<string, string>): Bg {
   return {
     out: () => out,
     err: () => err,
-    exit: new Promise((r) => child.once('exit', (code) => r(code))),
+    // 'close', not 'exit': only then has all of the output been read.
+    exit: new Promise((r) => child.once('close', (code) => r(code))),
     kill: () => {
       if (child.exitCode === null) process.kill(child.pid!, 'SIGTERM');
     },
