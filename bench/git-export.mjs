@@ -19,10 +19,10 @@
  * /usr/bin/time.
  */
 import { spawn } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
-import { CLI, copy, printTable, requireBuilt, scratchDir } from './lib.mjs';
+import { CLI, copy, printTable, processTree, requireBuilt, scratchDir } from './lib.mjs';
 import { spawnSync } from 'node:child_process';
 
 const streamOnly = process.argv.includes('--stream-only');
@@ -35,25 +35,6 @@ requireBuilt();
 
 const work = scratchDir();
 const env = { ...process.env, HOME: work, USER: 'bench', FOSSIL_USER: 'bench', TZ: 'UTC' };
-
-/** pid and its descendants, from /proc. */
-function tree(pid) {
-  const children = new Map();
-  for (const name of readdirSync('/proc')) {
-    if (!/^\d+$/.test(name)) continue;
-    try {
-      const stat = readFileSync(`/proc/${name}/stat`, 'utf8');
-      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
-      if (!children.has(ppid)) children.set(ppid, []);
-      children.get(ppid).push(Number(name));
-    } catch {
-      // gone meanwhile
-    }
-  }
-  const all = [pid];
-  for (let i = 0; i < all.length; i++) all.push(...(children.get(all[i]) ?? []));
-  return all;
-}
 
 function status(pid, field) {
   try {
@@ -73,7 +54,7 @@ function run(cmd, args, opts = {}) {
     child.stderr.on('data', (d) => (err += d.toString()).length > 4000 && (err = err.slice(-4000)));
     let treePeak = 0;
     const sample = () => {
-      const pids = tree(child.pid);
+      const pids = processTree(child.pid);
       treePeak = Math.max(treePeak, pids.reduce((s, p) => s + status(p, 'VmRSS'), 0));
     };
     const timer = setInterval(sample, 100);

@@ -1,7 +1,7 @@
 // Shared helpers for the benchmark scripts: timing child processes (wall time and peak RSS),
 // copying repositories, and printing ratio tables against upstream fossil.
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdtempSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -57,4 +57,23 @@ export function printTable(title, rows) {
       f(r.fossil.rssMB, 0).padStart(11) + f(r.ours.rssMB, 0).padStart(13) + f(r.ours.rssMB / r.fossil.rssMB).padStart(8),
     );
   }
+}
+
+/** pid and its descendants, from /proc. */
+export function processTree(pid) {
+  const children = new Map();
+  for (const name of readdirSync('/proc')) {
+    if (!/^\d+$/.test(name)) continue;
+    try {
+      const stat = readFileSync(`/proc/${name}/stat`, 'utf8');
+      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+      if (!children.has(ppid)) children.set(ppid, []);
+      children.get(ppid).push(Number(name));
+    } catch {
+      // gone meanwhile
+    }
+  }
+  const all = [pid];
+  for (let i = 0; i < all.length; i++) all.push(...(children.get(all[i]) ?? []));
+  return all;
 }

@@ -11,6 +11,7 @@
  */
 import { CodedError } from '../errors.ts';
 import { decodeLossless, encodeLossless } from '../fossil/utf8-lossless.ts';
+import { concat } from '../fossil/bytes.ts';
 
 /** A line longer than this is not something git fast-export writes (paths are far shorter). */
 export const MAX_LINE = 64 * 1024;
@@ -138,7 +139,7 @@ export class FastExportParser {
 
   private takeLine(): Uint8Array {
     const parts = this.partial;
-    const line = parts.length === 1 ? parts[0]! : concatParts(parts, this.partialLength);
+    const line = parts.length === 1 ? parts[0]! : concat(parts);
     this.partial = [];
     this.partialLength = 0;
     return line;
@@ -148,7 +149,7 @@ export class FastExportParser {
     const parts = this.dataParts!;
     this.dataParts = null;
     const n = parts.reduce((s, p) => s + p.length, 0);
-    return { kind: 'data', bytes: parts.length === 1 ? parts[0]! : concatParts(parts, n) };
+    return { kind: 'data', bytes: parts.length === 1 ? parts[0]! : concat(parts) };
   }
 
   private bad(text: string, why: string): never {
@@ -254,16 +255,6 @@ export class FastExportParser {
     }
     return [from, this.path(line, text.slice(at))];
   }
-}
-
-function concatParts(parts: readonly Uint8Array[], n: number): Uint8Array {
-  const out = new Uint8Array(n);
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
 }
 
 const ESCAPES: Record<string, number> = { a: 7, b: 8, f: 12, n: 10, r: 13, t: 9, v: 11, '"': 34, '\\': 92 };
