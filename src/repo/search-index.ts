@@ -1,13 +1,23 @@
 /**
  * The full-text index the search page reads: every timeline comment (what `fossil search`
  * scans), the newest text of each wiki page, technote, ticket and forum post, and the text files
- * of the newest check-in. An SQLite FTS5 table in the repository file, kept up to date by
+ * of the newest check-in. SQLite FTS5 tables in the repository file, kept up to date by
  * `refreshSearchIndex` from what changed since it last ran (new events, edited comments, a new
  * tip), so a search on a large repository reads a few index pages instead of every artifact.
  *
+ * Comments and documents are kept apart, because a search reads them differently:
+ * - Comments (`edgesync_search_comment`) are listed newest first among equal scores, so each is
+ *   stored under a rowid that follows its time (`timeKey`). A one-word search then lists its hits
+ *   in order from the index alone and reads only the rows it shows; the rows (the text, hash,
+ *   type and user) lie in time order too, so the newest are neighbours. In the browser a cold
+ *   read of storage costs far more than the page it brings (see db/read-ahead.ts): what a search
+ *   touches must be few pages, close together.
+ * - Documents (`edgesync_search`, with `edgesync_search_doc` saying what each row is) are ranked
+ *   by FTS5's bm25, among documents only.
+ *
  * fossil tolerates the tables: it never reads them (its own index is `ftsidx`, which this is
  * not, so `fossil search` keeps its own behaviour), `fossil test-integrity` checks artifacts
- * only, and `fossil rebuild` drops them with the other tables it does not know; the next open
+ * only, and `fossil rebuild` drops them with the other tables it does not know; the next search
  * here makes them again.
  *
  * The tokenizer is FTS5's `ascii` with `_` as a word character: its words are exactly fossil's
@@ -21,40 +31,62 @@ import { treeOfCheckin } from './queries/files.ts';
 import { tipCheckin } from './queries/resolve.ts';
 import type { Repository } from './repository.ts';
 
+/** Documents: wiki pages, technotes, tickets, forum posts, files at the tip. */
 export const SEARCH_TABLE = 'edgesync_search';
 export const SEARCH_DOCS = 'edgesync_search_doc';
+/**
+ * Timeline comments: one row per event, under an id in time order (timeKey), with what a list
+ * of hits shows (text, time, hash, type, user), the event it is, and the newest edit of its
+ * comment indexed. SEARCH_COMMENTS indexes their text (an FTS5 table over this one).
+ */
+export const SEARCH_EVENTS = 'edgesync_search_event';
+export const SEARCH_COMMENTS = 'edgesync_search_comment';
 
 /** Kinds of indexed document. */
-export type SearchKind = 'comment' | 'wiki' | 'technote' | 'ticket' | 'forum' | 'file';
+export type SearchKind = 'wiki' | 'technote' | 'ticket' | 'forum' | 'file';
 
 /** Files larger than this are found by their path only. */
 const MAX_FILE_BYTES = 1_000_000;
 
+const TOKENIZE = `tokenize="ascii tokenchars '_'"`;
 const SCHEMA = [
-  `CREATE VIRTUAL TABLE IF NOT EXISTS ${SEARCH_TABLE} USING fts5(title, body, tokenize="ascii tokenchars '_'")`,
-  // One row per document: what it is (kind, key), the artifact it was read from, and a stamp that
-  // tells whether it is still current (the comment's newest edit, a file's hash, the tip's hash);
-  // for a comment also its event's hash, type and user, so a list of hits reads nothing else.
-  `CREATE TABLE IF NOT EXISTS ${SEARCH_DOCS}(id INTEGER PRIMARY KEY, kind TEXT NOT NULL, key TEXT NOT NULL, rid INTEGER, mtime REAL, stamp TEXT, uuid TEXT, type TEXT, user TEXT, UNIQUE(kind, key))`,
+  `CREATE TABLE IF NOT EXISTS ${SEARCH_EVENTS}(id INTEGER PRIMARY KEY, objid INTEGER NOT NULL UNIQUE, stamp TEXT NOT NULL, mtime REAL, uuid TEXT, type TEXT, user TEXT, body TEXT)`,
+  `CREATE VIRTUAL TABLE IF NOT EXISTS ${SEARCH_COMMENTS} USING fts5(body, content='${SEARCH_EVENTS}', content_rowid='id', ${TOKENIZE})`,
+  `CREATE VIRTUAL TABLE IF NOT EXISTS ${SEARCH_TABLE} USING fts5(title, body, ${TOKENIZE})`,
+  // One row per document: what it is (kind, key), its title, the artifact it was read from, and a
+  // stamp that tells whether it is still current (a file's hash, the tip's hash).
+  `CREATE TABLE IF NOT EXISTS ${SEARCH_DOCS}(id INTEGER PRIMARY KEY, kind TEXT NOT NULL, key TEXT NOT NULL, title TEXT, rid INTEGER, mtime REAL, stamp TEXT, UNIQUE(kind, key))`,
   `CREATE INDEX IF NOT EXISTS ${SEARCH_DOCS}_rid ON ${SEARCH_DOCS}(kind, rid)`,
 ];
 
+/** Slots per millisecond in timeKey: events with the same time get consecutive keys. */
+const KEYS_PER_MS = 1024;
+/** Milliseconds either side of 1970 a key can say exactly (past it, keys stay at the edge). */
+const MAX_MS = Math.floor(Number.MAX_SAFE_INTEGER / KEYS_PER_MS) - KEYS_PER_MS;
+
+/**
+ * The first rowid a comment of time MTIME (a Julian day) may take: rowid order is time order,
+ * to the millisecond. Events that share a millisecond take the next free slots, so among them
+ * (and only among them) the order is the order they were indexed in.
+ */
+export function timeKey(mtime: number): number {
+  const ms = Math.round((mtime - 2440587.5) * 86_400_000);
+  return Math.max(-MAX_MS, Math.min(MAX_MS, Number.isFinite(ms) ? ms : 0)) * KEYS_PER_MS;
+}
+
 export function hasSearchIndex(db: Db): boolean {
-  return db.value(`SELECT 1 FROM sqlite_schema WHERE name='${SEARCH_DOCS}'`) !== undefined;
+  return db.value(`SELECT 1 FROM sqlite_schema WHERE name='${SEARCH_EVENTS}'`) !== undefined;
 }
 
 const hasTable = (db: Db, name: string) => db.value("SELECT 1 FROM sqlite_schema WHERE type='table' AND name=?", name) !== undefined;
 
-interface EventInfo { uuid: string; type: string; user: string }
-
 class Writer {
   constructor(private readonly db: Db) {}
 
-  put(kind: SearchKind, key: string, doc: { rid: number; mtime: number; stamp?: string; title: string; body: string; event?: EventInfo }): void {
+  put(kind: SearchKind, key: string, doc: { rid: number; mtime: number; stamp?: string; title: string; body: string }): void {
     this.remove(kind, key);
     const { lastInsertRowid: id } = this.db.run(
-      `INSERT INTO ${SEARCH_DOCS}(kind, key, rid, mtime, stamp, uuid, type, user) VALUES(?,?,?,?,?,?,?,?)`,
-      kind, key, doc.rid, doc.mtime, doc.stamp ?? null, doc.event?.uuid ?? null, doc.event?.type ?? null, doc.event?.user ?? null);
+      `INSERT INTO ${SEARCH_DOCS}(kind, key, title, rid, mtime, stamp) VALUES(?,?,?,?,?,?)`, kind, key, doc.title, doc.rid, doc.mtime, doc.stamp ?? null);
     this.db.run(`INSERT INTO ${SEARCH_TABLE}(rowid, title, body) VALUES(?,?,?)`, id, doc.title, doc.body);
   }
 
@@ -172,46 +204,95 @@ export function refreshSearchIndexIfChanged(repo: Repository): number {
   return refreshSearchIndex(repo);
 }
 
+/** A timeline event as its comment is indexed. */
+interface EventRow { objid: number; type: string; mtime: number; comment: string | null; uuid: string; user: string }
+
+const EVENT_COLUMNS = "objid, type, mtime, coalesce(ecomment, comment) AS comment, (SELECT uuid FROM blob WHERE rid=objid) AS uuid, coalesce(euser, user, '') AS user";
+
+/**
+ * Writes comments under time-ordered ids (timeKey). A first build writes every row first and
+ * indexes them all at the end: the rows then lie together in the file, in time order, and the
+ * index in one piece, so a search reads few places.
+ */
+class CommentWriter {
+  /** Ids taken in this run: a first build need not ask the table about each one. */
+  private readonly taken = new Set<number>();
+  private written = 0;
+
+  constructor(private readonly db: Db, private readonly empty: boolean) {}
+
+  put(e: EventRow, stamp: string): void {
+    const db = this.db;
+    const was = db.get<{ id: number; body: string }>(`SELECT id, body FROM ${SEARCH_EVENTS} WHERE objid=?`, e.objid);
+    // An external-content index is told the old text to take out.
+    if (was) db.run(`INSERT INTO ${SEARCH_COMMENTS}(${SEARCH_COMMENTS}, rowid, body) VALUES('delete', ?, ?)`, was.id, was.body);
+    let id = was?.id ?? timeKey(e.mtime);
+    while (!was && (this.taken.has(id) || (!this.empty && db.value(`SELECT 1 FROM ${SEARCH_EVENTS} WHERE id=?`, id) !== undefined))) id++;
+    this.taken.add(id);
+    const body = e.comment ?? '';
+    db.run(`INSERT OR REPLACE INTO ${SEARCH_EVENTS}(id, objid, stamp, mtime, uuid, type, user, body) VALUES(?,?,?,?,?,?,?,?)`, id, e.objid, stamp, e.mtime, e.uuid, e.type, e.user, body);
+    if (!this.empty) db.run(`INSERT INTO ${SEARCH_COMMENTS}(rowid, body) VALUES(?,?)`, id, body);
+    this.written++;
+  }
+
+  finish(): void {
+    if (!this.empty || !this.written) return;
+    this.db.run(`INSERT INTO ${SEARCH_COMMENTS}(${SEARCH_COMMENTS}) VALUES('rebuild')`);
+    this.db.run(`INSERT INTO ${SEARCH_COMMENTS}(${SEARCH_COMMENTS}) VALUES('optimize')`);
+  }
+}
+
+/** An index of the layout before comments had their own table: dropped, to be made anew. */
+function dropOldLayout(db: Db): void {
+  if (hasTable(db, SEARCH_DOCS) && !hasTable(db, SEARCH_EVENTS)) {
+    db.exec(`DROP TABLE IF EXISTS ${SEARCH_TABLE}`);
+    db.exec(`DROP TABLE IF EXISTS ${SEARCH_DOCS}`);
+  }
+}
+
 function refresh(repo: Repository): number {
   const db = repo.db;
-  {
-    for (const sql of SCHEMA) db.exec(sql);
-    const w = new Writer(db);
-    // As many events as indexed comments: nothing new (the counts are read from indexes alone,
-    // the search for which events are new reads every row of event).
-    const unchanged = db.value<number>('SELECT count(*) FROM event') === db.value<number>(`SELECT count(*) FROM ${SEARCH_DOCS} WHERE kind='comment'`);
-    const fresh = unchanged ? [] : db.all<{ objid: number; type: string; mtime: number; comment: string | null; uuid: string; user: string }>(
-      `SELECT objid, type, mtime, coalesce(ecomment, comment) AS comment, (SELECT uuid FROM blob WHERE rid=objid) AS uuid, coalesce(euser, user, '') AS user
-         FROM event WHERE objid NOT IN (SELECT rid FROM ${SEARCH_DOCS} WHERE kind='comment')`);
-    // Comments edited (a `comment` tag) since they were indexed: the stamp is the newest edit seen.
-    const edits = new Map(db.all<{ rid: number; src: number }>(
-      `SELECT tagxref.rid AS rid, max(tagxref.srcid) AS src FROM tagxref JOIN tag USING(tagid) WHERE tag.tagname='comment' GROUP BY tagxref.rid`,
-    ).map((r) => [r.rid, r.src]));
-    const wiki = new Set<string>();
-    const technotes = new Set<string>();
-    const tickets = new Map<string, number>();
-    const forum = new Set<number>();
-    for (const e of fresh) {
-      w.put('comment', String(e.objid), { rid: e.objid, mtime: e.mtime, stamp: String(edits.get(e.objid) ?? 0), title: '', body: e.comment ?? '', event: e });
-      if (e.type === 'w') { const t = tagOf(db, e.objid, 'wiki-'); if (t !== undefined) wiki.add(t); }
-      else if (e.type === 'e') { const t = tagOf(db, e.objid, 'event-'); if (t !== undefined) technotes.add(t); }
-      else if (e.type === 't') { const t = tagOf(db, e.objid, 'tkt-'); if (t !== undefined) tickets.set(t, e.objid); }
-      else if (e.type === 'f') forum.add(e.objid);
-    }
-    for (const [rid, src] of edits) {
-      const doc = db.get<{ stamp: string }>(`SELECT stamp FROM ${SEARCH_DOCS} WHERE kind='comment' AND key=?`, String(rid));
-      if (!doc || doc.stamp === String(src)) continue;
-      const e = db.get<{ mtime: number; comment: string | null; type: string; uuid: string; user: string }>(
-        "SELECT mtime, coalesce(ecomment, comment) AS comment, type, (SELECT uuid FROM blob WHERE rid=objid) AS uuid, coalesce(euser, user, '') AS user FROM event WHERE objid=?", rid);
-      if (e) w.put('comment', String(rid), { rid, mtime: e.mtime, stamp: String(src), title: '', body: e.comment ?? '', event: e });
-    }
-    for (const t of wiki) indexWiki(repo, w, t);
-    for (const t of technotes) indexTechnote(repo, w, t);
-    for (const [t, rid] of tickets) indexTicket(repo, w, t, rid);
-    if (forum.size && hasTable(db, 'forumpost')) for (const rid of forum) indexForumPost(repo, w, rid);
-    indexTipFiles(repo, w);
-    return fresh.length;
+  dropOldLayout(db);
+  for (const sql of SCHEMA) db.exec(sql);
+  const w = new Writer(db);
+  // As many events as indexed ones: nothing new (the counts are read from indexes alone; the
+  // search for which events are new reads every row of event).
+  const indexed = db.value<number>(`SELECT count(*) FROM ${SEARCH_EVENTS}`) ?? 0;
+  const unchanged = db.value<number>('SELECT count(*) FROM event') === indexed;
+  // Oldest first, so that a first build writes the rows in rowid order.
+  const fresh = unchanged ? [] : db.all<EventRow>(
+    `SELECT ${EVENT_COLUMNS} FROM event WHERE objid NOT IN (SELECT objid FROM ${SEARCH_EVENTS}) ORDER BY mtime, objid`);
+  // Comments edited (a `comment` tag) since they were indexed: the stamp is the newest edit seen.
+  const edits = new Map(db.all<{ rid: number; src: number }>(
+    `SELECT tagxref.rid AS rid, max(tagxref.srcid) AS src FROM tagxref JOIN tag USING(tagid) WHERE tag.tagname='comment' GROUP BY tagxref.rid`,
+  ).map((r) => [r.rid, r.src]));
+  const comments = new CommentWriter(db, indexed === 0);
+  const wiki = new Set<string>();
+  const technotes = new Set<string>();
+  const tickets = new Map<string, number>();
+  const forum = new Set<number>();
+  for (const e of fresh) {
+    comments.put(e, String(edits.get(e.objid) ?? 0));
+    if (e.type === 'w') { const t = tagOf(db, e.objid, 'wiki-'); if (t !== undefined) wiki.add(t); }
+    else if (e.type === 'e') { const t = tagOf(db, e.objid, 'event-'); if (t !== undefined) technotes.add(t); }
+    else if (e.type === 't') { const t = tagOf(db, e.objid, 'tkt-'); if (t !== undefined) tickets.set(t, e.objid); }
+    else if (e.type === 'f') forum.add(e.objid);
   }
+  for (const [rid, src] of edits) {
+    const stamp = db.value<string>(`SELECT stamp FROM ${SEARCH_EVENTS} WHERE objid=?`, rid);
+    if (stamp === undefined || stamp === String(src)) continue;
+    const e = db.get<EventRow>(`SELECT ${EVENT_COLUMNS} FROM event WHERE objid=?`, rid);
+    if (e) comments.put(e, String(src));
+  }
+  comments.finish();
+  for (const t of wiki) indexWiki(repo, w, t);
+  for (const t of technotes) indexTechnote(repo, w, t);
+  for (const [t, rid] of tickets) indexTicket(repo, w, t, rid);
+  if (forum.size && hasTable(db, 'forumpost')) for (const rid of forum) indexForumPost(repo, w, rid);
+  indexTipFiles(repo, w);
+  // After a first build, the documents' index in one piece too.
+  if (indexed === 0 && fresh.length) db.run(`INSERT INTO ${SEARCH_TABLE}(${SEARCH_TABLE}) VALUES('optimize')`);
+  return fresh.length;
 }
 
 /**

@@ -67,3 +67,29 @@ export function searchScore(terms: SearchTerm[], text: string): number {
 export function ftsQuery(terms: SearchTerm[]): string {
   return terms.map((t) => `"${t.text}"${t.prefix ? ' *' : ''}`).join(' AND ');
 }
+
+/**
+ * Whether fossil's score can be had from phrase matches alone, without the text: no term is a
+ * prefix term and no two are the same word, so a word matches at most one term. Then each run
+ * of consecutive terms fossil counts (search_match) is exactly an occurrence of those terms as a
+ * phrase, and phraseScore gives the score searchScore gives.
+ */
+export function scoresFromPhrases(terms: SearchTerm[]): boolean {
+  const words = terms.map((t) => asciiLower(t.text));
+  return terms.every((t) => !t.prefix) && new Set(words).size === words.length;
+}
+
+/** The FTS5 phrase of terms FROM..TO (inclusive), for the index's tokenizer. */
+export function ftsPhrase(terms: SearchTerm[], from: number, to: number): string {
+  return `"${terms.slice(from, to + 1).map((t) => t.text).join(' ')}"`;
+}
+
+/**
+ * fossil's score of a text holding all N terms, from the runs of consecutive terms (FROM, TO)
+ * that occur in it as phrases: each term counts the longest such run it is part of (1 alone).
+ */
+export function phraseScore(n: number, runs: Iterable<readonly [number, number]>): number {
+  const best = new Array<number>(n).fill(1);
+  for (const [from, to] of runs) for (let i = from; i <= to; i++) best[i] = Math.max(best[i]!, to - from + 1);
+  return best.reduce((a, b) => a * b, 1);
+}

@@ -12,8 +12,8 @@ import { writeWikiPage } from '../../src/repo/authoring/wiki.ts';
 import { crosslinkerFactory } from '../../src/repo/crosslink/factory.ts';
 import { documentSnippets, searchIndex } from '../../src/repo/queries/search.ts';
 import { Repository } from '../../src/repo/repository.ts';
-import { refreshSearchIndex, refreshSearchIndexIfChanged, SEARCH_DOCS } from '../../src/repo/search-index.ts';
-import { searchScore, searchTerms } from '../../src/repo/search-match.ts';
+import { hasSearchIndex, refreshSearchIndex, refreshSearchIndexIfChanged, SEARCH_DOCS, SEARCH_EVENTS, timeKey } from '../../src/repo/search-index.ts';
+import { phraseScore, scoresFromPhrases, searchScore, searchTerms } from '../../src/repo/search-match.ts';
 import { forEachAdapter } from '../helpers/dbs.ts';
 import { copyFixture } from '../helpers/fossil-fixture.ts';
 import { fossil, haveTool, tempDir } from '../helpers/tools.ts';
@@ -50,6 +50,27 @@ describe('fossil search word rules', () => {
     expect(searchScore(t, 'parsers crash')).toBe(0);
     expect(searchScore(searchTerms('pars*'), 'PARSING')).toBe(1);
     expect(searchScore(searchTerms('crash'), 'the_crash')).toBe(0);
+  });
+
+  it('scores from phrases only where no word can match two terms', () => {
+    expect(scoresFromPhrases(searchTerms('parser crash fix'))).toBe(true);
+    expect(scoresFromPhrases(searchTerms('fix FIX'))).toBe(false);
+    expect(scoresFromPhrases(searchTerms('pars* crash'))).toBe(false);
+    // 'a b c' found as the phrase 'a b' and alone: 2 × 2 × 1.
+    expect(phraseScore(3, [[0, 1]])).toBe(4);
+    expect(phraseScore(3, [[0, 1], [1, 2], [0, 2]])).toBe(27);
+    expect(phraseScore(2, [])).toBe(1);
+  });
+
+  it('time keys follow time, to the millisecond, with room for events that share one', () => {
+    const day = 2460000.5;
+    const ms = 1 / 86_400_000;
+    expect(timeKey(day + ms)).toBeGreaterThan(timeKey(day) + 1000);
+    expect(timeKey(day - ms)).toBeLessThan(timeKey(day) - 1000);
+    expect(timeKey(day + 0.4 * ms)).toBe(timeKey(day));
+    expect(Number.isSafeInteger(timeKey(day))).toBe(true);
+    expect(Number.isSafeInteger(timeKey(1e12))).toBe(true);
+    expect(Number.isSafeInteger(timeKey(-1e12))).toBe(true);
   });
 });
 
@@ -149,6 +170,60 @@ describe.skipIf(!hasFossil)('search index', () => {
       expect(searchIndex(db, 'parser crash lexer', { all: true }).comments.map((x) => x.uuid)).not.toContain(old.uuid);
       expect(searchIndex(db, 'quagga').documents.map((d) => `${d.kind}:${d.key}`)).toEqual(['file:zoo/okapi.txt']);
       expect(searchIndex(db, 'crossing').documents.map((d) => `${d.kind}:${d.key}`)).toEqual(['wiki:Zebra']);
+      db.close();
+    });
+
+    it('scores and order equal fossil\'s score over every comment, many sharing a time', async () => {
+      const db = await adapter.load(repoFile);
+      const repo = Repository.open(db, { crosslinker: crosslinkerFactory });
+      refreshSearchIndex(repo);
+      // Comments from few words, so that runs of them recur; a seeded generator, the same each run.
+      const words = ['alpha', 'beta', 'gamma', 'delta', 'Alpha', 'beta_x'];
+      let seed = 7;
+      const rand = (n: number) => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) % n);
+      const sameTime = new Date('2025-01-02T03:04:05.678Z');
+      for (let i = 0; i < 40; i++) {
+        const comment = Array.from({ length: 2 + rand(6) }, () => words[rand(words.length)]).join(' ');
+        // Half of them at one and the same millisecond, the rest a second apart.
+        const date = i % 2 ? sameTime : new Date(Date.UTC(2025, 0, 3, 0, 0, i));
+        checkinTextOnTip(repo, { files: [{ name: 'gen.txt', text: `${i}\n` }], comment, user: 'gen', date });
+      }
+      refreshSearchIndexIfChanged(repo);
+      const events = db.all<{ uuid: string; comment: string; mtime: number }>(
+        "SELECT (SELECT uuid FROM blob WHERE rid=objid) AS uuid, coalesce(ecomment, comment, '') AS comment, mtime FROM event");
+      const patterns = ['alpha beta', 'beta alpha gamma', 'gamma delta alpha beta', 'alpha alpha', 'alph* beta', 'beta_x gamma', 'delta'];
+      for (const p of patterns) {
+        for (const all of [true, false]) {
+          const terms = searchTerms(p);
+          const expected = events.map((e) => ({ ...e, score: searchScore(terms, e.comment) })).filter((e) => e.score > 0);
+          const best = Math.max(0, ...expected.map((e) => e.score));
+          const kept = all ? expected : expected.filter((e) => e.score > Math.floor(best / 3));
+          const ours = searchIndex(db, p, { all, limit: 10_000 });
+          expect(ours.commentCount, p).toBe(kept.length);
+          const score = new Map(kept.map((e) => [e.uuid, e.score]));
+          expect(new Map(ours.comments.map((c) => [c.uuid, c.score])), p).toEqual(score);
+          // Best first, and newest first among equal scores.
+          const time = new Map(kept.map((e) => [e.uuid, e.mtime]));
+          ours.comments.slice(1).forEach((c, i) => {
+            const prev = ours.comments[i]!;
+            expect(prev.score > c.score || (prev.score === c.score && time.get(prev.uuid)! >= time.get(c.uuid)!), `${p}: ${prev.comment} / ${c.comment}`).toBe(true);
+          });
+        }
+      }
+      db.close();
+    });
+
+    it('an index of the earlier layout is replaced by a new one at the next search', async () => {
+      const db = await adapter.load(repoFile);
+      const repo = Repository.open(db, { crosslinker: crosslinkerFactory });
+      db.exec("CREATE VIRTUAL TABLE edgesync_search USING fts5(title, body, tokenize=\"ascii tokenchars '_'\")");
+      db.exec('CREATE TABLE edgesync_search_doc(id INTEGER PRIMARY KEY, kind TEXT NOT NULL, key TEXT NOT NULL, rid INTEGER, mtime REAL, stamp TEXT, uuid TEXT, type TEXT, user TEXT, UNIQUE(kind, key))');
+      expect(hasSearchIndex(db)).toBe(false);
+      refreshSearchIndexIfChanged(repo);
+      expect(hasSearchIndex(db)).toBe(true);
+      expect(db.value<number>(`SELECT count(*) FROM ${SEARCH_EVENTS}`)).toBe(db.value<number>('SELECT count(*) FROM event'));
+      expect(searchIndex(db, 'lexer', { all: true }).comments.length).toBeGreaterThan(0);
+      expect(searchIndex(db, 'aardvark').documents.map((d) => `${d.kind}:${d.key}`)).toEqual(['file:src/tipfile.txt']);
       db.close();
     });
   });

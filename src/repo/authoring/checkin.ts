@@ -202,11 +202,11 @@ function checkinTags(repo: Repository, opts: CheckinOptions): TagCard[] {
  * Text files put on top of the newest check-in, the rest of it kept (the overview's note form):
  * a check-in on whatever branch that check-in is on.
  */
-export function checkinTextOnTip(repo: Repository, o: { files: { name: string; text: string }[]; comment: string; user: string }): CheckinResult {
+export function checkinTextOnTip(repo: Repository, o: { files: { name: string; text: string }[]; comment: string; user: string; date?: Date }): CheckinResult {
   const parent = tipCheckin(repo.db);
   const enc = new TextEncoder();
   const list = new Map<string, CheckinFile>();
   if (parent !== undefined) for (const f of filesOfCheckin(repo, parent)) list.set(f.name, { name: f.name, uuid: f.uuid ?? undefined, perm: f.perm });
   for (const f of o.files) list.set(f.name, { name: f.name, content: enc.encode(f.text) });
-  return createCheckin(repo, { parent, comment: o.comment, user: o.user, files: [...list.values()] });
+  return createCheckin(repo, { parent, comment: o.comment, user: o.user, date: o.date, files: [...list.values()] });
 }

@@ -6,8 +6,8 @@
  * bm25, each with a snippet of where the words are.
  */
 import type { Db } from '../../db/db.ts';
-import { ftsQuery, searchScore, searchTerms, type SearchTerm } from '../search-match.ts';
-import { SEARCH_DOCS, SEARCH_TABLE, type SearchKind } from '../search-index.ts';
+import { ftsPhrase, ftsQuery, phraseScore, scoresFromPhrases, searchScore, searchTerms, type SearchTerm } from '../search-match.ts';
+import { SEARCH_COMMENTS, SEARCH_DOCS, SEARCH_EVENTS, SEARCH_TABLE, type SearchKind } from '../search-index.ts';
 import { julianToIso } from './time.ts';
 
 export interface CommentHit {
@@ -22,7 +22,7 @@ export interface CommentHit {
 }
 
 export interface DocumentHit {
-  kind: Exclude<SearchKind, 'comment'>;
+  kind: SearchKind;
   /** What the page opens: the wiki title, technote id, ticket hash, forum post hash, file path. */
   key: string;
   title: string;
@@ -71,41 +71,77 @@ export function searchIndex(db: Db, pattern: string, opts: SearchOptions = {}): 
   const limit = opts.limit ?? 100;
   if (!terms.length) return { terms: [], comments: [], commentCount: 0, documents: [] };
   const q = ftsQuery(terms);
-  // Which comments hold every word; their text is read only where the score needs it: with one
-  // term every match scores 1 (fossil's score multiplies runs of consecutive terms).
-  const one = terms.length === 1;
-  // CROSS JOIN: from the index's matches to their rows, never the other way round.
-  const hits = db.all<{ id: number; mtime: number; body?: string }>(
-    `SELECT d.id AS id, d.mtime AS mtime${one ? '' : ', s.body AS body'}
-       FROM ${SEARCH_TABLE} s CROSS JOIN ${SEARCH_DOCS} d ON d.id=s.rowid
-      WHERE ${SEARCH_TABLE} MATCH ? AND d.kind='comment'`, `body : (${q})`);
-  const scored = one
-    ? hits.map((h) => ({ ...h, score: 1 }))
-    : hits.map((h) => ({ ...h, score: searchScore(terms, h.body ?? '') })).filter((h) => h.score > 0);
-  const best = scored.reduce((m, r) => Math.max(m, r.score), 0);
-  // fossil's `search` without -a: `x > iBest/3` in integer arithmetic.
-  const kept = opts.all ? scored : scored.filter((r) => r.score > Math.floor(best / 3));
-  kept.sort((a, b) => b.score - a.score || b.mtime - a.mtime);
-  // The listed comments come from the index alone (hash, type and user are kept beside them).
-  const comments: CommentHit[] = kept.slice(0, limit).map((r) => {
-    const d = db.get<{ uuid: string; type: string; user: string; body: string }>(
-      `SELECT d.uuid AS uuid, d.type AS type, d.user AS user, s.body AS body FROM ${SEARCH_DOCS} d, ${SEARCH_TABLE} s WHERE d.id=? AND s.rowid=d.id`, r.id)!;
-    return { uuid: d.uuid, type: d.type, user: d.user, time: julianToIso(r.mtime), comment: d.body, score: r.score };
+  const comments = matchComments(db, terms, q, opts.all ?? false);
+  const listed = comments.slice(0, limit);
+  // The rows not read yet, in one statement (each statement is a read of its own).
+  const unread = listed.filter((c) => !c.row).map((c) => c.id);
+  const rows = new Map(unread.length ? db.all<CommentRow & { id: number }>(
+    `SELECT c.id AS id, ${COMMENT_COLUMNS.split(', ').map((k) => `c.${k}`).join(', ')} FROM json_each(?) j CROSS JOIN ${SEARCH_EVENTS} c ON c.id=j.value`,
+    JSON.stringify(unread)).map((r) => [r.id, r]) : []);
+  const shown = listed.map((c) => {
+    const row = c.row ?? rows.get(c.id)!;
+    return { uuid: row.uuid, type: row.type, user: row.user, time: julianToIso(row.mtime), comment: row.body, score: c.score };
   });
   // The best documents by bm25; their snippets come separately (documentSnippets), since each
   // means reading the document's whole text.
   const documents = db.all<{ id: number; kind: DocumentHit['kind']; key: string; rid: number; mtime: number; title: string }>(
-    `SELECT d.id AS id, d.kind AS kind, d.key AS key, d.rid AS rid, d.mtime AS mtime, (SELECT title FROM ${SEARCH_TABLE} WHERE rowid=d.id) AS title
-       FROM (SELECT rowid AS id FROM ${SEARCH_TABLE} WHERE ${SEARCH_TABLE} MATCH ? ORDER BY rank) m
-       JOIN ${SEARCH_DOCS} d ON d.id=m.id WHERE d.kind NOT IN ('comment', 'tip') LIMIT ?`, q, Math.min(limit, DOCUMENTS_SHOWN),
+    `SELECT d.id AS id, d.kind AS kind, d.key AS key, d.rid AS rid, d.mtime AS mtime, d.title AS title
+       FROM (SELECT rowid AS id FROM ${SEARCH_TABLE} WHERE ${SEARCH_TABLE} MATCH ? ORDER BY rank LIMIT ?) m
+       JOIN ${SEARCH_DOCS} d ON d.id=m.id`, q, Math.min(limit, DOCUMENTS_SHOWN),
   ).map((r) => ({
     id: r.id,
     kind: r.kind,
     key: r.kind === 'forum' ? db.value<string>('SELECT uuid FROM blob WHERE rid=?', r.rid) ?? r.key : r.key,
-    title: r.title,
+    title: r.title ?? '',
     time: r.mtime ? julianToIso(r.mtime) : '',
   }));
-  return { terms: terms.map((t) => t.text), comments, commentCount: kept.length, documents };
+  return { terms: terms.map((t) => t.text), comments: shown, commentCount: comments.length, documents };
+}
+
+interface CommentRow { body: string; mtime: number; uuid: string; type: string; user: string }
+const COMMENT_COLUMNS = 'body, mtime, uuid, type, user';
+
+/**
+ * The comments holding every term, best first and newest first among equals (rowid order is
+ * time order, search-index.ts), scored as fossil scores them. Where the index can tell the score
+ * (scoresFromPhrases: one term, or distinct words without `*`), it lists and scores the comments
+ * from its word lists alone and only the rows shown are read; otherwise each matching comment
+ * is read and scored on its text.
+ */
+function matchComments(db: Db, terms: SearchTerm[], q: string, all: boolean): { id: number; score: number; row?: CommentRow }[] {
+  const matching = `FROM ${SEARCH_COMMENTS} WHERE ${SEARCH_COMMENTS} MATCH ?`;
+  let scored: { id: number; score: number; row?: CommentRow }[];
+  if (terms.length === 1 || scoresFromPhrases(terms)) {
+    const n = terms.length;
+    const runs = new Map<number, [number, number][]>();
+    // Runs of two terms, then three, ...: a run is looked for only where its shorter start was found.
+    const found = new Set<string>();
+    for (let len = 2; len <= n; len++) {
+      for (let from = 0; from + len <= n; from++) {
+        const to = from + len - 1;
+        if (len > 2 && !found.has(`${from}:${to - 1}`)) continue;
+        const ids = db.all<{ id: number }>(`SELECT rowid AS id FROM ${SEARCH_COMMENTS} WHERE ${SEARCH_COMMENTS} MATCH ?`, ftsPhrase(terms, from, to));
+        if (ids.length) found.add(`${from}:${to}`);
+        for (const { id } of ids) {
+          const list = runs.get(id);
+          if (list) list.push([from, to]);
+          else runs.set(id, [[from, to]]);
+        }
+      }
+    }
+    scored = db.all<{ id: number }>(`SELECT rowid AS id ${matching}`, q).map(({ id }) => ({ id, score: phraseScore(n, runs.get(id) ?? []) }));
+  } else {
+    scored = db.all<CommentRow & { id: number }>(
+      `SELECT c.id AS id, ${COMMENT_COLUMNS.split(', ').map((k) => `c.${k}`).join(', ')}
+         FROM (SELECT rowid AS id ${matching}) m CROSS JOIN ${SEARCH_EVENTS} c ON c.id=m.id`, q)
+      .map((row) => ({ id: row.id, score: searchScore(terms, row.body), row }))
+      .filter((h) => h.score > 0);
+  }
+  const best = scored.reduce((m, r) => Math.max(m, r.score), 0);
+  // fossil's `search` without -a: `x > iBest/3` in integer arithmetic.
+  const kept = all ? scored : scored.filter((r) => r.score > Math.floor(best / 3));
+  // Newest first among equal scores: ids follow time.
+  return kept.sort((a, b) => b.score - a.score || b.id - a.id);
 }
 
 /** Text around the words in each document (by DocumentHit.id), each match between \u0002 and \u0003. */
