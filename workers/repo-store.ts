@@ -37,7 +37,8 @@ import { loginSecret } from '../src/sync/login.ts';
 import { ringVerifier } from './ring-verifier.ts';
 import { isUnfinishedClone } from '../src/sync/clone-client.ts';
 import { ensureBrowseIndexes } from '../src/repo/browse-indexes.ts';
-import { refreshSearchIndexOnOpen } from '../src/repo/search-index.ts';
+import { hasSearchIndex, refreshSearchIndexOnOpen } from '../src/repo/search-index.ts';
+import { indexInBackground, type SearchIndexer } from '../src/peer/search-indexer.ts';
 import { CloneIncompleteError, runClone, type CloneOutcome, type CloneStorage } from '../src/sync/clone-lifecycle.ts';
 import { HEAD_START_CHECKINS, HEAD_START_FILE_BYTES } from '../src/sync/head-start.ts';
 import { HubLinks } from './hub-links.ts';
@@ -61,6 +62,8 @@ interface Open {
   /** The sync running now (one at a time per agent), for its progress bar. */
   progress?: ReturnType<typeof progressEvents>;
   lastProgress?: SyncProgress;
+  /** Makes the search index between other work (search-indexer.ts). */
+  indexer?: SearchIndexer;
 }
 
 const fileOf = (name: string) => `/repos/${name}.fossil`;
@@ -203,7 +206,16 @@ export class RepoStore {
     }
     o = { name, repo };
     this.open.set(name, o);
+    if (!isUnfinishedClone(repo)) this.indexLater(o);
     return o;
+  }
+
+  /** Make the repository's search index in the background, unless it is complete already. */
+  private indexLater(o: Open): void {
+    if (o.indexer || hasSearchIndex(o.repo.db)) return;
+    o.indexer = indexInBackground(o.repo, {
+      failed: (e) => this.emit({ type: 'log', repo: o.name, text: `search index: ${errorMessage(e)} (the next search tries again)` }),
+    });
   }
 
   private get(name: string): Open {
@@ -450,6 +462,7 @@ export class RepoStore {
     this.emit({ type: 'log', repo: name, text: `clone: ${done.artifactsReceived} artifacts, ${done.rounds} rounds, ${done.resumed ? 'resumed' : 'fresh'}, transfer ${s((rebuildStarted || stored) - started)} s, rebuild ${s(rebuildStarted ? stored - rebuildStarted : 0)} s, kept ${s(end - stored)} s` });
     progress.done(done);
     this.attach(this.get(name));
+    this.indexLater(this.get(name));
     this.changed(name);
     return this.summary(name);
   }
@@ -741,6 +754,7 @@ export class RepoStore {
     const o = this.open.get(name);
     if (o) {
       void o.agent?.stop();
+      o.indexer?.stop();
       o.repo.db.close();
       this.open.delete(name);
     }
@@ -754,7 +768,10 @@ export class RepoStore {
     this.clones.cancelAll();
     for (const o of this.open.values()) await o.agent?.stop();
     await this.hubs.closeAll();
-    for (const o of this.open.values()) o.repo.db.close();
+    for (const o of this.open.values()) {
+      o.indexer?.stop();
+      o.repo.db.close();
+    }
     this.open.clear();
   }
 }

@@ -74,11 +74,19 @@ export function timeKey(mtime: number): number {
   return Math.max(-MAX_MS, Math.min(MAX_MS, Number.isFinite(ms) ? ms : 0)) * KEYS_PER_MS;
 }
 
-export function hasSearchIndex(db: Db): boolean {
-  return db.value(`SELECT 1 FROM sqlite_schema WHERE name='${SEARCH_EVENTS}'`) !== undefined;
-}
-
 const hasTable = (db: Db, name: string) => db.value("SELECT 1 FROM sqlite_schema WHERE type='table' AND name=?", name) !== undefined;
+
+/**
+ * A build's progress, in SEARCH_DOCS rows of kind `state`: `built` once the index was complete
+ * (from then on it is kept current), and while it is made, `fts`: the comment rows up to which
+ * id are in SEARCH_COMMENTS (the rows are written first, then indexed; see advance).
+ */
+const STATE = (key: string) => `SELECT stamp FROM ${SEARCH_DOCS} WHERE kind='state' AND key='${key}'`;
+
+/** Is the index complete (it may lag behind what arrived since: refreshSearchIndex)? */
+export function hasSearchIndex(db: Db): boolean {
+  return hasTable(db, SEARCH_EVENTS) && db.value(STATE('built')) !== undefined;
+}
 
 class Writer {
   constructor(private readonly db: Db) {}
@@ -151,19 +159,27 @@ function indexForumPost(repo: Repository, w: Writer, rid: number): void {
   w.put('forum', key, { rid: newest, mtime: a.julian ?? 0, title, body: decodeLossless(a.wiki) });
 }
 
-/** The files of the newest check-in: those whose hash changed since the last tip are read again. */
-function indexTipFiles(repo: Repository, w: Writer): void {
+/**
+ * The files of the newest check-in: those whose hash changed since the last tip are read again.
+ * Stops before a file when `over()` says so, and says whether it got through: a later call goes
+ * on from there, as the files done already have their stamp.
+ */
+function indexTipFiles(repo: Repository, w: Writer, over: () => boolean): boolean {
   const db = repo.db;
   const tip = tipCheckin(db);
   const tipUuid = tip === undefined ? '' : repo.content.uuidOf(tip) ?? '';
-  if (db.value<string>(`SELECT stamp FROM ${SEARCH_DOCS} WHERE kind='tip' AND key=''`) === tipUuid) return;
+  if (db.value<string>(`SELECT stamp FROM ${SEARCH_DOCS} WHERE kind='tip' AND key=''`) === tipUuid) return true;
   const had = new Map(db.all<{ key: string; stamp: string }>(`SELECT key, stamp FROM ${SEARCH_DOCS} WHERE kind='file'`).map((r) => [r.key, r.stamp]));
   const files = tip === undefined ? [] : treeOfCheckin(repo, tip, () => false);
   const mtime = tip === undefined ? 0 : db.value<number>('SELECT mtime FROM event WHERE objid=?', tip) ?? 0;
   for (const f of files) {
-    had.delete(f.name);
     const stamp = `${f.uuid}:${f.perm}`;
-    if (db.value<string>(`SELECT stamp FROM ${SEARCH_DOCS} WHERE kind='file' AND key=?`, f.name) === stamp) continue;
+    if (had.get(f.name) === stamp) {
+      had.delete(f.name);
+      continue;
+    }
+    if (over()) return false;
+    had.delete(f.name);
     const rid = repo.content.ridOf(f.uuid);
     const size = rid === undefined ? -1 : repo.content.size(rid);
     const bytes = rid !== undefined && size >= 0 && size <= MAX_FILE_BYTES ? repo.content.tryGet(rid) : null;
@@ -172,6 +188,7 @@ function indexTipFiles(repo: Repository, w: Writer): void {
   }
   for (const gone of had.keys()) w.remove('file', gone);
   db.run(`INSERT OR REPLACE INTO ${SEARCH_DOCS}(kind, key, rid, mtime, stamp) VALUES('tip', '', ?, ?, ?)`, tip ?? 0, mtime, tipUuid);
+  return true;
 }
 
 /** The tag name (after PREFIX) that names what event OBJID is a version of. */
@@ -185,9 +202,21 @@ const tagOf = (db: Db, objid: number, prefix: string) =>
  */
 export function refreshSearchIndex(repo: Repository): number {
   const db = repo.db;
-  const n = db.transaction(() => refresh(repo));
+  const n = db.transaction(() => advance(repo, Infinity)).events;
   seen.set(db, changesOf(db));
   return n;
+}
+
+/**
+ * One step of refreshSearchIndex, of about BUDGET_MS, in a transaction of its own: what a
+ * repository's owner runs between other work, so that a large repository's index is made
+ * without holding anything up for seconds. Says whether the index is complete and current.
+ */
+export function searchIndexStep(repo: Repository, budgetMs: number): boolean {
+  const db = repo.db;
+  const done = db.transaction(() => advance(repo, performance.now() + budgetMs)).done;
+  seen.set(db, changesOf(db));
+  return done;
 }
 
 /** Rows this connection has changed since it opened: when no row changed, the index is current. */
@@ -210,35 +239,24 @@ interface EventRow { objid: number; type: string; mtime: number; comment: string
 const EVENT_COLUMNS = "objid, type, mtime, coalesce(ecomment, comment) AS comment, (SELECT uuid FROM blob WHERE rid=objid) AS uuid, coalesce(euser, user, '') AS user";
 
 /**
- * Writes comments under time-ordered ids (timeKey). A first build writes every row first and
- * indexes them all at the end: the rows then lie together in the file, in time order, and the
- * index in one piece, so a search reads few places.
+ * Writes comments under time-ordered ids (timeKey). Rows with an id up to `indexedUpTo` are in
+ * the text index and are changed there too; those above it are indexed later, in id order, by
+ * the build (advance), so that a first build writes its rows one after another (they lie
+ * together in the file, in time order) and the index after them.
  */
 class CommentWriter {
-  /** Ids taken in this run: a first build need not ask the table about each one. */
-  private readonly taken = new Set<number>();
-  private written = 0;
-
-  constructor(private readonly db: Db, private readonly empty: boolean) {}
+  constructor(private readonly db: Db, private readonly indexedUpTo: number) {}
 
   put(e: EventRow, stamp: string): void {
     const db = this.db;
     const was = db.get<{ id: number; body: string }>(`SELECT id, body FROM ${SEARCH_EVENTS} WHERE objid=?`, e.objid);
     // An external-content index is told the old text to take out.
-    if (was) db.run(`INSERT INTO ${SEARCH_COMMENTS}(${SEARCH_COMMENTS}, rowid, body) VALUES('delete', ?, ?)`, was.id, was.body);
+    if (was && was.id <= this.indexedUpTo) db.run(`INSERT INTO ${SEARCH_COMMENTS}(${SEARCH_COMMENTS}, rowid, body) VALUES('delete', ?, ?)`, was.id, was.body);
     let id = was?.id ?? timeKey(e.mtime);
-    while (!was && (this.taken.has(id) || (!this.empty && db.value(`SELECT 1 FROM ${SEARCH_EVENTS} WHERE id=?`, id) !== undefined))) id++;
-    this.taken.add(id);
+    while (!was && db.value(`SELECT 1 FROM ${SEARCH_EVENTS} WHERE id=?`, id) !== undefined) id++;
     const body = e.comment ?? '';
     db.run(`INSERT OR REPLACE INTO ${SEARCH_EVENTS}(id, objid, stamp, mtime, uuid, type, user, body) VALUES(?,?,?,?,?,?,?,?)`, id, e.objid, stamp, e.mtime, e.uuid, e.type, e.user, body);
-    if (!this.empty) db.run(`INSERT INTO ${SEARCH_COMMENTS}(rowid, body) VALUES(?,?)`, id, body);
-    this.written++;
-  }
-
-  finish(): void {
-    if (!this.empty || !this.written) return;
-    this.db.run(`INSERT INTO ${SEARCH_COMMENTS}(${SEARCH_COMMENTS}) VALUES('rebuild')`);
-    this.db.run(`INSERT INTO ${SEARCH_COMMENTS}(${SEARCH_COMMENTS}) VALUES('optimize')`);
+    if (id <= this.indexedUpTo) db.run(`INSERT INTO ${SEARCH_COMMENTS}(rowid, body) VALUES(?,?)`, id, body);
   }
 }
 
@@ -250,49 +268,92 @@ function dropOldLayout(db: Db): void {
   }
 }
 
-function refresh(repo: Repository): number {
+/** Events read at a time while looking for new ones. */
+const EVENT_BATCH = 2000;
+/** Comment rows put in the text index at a time during a build. */
+const INDEX_BATCH = 1000;
+
+/**
+ * Bring the index forward until DEADLINE (performance.now(); Infinity: to the end), in the order
+ * a build needs: the comment rows of new events (with the wiki pages, technotes, tickets and
+ * forum posts they are versions of) and of edited comments; then, while the index is first
+ * made, the rows into the text index; then the files of the tip; then, once, each text index
+ * merged into one piece. Each part can stop and be taken up again by the next call.
+ */
+function advance(repo: Repository, deadline: number): { events: number; done: boolean } {
   const db = repo.db;
   dropOldLayout(db);
   for (const sql of SCHEMA) db.exec(sql);
+  const built = db.value(STATE('built')) !== undefined;
+  let indexedUpTo = built ? Infinity : Number(db.value<string>(STATE('fts')) ?? -Infinity);
   const w = new Writer(db);
-  // As many events as indexed ones: nothing new (the counts are read from indexes alone; the
-  // search for which events are new reads every row of event).
-  const indexed = db.value<number>(`SELECT count(*) FROM ${SEARCH_EVENTS}`) ?? 0;
-  const unchanged = db.value<number>('SELECT count(*) FROM event') === indexed;
-  // Oldest first, so that a first build writes the rows in rowid order.
-  const fresh = unchanged ? [] : db.all<EventRow>(
-    `SELECT ${EVENT_COLUMNS} FROM event WHERE objid NOT IN (SELECT objid FROM ${SEARCH_EVENTS}) ORDER BY mtime, objid`);
+  const comments = new CommentWriter(db, indexedUpTo);
+  // Each call gets something done, however small its budget.
+  let worked = false;
+  const over = () => worked && performance.now() > deadline;
+
   // Comments edited (a `comment` tag) since they were indexed: the stamp is the newest edit seen.
   const edits = new Map(db.all<{ rid: number; src: number }>(
     `SELECT tagxref.rid AS rid, max(tagxref.srcid) AS src FROM tagxref JOIN tag USING(tagid) WHERE tag.tagname='comment' GROUP BY tagxref.rid`,
   ).map((r) => [r.rid, r.src]));
-  const comments = new CommentWriter(db, indexed === 0);
   const wiki = new Set<string>();
   const technotes = new Set<string>();
   const tickets = new Map<string, number>();
   const forum = new Set<number>();
-  for (const e of fresh) {
-    comments.put(e, String(edits.get(e.objid) ?? 0));
-    if (e.type === 'w') { const t = tagOf(db, e.objid, 'wiki-'); if (t !== undefined) wiki.add(t); }
-    else if (e.type === 'e') { const t = tagOf(db, e.objid, 'event-'); if (t !== undefined) technotes.add(t); }
-    else if (e.type === 't') { const t = tagOf(db, e.objid, 'tkt-'); if (t !== undefined) tickets.set(t, e.objid); }
-    else if (e.type === 'f') forum.add(e.objid);
+  let events = 0;
+  let stopped = false;
+  // As many events as rows: nothing new (the counts are read from indexes alone; the search for
+  // which events are new reads every row of event). Oldest first, so rows are written in id order.
+  while (!stopped && db.value<number>('SELECT count(*) FROM event') !== db.value<number>(`SELECT count(*) FROM ${SEARCH_EVENTS}`)) {
+    const fresh = db.all<EventRow>(
+      `SELECT ${EVENT_COLUMNS} FROM event WHERE objid NOT IN (SELECT objid FROM ${SEARCH_EVENTS}) ORDER BY mtime, objid LIMIT ${EVENT_BATCH}`);
+    for (const e of fresh) {
+      if (over()) { stopped = true; break; }
+      comments.put(e, String(edits.get(e.objid) ?? 0));
+      events++;
+      worked = true;
+      if (e.type === 'w') { const t = tagOf(db, e.objid, 'wiki-'); if (t !== undefined) wiki.add(t); }
+      else if (e.type === 'e') { const t = tagOf(db, e.objid, 'event-'); if (t !== undefined) technotes.add(t); }
+      else if (e.type === 't') { const t = tagOf(db, e.objid, 'tkt-'); if (t !== undefined) tickets.set(t, e.objid); }
+      else if (e.type === 'f') forum.add(e.objid);
+    }
+    if (fresh.length < EVENT_BATCH) break;
   }
-  for (const [rid, src] of edits) {
-    const stamp = db.value<string>(`SELECT stamp FROM ${SEARCH_EVENTS} WHERE objid=?`, rid);
-    if (stamp === undefined || stamp === String(src)) continue;
-    const e = db.get<EventRow>(`SELECT ${EVENT_COLUMNS} FROM event WHERE objid=?`, rid);
-    if (e) comments.put(e, String(src));
+  if (!stopped) {
+    for (const [rid, src] of edits) {
+      const stamp = db.value<string>(`SELECT stamp FROM ${SEARCH_EVENTS} WHERE objid=?`, rid);
+      if (stamp === undefined || stamp === String(src)) continue;
+      const e = db.get<EventRow>(`SELECT ${EVENT_COLUMNS} FROM event WHERE objid=?`, rid);
+      if (e) comments.put(e, String(src));
+    }
   }
-  comments.finish();
   for (const t of wiki) indexWiki(repo, w, t);
   for (const t of technotes) indexTechnote(repo, w, t);
   for (const [t, rid] of tickets) indexTicket(repo, w, t, rid);
   if (forum.size && hasTable(db, 'forumpost')) for (const rid of forum) indexForumPost(repo, w, rid);
-  indexTipFiles(repo, w);
-  // After a first build, the documents' index in one piece too.
-  if (indexed === 0 && fresh.length) db.run(`INSERT INTO ${SEARCH_TABLE}(${SEARCH_TABLE}) VALUES('optimize')`);
-  return fresh.length;
+  if (stopped) return { events, done: false };
+
+  if (!built) {
+    // The rows not in the text index yet, in id order.
+    for (;;) {
+      if (over()) return { events, done: false };
+      const last = db.value<number>(`SELECT max(id) FROM (SELECT id FROM ${SEARCH_EVENTS} WHERE id > ? ORDER BY id LIMIT ${INDEX_BATCH})`, indexedUpTo);
+      if (last === undefined || last === null) break;
+      db.run(`INSERT INTO ${SEARCH_COMMENTS}(rowid, body) SELECT id, body FROM ${SEARCH_EVENTS} WHERE id > ? AND id <= ? ORDER BY id`, indexedUpTo, last);
+      indexedUpTo = last;
+      worked = true;
+      db.run(`INSERT OR REPLACE INTO ${SEARCH_DOCS}(kind, key, stamp) VALUES('state', 'fts', ?)`, String(last));
+    }
+  }
+  if (!indexTipFiles(repo, w, () => { const o = over(); worked = true; return o; })) return { events, done: false };
+  if (!built) {
+    // A first build ends with each text index in one piece: a search then reads each word's list in one place.
+    db.run(`INSERT INTO ${SEARCH_COMMENTS}(${SEARCH_COMMENTS}) VALUES('optimize')`);
+    db.run(`INSERT INTO ${SEARCH_TABLE}(${SEARCH_TABLE}) VALUES('optimize')`);
+    db.run(`DELETE FROM ${SEARCH_DOCS} WHERE kind='state'`);
+    db.run(`INSERT INTO ${SEARCH_DOCS}(kind, key, stamp) VALUES('state', 'built', '')`);
+  }
+  return { events, done: true };
 }
 
 /**

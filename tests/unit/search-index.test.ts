@@ -12,8 +12,9 @@ import { writeWikiPage } from '../../src/repo/authoring/wiki.ts';
 import { crosslinkerFactory } from '../../src/repo/crosslink/factory.ts';
 import { documentSnippets, searchIndex } from '../../src/repo/queries/search.ts';
 import { Repository } from '../../src/repo/repository.ts';
-import { hasSearchIndex, refreshSearchIndex, refreshSearchIndexIfChanged, SEARCH_DOCS, SEARCH_EVENTS, timeKey } from '../../src/repo/search-index.ts';
+import { hasSearchIndex, refreshSearchIndex, refreshSearchIndexIfChanged, SEARCH_COMMENTS, SEARCH_DOCS, SEARCH_EVENTS, SEARCH_TABLE, searchIndexStep, timeKey } from '../../src/repo/search-index.ts';
 import { phraseScore, scoresFromPhrases, searchScore, searchTerms } from '../../src/repo/search-match.ts';
+import type { Db } from '../../src/db/db.ts';
 import { forEachAdapter } from '../helpers/dbs.ts';
 import { copyFixture } from '../helpers/fossil-fixture.ts';
 import { fossil, haveTool, tempDir } from '../helpers/tools.ts';
@@ -36,6 +37,32 @@ const PATTERNS = ['parser crash', 'fix', 'pars*', 'naïve', 'crash', 'PARSER fix
 function fossilSearch(repo: string, pattern: string, all: boolean): string[] {
   const out = fossil(['search', ...(all ? ['-a'] : []), '-W', '0', '-R', repo, ...pattern.split(' ')]).stdout;
   return [...out.matchAll(/^\d\d:\d\d:\d\d \[([0-9a-f]{10})[0-9a-f]*\]/gm)].map((m) => m[1]!);
+}
+
+/**
+ * Every pattern, with and without `all`: the comments found, their scores and their order are
+ * what fossil's score (searchScore) gives over every event's comment: best first, newest first
+ * among equal scores.
+ */
+function expectFossilScores(db: Db, patterns: string[]): void {
+  const events = db.all<{ uuid: string; comment: string; mtime: number }>(
+    "SELECT (SELECT uuid FROM blob WHERE rid=objid) AS uuid, coalesce(ecomment, comment, '') AS comment, mtime FROM event");
+  for (const p of patterns) {
+    for (const all of [true, false]) {
+      const terms = searchTerms(p);
+      const expected = events.map((e) => ({ ...e, score: searchScore(terms, e.comment) })).filter((e) => e.score > 0);
+      const best = Math.max(0, ...expected.map((e) => e.score));
+      const kept = all ? expected : expected.filter((e) => e.score > Math.floor(best / 3));
+      const ours = searchIndex(db, p, { all, limit: 10_000 });
+      expect(ours.commentCount, p).toBe(kept.length);
+      expect(new Map(ours.comments.map((c) => [c.uuid, c.score])), p).toEqual(new Map(kept.map((e) => [e.uuid, e.score])));
+      const time = new Map(kept.map((e) => [e.uuid, e.mtime]));
+      ours.comments.slice(1).forEach((c, i) => {
+        const prev = ours.comments[i]!;
+        expect(prev.score > c.score || (prev.score === c.score && time.get(prev.uuid)! >= time.get(c.uuid)!), `${p}: ${prev.comment} / ${c.comment}`).toBe(true);
+      });
+    }
+  }
 }
 
 describe('fossil search word rules', () => {
@@ -189,27 +216,38 @@ describe.skipIf(!hasFossil)('search index', () => {
         checkinTextOnTip(repo, { files: [{ name: 'gen.txt', text: `${i}\n` }], comment, user: 'gen', date });
       }
       refreshSearchIndexIfChanged(repo);
-      const events = db.all<{ uuid: string; comment: string; mtime: number }>(
-        "SELECT (SELECT uuid FROM blob WHERE rid=objid) AS uuid, coalesce(ecomment, comment, '') AS comment, mtime FROM event");
-      const patterns = ['alpha beta', 'beta alpha gamma', 'gamma delta alpha beta', 'alpha alpha', 'alph* beta', 'beta_x gamma', 'delta'];
-      for (const p of patterns) {
-        for (const all of [true, false]) {
-          const terms = searchTerms(p);
-          const expected = events.map((e) => ({ ...e, score: searchScore(terms, e.comment) })).filter((e) => e.score > 0);
-          const best = Math.max(0, ...expected.map((e) => e.score));
-          const kept = all ? expected : expected.filter((e) => e.score > Math.floor(best / 3));
-          const ours = searchIndex(db, p, { all, limit: 10_000 });
-          expect(ours.commentCount, p).toBe(kept.length);
-          const score = new Map(kept.map((e) => [e.uuid, e.score]));
-          expect(new Map(ours.comments.map((c) => [c.uuid, c.score])), p).toEqual(score);
-          // Best first, and newest first among equal scores.
-          const time = new Map(kept.map((e) => [e.uuid, e.mtime]));
-          ours.comments.slice(1).forEach((c, i) => {
-            const prev = ours.comments[i]!;
-            expect(prev.score > c.score || (prev.score === c.score && time.get(prev.uuid)! >= time.get(c.uuid)!), `${p}: ${prev.comment} / ${c.comment}`).toBe(true);
-          });
-        }
+      expectFossilScores(db, ['alpha beta', 'beta alpha gamma', 'gamma delta alpha beta', 'alpha alpha', 'alph* beta', 'beta_x gamma', 'delta']);
+      db.close();
+    });
+
+    it('made step by step, with check-ins arriving between steps, the index is the one a single build makes', async () => {
+      const db = await adapter.load(repoFile);
+      const repo = Repository.open(db, { crosslinker: crosslinkerFactory });
+      const add = (i: number, date: Date) => checkinTextOnTip(repo, { files: [{ name: `step/${i}.txt`, text: `step ${i} wombat\n` }], comment: `step ${i} alpha beta`, user: 'gen', date });
+      let steps = 0;
+      // No time at all for each step: each still does one piece of work, and says when it is done.
+      while (!searchIndexStep(repo, 0)) {
+        expect(hasSearchIndex(db)).toBe(false);
+        steps++;
+        // Arrivals while the rows are written, while they are indexed, while files are read:
+        // some older than what is indexed so far, some newer.
+        if (steps % 7 === 0) add(steps, new Date(Date.UTC(2001, 0, 1, 0, 0, steps)));
+        if (steps % 11 === 0) add(steps, new Date(Date.UTC(2030, 0, 1, 0, 0, steps)));
+        expect(steps).toBeLessThan(100_000);
       }
+      expect(steps).toBeGreaterThan(20);
+      expect(hasSearchIndex(db)).toBe(true);
+      expect(refreshSearchIndex(repo)).toBe(0);
+      expectFossilScores(db, ['alpha beta', 'step', 'parser crash', 'fix', 'lexer']);
+      // What it finds is what an index made in one go (from the same file) finds (documents of equal
+      // rank may come in another order).
+      const patterns = ['wombat', 'alpha beta', 'step', 'aardvark', 'Third version', 'Crash on start'];
+      const found = (p: string) => { const r = searchIndex(db, p, { all: true, limit: 10_000 }); return { ...r, documents: r.documents.map((d) => `${d.kind}:${d.key}:${d.title}`).sort() }; };
+      const stepwise = patterns.map(found);
+      expect(stepwise[0]!.documents.length).toBeGreaterThan(5);
+      for (const t of [SEARCH_COMMENTS, SEARCH_EVENTS, SEARCH_TABLE, SEARCH_DOCS]) db.exec(`DROP TABLE ${t}`);
+      refreshSearchIndex(repo);
+      expect(patterns.map(found)).toEqual(stepwise);
       db.close();
     });
 
