@@ -12,6 +12,8 @@
  * the writes, so they always hold what the file holds.
  */
 
+import { WriteBehindHandle } from './write-behind.ts';
+
 /** What SQLite's opfs-sahpool VFS uses of a FileSystemSyncAccessHandle. */
 export interface SyncHandle {
   read(buffer: ArrayBufferView, options?: { at?: number }): number;
@@ -132,16 +134,16 @@ export class ReadAheadHandle implements SyncHandle {
 const WRAPPED = Symbol.for('edgesync.readAhead');
 
 /**
- * Every sync access handle this worker opens from now on reads ahead (SQLite's pool opens its
- * handles itself, through FileSystemFileHandle.createSyncAccessHandle). Once per worker; a no-op
- * where there is no OPFS.
+ * Every sync access handle this worker opens from now on reads ahead, and gathers the writes
+ * that follow one another (write-behind.ts); SQLite's pool opens its handles itself, through
+ * FileSystemFileHandle.createSyncAccessHandle. Once per worker; a no-op where there is no OPFS.
  */
 export function readAheadOnSyncHandles(): void {
   const proto = (globalThis as unknown as { FileSystemFileHandle?: { prototype: Record<string | symbol, unknown> } }).FileSystemFileHandle?.prototype;
   const open = proto?.createSyncAccessHandle as ((...a: unknown[]) => Promise<SyncHandle>) | undefined;
   if (!proto || typeof open !== 'function' || proto[WRAPPED]) return;
   proto.createSyncAccessHandle = async function (this: unknown, ...a: unknown[]) {
-    return new ReadAheadHandle(await open.apply(this, a));
+    return new ReadAheadHandle(new WriteBehindHandle(await open.apply(this, a)));
   };
   proto[WRAPPED] = true;
 }

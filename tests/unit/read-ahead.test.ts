@@ -38,7 +38,8 @@ function rng(seed: number) {
   let s = seed >>> 0;
   return (n: number) => {
     s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    return s % n;
+    // The high bits: an LCG's low bits repeat with short periods.
+    return (s >>> 8) % n;
   };
 }
 
