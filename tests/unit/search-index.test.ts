@@ -171,7 +171,12 @@ describe.skipIf(!hasFossil)('search index', () => {
       expect(forum?.title).toBe('First topic, edited');
       expect(docs('aardvark')).toEqual(['file:src/tipfile.txt']);
       expect(docs('tipfile')).toContain('file:src/tipfile.txt'); // by its path
-      expect(documentSnippets(db, 'aardvark', searchIndex(db, 'aardvark').documents.map((d) => d.id))[0]).toContain('\u0002aardvark\u0003');
+      // Each kind's snippet.
+      const snippetOf = (p: string, kind: string) => documentSnippets(db, p, [searchIndex(db, p).documents.find((x) => x.kind === kind)!.id])[0];
+      expect(snippetOf('aardvark', 'file')).toContain('\u0002aardvark\u0003');
+      expect(snippetOf('Third version', 'wiki')).toMatch(/\u0002Third\u0003 \u0002version\u0003/i);
+      expect(snippetOf('more words', 'technote')).toMatch(/\u0002more\u0003 \u0002words\u0003/i);
+      expect(snippetOf('Edited body', 'forum')).toMatch(/\u0002Edited\u0003 \u0002body\u0003/i);
       db.close();
     });
 
