@@ -122,3 +122,66 @@ export function applyDelta(source: Uint8Array, delta: Uint8Array, maxOutput = MA
   }
   throw new DeltaError(`delta has no terminating ';'`);
 }
+
+function sameBytes(a: Uint8Array, at: number, b: Uint8Array, bAt: number, n: number): boolean {
+  for (let i = 0; i < n; i++) if (a[at + i] !== b[bAt + i]) return false;
+  return true;
+}
+
+/**
+ * Whether applying delta to source gives exactly target: the same answer as comparing
+ * applyDelta's output with target, checksum included, without making that output (a check made
+ * after every delta written, where the output is the size of the artifact). A malformed delta
+ * throws the DeltaError applyDelta would.
+ */
+export function deltaReproduces(source: Uint8Array, delta: Uint8Array, target: Uint8Array): boolean {
+  const r = new DeltaReader(delta);
+  const limit = r.int('the target size');
+  if (delta[r.pos] !== NEWLINE) throw new DeltaError(`target size not followed by a newline (offset ${r.pos})`);
+  r.pos++;
+  if (limit !== target.length) return false;
+  let total = 0;
+  while (r.pos < delta.length) {
+    const opStart = r.pos;
+    const cnt = r.int('a segment length');
+    if (r.pos >= delta.length) throw new DeltaError(`delta ends inside the segment at offset ${opStart}`);
+    const op = delta[r.pos++]!;
+    switch (op) {
+      case AT: {
+        const ofst = r.int('a copy offset');
+        if (delta[r.pos] !== COMMA) throw new DeltaError(`copy command at offset ${opStart} is not terminated by ','`);
+        r.pos++;
+        if (total + cnt > limit) {
+          throw new DeltaError(`copy at offset ${opStart} would make the output larger than the declared ${limit} bytes`);
+        }
+        if (ofst + cnt > source.length) {
+          throw new DeltaError(`copy at offset ${opStart} reads bytes ${ofst}..${ofst + cnt} past the end of the ${source.length}-byte source`);
+        }
+        if (!sameBytes(source, ofst, target, total, cnt)) return false;
+        total += cnt;
+        break;
+      }
+      case COLON: {
+        if (total + cnt > limit) {
+          throw new DeltaError(`insert at offset ${opStart} would make the output larger than the declared ${limit} bytes`);
+        }
+        if (cnt > delta.length - r.pos) {
+          throw new DeltaError(`insert at offset ${opStart} claims ${cnt} bytes but only ${delta.length - r.pos} remain`);
+        }
+        if (!sameBytes(delta, r.pos, target, total, cnt)) return false;
+        r.pos += cnt;
+        total += cnt;
+        break;
+      }
+      case SEMICOLON: {
+        if (total !== limit) throw new DeltaError(`delta produced ${total} bytes but declared ${limit}`);
+        const sum = deltaChecksum(target);
+        if (sum !== cnt) throw new DeltaError(`checksum mismatch: delta says ${cnt}, output sums to ${sum}`);
+        return true;
+      }
+      default:
+        throw new DeltaError(`unknown delta operator 0x${op.toString(16).padStart(2, '0')} at offset ${r.pos - 1}`);
+    }
+  }
+  throw new DeltaError(`delta has no terminating ';'`);
+}

@@ -4,5 +4,5 @@
  * protocol may ship artifacts; the format must stay byte-compatible with fossil's.
  */
 export { DeltaError, deltaChecksum, encodeDeltaInt } from './delta-format.ts';
-export { applyDelta, deltaOutputSize, MAX_DELTA_OUTPUT } from './delta-apply.ts';
+export { applyDelta, deltaOutputSize, deltaReproduces, MAX_DELTA_OUTPUT } from './delta-apply.ts';
 export { createDelta } from './delta-create.ts';

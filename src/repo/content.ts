@@ -16,8 +16,7 @@
  */
 import type { Db, SqlValue } from '../db/db.ts';
 import { BlobFormatError, compressBlob, uncompressBlob } from '../fossil/blob-codec.ts';
-import { equalBytes } from '../fossil/bytes.ts';
-import { applyDelta, createDelta, DeltaError, deltaOutputSize, MAX_DELTA_OUTPUT } from '../fossil/delta.ts';
+import { applyDelta, createDelta, DeltaError, deltaOutputSize, deltaReproduces, MAX_DELTA_OUTPUT } from '../fossil/delta.ts';
 import { hashBytes, HashPolicy, HNAME_SHA1_LEN, isHashName, isHashNameLoose, verifyHash } from '../fossil/hash.ts';
 import type { Config } from './config.ts';
 import { ContentCache } from './content-cache.ts';
@@ -492,7 +491,7 @@ export class ContentStore {
       const before = this.stored(rid)!.content.length;
       if (compressed.length >= before) return 0;
       // As fossil's verify_before_commit: what will be stored must give back the same bytes.
-      if (!equalBytes(applyDelta(best.src, best.delta), data)) throw new Error(`deltify: the delta for rid ${rid} does not reproduce it`);
+      if (!deltaReproduces(best.src, best.delta, data)) throw new Error(`deltify: the delta for rid ${rid} does not reproduce it`);
       if (this.chainOf(best.srcRid).includes(rid)) this.undeltify(best.srcRid);
       this.db.run('UPDATE blob SET content=? WHERE rid=?', compressed, rid);
       this.db.run('REPLACE INTO delta(rid, srcid) VALUES(?, ?)', rid, best.srcRid);

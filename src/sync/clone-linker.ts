@@ -16,6 +16,7 @@
  */
 import type { Db } from '../db/db.ts';
 import { beginCrosslink, crosslinkArtifact, endCrosslink, abortCrosslink, linkOrphansOf } from '../repo/crosslink/crosslink.ts';
+import { standaloneString } from '../repo/crosslink/session.ts';
 import { expandStored, fossilBagOrder, loadRepositoryBlobs } from '../repo/delta-tree-walk.ts';
 import type { Repository } from '../repo/repository.ts';
 import { isLikelyArtifact } from '../fossil/artifact.ts';
@@ -251,7 +252,7 @@ export class CloneLinker {
 
   private wantTag(name: string, rid: number): void {
     let byRid = this.tagWants.get(name);
-    if (!byRid) this.tagWants.set(name, (byRid = new Map()));
+    if (!byRid) this.tagWants.set(standaloneString(name), (byRid = new Map()));
     if (!byRid.has(rid)) byRid.set(rid, ++this.wantSeq);
   }
 

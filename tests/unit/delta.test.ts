@@ -1,7 +1,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import {
-  applyDelta, createDelta, deltaChecksum, deltaOutputSize, DeltaError, encodeDeltaInt,
+  applyDelta, createDelta, deltaChecksum, deltaOutputSize, DeltaError, deltaReproduces, encodeDeltaInt,
 } from '../../src/fossil/delta.ts';
 import { utf8, concat } from '../../src/fossil/bytes.ts';
 import { haveTool, tempDir } from '../helpers/tools.ts';
@@ -91,6 +91,39 @@ describe('applyDelta', () => {
   it('deltaOutputSize reports a malformed header', () => {
     expect(() => deltaOutputSize(d('12'))).toThrow(DeltaError);
     expect(deltaOutputSize(d('10\n'))).toBe(64);
+  });
+});
+
+describe('deltaReproduces', () => {
+  const src = d('abcdefghijklmnopqrstuvwxyz');
+  const make = (body: string, target: string) => d(`${encodeDeltaInt(target.length)}\n${body}${encodeDeltaInt(deltaChecksum(d(target)))};`);
+
+  it('agrees with comparing applyDelta\'s output, on generated histories and any change to the target', () => {
+    const r = rng(7);
+    for (const { source: a, target: b } of generatedPairs(20, 40)) {
+      const delta = createDelta(a, b);
+      expect(deltaReproduces(a, delta, b)).toBe(true);
+      if (b.length === 0) continue;
+      const changed = b.slice();
+      const at = Math.floor(r() * b.length);
+      changed[at] = changed[at]! ^ 1;
+      expect(deltaReproduces(a, delta, changed)).toBe(false);
+      expect(deltaReproduces(a, delta, b.subarray(0, b.length - 1))).toBe(false);
+      expect(deltaReproduces(a, delta, concat([b, d('x')]))).toBe(false);
+    }
+  });
+
+  it('tells a copy from an insert that differ from the target', () => {
+    expect(deltaReproduces(src, make('3@0,4:WXYZ2@O,', 'abcWXYZyz'), d('abcWXYZyz'))).toBe(true);
+    expect(deltaReproduces(src, make('3@0,4:WXYZ2@O,', 'abcWXYZyz'), d('abdWXYZyz'))).toBe(false);
+    expect(deltaReproduces(src, make('3@0,4:WXYZ2@O,', 'abcWXYZyz'), d('abcWXyZyz'))).toBe(false);
+  });
+
+  it('throws what applyDelta throws for a malformed delta', () => {
+    expect(() => deltaReproduces(src, d('3\n3#abc0;'), d('abc'))).toThrow(/unknown delta operator 0x23/);
+    expect(() => deltaReproduces(src, d('3\n3@0,0;'), d('abc'))).toThrow(/checksum mismatch/);
+    expect(() => deltaReproduces(src, make('3@Y,', 'xyz!'), d('xyz!'))).toThrow(/past the end of the 26-byte source/);
+    expect(() => deltaReproduces(src, d('3\n3@0,'), d('abc'))).toThrow(/no terminating ';'/);
   });
 });
 

@@ -15,7 +15,7 @@ import type { Artifact, FileCard } from '../../fossil/artifact-types.ts';
 import { allFiles, compareNames, findFile, loadBaseline, ownFile, permCode } from './manifest-files.ts';
 import { fileCardAt, fileLinesOf, nameKeyAt, type FileLines } from '../../fossil/file-lines.ts';
 import { sameLines } from '../../fossil/line-runs.ts';
-import type { CrosslinkSession } from './session.ts';
+import { standaloneString, type CrosslinkSession } from './session.ts';
 
 /** Children at most this much younger than their parent (or older) may get their times nudged. */
 export const TIME_FUDGE_WINDOW = 2.0 / 86400.0;
@@ -25,7 +25,7 @@ export function filenameId(s: CrosslinkSession, name: string): number {
   if (known !== undefined) return known;
   const fnid = s.db.value<number>('SELECT fnid FROM filename WHERE name=?', name)
     ?? s.db.prepare('INSERT INTO filename(name) VALUES(?)').run(name).lastInsertRowid;
-  s.filenameIds.set(name, fnid);
+  s.filenameIds.set(standaloneString(name), fnid);
   return fnid;
 }
 

@@ -9,7 +9,7 @@ import type { SqlValue } from '../../db/db.ts';
 import { relabelAttachments } from './attachment.ts';
 import { BacklinkSource, extractBacklinks, MimeType, mimeTypeOf } from './backlinks.ts';
 import { insertTag } from './tags.ts';
-import type { CrosslinkSession } from './session.ts';
+import { standaloneString, type CrosslinkSession } from './session.ts';
 import { timeOf, userOf } from './fields.ts';
 import { escapeHtml as h, hashLink } from './text-format.ts';
 import { quoteIdent, readTicketSchema, type TicketSchema } from './ticket-schema.ts';
@@ -17,7 +17,7 @@ import { quoteIdent, readTicketSchema, type TicketSchema } from './ticket-schema
 export function crosslinkTicketChange(s: CrosslinkSession, rid: number, a: Artifact): void {
   const id = a.ticketId!;
   insertTag(s, `tkt-${id}`, 1, null, rid, timeOf(a), rid);
-  s.pendingTickets.add(id);
+  s.pendingTickets.add(standaloneString(id));
   relabelAttachments(s, id, 't');
 }
 

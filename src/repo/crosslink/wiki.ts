@@ -5,7 +5,7 @@
  */
 import type { Artifact } from '../../fossil/artifact-types.ts';
 import { insertTag } from './tags.ts';
-import type { CrosslinkSession } from './session.ts';
+import { standaloneString, type CrosslinkSession } from './session.ts';
 import { timeOf, userOf } from './fields.ts';
 
 const isCSpace = (b: number) => b === 0x20 || (b >= 0x09 && b <= 0x0d);
@@ -26,7 +26,7 @@ export function crosslinkWiki(s: CrosslinkSession, rid: number, a: Artifact): vo
   // The previous version was made a phantom by the version links if it had not arrived yet.
   const prior = a.parents.length > 0 ? s.ridOf(a.parents[0]!) : 0;
   const prefix = length <= 0 ? '-' : prior ? ':' : '+';
-  s.pendingWikiPages.add(title);
+  s.pendingWikiPages.add(standaloneString(title));
   s.db.prepare("REPLACE INTO event(type,mtime,objid,user,comment) VALUES('w',?,?,?,?)")
     .run(timeOf(a), rid, userOf(a), prefix + title);
 }
