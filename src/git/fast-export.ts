@@ -286,7 +286,9 @@ class Exporter {
     const known = this.marks.files.get(fileUuid);
     if (known !== undefined) return known;
     const frid = this.repo.content.ridOf(fileUuid);
-    let data = frid === undefined ? null : this.repo.content.tryGet(frid);
+    // Each version is written once: the cache keeps what helps expand the next (older ones
+    // come first here, and fossil stores them as deltas of the newer ones).
+    let data = frid === undefined ? null : this.repo.content.tryGet(frid, { once: true });
     if (!data) {
       // fossil: a shunned file, or a missing one in a check-in over a year old, is written empty.
       if (!old && !(frid === undefined && this.repo.content.isShunned(fileUuid))) {
