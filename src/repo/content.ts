@@ -260,15 +260,17 @@ export class ContentStore {
 
     // Without a cached ancestor, the last link holds full content.
     content ??= this.storedBytes(chain.pop()!);
-    // The links k = 1, 2, 4, 8, ... steps from the head are cached. fossil stores an old version
-    // as a delta of the newer one, so whoever reads a file's versions oldest first (git export)
-    // asks next for the head's source (k = 1), then k = 2, then one step from k = 4, and so on:
-    // each read is a few steps from a cached link, for log2(chain length) entries per read. The
-    // links nobody keeps are written in turn into two reused buffers.
+    // The links k = 1, 4, 16, 64, ... steps from the head are cached. fossil stores an old
+    // version as a delta of the newer one, so whoever reads a file's versions oldest first (git
+    // export) asks next for the head's source (k = 1), then for links a few steps from k = 4,
+    // and so on: a few entries per read, each read close to a cached link. (Powers of two kept
+    // twice as many, and a long chain of a large file, a few megabytes a link, then pushed its
+    // own far links out of the cache: reads fell back to the chain's root more often.) The links
+    // nobody keeps are written in turn into two reused buffers.
     const scratch = new ScratchPair();
     for (let k = chain.length - 1; k >= 0; k--) {
       const link = chain[k]!;
-      const keep = (k & (k - 1)) === 0; // k is 0 (the head) or a power of two
+      const keep = k === 0 || isPowerOfFour(k);
       content = applyDelta(content, this.storedBytes(link), MAX_DELTA_OUTPUT, keep ? undefined : scratch.other(content, link.size));
       if (k > 0 && keep) this.cache.set(link.uuid, content);
     }
@@ -702,6 +704,11 @@ function checkName(uuid: string): void {
   if (isHashName(uuid)) return;
   if (isHashNameLoose(uuid)) throw new ContentError(`artifact names are stored in lower case: ${uuid}`);
   throw new ContentError(`not an artifact name: ${JSON.stringify(uuid.slice(0, 80))}`);
+}
+
+function isPowerOfFour(k: number): boolean {
+  while (k > 1 && k % 4 === 0) k /= 4;
+  return k === 1;
 }
 
 /** Two buffers that take turns as a delta's output while the other one is its source. */
