@@ -58,15 +58,18 @@ function copyBytes(from: Uint8Array, at: number, n: number, to: Uint8Array, dest
 /**
  * Apply delta to source. maxOutput bounds the declared target size (checked before allocating).
  * The trailing checksum is verified; bytes after the final ';' are ignored, as fossil does.
+ * With `into` of exactly the declared size (and not source's memory), the output is written
+ * there instead of into a new array: a caller expanding a long chain reuses two buffers rather
+ * than allocating one per link.
  */
-export function applyDelta(source: Uint8Array, delta: Uint8Array, maxOutput = MAX_DELTA_OUTPUT): Uint8Array {
+export function applyDelta(source: Uint8Array, delta: Uint8Array, maxOutput = MAX_DELTA_OUTPUT, into?: Uint8Array): Uint8Array {
   const r = new DeltaReader(delta);
   const limit = r.int('the target size');
   if (delta[r.pos] !== NEWLINE) throw new DeltaError(`target size not followed by a newline (offset ${r.pos})`);
   r.pos++;
   if (limit > maxOutput) throw new DeltaError(`delta declares ${limit} output bytes, over the limit of ${maxOutput}`);
 
-  const out = new Uint8Array(limit);
+  const out = into !== undefined && into.length === limit && into.buffer !== source.buffer ? into : new Uint8Array(limit);
   let total = 0;
   while (r.pos < delta.length) {
     const opStart = r.pos;

@@ -55,7 +55,14 @@ const CHUNK = 64 * 1024;
 /** File lists of recent check-ins kept: the next check-in's parent is nearly always one of them. */
 const RECENT_TREES = 8;
 
-type Tree = Map<string, FileCard>;
+/**
+ * A check-in's files (those with content), in manifest order, and once it is written the mark
+ * of each one's content (-1 where none was found: a missing file written empty, or none yet).
+ */
+interface Tree {
+  files: FileCard[];
+  marks?: Int32Array;
+}
 
 /**
  * The stream, in pieces. `marks` says what earlier exports wrote (they are left out) and is
@@ -200,11 +207,27 @@ class Exporter {
     if (m.type !== 'manifest') throw new CodedError('internal', `check-in ${uuid.slice(0, 16)} is a ${m.type}`);
     const tree = this.treeOf(uuid, m);
     const old = (m.julian ?? 0) < this.oneYearAgo;
-    const fileMarks = new Map<string, number>();
-    for (const f of tree.values()) fileMarks.set(f.uuid!, this.fileMark(f.uuid!, old, uuid));
+    const parents = m.parents.filter((p) => this.marks.checkins.has(p));
+    const base = parents[0] !== undefined ? this.treeByUuid(parents[0]) : undefined;
+    const same = base ? matchFiles(tree.files, base.files) : new Int32Array(tree.files.length).fill(-1);
+    // A file the first parent has too, with the same content, has the mark it had there; the
+    // others are looked up (and the new ones written) in order, as the blobs come before the commit.
+    const fileMarks = new Int32Array(tree.files.length);
+    const marksKept = new Int32Array(tree.files.length);
+    for (const [i, f] of tree.files.entries()) {
+      const j = same[i]!;
+      const known = j >= 0 && base!.files[j]!.uuid === f.uuid ? (base!.marks?.[j] ?? -1) : -1;
+      if (known >= 0) {
+        fileMarks[i] = marksKept[i] = known;
+        continue;
+      }
+      fileMarks[i] = this.fileMark(f.uuid!, old, uuid);
+      // A missing file written empty is looked up again in the children (fileMark decides anew).
+      marksKept[i] = this.marks.files.get(f.uuid!) === fileMarks[i] ? fileMarks[i]! : -1;
+    }
+    tree.marks = marksKept;
 
     const ref = `refs/heads/${this.branchRef(rid)}`;
-    const parents = m.parents.filter((p) => this.marks.checkins.has(p));
     // Without a parent the commit must not continue whatever the branch holds already.
     if (parents.length === 0) this.out.text(`reset ${ref}\n`);
     const mark = this.marks.assign('checkin', uuid);
@@ -216,16 +239,18 @@ class Exporter {
     this.out.text(` ${seconds} +0000\n`);
     const message = `${m.comment || '(no comment)'}\n\nFossilOrigin-Name: ${uuid}`;
     this.out.data(encodeLossless(message));
-    const base = parents[0] !== undefined ? this.treeByUuid(parents[0]) : undefined;
     for (const [i, p] of parents.entries()) this.out.text(`${i === 0 ? 'from' : 'merge'} :${this.marks.checkins.get(p)!}\n`);
     if (base) {
-      for (const name of base.keys()) if (!tree.has(name)) this.pathCommand('D ', name);
+      const kept = new Uint8Array(base.files.length);
+      for (const j of same) if (j >= 0) kept[j] = 1;
+      for (const [j, f] of base.files.entries()) if (!kept[j]) this.pathCommand('D ', f.name);
     }
-    for (const f of tree.values()) {
-      const was = base?.get(f.name);
+    for (const [i, f] of tree.files.entries()) {
+      const j = same[i]!;
+      const was = j >= 0 ? base!.files[j]! : undefined;
       if (was && was.uuid === f.uuid && was.perm === f.perm) continue;
       const mode = f.perm === 'l' ? '120000' : f.perm === 'x' ? '100755' : '100644';
-      this.pathCommand(`M ${mode} :${fileMarks.get(f.uuid!)!} `, f.name);
+      this.pathCommand(`M ${mode} :${fileMarks[i]!} `, f.name);
     }
     this.out.text('\n');
     this.touched.add(ref);
@@ -286,7 +311,9 @@ class Exporter {
     const known = this.marks.files.get(fileUuid);
     if (known !== undefined) return known;
     const frid = this.repo.content.ridOf(fileUuid);
-    let data = frid === undefined ? null : this.repo.content.tryGet(frid);
+    // Each version is written once: the cache keeps what helps expand the next (older ones
+    // come first here, and fossil stores them as deltas of the newer ones).
+    let data = frid === undefined ? null : this.repo.content.tryGet(frid, { once: true });
     if (!data) {
       // fossil: a shunned file, or a missing one in a check-in over a year old, is written empty.
       if (!old && !(frid === undefined && this.repo.content.isShunned(fileUuid))) {
@@ -307,8 +334,9 @@ class Exporter {
   private treeOf(uuid: string, m: Artifact): Tree {
     const cached = this.trees.get(uuid);
     if (cached) return cached;
-    const tree: Tree = new Map();
-    for (const f of checkinFiles(this.repo, m)) if (f.uuid) tree.set(f.name, f);
+    // Each name once: the parser holds a manifest's names to strictly ascending order, and
+    // checkinFiles merges a delta-manifest's changes by name.
+    const tree: Tree = { files: checkinFiles(this.repo, m).filter((f) => f.uuid) };
     this.trees.set(uuid, tree);
     if (this.trees.size > RECENT_TREES) this.trees.delete(this.trees.keys().next().value!);
     return tree;
@@ -321,4 +349,26 @@ class Exporter {
     const m = parseArtifact(this.repo.content.get(rid!));
     return this.treeOf(uuid, m);
   }
+}
+
+/**
+ * For each of files, the index in base of the file with the same name, or -1. Both lists are
+ * in manifest order (sorted by name), so the match is nearly always the next one in base; a
+ * name lookup is made only where a check-in adds or removes files.
+ */
+function matchFiles(files: readonly FileCard[], base: readonly FileCard[]): Int32Array {
+  const out = new Int32Array(files.length);
+  let index: Map<string, number> | undefined;
+  let next = 0;
+  for (const [i, f] of files.entries()) {
+    let j = -1;
+    if (next < base.length && base[next]!.name === f.name) j = next;
+    else {
+      index ??= new Map(base.map((b, k) => [b.name, k]));
+      j = index.get(f.name) ?? -1;
+    }
+    out[i] = j;
+    if (j >= 0) next = j + 1;
+  }
+  return out;
 }

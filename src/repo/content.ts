@@ -83,6 +83,15 @@ export interface StoredBlob {
   size: number;
 }
 
+export interface ReadOptions {
+  /**
+   * The caller reads this artifact once and keeps it no longer than it needs it (a scan, such as
+   * git export writing each file version once): the content is not kept in the cache, where it
+   * would push out what helps read the next ones (the intermediates of its delta chain).
+   */
+  once?: boolean;
+}
+
 export interface ContentStoreOptions {
   /** Budget of the expanded-content cache in bytes (default 64 MiB). */
   cacheBytes?: number;
@@ -92,8 +101,6 @@ export interface ContentStoreOptions {
 const MIN_DELTIFY_SIZE = 50;
 /** A delta is only worth keeping if it is at most this fraction of the full artifact. */
 const MAX_DELTA_RATIO = 0.75;
-/** When expanding a long chain, also cache every Nth intermediate artifact. */
-const CACHE_CHAIN_STRIDE = 8;
 
 interface BlobRef {
   rid: number;
@@ -189,15 +196,15 @@ export class ContentStore {
    * a delta whose chain reaches a phantom. The returned bytes may be shared with the cache:
    * treat them as read-only.
    */
-  get(rid: number): Uint8Array {
-    const r = this.expand(rid);
+  get(rid: number, opts: ReadOptions = {}): Uint8Array {
+    const r = this.expand(rid, opts);
     if (typeof r === 'string') throw new MissingContentError(r);
     return r;
   }
 
   /** Like get, but null when the content is not available (corruption still throws). */
-  tryGet(rid: number): Uint8Array | null {
-    const r = this.expand(rid);
+  tryGet(rid: number, opts: ReadOptions = {}): Uint8Array | null {
+    const r = this.expand(rid, opts);
     return typeof r === 'string' ? null : r;
   }
 
@@ -215,7 +222,7 @@ export class ContentStore {
   }
 
   /** The content, or a sentence saying why it is unavailable. */
-  private expand(rid: number): Uint8Array | string {
+  private expand(rid: number, opts: ReadOptions): Uint8Array | string {
     const head = this.findRef(rid);
     if (!head) return `no artifact with rid ${rid}`;
     const cached = this.cache.get(head.uuid);
@@ -252,12 +259,21 @@ export class ContentStore {
 
     // Without a cached ancestor, the last link holds full content.
     content ??= this.storedBytes(chain.pop()!);
-    for (let k = chain.length - 1, step = 1; k >= 0; k--, step++) {
+    // The links k = 1, 4, 16, 64, ... steps from the head are cached. fossil stores an old
+    // version as a delta of the newer one, so whoever reads a file's versions oldest first (git
+    // export) asks next for the head's source (k = 1), then for links a few steps from k = 4,
+    // and so on: a few entries per read, each read close to a cached link. (Powers of two kept
+    // twice as many, and a long chain of a large file, a few megabytes a link, then pushed its
+    // own far links out of the cache: reads fell back to the chain's root more often.) The links
+    // nobody keeps are written in turn into two reused buffers.
+    const scratch = new ScratchPair();
+    for (let k = chain.length - 1; k >= 0; k--) {
       const link = chain[k]!;
-      content = applyDelta(content, this.storedBytes(link));
-      if (k > 0 && step % CACHE_CHAIN_STRIDE === 0) this.cache.set(link.uuid, content);
+      const keep = k === 0 || isPowerOfFour(k);
+      content = applyDelta(content, this.storedBytes(link), MAX_DELTA_OUTPUT, keep ? undefined : scratch.other(content, link.size));
+      if (k > 0 && keep) this.cache.set(link.uuid, content);
     }
-    this.cache.set(head.uuid, content);
+    if (!opts.once) this.cache.set(head.uuid, content);
     return content;
   }
 
@@ -687,4 +703,22 @@ function checkName(uuid: string): void {
   if (isHashName(uuid)) return;
   if (isHashNameLoose(uuid)) throw new ContentError(`artifact names are stored in lower case: ${uuid}`);
   throw new ContentError(`not an artifact name: ${JSON.stringify(uuid.slice(0, 80))}`);
+}
+
+function isPowerOfFour(k: number): boolean {
+  while (k > 1 && k % 4 === 0) k /= 4;
+  return k === 1;
+}
+
+/** Two buffers that take turns as a delta's output while the other one is its source. */
+class ScratchPair {
+  private readonly buffers: ArrayBuffer[] = [];
+
+  /** size bytes of whichever buffer is not source's (grown when too small). */
+  other(source: Uint8Array, size: number): Uint8Array {
+    const i = source.buffer === this.buffers[0] ? 1 : 0;
+    let b = this.buffers[i];
+    if (b === undefined || b.byteLength < size) b = this.buffers[i] = new ArrayBuffer(size);
+    return new Uint8Array(b, 0, size);
+  }
 }

@@ -43,7 +43,9 @@ export function commitsByCheckin(gitDir: string): Map<string, GitCommit> {
     const r = rec.replace(/^\n/, '');
     if (!r) continue;
     const [hash, parents, author, committer, message] = r.split('\x00') as [string, string, string, string, string];
-    const fossilHash = /FossilOrigin-Name: ([0-9a-f]+)/.exec(message)?.[1];
+    // The last one: a check-in's comment can quote another (one brought over from a git mirror
+    // keeps its trailer), and the export adds its own at the end.
+    const fossilHash = [...message.matchAll(/FossilOrigin-Name: ([0-9a-f]+)/g)].pop()?.[1];
     if (!fossilHash) throw new Error(`commit ${hash} names no check-in`);
     commits.set(fossilHash, { hash, parents: parents ? parents.split(' ') : [], author, committer, message, fossilHash });
   }

@@ -206,6 +206,33 @@ describe('ContentStore', () => {
       db.close();
     });
 
+    it('reading a chain oldest first keeps the links 1, 4, 16, ... steps above what it read, not what a once-read returned', async () => {
+      const repo = await newRepo();
+      const { content, db } = repo;
+      // As fossil stores a file's history: the newest version full, each older one a delta of the next newer.
+      const versions = Array.from({ length: 20 }, (_, i) => version(i));
+      const rids: number[] = [];
+      db.transaction(() => {
+        rids[19] = content.put(versions[19]!).rid;
+        for (let i = 18; i >= 0; i--) {
+          rids[i] = content.putDelta(sha3(versions[i]!), rids[i + 1]!, createDelta(versions[i + 1]!, versions[i]!), versions[i]!.length).rid;
+        }
+      });
+      content.clearCache();
+      expect(content.get(rids[0]!, { once: true })).toEqual(versions[0]);
+      // What is cached reads without the database: spoil every stored row, then read.
+      for (const rid of rids) db.run('UPDATE blob SET content=? WHERE rid=?', compressBlob(utf8('spoilt')), rid);
+      const readable = (i: number): boolean => {
+        try {
+          return content.get(rids[i]!).length === versions[i]!.length;
+        } catch {
+          return false;
+        }
+      };
+      expect([0, 1, 2, 3, 4, 5, 8, 15, 16, 17, 19].map(readable)).toEqual([false, true, false, false, true, false, false, false, true, false, false]);
+      db.close();
+    });
+
     it('detects a delta loop instead of looping', async () => {
       const repo = await newRepo();
       const { content, db } = repo;

@@ -88,6 +88,25 @@ describe('applyDelta', () => {
     expect(applyDelta(src, make('3@0,', 'abc'), 3)).toEqual(d('abc'));
   });
 
+  it('writes into a given buffer of the declared size, and into a new one otherwise', () => {
+    const delta = make('3@0,4:WXYZ2@O,', 'abcWXYZyz');
+    const into = new Uint8Array(9).fill(0x2e);
+    const out = applyDelta(src, delta, undefined, into);
+    expect(out).toBe(into);
+    expect(new TextDecoder().decode(into)).toBe('abcWXYZyz');
+    const wrongSize = new Uint8Array(10);
+    const fresh = applyDelta(src, delta, undefined, wrongSize);
+    expect(fresh).not.toBe(wrongSize);
+    expect(new TextDecoder().decode(fresh)).toBe('abcWXYZyz');
+    // Never over its own source.
+    const shared = new Uint8Array(40);
+    shared.set(src);
+    const source = shared.subarray(0, 26);
+    const apart = applyDelta(source, delta, undefined, shared.subarray(26, 35));
+    expect(apart.buffer).not.toBe(shared.buffer);
+    expect(new TextDecoder().decode(apart)).toBe('abcWXYZyz');
+  });
+
   it('deltaOutputSize reports a malformed header', () => {
     expect(() => deltaOutputSize(d('12'))).toThrow(DeltaError);
     expect(deltaOutputSize(d('10\n'))).toBe(64);
