@@ -63,67 +63,11 @@ function copyBytes(from: Uint8Array, at: number, n: number, to: Uint8Array, dest
  * than allocating one per link.
  */
 export function applyDelta(source: Uint8Array, delta: Uint8Array, maxOutput = MAX_DELTA_OUTPUT, into?: Uint8Array): Uint8Array {
-  const r = new DeltaReader(delta);
-  const limit = r.int('the target size');
-  if (delta[r.pos] !== NEWLINE) throw new DeltaError(`target size not followed by a newline (offset ${r.pos})`);
-  r.pos++;
-  if (limit > maxOutput) throw new DeltaError(`delta declares ${limit} output bytes, over the limit of ${maxOutput}`);
-
-  const out = into !== undefined && into.length === limit && into.buffer !== source.buffer ? into : new Uint8Array(limit);
-  let total = 0;
-  while (r.pos < delta.length) {
-    const opStart = r.pos;
-    const cnt = r.int('a segment length');
-    if (r.pos >= delta.length) throw new DeltaError(`delta ends inside the segment at offset ${opStart}`);
-    const op = delta[r.pos++]!;
-    switch (op) {
-      case AT: {
-        const ofst = r.int('a copy offset');
-        if (delta[r.pos] !== COMMA) {
-          throw new DeltaError(`copy command at offset ${opStart} is not terminated by ','`);
-        }
-        r.pos++;
-        if (total + cnt > limit) {
-          throw new DeltaError(`copy at offset ${opStart} would make the output larger than the declared ${limit} bytes`);
-        }
-        if (ofst + cnt > source.length) {
-          throw new DeltaError(
-            `copy at offset ${opStart} reads bytes ${ofst}..${ofst + cnt} past the end of the ${source.length}-byte source`,
-          );
-        }
-        copyBytes(source, ofst, cnt, out, total);
-        total += cnt;
-        break;
-      }
-      case COLON: {
-        if (total + cnt > limit) {
-          throw new DeltaError(`insert at offset ${opStart} would make the output larger than the declared ${limit} bytes`);
-        }
-        if (cnt > delta.length - r.pos) {
-          throw new DeltaError(`insert at offset ${opStart} claims ${cnt} bytes but only ${delta.length - r.pos} remain`);
-        }
-        copyBytes(delta, r.pos, cnt, out, total);
-        r.pos += cnt;
-        total += cnt;
-        break;
-      }
-      case SEMICOLON: {
-        if (total !== limit) {
-          throw new DeltaError(`delta produced ${total} bytes but declared ${limit}`);
-        }
-        const sum = deltaChecksum(out);
-        if (sum !== cnt) {
-          throw new DeltaError(`checksum mismatch: delta says ${cnt}, output sums to ${sum}`);
-        }
-        return out;
-      }
-      default:
-        throw new DeltaError(
-          `unknown delta operator 0x${op.toString(16).padStart(2, '0')} at offset ${r.pos - 1}`,
-        );
-    }
-  }
-  throw new DeltaError(`delta has no terminating ';'`);
+  return walkDelta(source, delta, (limit) => {
+    if (limit > maxOutput) throw new DeltaError(`delta declares ${limit} output bytes, over the limit of ${maxOutput}`);
+    const out = into !== undefined && into.length === limit && into.buffer !== source.buffer ? into : new Uint8Array(limit);
+    return { bytes: out, put: (from, at, n, dest) => (copyBytes(from, at, n, out, dest), true) };
+  })!;
 }
 
 function sameBytes(a: Uint8Array, at: number, b: Uint8Array, bAt: number, n: number): boolean {
@@ -138,11 +82,28 @@ function sameBytes(a: Uint8Array, at: number, b: Uint8Array, bAt: number, n: num
  * throws the DeltaError applyDelta would.
  */
 export function deltaReproduces(source: Uint8Array, delta: Uint8Array, target: Uint8Array): boolean {
+  return walkDelta(source, delta, (limit) =>
+    limit !== target.length ? undefined : { bytes: target, put: (from, at, n, dest) => sameBytes(from, at, target, dest, n) }) !== undefined;
+}
+
+/** Where a delta's output goes: BYTES, whose [dest, dest+n) PUT fills (or checks: false stops the walk). */
+interface DeltaSink {
+  bytes: Uint8Array;
+  put(from: Uint8Array, at: number, n: number, dest: number): boolean;
+}
+
+/**
+ * The one reading of a delta, with every check fossil's delta_apply makes: START is told the
+ * declared size and gives the sink (or undefined to stop), each copy and insert goes to it, and
+ * the checksum is taken over its bytes. The sink's bytes, or undefined when it stopped the walk.
+ */
+function walkDelta(source: Uint8Array, delta: Uint8Array, start: (limit: number) => DeltaSink | undefined): Uint8Array | undefined {
   const r = new DeltaReader(delta);
   const limit = r.int('the target size');
   if (delta[r.pos] !== NEWLINE) throw new DeltaError(`target size not followed by a newline (offset ${r.pos})`);
   r.pos++;
-  if (limit !== target.length) return false;
+  const sink = start(limit);
+  if (!sink) return undefined;
   let total = 0;
   while (r.pos < delta.length) {
     const opStart = r.pos;
@@ -160,7 +121,7 @@ export function deltaReproduces(source: Uint8Array, delta: Uint8Array, target: U
         if (ofst + cnt > source.length) {
           throw new DeltaError(`copy at offset ${opStart} reads bytes ${ofst}..${ofst + cnt} past the end of the ${source.length}-byte source`);
         }
-        if (!sameBytes(source, ofst, target, total, cnt)) return false;
+        if (!sink.put(source, ofst, cnt, total)) return undefined;
         total += cnt;
         break;
       }
@@ -171,16 +132,16 @@ export function deltaReproduces(source: Uint8Array, delta: Uint8Array, target: U
         if (cnt > delta.length - r.pos) {
           throw new DeltaError(`insert at offset ${opStart} claims ${cnt} bytes but only ${delta.length - r.pos} remain`);
         }
-        if (!sameBytes(delta, r.pos, target, total, cnt)) return false;
+        if (!sink.put(delta, r.pos, cnt, total)) return undefined;
         r.pos += cnt;
         total += cnt;
         break;
       }
       case SEMICOLON: {
         if (total !== limit) throw new DeltaError(`delta produced ${total} bytes but declared ${limit}`);
-        const sum = deltaChecksum(target);
+        const sum = deltaChecksum(sink.bytes);
         if (sum !== cnt) throw new DeltaError(`checksum mismatch: delta says ${cnt}, output sums to ${sum}`);
-        return true;
+        return sink.bytes;
       }
       default:
         throw new DeltaError(`unknown delta operator 0x${op.toString(16).padStart(2, '0')} at offset ${r.pos - 1}`);
