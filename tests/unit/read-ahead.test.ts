@@ -1,31 +1,9 @@
-import { closeSync, fstatSync, ftruncateSync, openSync, readSync, writeSync } from 'node:fs';
+import { openSync, readSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { ReadAheadHandle, type SyncHandle } from '../../src/db/read-ahead.ts';
+import { ReadAheadHandle } from '../../src/db/read-ahead.ts';
+import { FileHandle, rng } from '../helpers/sync-file.ts';
 import { tempDir } from '../helpers/tools.ts';
-
-/** A file on disk behind the calls of an OPFS sync access handle (read and write at an offset). */
-class FileHandle implements SyncHandle {
-  reads = 0;
-  constructor(readonly fd: number) {}
-  read(v: ArrayBufferView, o?: { at?: number }) {
-    this.reads++;
-    return readSync(this.fd, new Uint8Array(v.buffer, v.byteOffset, v.byteLength), 0, v.byteLength, o?.at ?? null);
-  }
-  write(v: ArrayBufferView, o?: { at?: number }) {
-    return writeSync(this.fd, new Uint8Array(v.buffer, v.byteOffset, v.byteLength), 0, v.byteLength, o?.at ?? null);
-  }
-  truncate(size: number) {
-    ftruncateSync(this.fd, size);
-  }
-  getSize() {
-    return fstatSync(this.fd).size;
-  }
-  flush() {}
-  close() {
-    closeSync(this.fd);
-  }
-}
 
 /** What the file holds at [at, at+n), read past any cache. */
 function direct(fd: number, at: number, n: number): Uint8Array {
@@ -33,15 +11,6 @@ function direct(fd: number, at: number, n: number): Uint8Array {
   return b.subarray(0, readSync(fd, b, 0, n, at));
 }
 
-/** A small deterministic generator, so a failure can be replayed. */
-function rng(seed: number) {
-  let s = seed >>> 0;
-  return (n: number) => {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    // The high bits: an LCG's low bits repeat with short periods.
-    return (s >>> 8) % n;
-  };
-}
 
 describe('read-ahead sync handle', () => {
   let cleanup: (() => void) | undefined;

@@ -3,39 +3,14 @@
 // one another reach the file in one call; what the files hold is, at every moment, what they
 // would hold after some prefix of the writes in the order they were made (so a worker that dies
 // leaves what an earlier death would have left); a failed write shows at the next call.
-import { closeSync, fstatSync, ftruncateSync, openSync, readSync, writeSync } from 'node:fs';
+import { fstatSync, openSync, readSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { ReadAheadHandle, type SyncHandle } from '../../src/db/read-ahead.ts';
+import { ReadAheadHandle } from '../../src/db/read-ahead.ts';
 import { WriteBehindHandle, writeOutHeldBack } from '../../src/db/write-behind.ts';
+import { FileHandle, rng } from '../helpers/sync-file.ts';
 import { tempDir } from '../helpers/tools.ts';
 
-class FileHandle implements SyncHandle {
-  writes = 0;
-  failNext = false;
-  constructor(readonly fd: number) {}
-  read(v: ArrayBufferView, o?: { at?: number }) {
-    return readSync(this.fd, new Uint8Array(v.buffer, v.byteOffset, v.byteLength), 0, v.byteLength, o?.at ?? null);
-  }
-  write(v: ArrayBufferView, o?: { at?: number }) {
-    this.writes++;
-    if (this.failNext) {
-      this.failNext = false;
-      throw new Error('QuotaExceededError');
-    }
-    return writeSync(this.fd, new Uint8Array(v.buffer, v.byteOffset, v.byteLength), 0, v.byteLength, o?.at ?? null);
-  }
-  truncate(size: number) {
-    ftruncateSync(this.fd, size);
-  }
-  getSize() {
-    return fstatSync(this.fd).size;
-  }
-  flush() {}
-  close() {
-    closeSync(this.fd);
-  }
-}
 
 /** The whole file, read past any handle. */
 function onDisk(fd: number): Uint8Array {
@@ -52,14 +27,6 @@ function applied(model: Uint8Array, at: number, bytes: Uint8Array): Uint8Array {
   return out;
 }
 
-function rng(seed: number) {
-  let s = seed >>> 0;
-  return (n: number) => {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    // The high bits: an LCG's low bits repeat with short periods.
-    return (s >>> 8) % n;
-  };
-}
 
 describe('write-behind sync handle', () => {
   const cleanups: (() => void)[] = [];
