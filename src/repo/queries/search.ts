@@ -76,7 +76,7 @@ export function searchIndex(db: Db, pattern: string, opts: SearchOptions = {}): 
   // The rows not read yet, in one statement (each statement is a read of its own).
   const unread = listed.filter((c) => !c.row).map((c) => c.id);
   const rows = new Map(unread.length ? db.all<CommentRow & { id: number }>(
-    `SELECT c.id AS id, ${COMMENT_COLUMNS.split(', ').map((k) => `c.${k}`).join(', ')} FROM json_each(?) j CROSS JOIN ${SEARCH_EVENTS} c ON c.id=j.value`,
+    `SELECT c.id AS id, ${COMMENT_COLUMNS} FROM json_each(?) j CROSS JOIN ${SEARCH_EVENTS} c ON c.id=j.value`,
     JSON.stringify(unread)).map((r) => [r.id, r]) : []);
   const shown = listed.map((c) => {
     const row = c.row ?? rows.get(c.id)!;
@@ -99,7 +99,8 @@ export function searchIndex(db: Db, pattern: string, opts: SearchOptions = {}): 
 }
 
 interface CommentRow { body: string; mtime: number; uuid: string; type: string; user: string }
-const COMMENT_COLUMNS = 'body, mtime, uuid, type, user';
+/** What a listed comment shows, from the row table (as `c`). */
+const COMMENT_COLUMNS = 'c.body AS body, c.mtime AS mtime, c.uuid AS uuid, c.type AS type, c.user AS user';
 
 /**
  * The comments holding every term, best first and newest first among equals (rowid order is
@@ -132,7 +133,7 @@ function matchComments(db: Db, terms: SearchTerm[], q: string, all: boolean): { 
     scored = db.all<{ id: number }>(`SELECT rowid AS id ${matching}`, q).map(({ id }) => ({ id, score: phraseScore(n, runs.get(id) ?? []) }));
   } else {
     scored = db.all<CommentRow & { id: number }>(
-      `SELECT c.id AS id, ${COMMENT_COLUMNS.split(', ').map((k) => `c.${k}`).join(', ')}
+      `SELECT c.id AS id, ${COMMENT_COLUMNS}
          FROM (SELECT rowid AS id ${matching}) m CROSS JOIN ${SEARCH_EVENTS} c ON c.id=m.id`, q)
       .map((row) => ({ id: row.id, score: searchScore(terms, row.body), row }))
       .filter((h) => h.score > 0);
