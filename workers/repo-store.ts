@@ -44,8 +44,7 @@ import { HEAD_START_CHECKINS, HEAD_START_FILE_BYTES } from '../src/sync/head-sta
 import { HubLinks } from './hub-links.ts';
 import type { SyncEvents } from '../src/sync/sync-events.ts';
 import { idbDelete, idbGet, idbSet } from './idb-kv.ts';
-import { gitFastExport } from '../src/git/fast-export.ts';
-import { ExportMarks } from '../src/git/marks.ts';
+import { gitDownloadBlob } from '../src/peer/git-download.ts';
 
 const HUB = 'edgesync-hub';
 /** Where hub credentials were kept before they moved out of the file (read once, then dropped). */
@@ -599,17 +598,9 @@ export class RepoStore {
     });
   }
 
-  /**
-   * The repository as a `git fast-import` stream, in a Blob (the browser may keep a large one on
-   * disk rather than in memory): the pieces are made one after the other, never all as one array.
-   */
-  exportGit(name: string): Blob {
-    const { repo } = this.get(name);
-    if (repo.db.inTransaction) throw new CodedError('conflict', 'The repository is busy; try again in a moment.');
-    const parts: BlobPart[] = [];
-    for (const chunk of gitFastExport(repo, new ExportMarks())) parts.push(chunk as BlobPart);
-    parts.push('done\n');
-    return new Blob(parts, { type: 'application/octet-stream' });
+  /** The repository as a `git fast-import` stream, in a Blob made in steps (src/peer/git-download.ts). */
+  exportGit(name: string): Promise<Blob> {
+    return gitDownloadBlob(this.get(name).repo);
   }
 
   /** Start syncing a repository on a hub (with the hub's NATS credentials, when it needs them). */

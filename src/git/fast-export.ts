@@ -38,6 +38,8 @@ import { fastImportPath, gitRefName } from './refs.ts';
 export interface GitExportOptions {
   /** What the main branch (`trunk`) is called in git (default `master`, as fossil's). */
   mainBranch?: string;
+  /** Output is handed on in pieces of about this size (default 64 KiB; a large content goes alone). */
+  pieceBytes?: number;
   /** Told after each commit (progress). */
   onCommit?(done: number, total: number): void;
 }
@@ -51,7 +53,7 @@ export interface GitExportSummary {
 /** fossil's SHA3-256 of empty content: what a missing (shunned, or old phantom) file becomes. */
 const EMPTY_FILE = 'a7ffc6f8bf1ed76651c14756a061d662f580ff4de43b49fa82d80a4b80f8434a';
 /** Output is handed on in pieces of about this size (a large file's content goes on alone). */
-const CHUNK = 64 * 1024;
+const PIECE_BYTES = 64 * 1024;
 /** File lists of recent check-ins kept: the next check-in's parent is nearly always one of them. */
 const RECENT_TREES = 8;
 
@@ -71,6 +73,7 @@ interface Tree {
  */
 export function* gitFastExport(repo: Repository, marks: ExportMarks, opts: GitExportOptions = {}): Generator<Uint8Array, GitExportSummary> {
   const ex = new Exporter(repo, marks, opts.mainBranch ?? 'master');
+  const pieceBytes = opts.pieceBytes ?? PIECE_BYTES;
   const todo = repo.db.all<{ rid: number; uuid: string }>(
     `SELECT e.objid AS rid, b.uuid AS uuid FROM event e JOIN blob b ON b.rid=e.objid
       WHERE e.type='ci' AND NOT EXISTS(SELECT 1 FROM private WHERE rid=e.objid)
@@ -93,11 +96,11 @@ export function* gitFastExport(repo: Repository, marks: ExportMarks, opts: GitEx
       stack.pop();
       ex.writeCheckin(top.rid, top.uuid);
       opts.onCommit?.(ex.commits, todo.length);
-      yield* ex.out.take(CHUNK);
+      yield* ex.out.take(pieceBytes, pieceBytes);
     }
   }
   ex.writeRefs();
-  yield* ex.out.take(0);
+  yield* ex.out.take(0, pieceBytes);
   return { commits: ex.commits, blobs: ex.blobs, refs: ex.refs };
 }
 
@@ -122,8 +125,8 @@ class Output {
     this.text('\n');
   }
 
-  /** What has gathered, once it is at least min bytes, in one piece (large contents as they are). */
-  *take(min: number): Generator<Uint8Array> {
+  /** What has gathered, once it is at least min bytes, in one piece (contents of pieceBytes or more alone). */
+  *take(min: number, pieceBytes: number): Generator<Uint8Array> {
     if (this.size === 0 || this.size < min) return;
     const parts = this.parts;
     this.parts = [];
@@ -143,7 +146,7 @@ class Output {
       yield out;
     };
     for (const p of parts) {
-      if (p.length >= CHUNK) {
+      if (p.length >= pieceBytes) {
         yield* flush();
         yield p;
       } else {

@@ -1,10 +1,12 @@
 // The pieces of the git export (src/git): ref names and paths as fast-import takes them, the
 // committer as fossil's export.c writes it, marks that read back as written; and the stream of the
-// fossil fixture, the same byte for byte on both Db adapters, with only new check-ins the second time.
+// fossil fixture, the same byte for byte on both Db adapters, with only new check-ins the second time;
+// the browser's download of it, made in steps that let other writers in, holding little at a time.
 import { afterAll, describe, expect, it } from 'vitest';
 import { concat, text } from '../../src/fossil/bytes.ts';
 import { gitFastExport } from '../../src/git/fast-export.ts';
 import { ExportMarks } from '../../src/git/marks.ts';
+import { gitDownloadBlob } from '../../src/peer/git-download.ts';
 import { committerIdent } from '../../src/git/person.ts';
 import { fastImportPath, gitRefName } from '../../src/git/refs.ts';
 import { Repository } from '../../src/repo/repository.ts';
@@ -78,6 +80,47 @@ describe.runIf(haveTool('fossil'))('the stream of the fossil fixture', () => {
         expect(stream).toMatch(/^reset refs\/tags\/reviewed\nfrom :\d+$/m);
         expect(stream).not.toMatch(/secret\.txt/); // the private branch's file
         expect([...gitFastExport(repo, marks)]).toEqual([]);
+      } finally {
+        db.close();
+      }
+    });
+  });
+});
+
+describe.runIf(haveTool('fossil'))('the browser\'s download of the stream', () => {
+  forEachAdapter((adapter) => {
+    it('is the whole stream and done, made in steps between which other writers run, never holding much', async () => {
+      const db = await adapter.load(fossilFixture().path);
+      try {
+        const repo = Repository.open(db);
+        const pieces = [...gitFastExport(repo, new ExportMarks(), { pieceBytes: 1024 })];
+        const whole = concat(pieces);
+        const steps: { made: number; held: number }[] = [];
+        let othersRan = 0;
+        const blob = await gitDownloadBlob(repo, {
+          stepMs: 0, // one piece a step: the most steps
+          pieceBytes: 1024,
+          partBytes: 4096,
+          pause: async () => {
+            // A writer waiting for the lock gets it between two steps.
+            const wrote = repo.writeLock.run(() => othersRan++);
+            await wrote;
+          },
+          onStep: (made, held) => steps.push({ made, held }),
+        });
+        const got = new Uint8Array(await blob.arrayBuffer());
+        expect(text(got)).toBe(text(whole) + 'done\n');
+        expect(pieces.length).toBeGreaterThan(1);
+        expect(steps.length).toBe(pieces.length + 1); // a piece a step, then the end
+        expect(othersRan).toBe(steps.length - 1);
+        // Each step but the last (which finds the end) adds a piece; what is held in the worker
+        // stays under a part (plus one piece).
+        const biggestPiece = Math.max(...pieces.map((p) => p.length));
+        for (const [i, s] of steps.entries()) {
+          if (i > 0 && i < steps.length - 1) expect(s.made).toBe(steps[i - 1]!.made + pieces[i]!.length);
+          expect(s.held).toBeLessThan(4096 + biggestPiece);
+        }
+        expect(steps.at(-1)!.made).toBe(whole.length);
       } finally {
         db.close();
       }
