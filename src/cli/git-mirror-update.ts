@@ -5,13 +5,14 @@
  * saved only after git took the stream in whole, so the two never disagree about what exists.
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { once } from 'node:events';
-import { existsSync, readdirSync } from 'node:fs';
+import { closeSync, existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { CodedError } from '../errors.ts';
+import { utf8 } from '../fossil/bytes.ts';
 import { gitFastExport, type GitExportSummary } from '../git/fast-export.ts';
 import { ExportMarks } from '../git/marks.ts';
 import type { Repository } from '../repo/repository.ts';
+import { FeedError, fifoFeed } from './fifo-feed.ts';
 import { readMarksFile, writeMarksFile } from './git-marks-file.ts';
 
 export class GitMissingError extends CodedError {
@@ -60,31 +61,37 @@ export async function updateGitMirror(repo: Repository, gitDir: string, opts: { 
   let next = stream.next();
   if (next.done) return { ...next.value, created };
 
-  const child = spawn('git', ['fast-import', '--quiet', '--done', `--import-marks-if-exists=${gitMarksPath}`, `--export-marks=${gitMarksPath}`], {
-    env: { ...process.env, GIT_DIR: gitDir },
-    stdio: ['pipe', 'ignore', 'pipe'],
-  });
+  // git reads a named pipe written from a thread (fifo-feed.ts): the export and git run side by side.
+  const feed = fifoFeed();
+  let child: ReturnType<typeof spawn>;
+  try {
+    child = spawn('git', ['fast-import', '--quiet', '--done', `--import-marks-if-exists=${gitMarksPath}`, `--export-marks=${gitMarksPath}`], {
+      env: { ...process.env, GIT_DIR: gitDir },
+      stdio: [feed.childFd, 'ignore', 'pipe'],
+    });
+  } catch (e) {
+    feed.destroy();
+    throw e;
+  } finally {
+    closeSync(feed.childFd);
+  }
   let stderr = '';
-  child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+  child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
   const exited = new Promise<number>((resolve, reject) => {
     child.on('error', (e: NodeJS.ErrnoException) => reject(e.code === 'ENOENT' ? new GitMissingError(e) : e));
     child.on('close', (code) => resolve(code ?? -1));
   });
-  // git stopping early closes the pipe: what it said is the error, not the EPIPE.
-  child.stdin.on('error', () => undefined);
-  const failed = exited.then((code) => new CodedError('internal', `git fast-import stopped (exit ${code}): ${stderr.trim()}`));
   try {
-    for (; !next.done; next = stream.next()) {
-      if (!child.stdin.write(next.value)) {
-        const r = await Promise.race([once(child.stdin, 'drain').then(() => undefined), failed]);
-        if (r) throw r;
-      }
-    }
-    child.stdin.end('done\n');
+    for (; !next.done; next = stream.next()) await feed.write(next.value);
+    await feed.write(utf8('done\n'));
+    await feed.end();
   } catch (e) {
-    child.stdin.destroy();
-    await exited.catch(() => undefined);
-    throw e;
+    feed.destroy();
+    const ended = await exited.then((code) => code, (err: unknown) => err);
+    if (!(e instanceof FeedError)) throw e;
+    // git stopping early makes a write fail (EPIPE): what git said is the error, not that.
+    if (typeof ended !== 'number') throw ended;
+    throw new CodedError('internal', `git fast-import stopped (exit ${ended}): ${stderr.trim()}`, { cause: e });
   }
   const code = await exited;
   if (code !== 0) throw new CodedError('internal', `git fast-import failed (exit ${code}): ${stderr.trim()}`);
