@@ -6,6 +6,7 @@ import * as Comlink from 'comlink';
 import { browseReaders } from '../src/peer/browse.ts';
 import { documentReaders } from '../src/peer/browse-docs.ts';
 import type { BrowseCalls, Group } from '../src/peer/worker-api.ts';
+import { setPageCache } from '../src/repo/rebuild.ts';
 import type { Repository } from '../src/repo/repository.ts';
 
 export function browseGroup(repoOf: (name: string) => Promise<Repository>): Group<BrowseCalls> {
@@ -14,8 +15,9 @@ export function browseGroup(repoOf: (name: string) => Promise<Repository>): Grou
     const repo = await repoOf(name);
     if (!tuned.has(repo)) {
       // Reading pages walk indexes all over a large file: keep 64 MB of it in SQLite's page
-      // cache (the default 2 MB made every page a read from browser storage).
-      repo.db.exec('PRAGMA cache_size=-65536');
+      // cache (the default 2 MB made every page a read from browser storage); during a clone,
+      // once it ends.
+      setPageCache(repo.db, 65536);
       tuned.add(repo);
     }
     return repo;

@@ -105,10 +105,35 @@ export function limitCaches(
   // cache_size is pages when positive, KiB when negative.
   const savedKib = savedPages === undefined ? undefined : savedPages < 0 ? -savedPages : (savedPages * pageSize) / 1024;
   if (savedKib !== undefined && savedKib > LINKING_PAGE_CACHE_KIB) db.exec(`PRAGMA cache_size=-${LINKING_PAGE_CACHE_KIB}`);
+  const limit = limited.get(db) ?? { depth: 0 };
+  limit.depth++;
+  limited.set(db, limit);
+  let restored = false;
   return () => {
+    if (restored) return;
+    restored = true;
     if (savedContent !== undefined) content.cacheBytes = savedContent;
-    if (savedKib !== undefined && savedKib > LINKING_PAGE_CACHE_KIB) db.exec(`PRAGMA cache_size=${savedPages}`);
+    limit.depth--;
+    // The outermost limit ends: a page cache asked for meanwhile (setPageCache) wins.
+    const wanted = limit.depth === 0 ? limit.wantedKib : undefined;
+    if (limit.depth === 0) limited.delete(db);
+    if (wanted !== undefined) db.exec(`PRAGMA cache_size=-${wanted}`);
+    else if (savedKib !== undefined && savedKib > LINKING_PAGE_CACHE_KIB) db.exec(`PRAGMA cache_size=${savedPages}`);
   };
+}
+
+/** Connections whose caches limitCaches holds small, with a page cache asked for meanwhile. */
+const limited = new WeakMap<Db, { depth: number; wantedKib?: number }>();
+
+/**
+ * Give a connection a page cache of this many KiB (browsing a large repository wants a big one),
+ * or, while a clone or rebuild holds its caches small, once that ends: pages browsed during a
+ * clone must not grow its peak by the whole cache.
+ */
+export function setPageCache(db: Db, kib: number): void {
+  const limit = limited.get(db);
+  if (limit) limit.wantedKib = kib;
+  else db.exec(`PRAGMA cache_size=-${kib}`);
 }
 
 function rebuildInTransaction(repo: RebuildRepo, opts: RebuildOptions): RebuildResult {
