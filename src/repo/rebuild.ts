@@ -96,6 +96,7 @@ export function rebuild(repo: RebuildRepo, opts: RebuildOptions = {}): RebuildRe
 export function limitCaches(
   repo: { db: Db; content: { cacheBytes?: number } },
   contentBytes = LINKING_CACHE_BYTES,
+  pageKib = LINKING_PAGE_CACHE_KIB,
 ): () => void {
   const { db, content } = repo;
   const savedContent = content.cacheBytes;
@@ -104,7 +105,7 @@ export function limitCaches(
   const pageSize = db.value<number>('PRAGMA page_size') ?? 4096;
   // cache_size is pages when positive, KiB when negative.
   const savedKib = savedPages === undefined ? undefined : savedPages < 0 ? -savedPages : (savedPages * pageSize) / 1024;
-  if (savedKib !== undefined && savedKib > LINKING_PAGE_CACHE_KIB) db.exec(`PRAGMA cache_size=-${LINKING_PAGE_CACHE_KIB}`);
+  if (savedKib !== undefined && savedKib > pageKib) db.exec(`PRAGMA cache_size=-${pageKib}`);
   const limit = limited.get(db) ?? { depth: 0 };
   limit.depth++;
   limited.set(db, limit);
@@ -118,7 +119,7 @@ export function limitCaches(
     const wanted = limit.depth === 0 ? limit.wantedKib : undefined;
     if (limit.depth === 0) limited.delete(db);
     if (wanted !== undefined) db.exec(`PRAGMA cache_size=-${wanted}`);
-    else if (savedKib !== undefined && savedKib > LINKING_PAGE_CACHE_KIB) db.exec(`PRAGMA cache_size=${savedPages}`);
+    else if (savedKib !== undefined && savedKib > pageKib) db.exec(`PRAGMA cache_size=${savedPages}`);
   };
 }
 

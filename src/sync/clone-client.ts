@@ -44,6 +44,12 @@ export interface CloneOptions extends Omit<ClientSyncOptions, 'cloneFrom' | 'pul
    * one already has it, or is rebuilt at the end).
    */
   headStart?: { checkins: number; fileBytes: number };
+  /**
+   * SQLite's page cache while the clone links, in KiB (default 4 MiB, as a rebuild). In the
+   * browser every page not in it is a read from OPFS, so a larger one saves more time there than
+   * it adds to the peak.
+   */
+  linkingPageCacheKib?: number;
 }
 
 export interface CloneResult extends SyncResult {
@@ -85,7 +91,7 @@ export async function cloneInto(repo: Repository, transport: SyncTransport, opts
   let result: SyncResult = { rounds: 0, artifactsSent: 0, artifactsReceived: 0, bytesSent: 0, bytesReceived: 0, messages: [] };
   const verifier = opts.verifier ?? inlineVerifier();
   const linker = fresh && opts.linkWhileArriving !== false ? new CloneLinker(repo, verifier) : undefined;
-  const restoreCache = limitCaches(repo);
+  const restoreCache = limitCaches(repo, undefined, opts.linkingPageCacheKib);
   try {
     if (seqno > 0) {
       result = await new ClientSession(repo, transport, {

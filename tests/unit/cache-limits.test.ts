@@ -35,6 +35,18 @@ describe('cache limits', () => {
 
         setPageCache(db, 2048); // no limit: at once
         expect(pages()).toBe(-2048);
+
+        // A clone's own page cache while it links (the browser's is large): never grown by it.
+        db.exec('PRAGMA cache_size=-131072');
+        const big = limitCaches({ db, content }, undefined, 65536);
+        expect(pages()).toBe(-65536);
+        big();
+        expect(pages()).toBe(-131072);
+        db.exec('PRAGMA cache_size=-2048');
+        const small = limitCaches({ db, content }, undefined, 65536);
+        expect(pages()).toBe(-2048);
+        small();
+        expect(pages()).toBe(-2048);
       } finally {
         db.close();
       }
