@@ -49,8 +49,8 @@ import { gitDownloadBlob } from '../src/peer/git-download.ts';
 const HUB = 'edgesync-hub';
 /**
  * SQLite's page cache while a clone links, as large as the pages' (browse-api.ts): every page
- * missing from it is a read from OPFS. On the 60,244-artifact history the clone took 141 s with
- * 4 MiB, 124 s with 32 MiB and 105 s with 64 MiB, for a renderer peak of 590, 607 and 667 MB.
+ * missing from it is a read from OPFS. On the 60,244-artifact history the clone took 124-154 s
+ * with SQLite's default 2 MB (renderer peak 590-607 MB), and 105-113 s with 64 MiB (632-667 MB).
  */
 const CLONE_PAGE_CACHE_KIB = 64 * 1024;
 /** Where hub credentials were kept before they moved out of the file (read once, then dropped). */

@@ -91,12 +91,13 @@ export function rebuild(repo: RebuildRepo, opts: RebuildOptions = {}): RebuildRe
  * hands the crosslinker nearly everything it asks for, so the store's cache only serves the odd
  * parent found elsewhere (a merge); and the walk reads each stored blob once, in rid order, so
  * SQLite's page cache mostly holds pages it will not read again. Full-size caches would only
- * add to the peak.
+ * add to the peak. A page cache given (pageKib) is used as it is, larger or smaller: a clone in
+ * the browser, where every page missing from it is a read from OPFS, wants a large one.
  */
 export function limitCaches(
   repo: { db: Db; content: { cacheBytes?: number } },
   contentBytes = LINKING_CACHE_BYTES,
-  pageKib = LINKING_PAGE_CACHE_KIB,
+  pageKib?: number,
 ): () => void {
   const { db, content } = repo;
   const savedContent = content.cacheBytes;
@@ -105,7 +106,9 @@ export function limitCaches(
   const pageSize = db.value<number>('PRAGMA page_size') ?? 4096;
   // cache_size is pages when positive, KiB when negative.
   const savedKib = savedPages === undefined ? undefined : savedPages < 0 ? -savedPages : (savedPages * pageSize) / 1024;
-  if (savedKib !== undefined && savedKib > pageKib) db.exec(`PRAGMA cache_size=-${pageKib}`);
+  const pages = pageKib ?? LINKING_PAGE_CACHE_KIB;
+  const change = savedKib !== undefined && (pageKib !== undefined ? savedKib !== pageKib : savedKib > pages);
+  if (change) db.exec(`PRAGMA cache_size=-${pages}`);
   const limit = limited.get(db) ?? { depth: 0 };
   limit.depth++;
   limited.set(db, limit);
@@ -119,7 +122,7 @@ export function limitCaches(
     const wanted = limit.depth === 0 ? limit.wantedKib : undefined;
     if (limit.depth === 0) limited.delete(db);
     if (wanted !== undefined) db.exec(`PRAGMA cache_size=-${wanted}`);
-    else if (savedKib !== undefined && savedKib > pageKib) db.exec(`PRAGMA cache_size=${savedPages}`);
+    else if (change) db.exec(`PRAGMA cache_size=${savedPages}`);
   };
 }
 

@@ -45,9 +45,9 @@ export interface CloneOptions extends Omit<ClientSyncOptions, 'cloneFrom' | 'pul
    */
   headStart?: { checkins: number; fileBytes: number };
   /**
-   * SQLite's page cache while the clone links, in KiB (default 4 MiB, as a rebuild). In the
-   * browser every page not in it is a read from OPFS, so a larger one saves more time there than
-   * it adds to the peak.
+   * SQLite's page cache while the clone links, in KiB, larger or smaller than it was (default:
+   * at most 4 MiB, as a rebuild). In the browser every page not in it is a read from OPFS, so a
+   * large one saves more time there than it adds to the peak.
    */
   linkingPageCacheKib?: number;
 }

@@ -36,17 +36,21 @@ describe('cache limits', () => {
         setPageCache(db, 2048); // no limit: at once
         expect(pages()).toBe(-2048);
 
-        // A clone's own page cache while it links (the browser's is large): never grown by it.
+        // A clone's own page cache while it links (the browser's is large): used as given.
         db.exec('PRAGMA cache_size=-131072');
-        const big = limitCaches({ db, content }, undefined, 65536);
+        const smaller = limitCaches({ db, content }, undefined, 65536);
         expect(pages()).toBe(-65536);
-        big();
+        smaller();
         expect(pages()).toBe(-131072);
         db.exec('PRAGMA cache_size=-2048');
-        const small = limitCaches({ db, content }, undefined, 65536);
+        const larger = limitCaches({ db, content }, undefined, 65536);
+        expect(pages()).toBe(-65536);
+        larger();
         expect(pages()).toBe(-2048);
-        small();
+        // Without one, the default only ever shrinks it.
+        const kept = limitCaches({ db, content });
         expect(pages()).toBe(-2048);
+        kept();
       } finally {
         db.close();
       }
