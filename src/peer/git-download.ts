@@ -8,6 +8,7 @@
  * lands inside a sync session's transaction and the worker answers other calls between steps.
  * Check-ins that arrive meanwhile are left for the next download (the list is taken at the start).
  */
+import { utf8 } from '../fossil/bytes.ts';
 import { ExportMarks } from '../git/marks.ts';
 import { gitFastExport } from '../git/fast-export.ts';
 import type { Repository } from '../repo/repository.ts';
@@ -58,7 +59,7 @@ export async function gitDownloadBlob(repo: Repository, opts: GitDownloadOptions
     opts.onStep?.(made, heldBytes);
     if (!done) await pause();
   }
-  held.push(new TextEncoder().encode('done\n'));
+  held.push(utf8('done\n'));
   settle();
   return blob;
 }
