@@ -9,7 +9,9 @@
  */
 import type { Db } from '../db/db.ts';
 import { uncompressBlob } from '../fossil/blob-codec.ts';
-import { applyDelta } from '../fossil/delta.ts';
+import { applyDelta, deltaOutputSize, MAX_DELTA_OUTPUT } from '../fossil/delta.ts';
+import { isLikelyArtifact } from '../fossil/artifact.ts';
+import type { BufferPool } from './buffer-pool.ts';
 
 export interface BlobInfo {
   rid: number;
@@ -25,6 +27,12 @@ export interface WalkOptions {
   expanded?: (rid: number) => Uint8Array | undefined;
   /** Called when an artifact cannot be expanded; its delta descendants are then not visited. */
   onError?: (blob: BlobInfo, error: Error) => void;
+  /**
+   * Expand file content into buffers from this pool, each given back once the content and the
+   * deltas made from it are done with. The visitor then must not keep file content past its
+   * call: only what isLikelyArtifact accepts, which is never given back.
+   */
+  buffers?: BufferPool;
 }
 
 export interface RepositoryBlobs {
@@ -51,11 +59,17 @@ export function loadRepositoryBlobs(db: Db): RepositoryBlobs {
   return { byRid, deltaChildren, deltaSource };
 }
 
-/** An artifact from its stored bytes: full content, or a delta applied to its source's content. */
-export function expandStored(stored: Uint8Array | null | undefined, source: Uint8Array | undefined): Uint8Array {
+/**
+ * An artifact from its stored bytes: full content, or a delta applied to its source's content
+ * (written into a buffer from `buffers` when given: the caller gives it back when done).
+ */
+export function expandStored(stored: Uint8Array | null | undefined, source: Uint8Array | undefined, buffers?: BufferPool): Uint8Array {
   if (!stored) throw new Error('no content stored');
   const raw = uncompressBlob(stored);
-  return source === undefined ? raw : applyDelta(source, raw);
+  if (source === undefined) return raw;
+  const size = buffers ? deltaOutputSize(raw) : 0;
+  // applyDelta checks the declared size against its limit again before writing.
+  return applyDelta(source, raw, MAX_DELTA_OUTPUT, buffers && size <= MAX_DELTA_OUTPUT ? buffers.take(size) : undefined);
 }
 
 /**
@@ -104,32 +118,53 @@ export function walkDeltaTrees(
   const readStored = db.prepare('SELECT content FROM blob WHERE rid=?');
   const visited = new Set<number>();
   const stack: Frame[] = [];
+  const buffers = opts.buffers;
+  /** Pooled content -> frames still to expand from it. */
+  const holders = new Map<Uint8Array, number>();
+  const release = (source: Uint8Array | undefined) => {
+    const n = source && holders.get(source);
+    if (!n) return;
+    if (n > 1) holders.set(source!, n - 1);
+    else {
+      holders.delete(source!);
+      buffers!.give(source!);
+    }
+  };
   const roots = [...blobs.byRid.values()].filter(
     (b) => b.size >= 0 && !blobs.deltaSource.has(b.rid) && !opts.skip?.has(b.rid),
   );
+  /** Expand and visit one artifact: its content, or undefined when it is not to be (or cannot be) visited. */
+  const visitOne = (rid: number, source: Uint8Array | undefined): Uint8Array | undefined => {
+    const blob = blobs.byRid.get(rid);
+    if (!blob || blob.size < 0 || visited.has(rid) || opts.skip?.has(rid)) return undefined;
+    let content = opts.expanded?.(rid);
+    if (!content) {
+      try {
+        content = expandStored(readStored.column<Uint8Array | null>(rid)[0], source, buffers);
+      } catch (e) {
+        opts.onError?.(blob, e as Error);
+        return undefined;
+      }
+    }
+    visited.add(rid);
+    visit(blob, content);
+    return content;
+  };
   for (const root of roots) {
     stack.push({ rid: root.rid });
     while (stack.length > 0) {
       const { rid, source } = stack.pop()!;
-      const blob = blobs.byRid.get(rid);
-      if (!blob || blob.size < 0 || visited.has(rid) || opts.skip?.has(rid)) continue;
-      let content = opts.expanded?.(rid);
-      if (!content) {
-        try {
-          content = expandStored(readStored.column<Uint8Array | null>(rid)[0], source);
-        } catch (e) {
-          opts.onError?.(blob, e as Error);
-          continue;
-        }
-      }
-      visited.add(rid);
-      visit(blob, content);
+      const content = visitOne(rid, source);
+      release(source);
+      if (!content) continue;
       const children = blobs.deltaChildren.get(rid);
+      const reusable = buffers !== undefined && !isLikelyArtifact(content);
       if (children) {
+        if (reusable) holders.set(content, children.length);
         // Pushed in reverse so they are expanded in fossil's order.
         const ordered = fossilBagOrder(children);
         for (let i = ordered.length - 1; i >= 0; i--) stack.push({ rid: ordered[i]!, source: content });
-      }
+      } else if (reusable) buffers.give(content);
     }
   }
   return visited;

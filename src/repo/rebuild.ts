@@ -14,6 +14,7 @@ import type { CrosslinkContent, CrosslinkRepo } from './crosslink/host.ts';
 import { activeSession } from './crosslink/session.ts';
 import { DEFAULT_TICKET_TABLE_SQL } from './crosslink/ticket-schema.ts';
 import { expandStored, loadRepositoryBlobs, walkDeltaTrees, type RepositoryBlobs } from './delta-tree-walk.ts';
+import { BufferPool } from './buffer-pool.ts';
 import { AUX_SCHEMA_MAX, CONTENT_SCHEMA, installDerivedSchema, TagId } from './schema.ts';
 
 /** Tables rebuild keeps (upstream's list), besides sqlite_* and fx_* tables. */
@@ -53,7 +54,8 @@ export interface RebuildOptions {
   onProgress?: (p: RebuildProgress) => void;
   /**
    * Sees every artifact's expanded content before it is crosslinked (e.g. to check its hash,
-   * as a clone does); throwing aborts the rebuild.
+   * as a clone does); throwing aborts the rebuild. The content is only valid during the call:
+   * its buffer is reused afterwards.
    */
   onContent?: (rid: number, uuid: string, content: Uint8Array) => void;
   /** Login named in the trunk tags rebuild may have to create (default: the `default-user` setting). */
@@ -172,7 +174,7 @@ function rebuildInTransaction(repo: RebuildRepo, opts: RebuildOptions): RebuildR
       result.artifacts++;
       if (crosslinkArtifact(s, blob.rid, content)) result.linked++;
       step();
-    }, { expanded: shared.take });
+    }, { expanded: shared.take, buffers: new BufferPool() });
     s.contentHint = undefined;
     s.knownRids = undefined;
     // Whatever the walk could not reach: phantoms, and deltas whose chain is broken.

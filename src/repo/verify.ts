@@ -8,6 +8,7 @@
 import type { Db } from '../db/db.ts';
 import { verifyHash } from '../fossil/hash.ts';
 import { loadRepositoryBlobs, walkDeltaTrees } from './delta-tree-walk.ts';
+import { BufferPool } from './buffer-pool.ts';
 
 export interface VerifyProgress {
   done: number;
@@ -70,6 +71,7 @@ export function verifyRepo(repo: { readonly db: Db }, opts: VerifyOptions = {}):
       if (opts.onProgress && checked % PROGRESS_EVERY === 0) opts.onProgress({ done: checked, total });
     },
     {
+      buffers: new BufferPool(),
       onError: (blob, e) => {
         failed.add(blob.rid);
         problems.push(`cannot expand artifact ${short(blob.uuid)} (${blob.rid}): ${e.message}`);
@@ -123,7 +125,7 @@ export function falseArtifacts(db: Db): number[] {
     (blob, content) => {
       if (content.length !== blob.size || !verifyHash(content, blob.uuid)) bad.add(blob.rid);
     },
-    { onError: (blob) => bad.add(blob.rid) },
+    { onError: (blob) => bad.add(blob.rid), buffers: new BufferPool() },
   );
   for (const blob of blobs.byRid.values()) {
     if (blob.size < 0 || visited.has(blob.rid) || bad.has(blob.rid)) continue;

@@ -6,7 +6,10 @@
 import { verifyHash } from '../fossil/hash.ts';
 
 export interface ArtifactVerifier {
-  /** Check (now or later) that content hashes to uuid. */
+  /**
+   * Check (now or later) that content hashes to uuid. The content is only valid during the call
+   * (the walk reuses its buffer): a check made later works on a copy.
+   */
   check(rid: number, uuid: string, content: Uint8Array): void;
   /** Wait for every check; returns the uuid of an artifact that failed, if any. */
   finish(): string | undefined;

@@ -20,6 +20,7 @@ import { standaloneString } from '../repo/crosslink/session.ts';
 import { expandStored, fossilBagOrder, loadRepositoryBlobs } from '../repo/delta-tree-walk.ts';
 import type { Repository } from '../repo/repository.ts';
 import { isLikelyArtifact } from '../fossil/artifact.ts';
+import { BufferPool } from '../repo/buffer-pool.ts';
 import type { ArtifactVerifier } from './artifact-verifier.ts';
 
 interface Frame {
@@ -80,6 +81,11 @@ export class CloneLinker {
   constructor(
     private readonly repo: Repository,
     private readonly verifier: ArtifactVerifier,
+    /**
+     * Buffers for expanded file content: the verifier and the crosslinker are done with a file's
+     * content when its step ends, and only artifacts are kept (recent, prefetched).
+     */
+    private readonly buffers = new BufferPool(),
   ) {
     this.db = repo.db;
     this.readRow = this.db.prepare('SELECT uuid, size, content FROM blob WHERE rid=?');
@@ -341,6 +347,16 @@ export class CloneLinker {
 
   private step(s: ReturnType<typeof beginCrosslink>): void {
     const frame = this.pop();
+    try {
+      this.expandAndLink(s, frame);
+    } finally {
+      // The last delta made from it is expanded: its buffer can take another version's content.
+      const source = frame.source;
+      if (source && !this.held.has(source) && !isLikelyArtifact(source)) this.buffers.give(source);
+    }
+  }
+
+  private expandAndLink(s: ReturnType<typeof beginCrosslink>, frame: Frame): void {
     const rid = frame.rid;
     if (this.done.has(rid)) return;
     let source = frame.source;
@@ -358,14 +374,15 @@ export class CloneLinker {
     if (content) this.prefetched.delete(rid);
     else {
       try {
-        content = expandStored(row.content, source);
+        content = expandStored(row.content, source, this.buffers);
       } catch {
         return;
       }
     }
     this.done.add(rid);
     // Only artifacts are ever asked for; file content, some of it megabytes, would only add to the peak.
-    if (isLikelyArtifact(content)) {
+    const artifact = isLikelyArtifact(content);
+    if (artifact) {
       this.recent.set(rid, content);
       if (this.recent.size > 16) this.recent.delete(this.recent.keys().next().value!);
     }
@@ -377,7 +394,7 @@ export class CloneLinker {
     if (children) {
       this.waiting.delete(rid);
       for (const child of this.orderChildren(children)) this.push({ rid: child, source: content });
-    }
+    } else if (!artifact) this.buffers.give(content);
   }
 
   /**

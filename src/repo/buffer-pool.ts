@@ -1,0 +1,80 @@
+/**
+ * Buffers for expanded file content, reused while a walk of the delta trees (a rebuild, a clone's
+ * linking) expands every version of every file once.
+ *
+ * A fresh multi-megabyte buffer for each version costs more than applying the delta into it:
+ * the memory comes new from the system every time (Chromium maps each large ArrayBuffer on its
+ * own), so each of its pages faults in and is zeroed, and the old one waits for the collector.
+ * Writing 7 MB into a fresh buffer took 20 ms in a Chromium worker and 4 ms in Node; into a
+ * reused one, 0.2 ms in both. On a large repository that was a quarter of a browser clone.
+ *
+ * The pool only ever hands out and takes back buffers it made itself, and only whoever took a
+ * buffer gives it back, once nothing refers to its bytes any more.
+ */
+
+/** Smaller buffers come cheaply from the allocator's own free lists: not worth pooling. */
+const MIN_POOLED = 64 * 1024;
+/** Buffers are made in steps of this, so a file's versions of about the same size share them. */
+const GRAIN = 64 * 1024;
+
+export class BufferPool {
+  private readonly free: ArrayBuffer[] = [];
+  private freeBytes = 0;
+  /** Every buffer this pool made (given back or not): nothing else is ever taken in. */
+  private readonly made = new WeakSet<ArrayBuffer>();
+  private readonly idle = new WeakSet<ArrayBuffer>();
+  private madeCount = 0;
+
+  /** maxFreeBytes: how much given-back memory is kept for reuse; past it the oldest goes. */
+  constructor(private readonly maxFreeBytes = 24 * 1024 * 1024) {}
+
+  /**
+   * A view of exactly size bytes (their contents are whatever was there): in a buffer given back
+   * earlier when one fits without wasting more than size again, else in a new one.
+   */
+  take(size: number): Uint8Array {
+    if (size < MIN_POOLED) return new Uint8Array(size);
+    let best = -1;
+    for (let i = 0; i < this.free.length; i++) {
+      const n = this.free[i]!.byteLength;
+      if (n >= size && n <= 2 * size + GRAIN && (best < 0 || n < this.free[best]!.byteLength)) best = i;
+    }
+    if (best >= 0) {
+      const buffer = this.free.splice(best, 1)[0]!;
+      this.freeBytes -= buffer.byteLength;
+      this.idle.delete(buffer);
+      return new Uint8Array(buffer, 0, size);
+    }
+    const buffer = new ArrayBuffer(Math.ceil(size / GRAIN) * GRAIN);
+    this.made.add(buffer);
+    this.madeCount++;
+    return new Uint8Array(buffer, 0, size);
+  }
+
+  /**
+   * Give back bytes taken from this pool: the caller promises nothing will read them again.
+   * Bytes the pool did not make, and a buffer already given back, are ignored.
+   */
+  give(bytes: Uint8Array): void {
+    const buffer = bytes.buffer;
+    if (!(buffer instanceof ArrayBuffer) || !this.made.has(buffer) || this.idle.has(buffer)) return;
+    this.idle.add(buffer);
+    this.free.push(buffer);
+    this.freeBytes += buffer.byteLength;
+    while (this.freeBytes > this.maxFreeBytes) {
+      const oldest = this.free.shift()!;
+      this.idle.delete(oldest);
+      this.freeBytes -= oldest.byteLength;
+    }
+  }
+
+  /** Memory given back and kept for reuse (for tests and diagnostics). */
+  get idleBytes(): number {
+    return this.freeBytes;
+  }
+
+  /** How many buffers the pool has made: few, however many versions went through them. */
+  get buffersMade(): number {
+    return this.madeCount;
+  }
+}
