@@ -8,8 +8,8 @@
  * message is posted per artifact, so the consumer never depends on the producer's event loop,
  * which stays blocked for the whole rebuild; waiting on either side uses Atomics.
  *
- * Memory stays flat however much is hashed. An artifact larger than the ring is hashed by the
- * producer itself.
+ * Memory stays flat however much is hashed. An artifact larger than the ring, or one that finds
+ * the ring full, is hashed by the producer itself.
  */
 import { verifyHash } from '../fossil/hash.ts';
 import type { ArtifactVerifier } from './artifact-verifier.ts';
@@ -77,16 +77,16 @@ export function hashRingVerifier(r: HashRing, stop: () => void): ArtifactVerifie
 
   return {
     check(_rid, uuid, content) {
-      if (content.length > ring.length || uuid.length > NAME_BYTES) {
-        if (failedHere === undefined && !verifyHash(content, uuid)) failedHere = uuid;
-        return;
-      }
       // Keep each artifact contiguous: skip the ring's tail when it is too short.
       const padding = writeAt + content.length > ring.length ? ring.length - writeAt : 0;
       const need = padding + content.length;
-      waitWhile(USED, (used) => used + need > ring.length);
       const head = Atomics.load(control, HEAD);
-      waitWhile(TAIL, (tail) => head - tail >= slots);
+      // Larger than the ring, or no room (the hashing thread is behind): hash it here rather
+      // than wait, so both threads hash instead of one waiting for the other.
+      if (content.length > ring.length || uuid.length > NAME_BYTES || Atomics.load(control, USED) + need > ring.length || head - Atomics.load(control, TAIL) >= slots) {
+        if (failedHere === undefined && !verifyHash(content, uuid)) failedHere = uuid;
+        return;
+      }
       if (padding) writeAt = 0;
       ring.set(content, writeAt);
       const i = head % slots;

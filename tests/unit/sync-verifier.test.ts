@@ -13,16 +13,21 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 // here a Node worker thread runs the same consumer, from the compiled module.
 const compiledRing = fileURLToPath(new URL('../../dist/sync/hash-ring.js', import.meta.url));
 function sharedRingVerifier() {
-  if (!existsSync(compiledRing)) throw new Error(`${compiledRing} is missing: run npm run build:cli`);
   // A small ring and queue, so both wrap many times.
   const ring = createHashRing(4 * 1024 * 1024, 64);
+  return hashRingVerifier(ring, startRingConsumer(ring));
+}
+
+/** A Node worker thread hashing what the ring holds; returns how to stop it. */
+function startRingConsumer(ring: ReturnType<typeof createHashRing>): () => void {
+  if (!existsSync(compiledRing)) throw new Error(`${compiledRing} is missing: run npm run build:cli`);
   const source = `
     import { workerData } from 'node:worker_threads';
     import { createHash } from 'node:crypto';
     const { runHashRingConsumer } = await import(${JSON.stringify(pathToFileURL(compiledRing).href)});
     runHashRingConsumer(workerData, (name, bytes) => createHash(name.length > 40 ? 'sha3-256' : 'sha1').update(bytes).digest('hex'));`;
   const worker = new Worker(new URL(`data:text/javascript,${encodeURIComponent(source)}`), { workerData: ring });
-  return hashRingVerifier(ring, () => void worker.terminate());
+  return () => void worker.terminate();
 }
 
 function artifact(i: number, size: number): Uint8Array {
@@ -56,6 +61,27 @@ describe.each([
       v.check(i + 1, name, a);
     }
     expect(v.finish()).toBe(hashBytes(artifact(20, 10_020), 'sha3'));
+    v.close();
+  });
+});
+
+describe('shared ring verifier', () => {
+  it('hashes on the checking thread, rather than wait, when the ring is full', () => {
+    // No consumer yet: the ring fills, and every check after that must still return (it used to
+    // wait for room). The bad artifact comes when the ring is full, so only this thread sees it.
+    const ring = createHashRing(1024 * 1024, 16);
+    let stop: () => void = () => {};
+    const v = hashRingVerifier(ring, () => stop());
+    const bad = 30;
+    for (let i = 0; i < 40; i++) {
+      const a = artifact(i, 100_000 + i);
+      const name = hashBytes(a, 'sha3');
+      if (i === bad) a[7] = a[7]! ^ 1;
+      v.check(i + 1, name, a);
+    }
+    // What the ring holds is hashed by the consumer, which starts only now.
+    stop = startRingConsumer(ring);
+    expect(v.finish()).toBe(hashBytes(artifact(bad, 100_000 + bad), 'sha3'));
     v.close();
   });
 });
