@@ -10,6 +10,7 @@ import type { Db, Row, RunResult, SqlValue, Statement } from './db.ts';
 import { StatementCache } from './statement-cache.ts';
 import { classified } from './storage-error.ts';
 import { DbBase } from './db-base.ts';
+import { WasmCalls } from './wasm-calls.ts';
 
 export type Sqlite3 = Awaited<ReturnType<typeof sqlite3InitModule>>;
 type Oo1Db = InstanceType<Sqlite3['oo1']['DB']>;
@@ -50,25 +51,25 @@ class WasmStatement implements Statement {
    * Run fn over a freshly bound statement and always reset afterwards: a statement left
    * mid-result keeps its read transaction open and would block later writers.
    */
-  private with<T>(params: SqlValue[], fn: (s: Oo1Statement) => T): T {
+  private with<T>(params: SqlValue[], fn: (stmt: number, calls: WasmCalls) => T): T {
     // A caller may hold on to a statement the cache has since evicted (and finalized).
-    const s = (this.native ??= this.owner.prepareNative(this.sql));
-    s.clearBindings();
-    if (params.length > 0) s.bind(params as never);
+    const stmt = (this.native ??= this.owner.prepareNative(this.sql)).pointer!;
+    const calls = this.owner.calls;
     let result: T;
     try {
-      result = fn(s);
+      calls.bind(stmt, params);
+      result = fn(stmt, calls);
     } catch (e) {
       // reset() reports the failed step's error once more; the first report is the one to keep.
       try {
-        s.reset();
+        calls.reset(stmt);
       } catch {
         /* the same failure */
       }
       throw classified(e);
     }
     try {
-      s.reset();
+      calls.reset(stmt);
     } catch (e) {
       throw classified(e);
     }
@@ -76,8 +77,8 @@ class WasmStatement implements Statement {
   }
 
   run(...params: SqlValue[]): RunResult {
-    this.with(params, (s) => {
-      while (s.step()) {
+    this.with(params, (stmt, calls) => {
+      while (calls.step(stmt)) {
         /* drain: a statement with results still runs to completion */
       }
     });
@@ -85,34 +86,39 @@ class WasmStatement implements Statement {
   }
 
   get<T = Row>(...params: SqlValue[]): T | undefined {
-    return this.with(params, (s) => (s.step() ? rowOf<T>(s) : undefined));
+    return this.with(params, (stmt, calls) => (calls.step(stmt) ? rowOf<T>(stmt, calls, calls.columnNames(stmt)) : undefined));
   }
 
   all<T = Row>(...params: SqlValue[]): T[] {
-    return this.with(params, (s) => {
+    return this.with(params, (stmt, calls) => {
       const rows: T[] = [];
-      while (s.step()) rows.push(rowOf<T>(s));
+      let names: string[] | undefined;
+      while (calls.step(stmt)) rows.push(rowOf<T>(stmt, calls, (names ??= calls.columnNames(stmt))));
       return rows;
     });
   }
 
   value<T = SqlValue>(...params: SqlValue[]): T | undefined {
-    return this.with(params, (s) => (s.step() && s.columnCount > 0 ? (fromNative(s.get(0)) as T) : undefined));
+    return this.with(params, (stmt, calls) => (calls.step(stmt) && calls.columnCount(stmt) > 0 ? (calls.column(stmt, 0) as T) : undefined));
   }
 
   column<T = SqlValue>(...params: SqlValue[]): T[] {
-    return this.with(params, (s) => {
+    return this.with(params, (stmt, calls) => {
       const out: T[] = [];
-      while (s.step()) out.push(fromNative(s.get(0)) as T);
+      while (calls.step(stmt)) out.push(calls.column(stmt, 0) as T);
       return out;
     });
   }
 
   table(...params: SqlValue[]): { columns: string[]; rows: SqlValue[][] } {
-    return this.with(params, (s) => {
-      const columns = s.getColumnNames();
+    return this.with(params, (stmt, calls) => {
+      const columns = calls.columnNames(stmt);
       const rows: SqlValue[][] = [];
-      while (s.step()) rows.push((s.get([]) as unknown[]).map(fromNative));
+      while (calls.step(stmt)) {
+        const row: SqlValue[] = [];
+        for (let i = 0; i < columns.length; i++) row.push(calls.column(stmt, i));
+        rows.push(row);
+      }
       return { columns, rows };
     });
   }
@@ -123,16 +129,17 @@ class WasmStatement implements Statement {
   }
 }
 
-function rowOf<T>(s: Oo1Statement): T {
-  const row = s.get({}) as Record<string, unknown>;
-  for (const k in row) {
-    if (typeof row[k] === 'bigint') row[k] = fromNative(row[k]);
-  }
+/** The current row as an object; a name that appears twice keeps its last column, as oo1's did. */
+function rowOf<T>(stmt: number, calls: WasmCalls, names: readonly string[]): T {
+  const row: Record<string, SqlValue> = {};
+  for (let i = 0; i < names.length; i++) row[names[i]!] = calls.column(stmt, i);
   return row as T;
 }
 
 class WasmDb extends DbBase {
   private readonly statements = new StatementCache<WasmStatement>(500, (s) => s.finalize());
+  /** The statements' calls into SQLite, with this connection's errors. */
+  readonly calls: WasmCalls;
 
   constructor(
     readonly sqlite3: Sqlite3,
@@ -140,6 +147,7 @@ class WasmDb extends DbBase {
     readonly filename: string,
   ) {
     super(false);
+    this.calls = new WasmCalls(sqlite3, (rc) => native.checkRc(rc));
   }
 
   lastRunResult(): RunResult {

@@ -29,14 +29,15 @@ export function claimedSize(blob: Uint8Array): number {
 
 /**
  * Inflate a compressed blob. The claimed size bounds the allocation (and may not exceed maxSize);
- * the result must have exactly the claimed size.
+ * the result must have exactly the claimed size. `alloc` makes the output buffer (see
+ * Platform.inflate).
  */
-export function uncompressBlob(blob: Uint8Array, maxSize = MAX_ARTIFACT_SIZE): Uint8Array {
+export function uncompressBlob(blob: Uint8Array, maxSize = MAX_ARTIFACT_SIZE, alloc?: (size: number) => Uint8Array): Uint8Array {
   const n = claimedSize(blob);
   if (n > maxSize) throw new BlobFormatError(`compressed blob claims ${n} bytes, over the limit of ${maxSize}`);
   let out: Uint8Array;
   try {
-    out = platform().inflate(blob.subarray(4), n, n);
+    out = platform().inflate(blob.subarray(4), n, n, alloc);
   } catch (e) {
     throw new BlobFormatError(`cannot uncompress blob: ${(e as Error).message}`);
   }

@@ -17,8 +17,11 @@ export interface Platform {
    * Inflate a zlib (RFC 1950) stream. Must throw if the output would exceed maxOutput bytes,
    * so a hostile stream can never make us allocate more than the caller allows. A caller that
    * knows the size to expect (a blob says it) passes it, so the output is allocated once.
+   * `alloc`, when given, makes that output buffer (of the size asked): a caller expanding many
+   * blobs hands out reused buffers (in a browser a fresh one costs more than inflating into it).
+   * An implementation that cannot inflate into a given buffer ignores it.
    */
-  inflate(data: Uint8Array, maxOutput: number, expectedSize?: number): Uint8Array;
+  inflate(data: Uint8Array, maxOutput: number, expectedSize?: number, alloc?: (size: number) => Uint8Array): Uint8Array;
   randomBytes(n: number): Uint8Array;
   /** Name of the implementation, for diagnostics. */
   readonly name: string;

@@ -22,10 +22,10 @@ export async function createWebPlatform(): Promise<Platform> {
     sha3: (d) => digest(s3, d),
     md5: (d) => digest(m5, d),
     deflate: (d, level = 6) => zlibSync(d, { level: Math.max(0, Math.min(9, level)) as 6 }),
-    inflate(d, maxOutput) {
+    inflate(d, maxOutput, _expected, alloc) {
       // fflate inflates into a caller-provided buffer and silently stops at its end, so give it
       // one spare byte: filling that byte means the stream holds more than the caller allows.
-      const out = new Uint8Array(maxOutput + 1);
+      const out = alloc ? alloc(maxOutput + 1) : new Uint8Array(maxOutput + 1);
       let res: Uint8Array;
       try {
         res = unzlibSync(d, { out });

@@ -51,6 +51,9 @@ export class BufferPool {
     return new Uint8Array(buffer, 0, size);
   }
 
+  /** take, as a function to hand to whoever makes the buffer (Platform.inflate). */
+  readonly taker = (size: number): Uint8Array => this.take(size);
+
   /**
    * Give back bytes taken from this pool: the caller promises nothing will read them again.
    * Bytes the pool did not make, and a buffer already given back, are ignored.

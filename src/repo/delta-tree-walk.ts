@@ -65,11 +65,15 @@ export function loadRepositoryBlobs(db: Db): RepositoryBlobs {
  */
 export function expandStored(stored: Uint8Array | null | undefined, source: Uint8Array | undefined, buffers?: BufferPool): Uint8Array {
   if (!stored) throw new Error('no content stored');
-  const raw = uncompressBlob(stored);
-  if (source === undefined) return raw;
-  const size = buffers ? deltaOutputSize(raw) : 0;
-  // applyDelta checks the declared size against its limit again before writing.
-  return applyDelta(source, raw, MAX_DELTA_OUTPUT, buffers && size <= MAX_DELTA_OUTPUT ? buffers.take(size) : undefined);
+  const raw = uncompressBlob(stored, undefined, buffers?.taker);
+  if (source === undefined || !buffers) return source === undefined ? raw : applyDelta(source, raw);
+  try {
+    const size = deltaOutputSize(raw);
+    // applyDelta checks the declared size against its limit again before writing.
+    return applyDelta(source, raw, MAX_DELTA_OUTPUT, size <= MAX_DELTA_OUTPUT ? buffers.take(size) : undefined);
+  } finally {
+    buffers.give(raw);
+  }
 }
 
 /**
