@@ -19,6 +19,8 @@ const SQLITE_FLOAT = 2;
 const SQLITE_TEXT = 3;
 const SQLITE_BLOB = 4;
 const SQLITE_TRANSIENT = -1;
+/** The largest value bound through the shared scratch area. */
+const SCRATCH_MAX = 1024 * 1024;
 
 /** The C functions used, as the wasm module exports them (pointers are numbers, int64 BigInts). */
 interface Exports {
@@ -58,16 +60,30 @@ export class WasmCalls {
     this.x = sqlite3.wasm.exports as unknown as Exports;
   }
 
-  /** A scratch area of at least n bytes in the wasm heap (grown, never shrunk). */
-  private room(n: number): number {
-    if (n > this.scratchBytes) {
-      if (this.scratch) this.sqlite3.wasm.dealloc(this.scratch);
+  /**
+   * Write a value's bytes into the wasm heap, bind them with `bindAt(pointer, length)` (which
+   * copies them), and free what was only for this value. Values up to SCRATCH_MAX share one
+   * scratch area; a larger one (a big blob) gets its own, so the heap does not keep its size.
+   */
+  private withBytes(maxBytes: number, write: (heap: Uint8Array, p: number) => number, bindAt: (p: number, n: number) => number): number {
+    const wasm = this.sqlite3.wasm;
+    if (maxBytes > SCRATCH_MAX) {
+      const p = wasm.alloc(maxBytes) as unknown as number;
+      try {
+        return bindAt(p, write(wasm.heap8u().subarray(p, p + maxBytes), p));
+      } finally {
+        wasm.dealloc(p as never);
+      }
+    }
+    if (maxBytes > this.scratchBytes) {
+      if (this.scratch) wasm.dealloc(this.scratch as never);
       this.scratch = 0;
-      const size = Math.max(n, 4096, this.scratchBytes * 2);
-      this.scratch = this.sqlite3.wasm.alloc(size) as unknown as number;
+      const size = Math.min(SCRATCH_MAX, Math.max(maxBytes, 4096, this.scratchBytes * 2));
+      this.scratch = wasm.alloc(size) as unknown as number;
       this.scratchBytes = size;
     }
-    return this.scratch;
+    const p = this.scratch;
+    return bindAt(p, write(wasm.heap8u().subarray(p, p + maxBytes), p));
   }
 
   /** Clear the statement's bindings and bind params to ?1, ?2, ... as oo1's bind would. */
@@ -88,17 +104,21 @@ export class WasmCalls {
         else rc = x.sqlite3_bind_double(stmt, at, v);
       } else if (typeof v === 'string') {
         // UTF-8 takes at most three bytes per UTF-16 code unit.
-        const p = this.room(v.length * 3 + 1);
-        const { written } = toUtf8.encodeInto(v, this.sqlite3.wasm.heap8u().subarray(p, p + this.scratchBytes));
-        rc = x.sqlite3_bind_text(stmt, at, p, written, SQLITE_TRANSIENT);
+        rc = this.withBytes(
+          v.length * 3 + 1,
+          (heap) => toUtf8.encodeInto(v, heap).written,
+          (p, n) => x.sqlite3_bind_text(stmt, at, p, n, SQLITE_TRANSIENT),
+        );
       } else if (typeof v === 'bigint') {
         if (v < -(2n ** 63n) || v >= 2n ** 63n) throw new RangeError(`BigInt value is too big to store without precision loss: ${v}`);
         rc = x.sqlite3_bind_int64(stmt, at, v);
       } else if (typeof v === 'boolean') rc = x.sqlite3_bind_int(stmt, at, v ? 1 : 0);
       else if (v instanceof Uint8Array) {
-        const p = this.room(v.length || 1);
-        this.sqlite3.wasm.heap8u().set(v, p);
-        rc = x.sqlite3_bind_blob(stmt, at, p, v.length, SQLITE_TRANSIENT);
+        rc = this.withBytes(
+          v.length || 1,
+          (heap) => (heap.set(v), v.length),
+          (p, n) => x.sqlite3_bind_blob(stmt, at, p, n, SQLITE_TRANSIENT),
+        );
       } else throw new TypeError(`cannot bind a ${Object.prototype.toString.call(v)} to an SQL parameter`);
       if (rc) this.check(rc);
     }

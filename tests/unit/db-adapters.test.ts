@@ -38,6 +38,29 @@ describe('Db adapters', () => {
       db.close();
     });
 
+    it('binds values of every size, text in any script, and integers past 32 bits exactly', async () => {
+      const db = await adapter.open();
+      db.exec('CREATE TABLE v(k INTEGER PRIMARY KEY, x)');
+      // Small values share a scratch area in the sqlite-wasm adapter, large ones do not: each
+      // must still arrive whole, whatever was bound before it.
+      const big = new Uint8Array(3 * 1024 * 1024).map((_, i) => (i * 7) & 255);
+      const longText = 'ä€𝄞x'.repeat(200_000);
+      const values: unknown[] = ['', 'ascii', 'grüße €100 𝄞', longText, new Uint8Array([9]), big, new Uint8Array(70_000).fill(5),
+        'after the big ones', 2 ** 40 + 3, -(2 ** 31) - 1, 2 ** 31, 0.1, -7, 2n ** 45n, Number.MAX_SAFE_INTEGER, Number.MIN_SAFE_INTEGER];
+      const put = db.prepare('INSERT INTO v(k, x) VALUES(?, ?)');
+      values.forEach((x, i) => put.run(i + 1, x as never));
+      const back = db.prepare('SELECT x FROM v ORDER BY k').column();
+      expect(back.length).toBe(values.length);
+      // A BigInt goes in as an integer and, fitting a number, comes back as one.
+      values.forEach((x, i) => expect(back[i], `value ${i}`).toEqual(typeof x === 'bigint' ? Number(x) : x));
+      expect(db.value('SELECT x = 1099511627779 FROM v WHERE k=9')).toBe(1);
+      expect(db.value('SELECT typeof(x) FROM v WHERE k=14')).toBe('integer');
+      expect(db.value('SELECT length(x) FROM v WHERE k=4')).toBe(800_000); // characters, not UTF-16 units
+      // A statement with a NUL inside its text keeps all of it.
+      expect(db.value("SELECT 'a' || char(0) || 'b'")).toBe('a\0b');
+      db.close();
+    });
+
     it('nests transactions with savepoints and rolls back on throw', async () => {
       const db = await adapter.open();
       db.exec('CREATE TABLE t(x)');
