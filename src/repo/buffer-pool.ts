@@ -26,7 +26,7 @@ export class BufferPool {
   private madeCount = 0;
 
   /** maxFreeBytes: how much given-back memory is kept for reuse; past it the oldest goes. */
-  constructor(private readonly maxFreeBytes = 24 * 1024 * 1024) {}
+  constructor(private readonly maxFreeBytes = 16 * 1024 * 1024) {}
 
   /**
    * A view of exactly size bytes (their contents are whatever was there): in a buffer given back
