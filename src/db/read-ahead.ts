@@ -69,11 +69,18 @@ export class ReadAheadHandle implements SyncHandle {
       this.blocks.set(b, kept);
       return kept;
     }
-    const bytes = new Uint8Array(this.blockSize);
+    // The block that goes makes room for this one, in its own memory: in a browser a fresh
+    // buffer costs more than the read (its pages come new from the system every time).
+    let bytes: Uint8Array | undefined;
+    if (this.blocks.size >= this.maxBlocks) {
+      const [oldest, old] = this.blocks.entries().next().value!;
+      this.blocks.delete(oldest);
+      if (old.length === this.blockSize) bytes = old;
+    }
+    bytes ??= new Uint8Array(this.blockSize);
     const n = this.inner.read(bytes, { at: b * this.blockSize });
     const block = n === this.blockSize ? bytes : bytes.slice(0, n);
     this.blocks.set(b, block);
-    if (this.blocks.size > this.maxBlocks) this.blocks.delete(this.blocks.keys().next().value!);
     return block;
   }
 
