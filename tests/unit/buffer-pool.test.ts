@@ -11,7 +11,7 @@ import { loadRepositoryBlobs, walkDeltaTrees } from '../../src/repo/delta-tree-w
 import { verifyRepo } from '../../src/repo/verify.ts';
 import { rebuild } from '../../src/repo/rebuild.ts';
 import { CloneLinker } from '../../src/sync/clone-linker.ts';
-import { inlineVerifier, type ArtifactVerifier } from '../../src/sync/artifact-verifier.ts';
+import { recordingVerifier } from '../helpers/recording-verifier.ts';
 import { verifyHash } from '../../src/fossil/hash.ts';
 import { editText, randomText, rng } from '../helpers/edits.ts';
 
@@ -121,16 +121,7 @@ forEachAdapter((adapter) => {
 
   it("a clone's linker checks every large version with a few buffers", async () => {
     const { repo, all } = await largeTree();
-    const checked = new Map<number, boolean>();
-    const inline = inlineVerifier();
-    const verifier: ArtifactVerifier = {
-      check(rid, uuid, content) {
-        checked.set(rid, verifyHash(content, uuid));
-        inline.check(rid, uuid, content);
-      },
-      finish: () => inline.finish(),
-      close() {},
-    };
+    const { verifier, checked } = recordingVerifier();
     const pool = new BufferPool();
     const linker = new CloneLinker(repo, verifier, pool);
     // One artifact per slice: frames holding a source live across slices.

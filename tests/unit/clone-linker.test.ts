@@ -8,8 +8,8 @@ import { expect, it } from 'vitest';
 import { forEachAdapter } from '../helpers/dbs.ts';
 import { Repository } from '../../src/repo/repository.ts';
 import { CloneLinker } from '../../src/sync/clone-linker.ts';
-import { inlineVerifier, type ArtifactVerifier } from '../../src/sync/artifact-verifier.ts';
-import { verifyHash } from '../../src/fossil/hash.ts';
+import { inlineVerifier } from '../../src/sync/artifact-verifier.ts';
+import { recordingVerifier } from '../helpers/recording-verifier.ts';
 import { editText, randomText, rng } from '../helpers/edits.ts';
 
 const enc = (s: string) => new TextEncoder().encode(s);
@@ -35,16 +35,7 @@ forEachAdapter((adapter) => {
 
   it('expands and checks every artifact of a branching delta tree, holding at most two at once', async () => {
     const { repo, all } = await caterpillar();
-    const checked = new Map<number, boolean>();
-    const inline = inlineVerifier();
-    const verifier: ArtifactVerifier = {
-      check(rid, uuid, content) {
-        checked.set(rid, verifyHash(content, uuid));
-        inline.check(rid, uuid, content);
-      },
-      finish: () => inline.finish(),
-      close() {},
-    };
+    const { verifier, checked } = recordingVerifier();
     const linker = new CloneLinker(repo, verifier);
     linker.finish();
     expect(linker.complete).toBe(true);
