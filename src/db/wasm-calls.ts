@@ -65,12 +65,12 @@ export class WasmCalls {
    * copies them), and free what was only for this value. Values up to SCRATCH_MAX share one
    * scratch area; a larger one (a big blob) gets its own, so the heap does not keep its size.
    */
-  private withBytes(maxBytes: number, write: (heap: Uint8Array, p: number) => number, bindAt: (p: number, n: number) => number): number {
+  private withBytes(maxBytes: number, write: (heap: Uint8Array) => number, bindAt: (p: number, n: number) => number): number {
     const wasm = this.sqlite3.wasm;
     if (maxBytes > SCRATCH_MAX) {
       const p = wasm.alloc(maxBytes) as unknown as number;
       try {
-        return bindAt(p, write(wasm.heap8u().subarray(p, p + maxBytes), p));
+        return bindAt(p, write(wasm.heap8u().subarray(p, p + maxBytes)));
       } finally {
         wasm.dealloc(p as never);
       }
@@ -83,7 +83,7 @@ export class WasmCalls {
       this.scratchBytes = size;
     }
     const p = this.scratch;
-    return bindAt(p, write(wasm.heap8u().subarray(p, p + maxBytes), p));
+    return bindAt(p, write(wasm.heap8u().subarray(p, p + maxBytes)));
   }
 
   /** Clear the statement's bindings and bind params to ?1, ?2, ... as oo1's bind would. */
@@ -156,10 +156,9 @@ export class WasmCalls {
     switch (x.sqlite3_column_type(stmt, i)) {
       case SQLITE_INTEGER: {
         // Exact for every integer a double holds exactly; only larger ones need the BigInt.
+        // (A double outside the safe range comes from an integer outside it.)
         const d = x.sqlite3_column_double(stmt, i);
-        if (d <= Number.MAX_SAFE_INTEGER && d >= Number.MIN_SAFE_INTEGER) return d;
-        const big = x.sqlite3_column_int64(stmt, i);
-        return big <= BigInt(Number.MAX_SAFE_INTEGER) && big >= BigInt(Number.MIN_SAFE_INTEGER) ? Number(big) : big;
+        return d <= Number.MAX_SAFE_INTEGER && d >= Number.MIN_SAFE_INTEGER ? d : x.sqlite3_column_int64(stmt, i);
       }
       case SQLITE_FLOAT:
         return x.sqlite3_column_double(stmt, i);

@@ -66,7 +66,8 @@ export function loadRepositoryBlobs(db: Db): RepositoryBlobs {
 export function expandStored(stored: Uint8Array | null | undefined, source: Uint8Array | undefined, buffers?: BufferPool): Uint8Array {
   if (!stored) throw new Error('no content stored');
   const raw = uncompressBlob(stored, undefined, buffers?.taker);
-  if (source === undefined || !buffers) return source === undefined ? raw : applyDelta(source, raw);
+  if (source === undefined) return raw;
+  if (!buffers) return applyDelta(source, raw);
   try {
     const size = deltaOutputSize(raw);
     // applyDelta checks the declared size against its limit again before writing.
