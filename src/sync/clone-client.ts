@@ -111,7 +111,7 @@ export async function cloneInto(repo: Repository, transport: SyncTransport, opts
       result = { ...result, rounds: result.rounds + pulled.rounds, artifactsReceived: result.artifactsReceived + pulled.artifactsReceived, bytesSent: result.bytesSent + pulled.bytesSent, bytesReceived: result.bytesReceived + pulled.bytesReceived, messages: [...result.messages, ...pulled.messages] };
     }
     try {
-      finishClone(repo, { ...opts, verifier }, linker);
+      await finishClone(repo, { ...opts, verifier }, linker);
     } catch (e) {
       if (e instanceof CloneVerificationError) dropFalseArtifacts(repo, e);
       throw e;
@@ -143,14 +143,14 @@ function dropFalseArtifacts(repo: Repository, e: CloneVerificationError): void {
  * Check the transfer is complete, then derive everything from the artifacts: finish what the
  * linker (if it ran while the clone arrived) has not done yet, or rebuild from scratch.
  */
-export function finishClone(repo: Repository, opts: FinishOptions & Pick<CloneOptions, 'cloneCommitEveryMs'> = {}, linker?: CloneLinker): void {
+export async function finishClone(repo: Repository, opts: FinishOptions & Pick<CloneOptions, 'cloneCommitEveryMs'> = {}, linker?: CloneLinker): Promise<void> {
   const db = repo.db;
   if (!repo.config.projectCode) throw new SyncError('clone incomplete: the server never said its project code');
   if (repo.config.getInt(CLONE_SEQNO_SETTING, 0) > 0) throw new SyncError('clone incomplete: the server stopped before sending everything');
   if (hasDeltasOfPhantoms(repo)) throw new SyncError('there are unresolved deltas - the clone is incomplete');
   const verifier = opts.verifier ?? inlineVerifier();
   if (linker) {
-    linker.finish(250, opts.cloneCommitEveryMs ?? 0);
+    await linker.finish(250, opts.cloneCommitEveryMs ?? 0);
     // Shunned artifacts must go, which only the rebuild does; so does anything the linker could not reach.
     const linked = linker.complete && db.value('SELECT 1 FROM shun LIMIT 1') === undefined;
     if (linked) {

@@ -132,7 +132,7 @@ export class CloneLinker {
       const more = this.slice(() => performance.now() < deadline);
       if (!more) return;
       // Let the reply (and anything else) in before the next slice.
-      await new Promise((r) => setTimeout(r, 0));
+      await yieldToOthers();
     }
   }
 
@@ -141,17 +141,35 @@ export class CloneLinker {
    * crosslink session for everything left would keep all of it (a clone's linking can fall
    * far behind its transfer) in memory until the end. Slices commit together once
    * `commitEveryMs` has passed (0: each slice commits), as the clone's rounds do.
+   *
+   * Other work runs between slices: what is left can be tens of seconds of linking, and a
+   * browser's pages, which its worker answers, must not freeze that long. As the clone's rounds
+   * do, a group holds the repository's write lock, so no other writer joins its transaction.
    */
-  finish(sliceMs = 250, commitEveryMs = 0): void {
+  async finish(sliceMs = 250, commitEveryMs = 0): Promise<void> {
+    const db = this.db;
     for (let more = true; more; ) {
-      const groupEnd = performance.now() + commitEveryMs;
-      more = this.db.transaction(() => {
-        for (;;) {
-          const deadline = performance.now() + sliceMs;
-          if (!this.slice(() => performance.now() < deadline)) return false;
-          if (performance.now() >= groupEnd) return true;
+      const release = await this.repo.writeLock.acquire();
+      try {
+        const groupEnd = performance.now() + commitEveryMs;
+        db.exec('BEGIN IMMEDIATE');
+        try {
+          for (;;) {
+            const deadline = performance.now() + sliceMs;
+            more = this.slice(() => performance.now() < deadline);
+            if (!more || performance.now() >= groupEnd) break;
+            await yieldToOthers();
+          }
+          db.exec('COMMIT');
+        } catch (e) {
+          if (db.inTransaction) db.exec('ROLLBACK');
+          this.repo.content.clearCache();
+          throw e;
         }
-      });
+      } finally {
+        release();
+      }
+      if (more) await yieldToOthers();
     }
   }
 
@@ -448,4 +466,9 @@ function rebuildWalkOrder(db: Db): Map<number, number> {
   }
   for (const b of blobs.byRid.values()) if (!order.has(b.rid)) order.set(b.rid, order.size);
   return order;
+}
+
+/** A macrotask's turn: replies, timers and a page's requests run before the next slice. */
+function yieldToOthers(): Promise<void> {
+  return new Promise((r) => setTimeout(r, 0));
 }

@@ -127,7 +127,7 @@ forEachAdapter((adapter) => {
     // One artifact per slice: frames holding a source live across slices.
     let slices = 0;
     await linker.runWhile(() => ++slices < 10_000, 0);
-    linker.finish();
+    await linker.finish();
     expect(linker.complete).toBe(true);
     expect(verifier.finish()).toBeUndefined();
     for (const rid of all) expect(checked.get(rid), `rid ${rid}`).toBe(true);

@@ -37,7 +37,7 @@ forEachAdapter((adapter) => {
     const { repo, all } = await caterpillar();
     const { verifier, checked } = recordingVerifier();
     const linker = new CloneLinker(repo, verifier);
-    linker.finish();
+    await linker.finish();
     expect(linker.complete).toBe(true);
     expect(verifier.finish()).toBeUndefined();
     for (const rid of all) expect(checked.get(rid), `rid ${rid}`).toBe(true);
@@ -52,10 +52,32 @@ forEachAdapter((adapter) => {
     let slices = 0;
     await linker.runWhile(() => ++slices < 10_000, 0);
     expect(slices).toBeGreaterThan(10);
-    linker.finish();
+    await linker.finish();
     expect(linker.complete).toBe(true);
     expect(linker.progress.linked).toBe(repo.db.value<number>('SELECT count(*) FROM blob WHERE size>=0'));
     expect(linker.progress.linked).toBeGreaterThanOrEqual(all.length);
     expect(linker.peakHeld).toBeLessThanOrEqual(2);
+  });
+
+  it('lets other work run while it finishes, and keeps other writers out of its open transaction', async () => {
+    const { repo } = await caterpillar();
+    const total = repo.db.value<number>('SELECT count(*) FROM blob WHERE size>=0')!;
+    const linker = new CloneLinker(repo, inlineVerifier());
+    // A page's requests, as the browser's worker answers them meanwhile.
+    const seen: number[] = [];
+    const ticker = setInterval(() => seen.push(linker.progress.linked), 0);
+    // One artifact per slice, and one transaction for all of them.
+    const finishing = linker.finish(0, Number.POSITIVE_INFINITY);
+    // A writer that comes meanwhile waits for the lock: it never runs inside that transaction.
+    let writerSaw: { inTransaction: boolean; complete: boolean } | undefined;
+    const writer = repo.writeLock.run(() => {
+      writerSaw = { inTransaction: repo.db.inTransaction, complete: linker.complete };
+    });
+    await finishing;
+    clearInterval(ticker);
+    await writer;
+    expect(linker.complete).toBe(true);
+    expect(seen.some((n) => n > 0 && n < total), `progress seen meanwhile: ${seen.join(',')}`).toBe(true);
+    expect(writerSaw).toEqual({ inTransaction: false, complete: true });
   });
 });
