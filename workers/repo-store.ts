@@ -48,11 +48,13 @@ import { gitDownloadBlob } from '../src/peer/git-download.ts';
 
 const HUB = 'edgesync-hub';
 /**
- * SQLite's page cache while a clone links, as large as the pages' (browse-api.ts): every page
- * missing from it is a read from OPFS. On the 60,244-artifact history the clone took 124-154 s
- * with SQLite's default 2 MB (renderer peak 590-607 MB), and 105-113 s with 64 MiB (632-667 MB).
+ * SQLite's page cache while a clone links: every page missing from it is a read from OPFS. On the
+ * 60,244-artifact history the clone once took 124-154 s with SQLite's default 2 MB, and 105-113 s
+ * with 64 MiB. Since reads go through read-ahead blocks (src/db/read-ahead.ts), 16 MiB is as fast
+ * as 64 (76-84 s against 80-92 s) and the renderer's peak about 55 MB lower: the cache lives in
+ * the wasm heap, which never shrinks.
  */
-const CLONE_PAGE_CACHE_KIB = 64 * 1024;
+const CLONE_PAGE_CACHE_KIB = 16 * 1024;
 /** Where hub credentials were kept before they moved out of the file (read once, then dropped). */
 const OLD_HUB_AUTH = 'edgesync-hub-auth';
 const LAST_SYNC = 'edgesync-last-sync';
