@@ -147,30 +147,41 @@ export class CloneLinker {
    * do, a group holds the repository's write lock, so no other writer joins its transaction.
    */
   async finish(sliceMs = 250, commitEveryMs = 0): Promise<void> {
-    const db = this.db;
     for (let more = true; more; ) {
       const release = await this.repo.writeLock.acquire();
       try {
-        const groupEnd = performance.now() + commitEveryMs;
-        db.exec('BEGIN IMMEDIATE');
-        try {
-          for (;;) {
-            const deadline = performance.now() + sliceMs;
-            more = this.slice(() => performance.now() < deadline);
-            if (!more || performance.now() >= groupEnd) break;
-            await yieldToOthers();
-          }
-          db.exec('COMMIT');
-        } catch (e) {
-          if (db.inTransaction) db.exec('ROLLBACK');
-          this.repo.content.clearCache();
-          throw e;
-        }
+        more = commitEveryMs > 0 ? await this.group(sliceMs, commitEveryMs) : this.timedSlice(sliceMs);
       } finally {
         release();
       }
       if (more) await yieldToOthers();
     }
+  }
+
+  /** Slices in one transaction until `commitEveryMs` has passed; true if work is left. */
+  private async group(sliceMs: number, commitEveryMs: number): Promise<boolean> {
+    const db = this.db;
+    const groupEnd = performance.now() + commitEveryMs;
+    db.exec('BEGIN IMMEDIATE');
+    try {
+      let more: boolean;
+      while ((more = this.timedSlice(sliceMs)) && performance.now() < groupEnd) await yieldToOthers();
+      db.exec('COMMIT');
+      return more;
+    } catch (e) {
+      try {
+        if (db.inTransaction) db.exec('ROLLBACK');
+      } catch {
+        // SQLite may have rolled back by itself (a full disk); the first error is the one to report.
+      }
+      this.repo.content.clearCache();
+      throw e;
+    }
+  }
+
+  private timedSlice(sliceMs: number): boolean {
+    const deadline = performance.now() + sliceMs;
+    return this.slice(() => performance.now() < deadline);
   }
 
   /** True when every stored artifact has been expanded, checked and linked. */

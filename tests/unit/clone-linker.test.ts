@@ -80,4 +80,16 @@ forEachAdapter((adapter) => {
     expect(seen.some((n) => n > 0 && n < total), `progress seen meanwhile: ${seen.join(',')}`).toBe(true);
     expect(writerSaw).toEqual({ inTransaction: false, complete: true });
   });
+
+  it('lets other work run between slices that each commit', async () => {
+    const { repo } = await caterpillar();
+    const total = repo.db.value<number>('SELECT count(*) FROM blob WHERE size>=0')!;
+    const linker = new CloneLinker(repo, inlineVerifier());
+    const seen: number[] = [];
+    const ticker = setInterval(() => seen.push(linker.progress.linked), 0);
+    await linker.finish(0, 0);
+    clearInterval(ticker);
+    expect(linker.complete).toBe(true);
+    expect(seen.some((n) => n > 0 && n < total), `progress seen meanwhile: ${seen.join(',')}`).toBe(true);
+  });
 });
