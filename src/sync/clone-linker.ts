@@ -128,9 +128,7 @@ export class CloneLinker {
    */
   async runWhile(keepGoing: () => boolean, sliceMs = 50): Promise<void> {
     while (keepGoing()) {
-      const deadline = performance.now() + sliceMs;
-      const more = this.slice(() => performance.now() < deadline);
-      if (!more) return;
+      if (!this.timedSlice(sliceMs)) return;
       // Let the reply (and anything else) in before the next slice.
       await yieldToOthers();
     }

@@ -59,13 +59,26 @@ forEachAdapter((adapter) => {
     expect(linker.peakHeld).toBeLessThanOrEqual(2);
   });
 
-  it('lets other work run while it finishes, and keeps other writers out of its open transaction', async () => {
-    const { repo } = await caterpillar();
+  /**
+   * A page's requests, as the browser's worker answers them while the linker finishes: a timer
+   * notes the progress each time it gets a turn. `stop` says whether it saw the work half done.
+   */
+  function watchProgress(repo: Repository, linker: CloneLinker) {
     const total = repo.db.value<number>('SELECT count(*) FROM blob WHERE size>=0')!;
-    const linker = new CloneLinker(repo, inlineVerifier());
-    // A page's requests, as the browser's worker answers them meanwhile.
     const seen: number[] = [];
     const ticker = setInterval(() => seen.push(linker.progress.linked), 0);
+    return {
+      stop() {
+        clearInterval(ticker);
+        expect(seen.some((n) => n > 0 && n < total), `progress seen meanwhile: ${seen.join(',')}`).toBe(true);
+      },
+    };
+  }
+
+  it('lets other work run while it finishes, and keeps other writers out of its open transaction', async () => {
+    const { repo } = await caterpillar();
+    const linker = new CloneLinker(repo, inlineVerifier());
+    const watch = watchProgress(repo, linker);
     // One artifact per slice, and one transaction for all of them.
     const finishing = linker.finish(0, Number.POSITIVE_INFINITY);
     // A writer that comes meanwhile waits for the lock: it never runs inside that transaction.
@@ -74,22 +87,18 @@ forEachAdapter((adapter) => {
       writerSaw = { inTransaction: repo.db.inTransaction, complete: linker.complete };
     });
     await finishing;
-    clearInterval(ticker);
+    watch.stop();
     await writer;
     expect(linker.complete).toBe(true);
-    expect(seen.some((n) => n > 0 && n < total), `progress seen meanwhile: ${seen.join(',')}`).toBe(true);
     expect(writerSaw).toEqual({ inTransaction: false, complete: true });
   });
 
   it('lets other work run between slices that each commit', async () => {
     const { repo } = await caterpillar();
-    const total = repo.db.value<number>('SELECT count(*) FROM blob WHERE size>=0')!;
     const linker = new CloneLinker(repo, inlineVerifier());
-    const seen: number[] = [];
-    const ticker = setInterval(() => seen.push(linker.progress.linked), 0);
+    const watch = watchProgress(repo, linker);
     await linker.finish(0, 0);
-    clearInterval(ticker);
+    watch.stop();
     expect(linker.complete).toBe(true);
-    expect(seen.some((n) => n > 0 && n < total), `progress seen meanwhile: ${seen.join(',')}`).toBe(true);
   });
 });
