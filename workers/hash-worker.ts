@@ -4,10 +4,11 @@
  */
 import { installWebPlatform } from '../src/platform/web.ts';
 import { runHashRingConsumer, type HashRing } from '../src/sync/hash-ring.ts';
+import { digestFor } from '../src/fossil/hash.ts';
 
 addEventListener('message', async (e: MessageEvent<HashRing>) => {
-  const p = await installWebPlatform();
+  await installWebPlatform();
   postMessage('ready');
-  runHashRingConsumer(e.data, (name, bytes) => (name.length > 40 ? p.sha3(bytes) : p.sha1(bytes)));
+  runHashRingConsumer(e.data, (name, bytes) => digestFor(name, bytes));
   postMessage('ended');
 });

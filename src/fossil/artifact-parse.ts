@@ -39,14 +39,29 @@ function shown(b: Uint8Array): string {
 }
 
 /**
- * Reject text that ends with a Z line whose checksum is wrong, before parsing anything (as
- * upstream does). A missing Z card is reported later, as a missing required card.
+ * Checking a Z card later, elsewhere: called with the text the checksum covers and the checksum
+ * (32 lowercase hex digits). Whoever passes one promises to compute the MD5 before trusting what
+ * was parsed, and to treat a mismatch as upstream does, as if the parse had failed (a clone's
+ * linker hands it to the hashing thread, and rebuilds from scratch on a mismatch).
  */
-function checkZCard(body: Uint8Array): void {
+export type DeferredZCheck = (covered: Uint8Array, checksum: string) => void;
+
+/**
+ * Reject text that ends with a Z line whose checksum is wrong, before parsing anything (as
+ * upstream does), or hand the check to `deferred`. A missing Z card is reported later, as a
+ * missing required card.
+ */
+function checkZCard(body: Uint8Array, deferred?: DeferredZCheck): void {
   const n = body.length;
   if (n < Z_LINE || body[n - Z_LINE] !== 0x5a || body[n - Z_LINE + 1] !== SP) return;
-  const expected = md5Hex(body.subarray(0, n - Z_LINE));
+  const covered = body.subarray(0, n - Z_LINE);
   const found = latin1(body, n - 33, n - 1);
+  // Only a well-formed checksum can wait: anything else fails now, as it would then.
+  if (deferred && /^[0-9a-f]{32}$/.test(found)) {
+    deferred(covered, found);
+    return;
+  }
+  const expected = md5Hex(covered);
   if (found !== expected) {
     throw new ArtifactError(`Z card checksum ${JSON.stringify(found)} does not match the content (MD5 ${expected})`);
   }
@@ -565,8 +580,9 @@ function countLines(b: Uint8Array, end: number, start = 0): number {
  * Parse a structural artifact; throws ArtifactError if the bytes are not a well-formed one.
  * `reference` (the F lines of a manifest parsed before, fileLinesOf) changes nothing in the
  * result; a check-in's lines that its reference has too are just not looked at twice.
+ * `deferZ` takes the Z card's checksum to check later instead of now.
  */
-export function parseArtifact(bytes: Uint8Array, reference?: FileLines): Artifact {
+export function parseArtifact(bytes: Uint8Array, reference?: FileLines, deferZ?: DeferredZCheck): Artifact {
   const n = bytes.length;
   if (n === 0) throw new ArtifactError('empty input');
   if (bytes[n - 1] !== NL) throw new ArtifactError('does not end with a newline');
@@ -575,7 +591,7 @@ export function parseArtifact(bytes: Uint8Array, reference?: FileLines): Artifac
   if (body.length < 10 || !isUpper(body[0]) || body[1] !== SP) {
     throw new ArtifactError('line 1: does not start with a card');
   }
-  checkZCard(body);
+  checkZCard(body, deferZ);
   const a = new Parser(body, signed ? countLines(bytes, signed.start) : 0, reference).parse();
   if (signed) a.clearsign = { header: bytes.slice(0, signed.start), trailer: bytes.slice(signed.end) };
   return a;

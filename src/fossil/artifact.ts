@@ -3,12 +3,12 @@
  */
 import type { Artifact } from './artifact-types.ts';
 import { ArtifactError } from './artifact-checks.ts';
-import { parseArtifact } from './artifact-parse.ts';
+import { parseArtifact, type DeferredZCheck } from './artifact-parse.ts';
 import { signedTextRange } from './clearsign.ts';
 import type { FileLines } from './file-lines.ts';
 
 export { ArtifactError } from './artifact-checks.ts';
-export { parseArtifact } from './artifact-parse.ts';
+export { parseArtifact, type DeferredZCheck } from './artifact-parse.ts';
 export { printArtifact, type PrintOptions } from './artifact-print.ts';
 
 const Z_LINE = 35;
@@ -45,12 +45,12 @@ export function isLikelyArtifact(bytes: Uint8Array): boolean {
 
 /**
  * The parsed artifact, or null if the bytes are not a well-formed structural artifact.
- * `reference` as for parseArtifact.
+ * `reference` and `deferZ` as for parseArtifact.
  */
-export function tryParseArtifact(bytes: Uint8Array, reference?: FileLines): Artifact | null {
+export function tryParseArtifact(bytes: Uint8Array, reference?: FileLines, deferZ?: DeferredZCheck): Artifact | null {
   if (!isLikelyArtifact(bytes)) return null;
   try {
-    return parseArtifact(bytes, reference);
+    return parseArtifact(bytes, reference, deferZ);
   } catch (e) {
     if (e instanceof ArtifactError) return null;
     throw e;

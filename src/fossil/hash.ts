@@ -46,3 +46,25 @@ export function algorithmForPolicy(policy: number): HashAlgorithm {
 export function md5Hex(data: Uint8Array): string {
   return platform().md5(data);
 }
+
+/** A Z card's checksum: MD5, 32 hex digits. */
+export const Z_CHECKSUM_LEN = 32;
+
+/**
+ * The hex digest of data under the algorithm a name's length implies: SHA1 or SHA3-256 for an
+ * artifact's name, MD5 for a Z card's checksum (the clone's verifiers check both, see
+ * DeferredZCheck).
+ */
+export function digestFor(name: string, data: Uint8Array): string {
+  return isZChecksum(name) ? md5Hex(data) : hashBytes(data, algorithmOf(name));
+}
+
+/** Is this a Z card's checksum rather than an artifact's name (as a verifier reports a failure)? */
+export function isZChecksum(name: string): boolean {
+  return name.length === Z_CHECKSUM_LEN;
+}
+
+/** Does data hash to name (an artifact's name, or a Z card's checksum)? */
+export function digestMatches(data: Uint8Array, name: string): boolean {
+  return digestFor(name, data) === name.toLowerCase();
+}

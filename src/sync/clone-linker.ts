@@ -53,6 +53,13 @@ export class CloneLinker {
    * artifacts are held at once, where newest-first held one per branch point on the path.
    */
   private readonly stack: Frame[] = [];
+  /**
+   * A second walk, for while the hashing thread has no room for the next artifact of the first
+   * (a run of versions of a large file fills its ring faster than it hashes): rather than hash
+   * that artifact on this thread, the linker walks other trees meanwhile, taking only artifacts
+   * that fit, so this thread expands and crosslinks while the other one catches up.
+   */
+  private readonly side: Frame[] = [];
   /** Trees ready to walk (full artifacts, and deltas of something already linked), oldest first. */
   private readonly queued: Frame[] = [];
   private queuedHead = 0;
@@ -77,6 +84,8 @@ export class CloneLinker {
   private readonly readStored;
   private readonly readSize;
   private readonly readArrivals;
+  /** Keys of the Z card checks handed to the verifier: negative, so they name no artifact. */
+  private zChecks = 0;
 
   constructor(
     private readonly repo: Repository,
@@ -196,10 +205,12 @@ export class CloneLinker {
       s.onTagWanted = (name, rid) => this.wantTag(name, rid);
       s.contentHint = (rid) => this.hint(rid);
       s.knownRids = this.rids;
+      // Z cards' MD5s go to the hashing thread with the artifacts' hashes (finishClone rebuilds
+      // when one does not match).
+      s.deferZCheck = (covered, checksum) => this.verifier.check(--this.zChecks, checksum, covered);
       try {
         while (this.hasWork) {
-          if (this.stack.length === 0) this.push(this.nextQueued());
-          this.step(s);
+          this.step(s, this.nextWalk());
           if (!more()) break;
         }
       } catch (e) {
@@ -251,16 +262,16 @@ export class CloneLinker {
     return this.heldMost;
   }
 
-  private push(frame: Frame): void {
-    this.stack.push(frame);
+  private push(walk: Frame[], frame: Frame): void {
+    walk.push(frame);
     if (frame.source) {
       this.held.set(frame.source, (this.held.get(frame.source) ?? 0) + 1);
       if (this.held.size > this.heldMost) this.heldMost = this.held.size;
     }
   }
 
-  private pop(): Frame {
-    const frame = this.stack.pop()!;
+  private pop(walk: Frame[]): Frame {
+    const frame = walk.pop()!;
     if (frame.source) {
       const n = this.held.get(frame.source)! - 1;
       if (n === 0) this.held.delete(frame.source);
@@ -270,7 +281,25 @@ export class CloneLinker {
   }
 
   private get hasWork(): boolean {
-    return this.stack.length > 0 || this.queuedHead < this.queued.length;
+    return this.stack.length > 0 || this.side.length > 0 || this.queuedHead < this.queued.length;
+  }
+
+  /** The walk to take the next step in (see `side`). */
+  private nextWalk(): Frame[] {
+    if (this.stack.length === 0) {
+      if (this.side.length > 0) return this.side;
+      this.push(this.stack, this.nextQueued());
+    }
+    const fits = this.verifier.hasRoomFor;
+    if (!fits || fits(this.sizeOf(this.stack.at(-1)!))) return this.stack;
+    if (this.side.length === 0 && this.queuedHead < this.queued.length) this.push(this.side, this.nextQueued());
+    const next = this.side.at(-1);
+    return next && fits(this.sizeOf(next)) ? this.side : this.stack;
+  }
+
+  /** The size a frame's artifact expands to, as stored (0 if unknown: it is looked at anyway). */
+  private sizeOf(frame: Frame): number {
+    return Math.max(0, this.readSize.column<number>(frame.rid)[0] ?? 0);
   }
 
   private nextQueued(): Frame {
@@ -372,10 +401,10 @@ export class CloneLinker {
     else this.waiting.set(src, [rid]);
   }
 
-  private step(s: ReturnType<typeof beginCrosslink>): void {
-    const frame = this.pop();
+  private step(s: ReturnType<typeof beginCrosslink>, walk: Frame[]): void {
+    const frame = this.pop(walk);
     try {
-      this.expandAndLink(s, frame);
+      this.expandAndLink(s, frame, walk);
     } finally {
       // The last delta made from it is expanded: its buffer can take another version's content.
       const source = frame.source;
@@ -383,7 +412,7 @@ export class CloneLinker {
     }
   }
 
-  private expandAndLink(s: ReturnType<typeof beginCrosslink>, frame: Frame): void {
+  private expandAndLink(s: ReturnType<typeof beginCrosslink>, frame: Frame, walk: Frame[]): void {
     const rid = frame.rid;
     if (this.done.has(rid)) return;
     let source = frame.source;
@@ -420,7 +449,7 @@ export class CloneLinker {
     const children = this.waiting.get(rid);
     if (children) {
       this.waiting.delete(rid);
-      for (const child of this.orderChildren(children)) this.push({ rid: child, source: content });
+      for (const child of this.orderChildren(children)) this.push(walk, { rid: child, source: content });
     } else if (!artifact) this.buffers.give(content);
   }
 

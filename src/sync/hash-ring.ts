@@ -11,7 +11,7 @@
  * Memory stays flat however much is hashed. An artifact larger than the ring, or one that finds
  * the ring full, is hashed by the producer itself.
  */
-import { verifyHash } from '../fossil/hash.ts';
+import { digestMatches } from '../fossil/hash.ts';
 import type { ArtifactVerifier } from './artifact-verifier.ts';
 
 /** Control slots (Int32). */
@@ -82,16 +82,22 @@ export function hashRingVerifier(r: HashRing, stop: () => void): ArtifactVerifie
     stop();
   };
 
+  // Keep each artifact contiguous: skip the ring's tail when it is too short.
+  const paddingFor = (bytes: number) => (writeAt + bytes > ring.length ? ring.length - writeAt : 0);
+  const fits = (bytes: number) =>
+    bytes <= ring.length &&
+    Atomics.load(control, USED) + paddingFor(bytes) + bytes <= ring.length &&
+    Atomics.load(control, HEAD) - Atomics.load(control, TAIL) < slots;
   return {
+    hasRoomFor: fits,
     check(_rid, uuid, content) {
-      // Keep each artifact contiguous: skip the ring's tail when it is too short.
-      const padding = writeAt + content.length > ring.length ? ring.length - writeAt : 0;
+      const padding = paddingFor(content.length);
       const need = padding + content.length;
       const head = Atomics.load(control, HEAD);
       // Larger than the ring, or no room (the hashing thread is behind): hash it here rather
       // than wait, so both threads hash instead of one waiting for the other.
-      if (content.length > ring.length || uuid.length > NAME_BYTES || Atomics.load(control, USED) + need > ring.length || head - Atomics.load(control, TAIL) >= slots) {
-        if (failedHere === undefined && !verifyHash(content, uuid)) failedHere = uuid;
+      if (uuid.length > NAME_BYTES || !fits(content.length)) {
+        if (failedHere === undefined && !digestMatches(content, uuid)) failedHere = uuid;
         return;
       }
       if (padding) writeAt = 0;
@@ -123,8 +129,8 @@ export function hashRingVerifier(r: HashRing, stop: () => void): ArtifactVerifie
 
 /**
  * The consumer side: hash each artifact the producer queues until it has ended. Blocks its
- * thread (run it in a worker). `hash(name, bytes)` returns the hex hash of the algorithm the
- * name's length implies.
+ * thread (run it in a worker). `hash(name, bytes)` returns the hex digest of the algorithm the
+ * name's length implies (digestFor).
  */
 export function runHashRingConsumer(r: HashRing, hash: (name: string, bytes: Uint8Array) => string): void {
   const control = new Int32Array(r.control);

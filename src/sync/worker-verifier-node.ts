@@ -9,7 +9,7 @@
  * ring, or one that comes while the ring is full, is hashed on the main thread.
  */
 import { Worker } from 'node:worker_threads';
-import { verifyHash } from '../fossil/hash.ts';
+import { digestMatches } from '../fossil/hash.ts';
 import type { ArtifactVerifier } from './artifact-verifier.ts';
 
 /**
@@ -24,7 +24,8 @@ const USED = 0;
 const DONE = 1;
 const FAILED_RID = 2;
 
-// The worker needs nothing from this code base: node:crypto hashes, names pick the algorithm.
+// The worker needs nothing from this code base: node:crypto hashes, names pick the algorithm
+// (as digestFor does: a Z card's 32-digit MD5, a 40-digit SHA1, a 64-digit SHA3-256).
 const WORKER_SOURCE = `
 const { parentPort, workerData } = require('node:worker_threads');
 const { createHash } = require('node:crypto');
@@ -37,7 +38,7 @@ parentPort.on('message', (m) => {
     return;
   }
   const bytes = new Uint8Array(ring, m.offset, m.length);
-  const hash = createHash(m.uuid.length === 40 ? 'sha1' : 'sha3-256').update(bytes).digest('hex');
+  const hash = createHash(m.uuid.length === 32 ? 'md5' : m.uuid.length === 40 ? 'sha1' : 'sha3-256').update(bytes).digest('hex');
   if (hash !== m.uuid && Atomics.load(state, ${FAILED_RID}) === 0) Atomics.store(state, ${FAILED_RID}, m.rid);
   Atomics.sub(state, ${USED}, m.freed);
   Atomics.notify(state, ${USED});
@@ -64,14 +65,18 @@ export function workerVerifier(): ArtifactVerifier {
     void worker.terminate();
   };
 
+  // Keep each artifact contiguous: skip the ring's tail when it is too short.
+  const paddingFor = (bytes: number) => (writeAt + bytes > RING_BYTES ? RING_BYTES - writeAt : 0);
+  const fits = (bytes: number) => bytes <= RING_BYTES && Atomics.load(state, USED) + paddingFor(bytes) + bytes <= RING_BYTES;
+
   return {
+    hasRoomFor: fits,
     check(rid, uuid, content) {
-      // Keep each artifact contiguous: skip the ring's tail when it is too short.
-      const padding = writeAt + content.length > RING_BYTES ? RING_BYTES - writeAt : 0;
+      const padding = paddingFor(content.length);
       // Larger than the ring, or the ring is full (the hashing thread is behind): hash it here
       // rather than wait, so both cores hash instead of one waiting for the other.
-      if (content.length > RING_BYTES || Atomics.load(state, USED) + padding + content.length > RING_BYTES) {
-        if (failedHere === undefined && !verifyHash(content, uuid)) failedHere = uuid;
+      if (!fits(content.length)) {
+        if (failedHere === undefined && !digestMatches(content, uuid)) failedHere = uuid;
         return;
       }
       if (padding) writeAt = 0;

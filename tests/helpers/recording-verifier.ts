@@ -2,7 +2,7 @@
  * A clone verifier that also records, per rid, whether the content it was shown hashes to its
  * name, so a test can see every artifact a walk expanded was checked, and checked right.
  */
-import { verifyHash } from '../../src/fossil/hash.ts';
+import { digestMatches } from '../../src/fossil/hash.ts';
 import { inlineVerifier, type ArtifactVerifier } from '../../src/sync/artifact-verifier.ts';
 
 export function recordingVerifier(): { verifier: ArtifactVerifier; checked: Map<number, boolean> } {
@@ -10,7 +10,7 @@ export function recordingVerifier(): { verifier: ArtifactVerifier; checked: Map<
   const inline = inlineVerifier();
   const verifier: ArtifactVerifier = {
     check(rid, uuid, content) {
-      checked.set(rid, verifyHash(content, uuid));
+      checked.set(rid, digestMatches(content, uuid));
       inline.check(rid, uuid, content);
     },
     finish: () => inline.finish(),

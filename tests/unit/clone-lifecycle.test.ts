@@ -213,6 +213,27 @@ forEachAdapter((adapter) => {
     }
   });
 
+  it('a manifest whose Z card does not match is no check-in, as fossil has it, though the linker linked it before its checksum was checked', async () => {
+    const srv = await server();
+    const tip = srv.db.value<number>("SELECT objid FROM event WHERE type='ci' ORDER BY mtime DESC LIMIT 1")!;
+    const text = new TextDecoder().decode(srv.content.get(tip));
+    // The same check-in with another comment, its Z card left as it was: a well-formed manifest
+    // in every card but the checksum, stored under its true hash.
+    const forged = utf8(text.replace(/^C .*$/m, 'C not\\swhat\\sthe\\sZ\\scard\\ssays').replace(/^D .*$/m, 'D 2030-01-01T00:00:00.000'));
+    const bad = srv.content.put(forged);
+    expect(bad.created).toBe(true);
+    const badUuid = srv.content.uuidOf(bad.rid)!;
+    const events = (r: Repository) => r.db.prepare('SELECT uuid FROM event JOIN blob ON rid=objid WHERE objid NOT IN (SELECT rid FROM private) ORDER BY uuid').column<string>();
+    expect(events(srv)).not.toContain(badUuid);
+
+    const { storage } = recordingStorage(adapter);
+    const done = await runClone({ storage, source: recordingSource(serve(srv)).source, verifier: countingVerifiers().make });
+    expect(isUnfinishedClone(done.repo)).toBe(false);
+    expect(artifacts(done.repo)).toEqual(artifacts(srv));
+    expect(events(done.repo)).toEqual(events(srv));
+    expect(done.repo.db.value('SELECT count(*) FROM plink WHERE cid=?', done.repo.content.ridOf(badUuid)!)).toBe(0);
+  });
+
   it('rounds committed together: the group stays open across rounds, and an interrupted clone keeps every round before the failure', async () => {
     const srv = await server();
     for (const cloneCommitEveryMs of [0, 60 * 60_000]) {

@@ -101,4 +101,37 @@ forEachAdapter((adapter) => {
     watch.stop();
     expect(linker.complete).toBe(true);
   });
+
+  it('walks other trees meanwhile when the hashing thread has no room for the next artifact, and hashes it here when nothing else fits', async () => {
+    const repo = Repository.create(await adapter.open(), { adminUser: 'alice' });
+    const r = rng(5);
+    // Two delta trees: versions of a large file (stored first), then of a small one.
+    const chain = (bytes: number) => {
+      const texts = [randomText(r, bytes / 60)];
+      for (let i = 1; i < 6; i++) texts.push(editText(r, texts[i - 1]!, 3));
+      const rids = texts.map((t) => repo.content.put(enc(t)).rid);
+      for (let i = 1; i < rids.length; i++) expect(repo.content.deltify(rids[i]!, rids[i - 1]!, { force: true })).toBeGreaterThan(0);
+      return rids;
+    };
+    const large = chain(120_000);
+    const small = chain(3_000);
+    repo.content.clearCache();
+    const order: number[] = [];
+    const { verifier, checked } = recordingVerifier();
+    // A hashing thread whose ring never has room for a large version.
+    const threaded = { ...verifier, hasRoomFor: (bytes: number) => bytes < 50_000, check: (rid: number, uuid: string, c: Uint8Array) => (order.push(rid), verifier.check(rid, uuid, c)) };
+    const linker = new CloneLinker(repo, threaded);
+    await linker.finish();
+    expect(linker.complete).toBe(true);
+    expect(verifier.finish()).toBeUndefined();
+    for (const rid of [...large, ...small]) expect(checked.get(rid), `rid ${rid}`).toBe(true);
+    const ours = new Set([...large, ...small]);
+    const artifacts = order.filter((rid) => ours.has(rid));
+    // The large tree came first, but the small one was walked while the large one waited for room,
+    // and the large one was hashed here once nothing else fit.
+    const byRid = (a: number, b: number) => a - b;
+    expect(artifacts.slice(0, small.length).sort(byRid)).toEqual([...small].sort(byRid));
+    expect(artifacts.slice(small.length).sort(byRid)).toEqual([...large].sort(byRid));
+  });
 });
+

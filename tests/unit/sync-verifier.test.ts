@@ -1,7 +1,7 @@
 // The worker-thread hash verifier a clone uses: every artifact is checked, the ring of shared
 // memory wraps many times without losing one, and the first bad artifact is named.
 import { describe, expect, it } from 'vitest';
-import { hashBytes } from '../../src/fossil/hash.ts';
+import { hashBytes, isZChecksum, md5Hex } from '../../src/fossil/hash.ts';
 import { inlineVerifier } from '../../src/sync/artifact-verifier.ts';
 import { workerVerifier } from '../../src/sync/worker-verifier-node.ts';
 import { createHashRing, hashRingVerifier } from '../../src/sync/hash-ring.ts';
@@ -25,7 +25,7 @@ function startRingConsumer(ring: ReturnType<typeof createHashRing>): () => void 
     import { workerData } from 'node:worker_threads';
     import { createHash } from 'node:crypto';
     const { runHashRingConsumer } = await import(${JSON.stringify(pathToFileURL(compiledRing).href)});
-    runHashRingConsumer(workerData, (name, bytes) => createHash(name.length > 40 ? 'sha3-256' : 'sha1').update(bytes).digest('hex'));`;
+    runHashRingConsumer(workerData, (name, bytes) => createHash(name.length === 32 ? 'md5' : name.length > 40 ? 'sha3-256' : 'sha1').update(bytes).digest('hex'));`;
   const worker = new Worker(new URL(`data:text/javascript,${encodeURIComponent(source)}`), { workerData: ring });
   return () => void worker.terminate();
 }
@@ -63,6 +63,22 @@ describe.each([
     expect(v.finish()).toBe(hashBytes(artifact(20, 10_020), 'sha3'));
     v.close();
   });
+
+  it("checks a Z card's MD5 (32 hex digits) as it checks names, and says which did not match", () => {
+    const v = make();
+    for (let i = 0; i < 30; i++) {
+      const a = artifact(i, 5_000 + i);
+      v.check(i + 1, hashBytes(a, 'sha1'), a);
+      const covered = artifact(i + 100, 3_000 + i);
+      const checksum = md5Hex(covered);
+      if (i === 12) covered[9] = covered[9]! ^ 1;
+      v.check(-(i + 1), checksum, covered);
+    }
+    const bad = md5Hex(artifact(112, 3_012));
+    expect(v.finish()).toBe(bad);
+    expect(isZChecksum(bad)).toBe(true);
+    v.close();
+  });
 });
 
 describe('shared ring verifier', () => {
@@ -73,7 +89,10 @@ describe('shared ring verifier', () => {
     let stop: () => void = () => {};
     const v = hashRingVerifier(ring, () => stop());
     const bad = 30;
+    expect(v.hasRoomFor!(100_000)).toBe(true);
     for (let i = 0; i < 40; i++) {
+      // Ten fit in the ring; after that it has no room, and says so before each check.
+      expect(v.hasRoomFor!(100_000 + i)).toBe(i < 10);
       const a = artifact(i, 100_000 + i);
       const name = hashBytes(a, 'sha3');
       if (i === bad) a[7] = a[7]! ^ 1;

@@ -10,7 +10,7 @@
  */
 import type { Db } from '../../db/db.ts';
 import type { Artifact } from '../../fossil/artifact-types.ts';
-import { tryParseArtifact } from '../../fossil/artifact.ts';
+import { tryParseArtifact, type DeferredZCheck } from '../../fossil/artifact.ts';
 import { fileLinesOf, type FileLines } from '../../fossil/file-lines.ts';
 import { ArtifactCache } from './artifact-cache.ts';
 import type { CrosslinkContent, CrosslinkRepo } from './host.ts';
@@ -45,6 +45,11 @@ export class CrosslinkSession {
    * offers what its delta-tree walk has at hand, so related artifacts are not expanded twice.
    */
   contentHint: ((rid: number) => Uint8Array | undefined) | undefined;
+  /**
+   * Where Z cards' checksums go instead of being checked during the parse (see DeferredZCheck):
+   * a clone's linker has them checked on its hashing thread.
+   */
+  deferZCheck: DeferredZCheck | undefined;
   private readonly tagIds = new Map<string, number>();
   /** filename.fnid by name; rows are never renumbered while a session runs. */
   readonly filenameIds = new Map<string, number>();
@@ -95,7 +100,7 @@ export class CrosslinkSession {
 
   /** Parse content that may be a structural artifact (undefined when it is not one). */
   parse(bytes: Uint8Array): Artifact | undefined {
-    const a = tryParseArtifact(bytes, this.reference);
+    const a = tryParseArtifact(bytes, this.reference, this.deferZCheck);
     if (!a) return undefined;
     const lines = fileLinesOf(a);
     // A check-in's lines are the best guess for the next one's: the crosslinker meets
