@@ -23,7 +23,7 @@ const WEB = join(import.meta.dirname, '../../dist/web');
 const ready = haveChromium() && haveTool('fossil') && haveTool('nats-server');
 const enc = (s: string) => new TextEncoder().encode(s);
 
-/** A repository of `checkins` check-ins over a few files, answering clones in rounds of ~1 kB. */
+/** A repository of `checkins` check-ins over a few files, answering clones about one artifact a round. */
 function makeRepo(path: string, checkins: number): number {
   const repo = Repository.create(openNodeDb(path, { create: true }), { adminUser: 'alice', crosslinker: crosslinkerFactory });
   const r = rng(5);
@@ -35,7 +35,7 @@ function makeRepo(path: string, checkins: number): number {
     const files = texts.map((t, k) => ({ name: `src/file-${k}.txt`, content: enc(t) }));
     parent = createCheckin(repo, { parent, comment: `change ${c}`, user: 'alice', files, date: new Date(Date.UTC(2026, 0, 1, 0, c)) }).rid;
   }
-  repo.config.set('max-download', 1000);
+  repo.config.set('max-download', 200);
   const n = repo.db.value<number>('SELECT count(*) FROM blob')!;
   repo.db.close();
   return n;
@@ -74,7 +74,7 @@ describe.skipIf(!ready)('a browser clone interrupted', () => {
   beforeAll(async () => {
     if (!existsSync(join(WEB, 'index.html'))) throw new Error(`${WEB} is missing: build the web app first (npm test does)`);
     source = join(tmp.dir, 'history.fossil');
-    artifacts = makeRepo(source, 1500);
+    artifacts = makeRepo(source, 3000);
     made = artifactSet(source);
     hub = await startHubCli(join(tmp.dir, 'hub'), [source]);
     browser = await launchChromium();
