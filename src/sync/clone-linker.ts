@@ -16,7 +16,7 @@
  */
 import type { Db } from '../db/db.ts';
 import { beginCrosslink, crosslinkArtifact, endCrosslink, abortCrosslink, linkOrphansOf } from '../repo/crosslink/crosslink.ts';
-import { standaloneString } from '../repo/crosslink/session.ts';
+import { activeSession, standaloneString } from '../repo/crosslink/session.ts';
 import { expandStored, fossilBagOrder, loadRepositoryBlobs } from '../repo/delta-tree-walk.ts';
 import type { Repository } from '../repo/repository.ts';
 import { isLikelyArtifact } from '../fossil/artifact.ts';
@@ -79,6 +79,14 @@ export class CloneLinker {
   private readonly recent = new Map<number, Uint8Array>();
   /** Expanded for the crosslinker ahead of their turn; taken when the walk gets there. */
   private readonly prefetched = new Map<number, Uint8Array>();
+  /**
+   * Artifacts' buffers the walk is done with (out of `recent`, no frame holding them), to give
+   * back to the pool once the crosslink session that may still read them has ended: a parsed
+   * manifest points into its bytes, and the session keeps parsed artifacts until its end.
+   * Manifests are most of the bytes a clone expands (each about 1.7 times, a parent's for its
+   * child), and fresh memory for each cost more than the linking (collector, page faults).
+   */
+  private readonly retired = new Set<Uint8Array>();
   /** Hash -> rid of every row seen, so the crosslinker's lookups skip the database. */
   private readonly rids = new Map<string, number>();
   private readonly readStored;
@@ -91,8 +99,8 @@ export class CloneLinker {
     private readonly repo: Repository,
     private readonly verifier: ArtifactVerifier,
     /**
-     * Buffers for expanded file content: the verifier and the crosslinker are done with a file's
-     * content when its step ends, and only artifacts are kept (recent, prefetched).
+     * Buffers for expanded content: the verifier and the crosslinker are done with a file's
+     * content when its step ends; an artifact's goes back once retired (see `retired`).
      */
     private readonly buffers = new BufferPool(),
   ) {
@@ -118,7 +126,7 @@ export class CloneLinker {
     const stored = this.readStored.column<Uint8Array | null>(rid)[0];
     if (!stored) return undefined;
     try {
-      const content = expandStored(stored, base);
+      const content = expandStored(stored, base, this.buffers);
       this.prefetched.set(rid, content);
       return content;
     } catch {
@@ -219,8 +227,21 @@ export class CloneLinker {
       }
       for (const rid of s.leafChecks) this.leafChecks.add(rid);
       endCrosslink(s);
+      this.releaseRetired();
       return this.hasWork;
     });
+  }
+
+  /** Give back the retired buffers nothing can read any more (see `retired`). */
+  private releaseRetired(): void {
+    // A slice that joined someone else's session: that session may still read them.
+    if (activeSession(this.db)) return;
+    const inUse = new Set<Uint8Array>([...this.recent.values(), ...this.prefetched.values(), ...this.held.keys()]);
+    for (const bytes of this.retired) {
+      if (inUse.has(bytes)) continue;
+      this.retired.delete(bytes);
+      this.buffers.give(bytes);
+    }
   }
 
   /**
@@ -408,7 +429,10 @@ export class CloneLinker {
     } finally {
       // The last delta made from it is expanded: its buffer can take another version's content.
       const source = frame.source;
-      if (source && !this.held.has(source) && !isLikelyArtifact(source)) this.buffers.give(source);
+      if (source && !this.held.has(source)) {
+        if (isLikelyArtifact(source)) this.retired.add(source);
+        else this.buffers.give(source);
+      }
     }
   }
 
@@ -440,7 +464,11 @@ export class CloneLinker {
     const artifact = isLikelyArtifact(content);
     if (artifact) {
       this.recent.set(rid, content);
-      if (this.recent.size > 16) this.recent.delete(this.recent.keys().next().value!);
+      if (this.recent.size > 16) {
+        const [oldest, bytes] = this.recent.entries().next().value!;
+        this.recent.delete(oldest);
+        this.retired.add(bytes);
+      }
     }
     this.verifier.check(rid, row.uuid, content);
     if (content.length !== row.size) this.fixSize.run(content.length, rid);

@@ -11,6 +11,11 @@ import { CloneLinker } from '../../src/sync/clone-linker.ts';
 import { inlineVerifier } from '../../src/sync/artifact-verifier.ts';
 import { recordingVerifier } from '../helpers/recording-verifier.ts';
 import { editText, randomText, rng } from '../helpers/edits.ts';
+import { BufferPool } from '../../src/repo/buffer-pool.ts';
+import { rebuild, settleLinkedRepository } from '../../src/repo/rebuild.ts';
+import { TagId } from '../../src/repo/schema.ts';
+import { differingTables, dumpDerivedTablesOf } from '../helpers/derived-tables.ts';
+import { commit, targetRepo } from '../hostile/fixture.ts';
 
 const enc = (s: string) => new TextEncoder().encode(s);
 const CHAIN = 40;
@@ -132,6 +137,49 @@ forEachAdapter((adapter) => {
     const byRid = (a: number, b: number) => a - b;
     expect(artifacts.slice(0, small.length).sort(byRid)).toEqual([...small].sort(byRid));
     expect(artifacts.slice(small.length).sort(byRid)).toEqual([...large].sort(byRid));
+  });
+
+  it("gives manifests' buffers back to its pool once nothing can read them, and links as a rebuild does", async () => {
+    // Check-ins of a tree of 800 files: each manifest is about 75 KB, large enough to be pooled,
+    // and stored (as fossil does) as a delta of its child's.
+    const server = await targetRepo(adapter);
+    const files: Record<string, string> = {};
+    for (let i = 0; i < 800; i++) files[`src/part-${String(i % 40).padStart(2, '0')}/file-${String(i).padStart(4, '0')}.txt`] = `file ${i}\n`;
+    commit(server, files, 'the tree');
+    const checkins = 50;
+    for (let i = 0; i < checkins; i++) commit(server, { [`src/part-00/file-${String(i % 7).padStart(4, '0')}.txt`]: `version ${i}\n` }, `change ${i}`);
+    const manifests = server.db.prepare("SELECT objid FROM event WHERE type='ci' ORDER BY mtime").column<number>();
+    for (let i = 0; i + 1 < manifests.length; i++) server.content.deltify(manifests[i]!, manifests[i + 1]!, { force: true });
+    // The same artifacts in two fresh repositories: one linked by the clone's linker, one rebuilt.
+    const bare = async () => {
+      const r = Repository.create(await adapter.open(), { date: null, adminUser: 'alice' });
+      r.db.transaction(() => {
+        for (const b of server.db.all<{ rid: number; uuid: string; size: number; content: Uint8Array }>('SELECT rid, uuid, size, content FROM blob WHERE rid NOT IN (SELECT rid FROM private) ORDER BY rid')) {
+          r.db.run('INSERT INTO blob(rid, rcvid, size, uuid, content) VALUES(?, 0, ?, ?, ?)', b.rid, b.size, b.uuid, b.content);
+        }
+        r.db.exec('DELETE FROM delta');
+        for (const d of server.db.all<{ rid: number; srcid: number }>('SELECT rid, srcid FROM delta WHERE rid NOT IN (SELECT rid FROM private)')) r.db.run('INSERT INTO delta VALUES(?, ?)', d.rid, d.srcid);
+      });
+      return r;
+    };
+    const linked = await bare();
+    expect(linked.db.value<number>("SELECT count(*) FROM delta JOIN blob USING(rid) WHERE size > 65536")).toBeGreaterThan(checkins / 2);
+    const pool = new BufferPool();
+    const linker = new CloneLinker(linked, inlineVerifier(), pool);
+    await linker.finish(0, 0);
+    expect(linker.complete).toBe(true);
+    linker.renumberTags(Math.max(...Object.values(TagId)) + 1);
+    linker.settleLeaves();
+    settleLinkedRepository(linked);
+    // Kept, each of the 50 manifests would have needed a buffer of its own.
+    expect(pool.buffersMade).toBeLessThan(checkins / 2);
+    const rebuilt = await bare();
+    rebuild(rebuilt);
+    // (A clone marks what is unclustered itself, after the linking.)
+    const a = dumpDerivedTablesOf(linked.db, { omit: ['unclustered'] });
+    const b = dumpDerivedTablesOf(rebuilt.db, { omit: ['unclustered'] });
+    expect(differingTables(a, b)).toEqual([]);
+    expect(a.mlink!.length).toBeGreaterThan(checkins);
   });
 });
 
