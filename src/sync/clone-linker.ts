@@ -87,6 +87,7 @@ export class CloneLinker {
    * child), and fresh memory for each cost more than the linking (collector, page faults).
    */
   private readonly retired = new Set<Uint8Array>();
+  private retiredSinceRelease = 0;
   /** Hash -> rid of every row seen, so the crosslinker's lookups skip the database. */
   private readonly rids = new Map<string, number>();
   private readonly readStored;
@@ -205,35 +206,59 @@ export class CloneLinker {
     return !this.hasWork && this.done.size === stored;
   }
 
-  /** One transaction's worth: returns true if work is left that is ready now. */
+  /**
+   * One transaction's worth: returns true if work is left that is ready now. Its crosslink
+   * session ends and a new one begins whenever the manifests retired meanwhile pass
+   * RETIRED_BYTES, so they go back to the pool (a slice can link hundreds of them).
+   */
   private slice(more: () => boolean): boolean {
     return this.db.transaction(() => {
       this.collectArrivals();
-      const s = beginCrosslink(this.repo);
-      s.onTagWanted = (name, rid) => this.wantTag(name, rid);
-      s.contentHint = (rid) => this.hint(rid);
-      s.knownRids = this.rids;
-      // Z cards' MD5s go to the hashing thread with the artifacts' hashes (finishClone rebuilds
-      // when one does not match).
-      s.deferZCheck = (covered, checksum) => this.verifier.check(--this.zChecks, checksum, covered);
+      let s = this.beginSession();
       try {
         while (this.hasWork) {
           this.step(s, this.nextWalk());
           if (!more()) break;
+          if (this.retiredSinceRelease > RETIRED_BYTES) {
+            this.endSession(s);
+            s = this.beginSession();
+          }
         }
       } catch (e) {
         abortCrosslink(s);
         throw e;
       }
-      for (const rid of s.leafChecks) this.leafChecks.add(rid);
-      endCrosslink(s);
-      this.releaseRetired();
+      this.endSession(s);
       return this.hasWork;
     });
   }
 
+  private beginSession(): ReturnType<typeof beginCrosslink> {
+    const s = beginCrosslink(this.repo);
+    s.onTagWanted = (name, rid) => this.wantTag(name, rid);
+    s.contentHint = (rid) => this.hint(rid);
+    s.knownRids = this.rids;
+    // Z cards' MD5s go to the hashing thread with the artifacts' hashes (finishClone rebuilds
+    // when one does not match).
+    s.deferZCheck = (covered, checksum) => this.verifier.check(--this.zChecks, checksum, covered);
+    return s;
+  }
+
+  private endSession(s: ReturnType<typeof beginCrosslink>): void {
+    for (const rid of s.leafChecks) this.leafChecks.add(rid);
+    endCrosslink(s);
+    this.releaseRetired();
+  }
+
+  private retire(bytes: Uint8Array): void {
+    if (this.retired.has(bytes)) return;
+    this.retired.add(bytes);
+    this.retiredSinceRelease += bytes.byteLength;
+  }
+
   /** Give back the retired buffers nothing can read any more (see `retired`). */
   private releaseRetired(): void {
+    this.retiredSinceRelease = 0;
     // A slice that joined someone else's session: that session may still read them.
     if (activeSession(this.db)) return;
     const inUse = new Set<Uint8Array>([...this.recent.values(), ...this.prefetched.values(), ...this.held.keys()]);
@@ -430,7 +455,7 @@ export class CloneLinker {
       // The last delta made from it is expanded: its buffer can take another version's content.
       const source = frame.source;
       if (source && !this.held.has(source)) {
-        if (isLikelyArtifact(source)) this.retired.add(source);
+        if (isLikelyArtifact(source)) this.retire(source);
         else this.buffers.give(source);
       }
     }
@@ -467,7 +492,7 @@ export class CloneLinker {
       if (this.recent.size > 16) {
         const [oldest, bytes] = this.recent.entries().next().value!;
         this.recent.delete(oldest);
-        this.retired.add(bytes);
+        this.retire(bytes);
       }
     }
     this.verifier.check(rid, row.uuid, content);
@@ -510,6 +535,12 @@ export class CloneLinker {
     return n;
   }
 }
+
+/**
+ * Manifests retired (their bytes) before a slice starts a new crosslink session to give them
+ * back: about fifty of a large tree's, the few megabytes a clone's memory can spare.
+ */
+const RETIRED_BYTES = 4 * 1024 * 1024;
 
 /** rid -> position in the order a rebuild visits artifacts (delta trees from their roots, then the rest). */
 function rebuildWalkOrder(db: Db): Map<number, number> {
