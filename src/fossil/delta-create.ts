@@ -86,6 +86,8 @@ export function createDelta(source: Uint8Array, target: Uint8Array): Uint8Array 
   }
 
   const { shift, landmark, chain, blockHashes } = indexSource(source);
+  const srcView = new DataView(source.buffer, source.byteOffset, source.byteLength);
+  const tgtView = new DataView(target.buffer, target.byteOffset, target.byteLength);
 
   // Everything before target[base] has been written to the delta.
   let base = 0;
@@ -111,11 +113,19 @@ export function createDelta(source: Uint8Array, target: Uint8Array): Uint8Array 
         const iSrc = blk * NHASH;
         // Grow forward from the window start (the hash may collide, so nothing is assumed).
         const fwdLimit = Math.min(lenSrc - iSrc, lenOut - at);
+        const backLimit = Math.min(iSrc, i);
+        // To beat the best match so far this one must grow forward past bestCnt - backLimit
+        // bytes: one byte there that differs rules it out at once. In repetitive data (runs of
+        // blanks or zeros) hundreds of landmarks share a hash, and growing each of them as far as
+        // the run goes made the encoder quadratic in the run's length. The output is the same.
+        const mustReach = bestCnt - backLimit;
+        if (mustReach >= 0 && (mustReach >= fwdLimit || source[iSrc + mustReach] !== target[at + mustReach])) continue;
         let fwd = 0;
+        // Four bytes at a time while they last (a match often runs for kilobytes), then by byte.
+        while (fwd + 4 <= fwdLimit && srcView.getUint32(iSrc + fwd) === tgtView.getUint32(at + fwd)) fwd += 4;
         while (fwd < fwdLimit && source[iSrc + fwd] === target[at + fwd]) fwd++;
         if (fwd === 0) continue;
         // Grow backward, but never into bytes already written (before base).
-        const backLimit = Math.min(iSrc, i);
         let back = 0;
         while (back < backLimit && source[iSrc - back - 1] === target[at - back - 1]) back++;
         const cnt = fwd + back;

@@ -166,6 +166,36 @@ describe('createDelta', () => {
     );
   });
 
+  it('round-trips views at any offset into larger buffers, and repetitive data (property)', () => {
+    // Matches are compared four bytes at a time through DataViews over the arrays' own range, and
+    // landmarks that cannot beat the best match are skipped: runs of one repeated unit exercise both.
+    const unit = fc.uint8Array({ minLength: 1, maxLength: 5 });
+    const repetitive = fc.tuple(unit, fc.nat(400), fc.uint8Array({ maxLength: 40 })).map(([u, n, tail]) => concat([...Array<Uint8Array>(n % 200).fill(u), tail]));
+    const view = (bytes: Uint8Array, offset: number) => {
+      const whole = new Uint8Array(offset + bytes.length + 3).fill(0xa5);
+      whole.set(bytes, offset);
+      return whole.subarray(offset, offset + bytes.length);
+    };
+    fc.assert(
+      fc.property(repetitive, repetitive, fc.nat(7), fc.nat(7), (a, b, oa, ob) => {
+        const source = view(a, oa);
+        const target = view(concat([b, a.subarray(0, a.length >> 1), b]), ob);
+        expect(applyDelta(source, createDelta(source, target))).toEqual(target);
+      }),
+      { numRuns: 300 },
+    );
+    // A view whose buffer holds, before it, the very bytes the other side has: comparing from the
+    // buffer's start instead of the view's would find a match that is not there.
+    const r = rng(5);
+    const shared = randomBytes(r, 64);
+    const target = concat([shared, randomBytes(r, 500)]);
+    const source = concat([shared, randomBytes(r, 500)]);
+    const sourceInBuffer = concat([target, source]).subarray(target.length);
+    const targetInBuffer = concat([source, target]).subarray(source.length);
+    expect(applyDelta(source, createDelta(sourceInBuffer, target))).toEqual(target);
+    expect(applyDelta(source, createDelta(source, targetInBuffer))).toEqual(target);
+  });
+
   it('uses copies: an edited 100 kB text gives a small delta', () => {
     const r = rng(7);
     const text = randomText(r, 3000);
