@@ -483,20 +483,22 @@ export class ContentStore {
    * descending from rid, it is expanded first so no loop can form. Unless force is set, an
    * artifact that already is a delta is left alone. With goodEnough, sources are tried in the
    * order given and the search stops at the first delta under that fraction of the artifact's
-   * size. Returns the bytes saved (0: unchanged).
+   * size. `expanded` gives content the caller already holds, by rid, so it is not expanded again
+   * (it must be that rid's content). Returns the bytes saved (0: unchanged).
    */
-  deltify(rid: number, srcRids: number | readonly number[], opts: { force?: boolean; goodEnough?: number } = {}): number {
+  deltify(rid: number, srcRids: number | readonly number[], opts: { force?: boolean; goodEnough?: number; expanded?: (rid: number) => Uint8Array | undefined } = {}): number {
     const sources = typeof srcRids === 'number' ? [srcRids] : srcRids;
+    const content = (r: number) => opts.expanded?.(r) ?? this.tryGet(r);
     return this.db.transaction(() => {
       if (!opts.force && this.deltaSource(rid) !== undefined) return 0;
-      const data = this.tryGet(rid);
+      const data = content(rid);
       if (!data || data.length < MIN_DELTIFY_SIZE) return 0;
       let best: { srcRid: number; src: Uint8Array; delta: Uint8Array } | undefined;
       for (const srcRid of sources) {
         if (best && opts.goodEnough !== undefined && best.delta.length < data.length * opts.goodEnough) break;
         if (srcRid === rid) continue;
         if (this.isPrivate(srcRid) && !this.isPrivate(rid)) continue;
-        const src = this.tryGet(srcRid);
+        const src = content(srcRid);
         if (!src || src.length < MIN_DELTIFY_SIZE) continue;
         const delta = createDelta(src, data);
         if (delta.length >= data.length * MAX_DELTA_RATIO) continue;
