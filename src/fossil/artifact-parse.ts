@@ -69,6 +69,8 @@ function checkZCard(body: Uint8Array, deferred?: DeferredZCheck): void {
 
 class Parser {
   private readonly text: ArtifactText;
+  /** text's string, held for the parse (the ArtifactText may let its own go). */
+  private readonly chars: string;
   private pos = 0;
   private atEol = true;
   /** Where the current card's line ends (its newline). */
@@ -110,6 +112,7 @@ class Parser {
     private readonly reference: FileLines | undefined,
   ) {
     this.text = new ArtifactText(body);
+    this.chars = this.text.text;
   }
 
   private fail(message: string): never {
@@ -130,7 +133,7 @@ class Parser {
     this.pos += 2;
     this.atEol = after === NL;
     // The input ends with a newline (checked before parsing), so every line has one.
-    this.lineEnd = this.atEol ? this.pos - 1 : this.text.text.indexOf('\n', this.pos);
+    this.lineEnd = this.atEol ? this.pos - 1 : this.chars.indexOf('\n', this.pos);
     return String.fromCharCode(c);
   }
 
@@ -141,7 +144,7 @@ class Parser {
   private token(): boolean {
     if (this.atEol) return false;
     const start = this.pos;
-    let end = this.text.text.indexOf(' ', start);
+    let end = this.chars.indexOf(' ', start);
     if (end === -1 || end > this.lineEnd) end = this.lineEnd;
     if (this.text.hasNul(start, end)) this.fail('NUL byte in card');
     this.atEol = end === this.lineEnd;
@@ -406,7 +409,7 @@ class Parser {
    * order after the line before is checked. Every other line goes through fileCard.
    */
   private fileSection(ref: FileLines): void {
-    const text = this.text.text;
+    const text = this.chars;
     const refText = ref.text.text;
     const b = this.body;
     let at = this.cardStart;

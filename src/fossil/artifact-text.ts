@@ -8,9 +8,16 @@
  * Almost every artifact is pure ASCII, which the platform's UTF-8 decoder turns into a string in
  * one native pass. Anything else is decoded byte by byte into Latin-1 (still one character per
  * byte, and character order is byte order), and its text tokens are decoded from UTF-8 on their own.
+ *
+ * The decoded string is kept only while the text is among the few decoded last, and decoded again
+ * when used after that (see RecentTexts). A parsed check-in stays in the crosslinker's cache long
+ * enough for the engine's young generation to copy its text twice and move it to the old one, to
+ * die there: on the 60k-artifact history that was 1.2 GB of copying and a full collection every
+ * 100 ms. Decoding 60 KB again costs microseconds. For the same reason every string handed out
+ * here is a copy of its own, never a slice that would keep the whole text alive (standaloneString).
  */
 import { defossilizeBytes } from './artifact-checks.ts';
-import { latin1 } from './bytes.ts';
+import { latin1, standaloneString } from './bytes.ts';
 import { decodeLossless } from './utf8-lossless.ts';
 
 const strictUtf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
@@ -54,38 +61,93 @@ class NextOccurrence {
   }
 }
 
-export class ArtifactText {
-  /** One character per byte of bytes (see byteText). */
-  readonly text: string;
-  /** Whether every byte is ASCII, so that text slices are also the decoded values. */
-  readonly ascii: boolean;
-  private readonly nul: NextOccurrence;
-  private readonly backslash: NextOccurrence;
+/**
+ * The texts decoded last, which keep their strings; decoding one more releases the string of the
+ * one used least recently. Four covers a check-in, its parent, the reference it was parsed
+ * against and one more.
+ */
+class RecentTexts {
+  private readonly texts: ArtifactText[] = [];
 
-  constructor(readonly bytes: Uint8Array) {
-    ({ text: this.text, ascii: this.ascii } = byteText(bytes));
-    this.nul = new NextOccurrence(this.text, '\0');
-    this.backslash = new NextOccurrence(this.text, '\\');
+  constructor(private readonly size: number) {}
+
+  /** t has just been decoded or used. */
+  touch(t: ArtifactText): void {
+    if (this.texts[this.texts.length - 1] === t) return;
+    const i = this.texts.indexOf(t);
+    if (i >= 0) this.texts.splice(i, 1);
+    this.texts.push(t);
+    if (this.texts.length > this.size) this.texts.shift()!.release();
+  }
+}
+
+const recent = new RecentTexts(4);
+
+/** Strings shorter than this are copies already when sliced (the engine slices only longer ones). */
+const SLICED_FROM = 13;
+
+/** s[start, end) as a string of its own (see the top of this file). */
+function standaloneSlice(s: string, start: number, end: number): string {
+  const slice = s.slice(start, end);
+  return end - start < SLICED_FROM ? slice : standaloneString(slice);
+}
+
+export class ArtifactText {
+  private decoded: string | undefined;
+  private isAscii: boolean | undefined;
+  private nulAt: NextOccurrence | undefined;
+  private backslashAt: NextOccurrence | undefined;
+
+  constructor(readonly bytes: Uint8Array) {}
+
+  /** One character per byte of bytes (see byteText), decoded again if it was released. */
+  get text(): string {
+    if (this.decoded === undefined) {
+      const { text, ascii } = byteText(this.bytes);
+      this.decoded = text;
+      this.isAscii = ascii;
+    }
+    recent.touch(this);
+    return this.decoded;
+  }
+
+  /** Whether every byte is ASCII, so that text slices are also the decoded values. */
+  get ascii(): boolean {
+    return this.isAscii ?? (this.text, this.isAscii!);
+  }
+
+  /** Whether the decoded string is held now (for tests and diagnostics). */
+  get holdsText(): boolean {
+    return this.decoded !== undefined;
+  }
+
+  /** Let the string go (it is decoded again when next used); called as others are decoded. */
+  release(): void {
+    this.decoded = undefined;
+    this.nulAt = undefined;
+    this.backslashAt = undefined;
   }
 
   /** Does [start, end) hold a NUL byte? */
   hasNul(start: number, end: number): boolean {
-    return this.nul.within(start, end);
+    const text = this.text;
+    return (this.nulAt ??= new NextOccurrence(text, '\0')).within(start, end);
   }
 
   /** Does [start, end) hold a backslash (an escape)? */
   hasBackslash(start: number, end: number): boolean {
-    return this.backslash.within(start, end);
+    const text = this.text;
+    return (this.backslashAt ??= new NextOccurrence(text, '\\')).within(start, end);
   }
 
   /** Bytes [start, end) as one character per byte: exact for ASCII tokens such as hashes. */
   raw(start: number, end: number): string {
-    return this.text.slice(start, end);
+    return standaloneSlice(this.text, start, end);
   }
 
   /** Bytes [start, end) decoded from UTF-8, losslessly. */
   str(start: number, end: number): string {
-    return this.ascii ? this.text.slice(start, end) : decodeLossless(this.bytes, start, end);
+    return this.ascii ? standaloneSlice(this.text, start, end) : decodeLossless(this.bytes, start, end);
   }
 
   /** A fossilized argument, unescaped and decoded. */
@@ -96,7 +158,7 @@ export class ArtifactText {
 
   /**
    * A fossilized argument unescaped, as one character per byte: compares as the bytes do, as
-   * upstream's strcmp on them does.
+   * upstream's strcmp on them does. A slice of the text: for comparing, not for keeping.
    */
   unescapedRaw(start: number, end: number): string {
     if (!this.hasBackslash(start, end)) return this.text.slice(start, end);

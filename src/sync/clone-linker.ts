@@ -16,7 +16,8 @@
  */
 import type { Db } from '../db/db.ts';
 import { beginCrosslink, crosslinkArtifact, endCrosslink, abortCrosslink, linkOrphansOf } from '../repo/crosslink/crosslink.ts';
-import { activeSession, standaloneString } from '../repo/crosslink/session.ts';
+import { activeSession } from '../repo/crosslink/session.ts';
+import { standaloneString } from '../fossil/bytes.ts';
 import { expandStored, fossilBagOrder, loadRepositoryBlobs } from '../repo/delta-tree-walk.ts';
 import type { Repository } from '../repo/repository.ts';
 import { isLikelyArtifact } from '../fossil/artifact.ts';

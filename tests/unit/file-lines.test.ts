@@ -152,6 +152,32 @@ describe('F cards as lines', () => {
     expect(onLines).toBeGreaterThan(80);
   });
 
+  it('a text let go, as others are decoded, is decoded again to the same cards, rows and parse', () => {
+    for (let seed = 1; seed <= 60; seed++) {
+      const r = rng(5000 + seed);
+      // Some names outside ASCII: their text is decoded byte by byte.
+      const parentLines = randomTree(r, 5 + Math.floor(r() * 100)).map((l, i) => (i % 7 === 3 ? line(`${l.name}\u00e9\u6f22`, hex(r, 64)) : l));
+      parentLines.sort(byName);
+      const parent = parseArtifact(manifest(parentLines.map((l) => l.text), 'parent'));
+      let child: Artifact;
+      try {
+        child = parseArtifact(manifest(childOf(r, parentLines)));
+      } catch {
+        continue;
+      }
+      const rows = changes(parent, child);
+      const next = manifest(childOf(r, parentLines));
+      const guided = outcome(() => parseArtifact(next, fileLinesOf(child)));
+      // Parsing others lets both texts go (only the last few decoded are held).
+      for (let i = 0; i < 6; i++) parseArtifact(manifest(randomTree(r, 5).map((l) => l.text)));
+      expect(fileLinesOf(parent)!.text.holdsText).toBe(false);
+      expect(fileLinesOf(child)!.text.holdsText).toBe(false);
+      expect(changes(parent, child), `seed ${seed}`).toEqual(rows);
+      expect(outcome(() => parseArtifact(next, fileLinesOf(child))), `seed ${seed}`).toEqual(guided);
+      expect(parent.files.map((f) => f.name)).toEqual(parentLines.map((l) => l.name));
+    }
+  });
+
   it('files are made on first use, and only then', () => {
     const r = rng(7);
     const tree = randomTree(r, 50);

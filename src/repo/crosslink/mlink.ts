@@ -15,7 +15,8 @@ import type { Artifact, FileCard } from '../../fossil/artifact-types.ts';
 import { allFiles, compareNames, findFile, loadBaseline, ownFile, permCode } from './manifest-files.ts';
 import { fileCardAt, fileLinesOf, nameKeyAt, type FileLines } from '../../fossil/file-lines.ts';
 import { sameLines } from '../../fossil/line-runs.ts';
-import { standaloneString, type CrosslinkSession } from './session.ts';
+import type { CrosslinkSession } from './session.ts';
+import { standaloneString } from '../../fossil/bytes.ts';
 
 /** Children at most this much younger than their parent (or older) may get their times nudged. */
 export const TIME_FUDGE_WINDOW = 2.0 / 86400.0;

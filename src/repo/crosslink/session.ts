@@ -15,6 +15,7 @@ import { fileLinesOf, type FileLines } from '../../fossil/file-lines.ts';
 import { ArtifactCache } from './artifact-cache.ts';
 import type { CrosslinkContent, CrosslinkRepo } from './host.ts';
 import { readHashDigits, type HashDigits } from './text-format.ts';
+import { standaloneString } from '../../fossil/bytes.ts';
 
 /** A parent/child pair of check-ins close enough in time that the parent may need nudging back. */
 export interface TimeFudge {
@@ -144,18 +145,6 @@ export class CrosslinkSession {
     }
     this.forumTableReady = true;
   }
-}
-
-/**
- * A copy of s that keeps nothing else alive, for strings kept longer than the artifact they were
- * read from. A name parsed from a manifest is a slice of the manifest's whole text (some 90 KB
- * in a large tree), and a slice keeps that text in memory for as long as it lives: a rebuild's
- * map of file names held one manifest per new name, 14 MB of the 60k-artifact history's heap.
- * Prepending a character makes the engine write out a string of its own; the slice of that is
- * the copy.
- */
-export function standaloneString(s: string): string {
-  return (' ' + s).slice(1);
 }
 
 /** The on-demand forum table, in the exact text fossil 2.21 leaves in sqlite_schema. */

@@ -5,7 +5,8 @@
  */
 import type { Artifact } from '../../fossil/artifact-types.ts';
 import { insertTag } from './tags.ts';
-import { standaloneString, type CrosslinkSession } from './session.ts';
+import type { CrosslinkSession } from './session.ts';
+import { standaloneString } from '../../fossil/bytes.ts';
 import { timeOf, userOf } from './fields.ts';
 
 const isCSpace = (b: number) => b === 0x20 || (b >= 0x09 && b <= 0x0d);
