@@ -64,20 +64,20 @@ class NextOccurrence {
 /**
  * The texts decoded last, which keep their strings; decoding one more releases the string of the
  * one used least recently. Four covers a check-in, its parent, the reference it was parsed
- * against and one more.
+ * against and one more. Held weakly: an artifact nobody keeps goes, bytes and all, as before.
  */
 class RecentTexts {
-  private readonly texts: ArtifactText[] = [];
+  private readonly texts: WeakRef<ArtifactText>[] = [];
 
   constructor(private readonly size: number) {}
 
   /** t has just been decoded or used. */
   touch(t: ArtifactText): void {
-    if (this.texts[this.texts.length - 1] === t) return;
-    const i = this.texts.indexOf(t);
-    if (i >= 0) this.texts.splice(i, 1);
-    this.texts.push(t);
-    if (this.texts.length > this.size) this.texts.shift()!.release();
+    if (this.texts[this.texts.length - 1]?.deref() === t) return;
+    const i = this.texts.findIndex((r) => r.deref() === t);
+    if (i >= 0) this.texts.push(...this.texts.splice(i, 1));
+    else this.texts.push(new WeakRef(t));
+    if (this.texts.length > this.size) this.texts.shift()!.deref()?.release();
   }
 }
 
