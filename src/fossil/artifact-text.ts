@@ -64,24 +64,36 @@ class NextOccurrence {
 /**
  * The texts decoded last, which keep their strings; decoding one more releases the string of the
  * one used least recently. Four covers a check-in, its parent, the reference it was parsed
- * against and one more. Held weakly: an artifact nobody keeps goes, bytes and all, as before.
+ * against and one more. Held strongly (a WeakRef's target stays alive until the running job
+ * ends, and a rebuild is one job: it kept every manifest it parsed), so whoever parses in bulk
+ * lets them go when done (releaseDecodedTexts), as the crosslinker does at the end of a session.
  */
 class RecentTexts {
-  private readonly texts: WeakRef<ArtifactText>[] = [];
+  private readonly texts: ArtifactText[] = [];
 
   constructor(private readonly size: number) {}
 
   /** t has just been decoded or used. */
   touch(t: ArtifactText): void {
-    if (this.texts[this.texts.length - 1]?.deref() === t) return;
-    const i = this.texts.findIndex((r) => r.deref() === t);
-    if (i >= 0) this.texts.push(...this.texts.splice(i, 1));
-    else this.texts.push(new WeakRef(t));
-    if (this.texts.length > this.size) this.texts.shift()!.deref()?.release();
+    if (this.texts[this.texts.length - 1] === t) return;
+    const i = this.texts.indexOf(t);
+    if (i >= 0) this.texts.splice(i, 1);
+    this.texts.push(t);
+    if (this.texts.length > this.size) this.texts.shift()!.release();
+  }
+
+  clear(): void {
+    for (const t of this.texts) t.release();
+    this.texts.length = 0;
   }
 }
 
 const recent = new RecentTexts(4);
+
+/** Let go of the texts decoded last, and their strings: nothing here then keeps an artifact alive. */
+export function releaseDecodedTexts(): void {
+  recent.clear();
+}
 
 /** Strings shorter than this are copies already when sliced (the engine slices only longer ones). */
 const SLICED_FROM = 13;

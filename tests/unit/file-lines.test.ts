@@ -9,6 +9,7 @@ import { parseArtifact } from '../../src/fossil/artifact.ts';
 import type { Artifact } from '../../src/fossil/artifact-types.ts';
 import { fileCount, fileLinesOf } from '../../src/fossil/file-lines.ts';
 import { sameLines } from '../../src/fossil/line-runs.ts';
+import { releaseDecodedTexts } from '../../src/fossil/artifact-text.ts';
 import { compareFullManifests } from '../../src/repo/crosslink/mlink.ts';
 import { rng } from '../helpers/edits.ts';
 
@@ -176,6 +177,16 @@ describe('F cards as lines', () => {
       expect(outcome(() => parseArtifact(next, fileLinesOf(child))), `seed ${seed}`).toEqual(guided);
       expect(parent.files.map((f) => f.name)).toEqual(parentLines.map((l) => l.name));
     }
+  });
+
+  it('lets go of every text decoded last when asked (as a crosslink session ends)', () => {
+    const r = rng(77);
+    const parsed = [0, 1, 2].map(() => parseArtifact(manifest(randomTree(r, 20).map((l) => l.text))));
+    for (const a of parsed) expect(fileLinesOf(a)!.text.holdsText).toBe(true);
+    releaseDecodedTexts();
+    for (const a of parsed) expect(fileLinesOf(a)!.text.holdsText).toBe(false);
+    // Decoded again on use, to the same cards.
+    expect(parsed[0]!.files.length).toBe(20);
   });
 
   it('files are made on first use, and only then', () => {
