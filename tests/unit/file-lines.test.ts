@@ -96,6 +96,16 @@ function changes(parent: Artifact, child: Artifact): Row[] {
   return rows;
 }
 
+/** A parent of these lines and a child changed from it; undefined when the child breaks a rule. */
+function parentAndChild(r: () => number, parentLines: Line[]): { parent: Artifact; child: Artifact } | undefined {
+  const parent = parseArtifact(manifest(parentLines.map((l) => l.text), 'parent'));
+  try {
+    return { parent, child: parseArtifact(manifest(childOf(r, parentLines))) };
+  } catch {
+    return undefined;
+  }
+}
+
 describe('F cards as lines', () => {
   it('sameLines counts whole equal lines only', () => {
     const a = 'F a 1\nF b 2\nF c 3\n';
@@ -134,14 +144,9 @@ describe('F cards as lines', () => {
     let onLines = 0;
     for (let seed = 1; seed <= 400; seed++) {
       const r = rng(1000 + seed);
-      const parentLines = randomTree(r, 5 + Math.floor(r() * 200));
-      const parent = parseArtifact(manifest(parentLines.map((l) => l.text), 'parent'));
-      let child: Artifact;
-      try {
-        child = parseArtifact(manifest(childOf(r, parentLines)));
-      } catch {
-        continue;
-      }
+      const pair = parentAndChild(r, randomTree(r, 5 + Math.floor(r() * 200)));
+      if (!pair) continue;
+      const { parent, child } = pair;
       // Copies without their lines take the object path.
       const rows = changes({ ...parent, files: parent.files }, { ...child, files: child.files });
       expect(changes(parent, child), `seed ${seed}`).toEqual(rows);
@@ -159,13 +164,9 @@ describe('F cards as lines', () => {
       // Some names outside ASCII: their text is decoded byte by byte.
       const parentLines = randomTree(r, 5 + Math.floor(r() * 100)).map((l, i) => (i % 7 === 3 ? line(`${l.name}\u00e9\u6f22`, hex(r, 64)) : l));
       parentLines.sort(byName);
-      const parent = parseArtifact(manifest(parentLines.map((l) => l.text), 'parent'));
-      let child: Artifact;
-      try {
-        child = parseArtifact(manifest(childOf(r, parentLines)));
-      } catch {
-        continue;
-      }
+      const pair = parentAndChild(r, parentLines);
+      if (!pair) continue;
+      const { parent, child } = pair;
       const rows = changes(parent, child);
       const next = manifest(childOf(r, parentLines));
       const guided = outcome(() => parseArtifact(next, fileLinesOf(child)));
