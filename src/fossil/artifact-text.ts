@@ -125,7 +125,9 @@ export class ArtifactText {
 
   /** Whether every byte is ASCII, so that text slices are also the decoded values. */
   get ascii(): boolean {
-    return this.isAscii ?? (this.text, this.isAscii!);
+    // Known once the text has been decoded (and kept after its string is let go).
+    if (this.isAscii === undefined) void this.text;
+    return this.isAscii!;
   }
 
   /** Whether the decoded string is held now (for tests and diagnostics). */

@@ -12,11 +12,11 @@ import type { Db } from '../../db/db.ts';
 import type { Artifact } from '../../fossil/artifact-types.ts';
 import { tryParseArtifact, type DeferredZCheck } from '../../fossil/artifact.ts';
 import { releaseDecodedTexts } from '../../fossil/artifact-text.ts';
+import { standaloneString } from '../../fossil/bytes.ts';
 import { fileLinesOf, type FileLines } from '../../fossil/file-lines.ts';
 import { ArtifactCache } from './artifact-cache.ts';
 import type { CrosslinkContent, CrosslinkRepo } from './host.ts';
 import { readHashDigits, type HashDigits } from './text-format.ts';
-import { standaloneString } from '../../fossil/bytes.ts';
 
 /** A parent/child pair of check-ins close enough in time that the parent may need nudging back. */
 export interface TimeFudge {
