@@ -88,6 +88,9 @@ export const REPOSITORY_SCHEMA_1: readonly string[] = [
 ];
 
 /** Derived tables, rebuilt from the artifacts by crosslinking. */
+/** The index of tagxref by tag (renumbering tags drops it and makes it again). */
+export const TAGXREF_TAGID_INDEX = `CREATE INDEX tagxref_i1 ON tagxref(tagid, mtime)`;
+
 export const REPOSITORY_SCHEMA_2: readonly string[] = [
   `CREATE TABLE filename(
   fnid INTEGER PRIMARY KEY,
@@ -160,7 +163,7 @@ export const REPOSITORY_SCHEMA_2: readonly string[] = [
   rid INTEGER REFERENCE blob,
   UNIQUE(rid, tagid)
 )`,
-  `CREATE INDEX tagxref_i1 ON tagxref(tagid, mtime)`,
+  TAGXREF_TAGID_INDEX,
   `CREATE TABLE backlink(
   target TEXT,
   srctype INT,

@@ -20,6 +20,7 @@ import { activeSession } from '../repo/crosslink/session.ts';
 import { standaloneString } from '../fossil/bytes.ts';
 import { expandStored, fossilBagOrder, loadRepositoryBlobs } from '../repo/delta-tree-walk.ts';
 import type { Repository } from '../repo/repository.ts';
+import { TAGXREF_TAGID_INDEX } from '../repo/schema.ts';
 import { isLikelyArtifact } from '../fossil/artifact.ts';
 import { BufferPool } from '../repo/buffer-pool.ts';
 import type { ArtifactVerifier } from './artifact-verifier.ts';
@@ -390,11 +391,18 @@ export class CloneLinker {
       this.db.exec('CREATE TEMP TABLE edgesync_tagmap(old INTEGER PRIMARY KEY, new INTEGER)');
       const put = this.db.prepare('INSERT INTO edgesync_tagmap VALUES(?,?)');
       for (const [from, to] of moves) put.run(from, to);
+      // Most of tagxref's rows change (a long history has hundreds of thousands). Through its
+      // index by tag, the updates would visit the table tag by tag, all over it, and change
+      // every page many times over more than the page cache holds: in the browser each page
+      // let go is a write to storage (4.5 of the 60k history's 4.9 s of finishing). Without the
+      // index they walk the table once in its own order; the index is then made in one sorted pass.
+      this.db.exec('DROP INDEX tagxref_i1');
       // Through negative ids, so no two rows ever share one on the way.
       for (const table of ['tag', 'tagxref', 'event']) {
         this.db.exec(`UPDATE ${table} SET tagid=-(SELECT new FROM edgesync_tagmap WHERE old=tagid) WHERE tagid IN (SELECT old FROM edgesync_tagmap)`);
         this.db.exec(`UPDATE ${table} SET tagid=-tagid WHERE tagid<0`);
       }
+      this.db.exec(TAGXREF_TAGID_INDEX);
       this.db.exec('DROP TABLE edgesync_tagmap');
     });
   }
