@@ -13,8 +13,9 @@
  * when used after that (see RecentTexts). A parsed check-in stays in the crosslinker's cache long
  * enough for the engine's young generation to copy its text twice and move it to the old one, to
  * die there: a clone of the 60k-artifact history moved 1.36 GB that way, and its scavenges took
- * 4.5 s instead of 1.5. Decoding 60 KB again costs microseconds. For the same reason every string handed out
- * here is a copy of its own, never a slice that would keep the whole text alive (standaloneString).
+ * 4.5 s instead of 1.5. Decoding 60 KB again costs microseconds. For the same reason every string
+ * handed out here is a copy of its own, never a slice that would keep the whole text alive
+ * (standaloneString).
  */
 import { defossilizeBytes } from './artifact-checks.ts';
 import { latin1, standaloneString } from './bytes.ts';

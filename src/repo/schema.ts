@@ -87,10 +87,10 @@ export const REPOSITORY_SCHEMA_1: readonly string[] = [
 )`,
 ];
 
-/** Derived tables, rebuilt from the artifacts by crosslinking. */
 /** The index of tagxref by tag (renumbering tags drops it and makes it again). */
 export const TAGXREF_TAGID_INDEX = `CREATE INDEX tagxref_i1 ON tagxref(tagid, mtime)`;
 
+/** Derived tables, rebuilt from the artifacts by crosslinking. */
 export const REPOSITORY_SCHEMA_2: readonly string[] = [
   `CREATE TABLE filename(
   fnid INTEGER PRIMARY KEY,
