@@ -8,8 +8,8 @@
  * outside W text is an error (C would split the token there), and a repeated P or Z card is an
  * error (upstream would merge the P lines and ignore the first Z).
  *
- * Tokens are positions in the text (artifact-text.ts), turned into strings only when kept: a
- * manifest of a large tree holds thousands of F cards, and a repository thousands of manifests.
+ * Tokens are byte positions (artifact-text.ts), turned into strings only when kept: a manifest
+ * of a large tree holds thousands of F cards, and a repository thousands of manifests.
  */
 import type { Artifact, ArtifactType, CherrypickCard, TagCard, TicketField } from './artifact-types.ts';
 import {
@@ -17,7 +17,7 @@ import {
 } from './artifact-checks.ts';
 import { CARD_SETS, SINGLE_CARDS, TYPE_NAMES, TYPE_SETTING_CARDS } from './artifact-rules.ts';
 import { ArtifactText } from './artifact-text.ts';
-import { attachFileLines, fileCardAt, nameKeyAt, nameSpanAt, type FileLines } from './file-lines.ts';
+import { attachFileLines, compareNameBytes, fileCardAt, nameAt, nextLinesSerial, type FileLines, type LinesAgainst } from './file-lines.ts';
 import { sameLines } from './line-runs.ts';
 import { signedTextRange } from './clearsign.ts';
 import { decodeLossless } from './utf8-lossless.ts';
@@ -69,12 +69,8 @@ function checkZCard(body: Uint8Array, deferred?: DeferredZCheck): void {
 
 class Parser {
   private readonly text: ArtifactText;
-  /** text's string, held for the parse (the ArtifactText may let its own go). */
-  private readonly chars: string;
   private pos = 0;
   private atEol = true;
-  /** Where the current card's line ends (its newline). */
-  private lineEnd = 0;
   /** The token read last: [ts, te). */
   private ts = 0;
   private te = 0;
@@ -95,6 +91,8 @@ class Parser {
   private anyFile = false;
   private filesPlain = true;
   private allHashed = true;
+  /** Set when a reference guided the F lines (fileSection). */
+  private against: LinesAgainst | undefined;
   private reservedCount = 0;
   private lastTag: { name: Uint8Array; target: Uint8Array | null } | undefined;
   private lastMember: string | undefined;
@@ -112,7 +110,6 @@ class Parser {
     private readonly reference: FileLines | undefined,
   ) {
     this.text = new ArtifactText(body);
-    this.chars = this.text.text;
   }
 
   private fail(message: string): never {
@@ -132,22 +129,21 @@ class Parser {
     this.cardStart = this.pos;
     this.pos += 2;
     this.atEol = after === NL;
-    // The input ends with a newline (checked before parsing), so every line has one.
-    this.lineEnd = this.atEol ? this.pos - 1 : this.chars.indexOf('\n', this.pos);
     return String.fromCharCode(c);
   }
 
-  /**
-   * Next space-separated argument of the current card, as [ts, te); false at the end of the line.
-   * Within a line, the next space is at or after the current one, hence one search per token.
-   */
+  /** Next space-separated argument of the current card, as [ts, te); false at the end of the line. */
   private token(): boolean {
     if (this.atEol) return false;
+    const b = this.body;
     const start = this.pos;
-    let end = this.chars.indexOf(' ', start);
-    if (end === -1 || end > this.lineEnd) end = this.lineEnd;
-    if (this.text.hasNul(start, end)) this.fail('NUL byte in card');
-    this.atEol = end === this.lineEnd;
+    // The input ends with a newline (checked before parsing), so every line has one.
+    const n = b.length;
+    let end = start;
+    for (let c = b[end]; end < n && c !== SP && c !== NL; c = b[++end]) {
+      if (c === 0) this.fail('NUL byte in card');
+    }
+    this.atEol = b[end] === NL;
     this.pos = end + 1;
     this.ts = start;
     this.te = end;
@@ -345,7 +341,6 @@ class Parser {
     const t = this.text;
     const b = this.body;
     if (this.filesStart < 0) this.filesStart = this.cardStart;
-    this.filesEnd = this.lineEnd + 1;
     this.need('file name');
     const ns = this.ts;
     const ne = this.te;
@@ -373,6 +368,8 @@ class Parser {
       if (!isSimplePath(pb)) this.fail(`old file name is not a simple path: ${shown(pb)}`);
       this.filesPlain = false;
     }
+    // All arguments read: the line ends here, unless it has too many (an error, later).
+    this.filesEnd = this.pos;
     // Byte order, as upstream's strcmp.
     const last = this.lastName;
     if (last !== undefined && compareByteRanges(last, this.lastNameStart, this.lastNameEnd, kb, ks, ke) >= 0) {
@@ -394,14 +391,6 @@ class Parser {
     this.anyFile = true;
   }
 
-  /** The unescaped name of the (valid) F line at lineStart: bytes [s, e) of b. */
-  private nameBytesAt(lineStart: number): { b: Uint8Array; s: number; e: number } {
-    const [ns, ne] = nameSpanAt(this.text, lineStart);
-    if (!this.text.hasBackslash(ns, ne)) return { b: this.body, s: ns, e: ne };
-    const kb = defossilizeBytes(this.body.subarray(ns, ne));
-    return { b: kb, s: 0, e: kb.length };
-  }
-
   /**
    * All the F lines, guided by a reference manifest's: a run of lines that the reference has
    * too, byte for byte, was valid there and is valid here (each line's validity depends only on
@@ -409,24 +398,26 @@ class Parser {
    * order after the line before is checked. Every other line goes through fileCard.
    */
   private fileSection(ref: FileLines): void {
-    const text = this.chars;
-    const refText = ref.text.text;
+    const t = this.text;
     const b = this.body;
     let at = this.cardStart;
     let refAt = ref.start;
     this.filesStart = at;
     let lastWasReserved = false;
+    const own: number[] = [];
+    const refOwn: number[] = [];
+    const refLineEnd = (at: number) => ref.text.lineEnd(at) + 1;
     // Each line of the section starts with "F ".
-    while (text.charCodeAt(at) === 0x46 && text.charCodeAt(at + 1) === 0x20) {
-      const run = refAt < ref.end ? sameLines(text, at, text.length, refText, refAt, ref.end) : 0;
+    while (b[at] === 0x46 && b[at + 1] === SP) {
+      const run = refAt < ref.end ? sameLines(t, at, b.length, ref.text, refAt, ref.end) : 0;
       if (run > 0) {
-        const first = this.nameBytesAt(at);
+        const first = nameAt(t, at);
         const last = this.lastName;
         if (last !== undefined && compareByteRanges(last, this.lastNameStart, this.lastNameEnd, first.b, first.s, first.e) >= 0) {
           this.cardStart = at;
           this.fail(`file names not in strictly ascending order: ${shown(first.b.subarray(first.s, first.e))} after ${shown(last.subarray(this.lastNameStart, this.lastNameEnd))}`);
         }
-        const end = this.nameBytesAt(text.lastIndexOf('\n', at + run - 2) + 1);
+        const end = nameAt(t, b.lastIndexOf(NL, at + run - 2) + 1);
         this.lastName = end.b;
         this.lastNameStart = end.s;
         this.lastNameEnd = end.e;
@@ -437,20 +428,27 @@ class Parser {
         continue;
       }
       // A line of its own: where does it go in the reference's order?
-      const key = nameKeyAt(this.text, at);
-      while (refAt < ref.end && key > nameKeyAt(ref.text, refAt)) refAt = refText.indexOf('\n', refAt) + 1;
-      const lineEnd = text.indexOf('\n', at);
+      const key = nameAt(t, at);
+      own.push(at);
+      while (refAt < ref.end && compareNameBytes(key, nameAt(ref.text, refAt)) > 0) {
+        refOwn.push(refAt);
+        refAt = refLineEnd(refAt);
+      }
       this.cardStart = at;
       this.pos = at + 2;
       this.atEol = false;
-      this.lineEnd = lineEnd;
       this.fileCard();
       if (!this.atEol) this.fail('too many arguments');
       lastWasReserved = this.lastCardWasReserved;
-      at = lineEnd + 1;
+      at = this.pos;
       // The reference's line of the same name is used up.
-      if (refAt < ref.end && key === nameKeyAt(ref.text, refAt)) refAt = refText.indexOf('\n', refAt) + 1;
+      if (refAt < ref.end && compareNameBytes(key, nameAt(ref.text, refAt)) === 0) {
+        refOwn.push(refAt);
+        refAt = refLineEnd(refAt);
+      }
     }
+    for (; refAt < ref.end; refAt = refLineEnd(refAt)) refOwn.push(refAt);
+    this.against = { ref: ref.serial, own, refOwn };
     this.filesEnd = at;
     this.pos = at;
     this.atEol = true;
@@ -567,7 +565,10 @@ class Parser {
       if (a.parents.length > 1) throw new ArtifactError('a forum post has at most one parent');
     }
     if (this.filesStart >= 0) {
-      attachFileLines(a, { text: this.text, start: this.filesStart, end: this.filesEnd, plain: this.filesPlain, allHashed: this.allHashed });
+      attachFileLines(a, {
+        text: this.text, start: this.filesStart, end: this.filesEnd, plain: this.filesPlain, allHashed: this.allHashed,
+        serial: nextLinesSerial(), against: this.against,
+      });
     }
     return a;
   }

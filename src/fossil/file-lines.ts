@@ -9,7 +9,7 @@
  * changed.
  */
 import type { Artifact, FileCard } from './artifact-types.ts';
-import { defossilizeBytes, isReservedName } from './artifact-checks.ts';
+import { compareByteRanges, defossilizeBytes, isReservedName } from './artifact-checks.ts';
 import type { ArtifactText } from './artifact-text.ts';
 import { decodeLossless } from './utf8-lossless.ts';
 
@@ -21,11 +21,37 @@ export interface FileLines {
   readonly end: number;
   /**
    * No card has a previous name or a reserved name: each line is "F name hash[ perm]" and names
-   * a file, and lines sort by their names unescaped (nameKeyAt).
+   * a file, and lines sort by their names unescaped (nameAt, compareNameBytes).
    */
   readonly plain: boolean;
   /** Every line has a hash (no delta-manifest deletions). */
   readonly allHashed: boolean;
+  /** Names these lines for LinesAgainst.ref. */
+  readonly serial: number;
+  /** What a parse guided by a reference found (artifact-parse.ts). */
+  readonly against?: LinesAgainst;
+}
+
+/**
+ * The lines of a manifest, and of the reference its parse was guided by, that are not in a run
+ * of lines both have: comparing the two manifests needs only these (mlink.ts), and a clone or a
+ * rebuild mostly parses a check-in against its parent. The reference is named by its serial,
+ * not held, so manifests parsed one after another do not keep each other alive.
+ */
+export interface LinesAgainst {
+  /** The reference's serial. */
+  readonly ref: number;
+  /** Where this manifest's own lines start, in order. */
+  readonly own: readonly number[];
+  /** Where the reference's own lines start, in order. */
+  readonly refOwn: readonly number[];
+}
+
+let serials = 0;
+
+/** A serial for new FileLines. */
+export function nextLinesSerial(): number {
+  return ++serials;
 }
 
 const counts = new WeakMap<FileLines, number>();
@@ -35,8 +61,7 @@ export function countFiles(lines: FileLines): number {
   let n = counts.get(lines);
   if (n === undefined) {
     n = 0;
-    const text = lines.text.text;
-    for (let at = lines.start; at < lines.end; at = text.indexOf('\n', at) + 1) {
+    for (let at = lines.start; at < lines.end; at = lines.text.lineEnd(at) + 1) {
       if (lines.plain || !isReservedLine(lines.text, at)) n++;
     }
     counts.set(lines, n);
@@ -83,16 +108,22 @@ export function attachFileLines(a: Artifact, lines: FileLines): void {
   });
 }
 
+/** Where the argument starting at `from` ends: at the next space, or the line's newline. */
+export function tokenEnd(b: Uint8Array, from: number): number {
+  let i = from;
+  while (i < b.length && b[i] !== 0x20 && b[i] !== 0x0a) i++;
+  return i;
+}
+
 /** The F card of the line starting at lineStart (its 'F'), already validated by the parser. */
 export function fileCardAt(t: ArtifactText, lineStart: number): FileCard {
-  const text = t.text;
-  const lineEnd = text.indexOf('\n', lineStart);
+  const b = t.bytes;
   const tokens: number[] = [];
-  for (let at = lineStart + 2; at <= lineEnd; ) {
-    let sp = text.indexOf(' ', at);
-    if (sp === -1 || sp > lineEnd) sp = lineEnd;
-    tokens.push(at, sp);
-    at = sp + 1;
+  for (let at = lineStart + 2; ; ) {
+    const end = tokenEnd(b, at);
+    tokens.push(at, end);
+    if (b[end] === 0x0a) break;
+    at = end + 1;
   }
   const [ns, ne, hs, he, ps, pe, os, oe] = tokens;
   const name = t.unescaped(ns!, ne!);
@@ -100,7 +131,7 @@ export function fileCardAt(t: ArtifactText, lineStart: number): FileCard {
   const permTok = ps === undefined ? undefined : t.str(ps, pe!);
   const perm = permTok === undefined ? '' : permTok.includes('x') ? 'x' : permTok.includes('l') ? 'l' : '';
   const file: FileCard = { name, uuid, perm };
-  if (os !== undefined) file.oldName = decodeLossless(defossilizeBytes(t.bytes.subarray(os, oe)));
+  if (os !== undefined) file.oldName = decodeLossless(defossilizeBytes(b.subarray(os, oe)));
   if (permTok !== undefined && permTok !== canonicalPermToken(file)) file.permToken = permTok;
   return file;
 }
@@ -108,28 +139,38 @@ export function fileCardAt(t: ArtifactText, lineStart: number): FileCard {
 /** Where the name of the F line at lineStart lies, as written (escaped): [start, end). */
 export function nameSpanAt(t: ArtifactText, lineStart: number): [number, number] {
   const ns = lineStart + 2;
-  const ne = t.text.indexOf(' ', ns);
-  const lineEnd = t.text.indexOf('\n', ns);
-  return [ns, ne === -1 || ne > lineEnd ? lineEnd : ne];
+  return [ns, tokenEnd(t.bytes, ns)];
 }
 
-/** The name of the F line at lineStart, unescaped, one character per byte: its sort key. */
-export function nameKeyAt(t: ArtifactText, lineStart: number): string {
+/** The name of the F line at lineStart, unescaped: bytes [s, e) of b (in place unless escaped). */
+export interface NameBytes {
+  readonly b: Uint8Array;
+  readonly s: number;
+  readonly e: number;
+}
+
+export function nameAt(t: ArtifactText, lineStart: number): NameBytes {
   const [ns, ne] = nameSpanAt(t, lineStart);
-  return t.unescapedRaw(ns, ne);
+  if (!t.hasBackslash(ns, ne)) return { b: t.bytes, s: ns, e: ne };
+  const kb = defossilizeBytes(t.bytes.subarray(ns, ne));
+  return { b: kb, s: 0, e: kb.length };
+}
+
+/** Names unescaped, in byte order (upstream's strcmp): negative, zero or positive. */
+export function compareNameBytes(x: NameBytes, y: NameBytes): number {
+  return compareByteRanges(x.b, x.s, x.e, y.b, y.s, y.e);
 }
 
 /** Is the F line at lineStart one fossil ignores (a name of its own check-out database)? */
 export function isReservedLine(t: ArtifactText, lineStart: number): boolean {
-  const [ns, ne] = nameSpanAt(t, lineStart);
-  return t.hasBackslash(ns, ne) ? isReservedName(defossilizeBytes(t.bytes.subarray(ns, ne))) : isReservedName(t.bytes, ns, ne);
+  const n = nameAt(t, lineStart);
+  return isReservedName(n.b, n.s, n.e);
 }
 
 /** Every file card, in order (reserved names left out, as the parser leaves them out). */
 function fileCardsOf(lines: FileLines): FileCard[] {
   const out: FileCard[] = [];
-  const text = lines.text.text;
-  for (let at = lines.start; at < lines.end; at = text.indexOf('\n', at) + 1) {
+  for (let at = lines.start; at < lines.end; at = lines.text.lineEnd(at) + 1) {
     if (!lines.plain && isReservedLine(lines.text, at)) continue;
     out.push(fileCardAt(lines.text, at));
   }

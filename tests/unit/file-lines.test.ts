@@ -9,7 +9,7 @@ import { parseArtifact } from '../../src/fossil/artifact.ts';
 import type { Artifact } from '../../src/fossil/artifact-types.ts';
 import { fileCount, fileLinesOf } from '../../src/fossil/file-lines.ts';
 import { sameLines } from '../../src/fossil/line-runs.ts';
-import { releaseDecodedTexts } from '../../src/fossil/artifact-text.ts';
+import { ArtifactText } from '../../src/fossil/artifact-text.ts';
 import { compareFullManifests } from '../../src/repo/crosslink/mlink.ts';
 import { rng } from '../helpers/edits.ts';
 
@@ -96,11 +96,21 @@ function changes(parent: Artifact, child: Artifact): Row[] {
   return rows;
 }
 
+const bytesOf = new WeakMap<Artifact, Uint8Array>();
+
+/** The bytes an artifact made by parentAndChild was parsed from. */
+function manifestBytesOf(a: Artifact): Uint8Array {
+  return bytesOf.get(a)!;
+}
+
 /** A parent of these lines and a child changed from it; undefined when the child breaks a rule. */
 function parentAndChild(r: () => number, parentLines: Line[]): { parent: Artifact; child: Artifact } | undefined {
   const parent = parseArtifact(manifest(parentLines.map((l) => l.text), 'parent'));
   try {
-    return { parent, child: parseArtifact(manifest(childOf(r, parentLines))) };
+    const bytes = manifest(childOf(r, parentLines));
+    const child = parseArtifact(bytes);
+    bytesOf.set(child, bytes);
+    return { parent, child };
   } catch {
     return undefined;
   }
@@ -108,16 +118,39 @@ function parentAndChild(r: () => number, parentLines: Line[]): { parent: Artifac
 
 describe('F cards as lines', () => {
   it('sameLines counts whole equal lines only', () => {
-    const a = 'F a 1\nF b 2\nF c 3\n';
-    expect(sameLines(a, 0, a.length, a, 0, a.length)).toBe(a.length);
-    const b = 'F a 1\nF b 2\nF c 4\n';
-    expect(sameLines(a, 0, a.length, b, 0, b.length)).toBe(12);
-    expect(sameLines(a, 6, a.length, b, 6, b.length)).toBe(6);
-    expect(sameLines(a, 0, a.length, 'F a 2\n', 0, 6)).toBe(0);
+    const t = (x: string) => new ArtifactText(enc.encode(x));
+    const a = t('F a 1\nF b 2\nF c 3\n');
+    const n = a.bytes.length;
+    expect(sameLines(a, 0, n, a, 0, n)).toBe(n);
+    const b = t('F a 1\nF b 2\nF c 4\n');
+    expect(sameLines(a, 0, n, b, 0, n)).toBe(12);
+    expect(sameLines(a, 6, n, b, 6, n)).toBe(6);
+    expect(sameLines(a, 0, n, t('F a 2\n'), 0, 6)).toBe(0);
     // Texts at different offsets, and a limit that cuts a line.
-    const c = `xx${a}`;
-    expect(sameLines(c, 2, c.length, a, 0, a.length)).toBe(a.length);
-    expect(sameLines(a, 0, 9, a, 0, a.length)).toBe(6);
+    const c = t('xxF a 1\nF b 2\nF c 3\n');
+    expect(sameLines(c, 2, n + 2, a, 0, n)).toBe(n);
+    expect(sameLines(a, 0, 9, a, 0, n)).toBe(6);
+  });
+
+  it('sameLines finds the first difference wherever it lies, in texts at any offset in their buffers', () => {
+    const r = rng(31);
+    for (let k = 0; k < 300; k++) {
+      const lines = Array.from({ length: 1 + Math.floor(r() * 12) }, () => `F ${hex(r, 1 + Math.floor(r() * 9))} ${hex(r, 40)}\n`);
+      const text = enc.encode(lines.join(''));
+      // The same bytes inside buffers of their own, at offsets of every alignment.
+      const at = (bytes: Uint8Array, off: number) => {
+        const buf = new Uint8Array(bytes.length + off + 3);
+        buf.set(bytes, off);
+        return new ArtifactText(buf.subarray(off, off + bytes.length));
+      };
+      const changed = text.slice();
+      const i = Math.floor(r() * text.length);
+      if (changed[i] !== 0x0a) changed[i] = changed[i] === 0x30 ? 0x31 : 0x30;
+      const diff = changed.findIndex((x, j) => x !== text[j]);
+      const expected = diff === -1 ? text.length : diff === 0 ? 0 : text.lastIndexOf(0x0a, diff - 1) + 1;
+      const got = sameLines(at(text, k % 4), 0, text.length, at(changed, (k >> 2) % 4), 0, changed.length);
+      expect(got, `case ${k}`).toBe(expected);
+    }
   });
 
   it('parse against a reference: the same artifact, or the same error, as without', () => {
@@ -142,52 +175,78 @@ describe('F cards as lines', () => {
   it('comparing a check-in with its parent on the lines finds the rows the objects give', () => {
     let compared = 0;
     let onLines = 0;
+    let fromParse = 0;
     for (let seed = 1; seed <= 400; seed++) {
       const r = rng(1000 + seed);
-      const pair = parentAndChild(r, randomTree(r, 5 + Math.floor(r() * 200)));
+      const parentLines = randomTree(r, 5 + Math.floor(r() * 200));
+      const pair = parentAndChild(r, parentLines);
       if (!pair) continue;
       const { parent, child } = pair;
       // Copies without their lines take the object path.
       const rows = changes({ ...parent, files: parent.files }, { ...child, files: child.files });
       expect(changes(parent, child), `seed ${seed}`).toEqual(rows);
+      // Parsed against its parent, the child brings the lines that differ from it...
+      const guided = parseArtifact(manifestBytesOf(child), fileLinesOf(parent));
+      expect(changes(parent, guided), `seed ${seed}, guided by the parent`).toEqual(rows);
+      if (fileLinesOf(guided)?.against?.ref === fileLinesOf(parent)!.serial) fromParse++;
+      // ...and parsed against another manifest, it is compared line by line.
+      const other = parseArtifact(manifest(randomTree(r, 20).map((l) => l.text), 'other'));
+      const elsewhere = parseArtifact(manifestBytesOf(child), fileLinesOf(other));
+      expect(changes(parent, elsewhere), `seed ${seed}, guided by another`).toEqual(rows);
       compared++;
       if (fileLinesOf(child)?.plain) onLines++;
     }
     expect(compared).toBeGreaterThan(150);
     // Most pairs went the lines' way (the others have renames or reserved names).
     expect(onLines).toBeGreaterThan(80);
+    expect(fromParse).toBeGreaterThan(80);
   });
 
-  it('a text let go, as others are decoded, is decoded again to the same cards, rows and parse', () => {
-    for (let seed = 1; seed <= 60; seed++) {
-      const r = rng(5000 + seed);
-      // Some names outside ASCII: their text is decoded byte by byte.
-      const parentLines = randomTree(r, 5 + Math.floor(r() * 100)).map((l, i) => (i % 7 === 3 ? line(`${l.name}\u00e9\u6f22`, hex(r, 64)) : l));
-      parentLines.sort(byName);
-      const pair = parentAndChild(r, parentLines);
-      if (!pair) continue;
-      const { parent, child } = pair;
-      const rows = changes(parent, child);
-      const next = manifest(childOf(r, parentLines));
-      const guided = outcome(() => parseArtifact(next, fileLinesOf(child)));
-      // Parsing others lets both texts go (only the last few decoded are held).
-      for (let i = 0; i < 6; i++) parseArtifact(manifest(randomTree(r, 5).map((l) => l.text)));
-      expect(fileLinesOf(parent)!.text.holdsText).toBe(false);
-      expect(fileLinesOf(child)!.text.holdsText).toBe(false);
-      expect(changes(parent, child), `seed ${seed}`).toEqual(rows);
-      expect(outcome(() => parseArtifact(next, fileLinesOf(child))), `seed ${seed}`).toEqual(guided);
-      expect(parent.files.map((f) => f.name)).toEqual(parentLines.map((l) => l.name));
+  it('a check-in parsed against its parent, or its parent against it: changes at either end of the list too', () => {
+    const r = rng(4242);
+    for (let k = 0; k < 40; k++) {
+      const tree = randomTree(r, 3 + (k % 7));
+      const parent = parseArtifact(manifest(tree.map((l) => l.text), 'parent'));
+      const n = tree.length;
+      const variants: Line[][] = [
+        tree.slice(0, n - 1), // the last file deleted
+        tree.slice(1), // the first deleted
+        [...tree.slice(0, n - 1), line(tree[n - 1]!.name, hex(r, 64))], // the last changed
+        [line(tree[0]!.name, hex(r, 64)), ...tree.slice(1)], // the first changed
+        [...tree, line('zz/last', hex(r, 64))], // one added after all
+        [line('+first', hex(r, 64)), ...tree], // one added before all
+        tree.slice(0, 1), // all but the first deleted
+      ];
+      for (const v of variants) {
+        const bytes = manifest(v.map((l) => l.text));
+        const plain = parseArtifact(bytes);
+        const rows = changes({ ...parent, files: parent.files }, { ...plain, files: plain.files });
+        const guided = parseArtifact(bytes, fileLinesOf(parent));
+        expect(fileLinesOf(guided)!.against?.ref).toBe(fileLinesOf(parent)!.serial);
+        expect(changes(parent, guided), `case ${k}`).toEqual(rows);
+        // The other way round: the parent parsed against its child, as a linker that meets the
+        // child first does.
+        const parentAgain = parseArtifact(manifest(tree.map((l) => l.text), 'parent'), fileLinesOf(plain));
+        expect(fileLinesOf(parentAgain)!.against?.ref).toBe(fileLinesOf(plain)!.serial);
+        expect(changes(parentAgain, plain), `case ${k}, parent parsed second`).toEqual(rows);
+      }
     }
   });
 
-  it('lets go of every text decoded last when asked (as a crosslink session ends)', () => {
-    const r = rng(77);
-    const parsed = [0, 1, 2].map(() => parseArtifact(manifest(randomTree(r, 20).map((l) => l.text))));
-    for (const a of parsed) expect(fileLinesOf(a)!.text.holdsText).toBe(true);
-    releaseDecodedTexts();
-    for (const a of parsed) expect(fileLinesOf(a)!.text.holdsText).toBe(false);
-    // Decoded again on use, to the same cards.
-    expect(parsed[0]!.files.length).toBe(20);
+  it('names outside ASCII and escaped names: the same rows, parse and cards on the lines', () => {
+    for (let seed = 1; seed <= 60; seed++) {
+      const r = rng(5000 + seed);
+      const parentLines = randomTree(r, 5 + Math.floor(r() * 100)).map((l, i) => (i % 7 === 3 ? line(`${l.name}\u00e9\u6f22`, hex(r, 64)) : l));
+      parentLines.sort((a, b) => Buffer.compare(Buffer.from(a.name), Buffer.from(b.name)));
+      const pair = parentAndChild(r, parentLines);
+      if (!pair) continue;
+      const { parent, child } = pair;
+      const rows = changes({ ...parent, files: parent.files }, { ...child, files: child.files });
+      expect(changes(parent, child), `seed ${seed}`).toEqual(rows);
+      const next = manifest(childOf(r, parentLines));
+      expect(outcome(() => parseArtifact(next, fileLinesOf(child))), `seed ${seed}`).toEqual(outcome(() => parseArtifact(next)));
+      expect(parent.files.map((f) => f.name)).toEqual(parentLines.map((l) => l.name));
+    }
   });
 
   it('files are made on first use, and only then', () => {

@@ -13,7 +13,7 @@
  */
 import type { Artifact, FileCard } from '../../fossil/artifact-types.ts';
 import { allFiles, compareNames, findFile, loadBaseline, ownFile, permCode } from './manifest-files.ts';
-import { fileCardAt, fileLinesOf, nameKeyAt, type FileLines } from '../../fossil/file-lines.ts';
+import { compareNameBytes, fileCardAt, fileLinesOf, nameAt, type FileLines } from '../../fossil/file-lines.ts';
 import { sameLines } from '../../fossil/line-runs.ts';
 import type { CrosslinkSession } from './session.ts';
 import { standaloneString } from '../../fossil/bytes.ts';
@@ -174,15 +174,30 @@ export function compareFullManifests(parent: Artifact, child: Artifact, add: Add
 
 /**
  * Two full manifests as parsed, neither with renamed or reserved names: the same merge
- * on the lines themselves. Runs of lines both have are skipped with a string comparison
- * (line-runs.ts), and only the lines between runs become FileCards.
+ * on the lines themselves. Runs of lines both have are skipped with a byte comparison
+ * (line-runs.ts), and only the lines between runs become FileCards. When one of the two was
+ * parsed against the other, the parse found those lines already (LinesAgainst).
  */
 function compareFileLines(parent: FileLines, child: FileLines, add: AddRow): void {
-  const ct = child.text.text;
-  const pt = parent.text.text;
+  const ct = child.text;
+  const pt = parent.text;
+  // Either may have been parsed against the other: the lines that differ are known then.
+  const known = child.against?.ref === parent.serial ? { c: child.against.own, p: child.against.refOwn }
+    : parent.against?.ref === child.serial ? { c: parent.against.refOwn, p: parent.against.own }
+    : undefined;
+  if (known) {
+    const { c: cOwn, p: pOwn } = known;
+    let i = 0;
+    let j = 0;
+    while (i < cOwn.length || j < pOwn.length) {
+      const c = lineStep(ct, i < cOwn.length ? cOwn[i]! : -1, pt, j < pOwn.length ? pOwn[j]! : -1, add);
+      if (c <= 0) i++;
+      if (c >= 0) j++;
+    }
+    return;
+  }
   let ci = child.start;
   let pi = parent.start;
-  const next = (text: string, at: number) => text.indexOf('\n', at) + 1;
   while (ci < child.end || pi < parent.end) {
     if (ci < child.end && pi < parent.end) {
       const run = sameLines(ct, ci, child.end, pt, pi, parent.end);
@@ -192,28 +207,32 @@ function compareFileLines(parent: FileLines, child: FileLines, add: AddRow): voi
         continue;
       }
     }
-    // Unescaped names, one character per byte, compare as upstream's strcmp does.
-    const c = ci >= child.end ? 1 : pi >= parent.end ? -1 : compareText(nameKeyAt(child.text, ci), nameKeyAt(parent.text, pi));
-    if (c < 0) {
-      const cf = fileCardAt(child.text, ci);
-      add(null, cf.uuid, cf.name, null, permCode(cf));
-      ci = next(ct, ci);
-    } else if (c > 0) {
-      const pf = fileCardAt(parent.text, pi);
-      add(pf.uuid, null, pf.name, null, 0);
-      pi = next(pt, pi);
-    } else {
-      const cf = fileCardAt(child.text, ci);
-      const pf = fileCardAt(parent.text, pi);
-      if (cf.uuid !== pf.uuid || cf.perm !== pf.perm) add(pf.uuid, cf.uuid, cf.name, null, permCode(cf));
-      ci = next(ct, ci);
-      pi = next(pt, pi);
-    }
+    const c = lineStep(ct, ci < child.end ? ci : -1, pt, pi < parent.end ? pi : -1, add);
+    if (c <= 0) ci = ct.lineEnd(ci) + 1;
+    if (c >= 0) pi = pt.lineEnd(pi) + 1;
   }
 }
 
-function compareText(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
+/**
+ * One step of the merge: the child's line at ci against the parent's at pi (-1: none left).
+ * Adds the row, if any, and returns the names' order: below 0 the child's line was added, above
+ * 0 the parent's was deleted, 0 both name the same file.
+ */
+function lineStep(ct: FileLines['text'], ci: number, pt: FileLines['text'], pi: number, add: AddRow): number {
+  // Unescaped names compare as bytes, as upstream's strcmp compares them.
+  const c = ci < 0 ? 1 : pi < 0 ? -1 : compareNameBytes(nameAt(ct, ci), nameAt(pt, pi));
+  if (c < 0) {
+    const cf = fileCardAt(ct, ci);
+    add(null, cf.uuid, cf.name, null, permCode(cf));
+  } else if (c > 0) {
+    const pf = fileCardAt(pt, pi);
+    add(pf.uuid, null, pf.name, null, 0);
+  } else {
+    const cf = fileCardAt(ct, ci);
+    const pf = fileCardAt(pt, pi);
+    if (cf.uuid !== pf.uuid || cf.perm !== pf.perm) add(pf.uuid, cf.uuid, cf.name, null, permCode(cf));
+  }
+  return c;
 }
 
 /** The general case, with a delta-manifest on either side (upstream's loops, as they are). */

@@ -11,7 +11,6 @@
 import type { Db } from '../../db/db.ts';
 import type { Artifact } from '../../fossil/artifact-types.ts';
 import { tryParseArtifact, type DeferredZCheck } from '../../fossil/artifact.ts';
-import { releaseDecodedTexts } from '../../fossil/artifact-text.ts';
 import { standaloneString } from '../../fossil/bytes.ts';
 import { fileLinesOf, type FileLines } from '../../fossil/file-lines.ts';
 import { ArtifactCache } from './artifact-cache.ts';
@@ -179,13 +178,11 @@ export function openSession(repo: CrosslinkRepo): CrosslinkSession {
 export function abandonSession(s: CrosslinkSession): void {
   if (sessions.get(s.db) === s) sessions.delete(s.db);
   s.depth = 0;
-  releaseDecodedTexts();
 }
 
 export function closeSession(s: CrosslinkSession): boolean {
   s.depth--;
   if (s.depth > 0) return false;
   if (sessions.get(s.db) === s) sessions.delete(s.db);
-  releaseDecodedTexts();
   return true;
 }
