@@ -122,6 +122,8 @@ interface StoreRequest {
 
 export class ContentStore {
   private readonly cache: ContentCache;
+  /** Where expand writes the links of a delta chain it does not keep. */
+  private readonly scratch = new ScratchPair();
   private readonly listeners: AvailableListener[] = [];
   private rcvid: number | undefined;
 
@@ -266,7 +268,7 @@ export class ContentStore {
     // twice as many, and a long chain of a large file, a few megabytes a link, then pushed its
     // own far links out of the cache: reads fell back to the chain's root more often.) The links
     // nobody keeps are written in turn into two reused buffers.
-    const scratch = new ScratchPair();
+    const scratch = this.scratch;
     for (let k = chain.length - 1; k >= 0; k--) {
       const link = chain[k]!;
       const keep = k === 0 || isPowerOfFour(k);
@@ -712,15 +714,24 @@ function isPowerOfFour(k: number): boolean {
   return k === 1;
 }
 
-/** Two buffers that take turns as a delta's output while the other one is its source. */
+/**
+ * Two buffers that take turns as a delta's output while the other one is its source. The store
+ * keeps one pair for all its reads (they are synchronous, and what is written here is never
+ * returned or cached): a clone's linker reads back thousands of manifests, and a pair per read
+ * made 330 MB of garbage in one browser clone. Larger links than KEPT_SCRATCH get buffers of
+ * their own, so one big file does not stay in memory afterwards.
+ */
 class ScratchPair {
   private readonly buffers: ArrayBuffer[] = [];
 
   /** size bytes of whichever buffer is not source's (grown when too small). */
   other(source: Uint8Array, size: number): Uint8Array {
+    if (size > KEPT_SCRATCH) return new Uint8Array(size);
     const i = source.buffer === this.buffers[0] ? 1 : 0;
     let b = this.buffers[i];
     if (b === undefined || b.byteLength < size) b = this.buffers[i] = new ArrayBuffer(size);
     return new Uint8Array(b, 0, size);
   }
 }
+
+const KEPT_SCRATCH = 4 * 1024 * 1024;

@@ -233,6 +233,31 @@ describe('ContentStore', () => {
       db.close();
     });
 
+    it('what one read returned stays as it was through later reads of other chains', async () => {
+      const repo = await newRepo();
+      const { content, db } = repo;
+      // Two histories stored as fossil stores them (each older version a delta of the next), so
+      // reading old versions writes links it does not keep into the store's reused buffers.
+      const histories = [0, 1].map((h) => Array.from({ length: 12 }, (_, i) => version(i + 100 * h, 30 + h * 10)));
+      const rids = histories.map((versions) => {
+        const r: number[] = [];
+        db.transaction(() => {
+          r[11] = content.put(versions[11]!).rid;
+          for (let i = 10; i >= 0; i--) r[i] = content.putDelta(sha3(versions[i]!), r[i + 1]!, createDelta(versions[i + 1]!, versions[i]!), versions[i]!.length).rid;
+        });
+        return r;
+      });
+      const read: { got: Uint8Array; want: Uint8Array }[] = [];
+      for (let i = 0; i < 11; i++) {
+        for (const h of [0, 1]) {
+          content.clearCache();
+          read.push({ got: content.get(rids[h]![i]!, { once: true }), want: histories[h]![i]! });
+        }
+      }
+      for (const { got, want } of read) expect(got).toEqual(want);
+      db.close();
+    });
+
     it('detects a delta loop instead of looping', async () => {
       const repo = await newRepo();
       const { content, db } = repo;

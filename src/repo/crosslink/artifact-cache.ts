@@ -14,8 +14,7 @@ export class ArtifactCache {
   /**
    * The default holds a few dozen check-ins of a tree of a thousand files or so: enough for a
    * rebuild, which meets a check-in's parents and children close together in its walk. (A parsed
-   * manifest keeps its bytes; the text decoded from them only while it is among the few used
-   * last, artifact-text.ts.)
+   * manifest keeps its bytes, never a decoded copy of them: artifact-text.ts.)
    */
   constructor(private readonly maxFileCards = 50_000) {}
 
