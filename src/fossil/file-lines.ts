@@ -109,7 +109,7 @@ export function attachFileLines(a: Artifact, lines: FileLines): void {
 }
 
 /** Where the argument starting at `from` ends: at the next space, or the line's newline. */
-export function tokenEnd(b: Uint8Array, from: number): number {
+function tokenEnd(b: Uint8Array, from: number): number {
   let i = from;
   while (i < b.length && b[i] !== 0x20 && b[i] !== 0x0a) i++;
   return i;
@@ -122,7 +122,7 @@ export function fileCardAt(t: ArtifactText, lineStart: number): FileCard {
   for (let at = lineStart + 2; ; ) {
     const end = tokenEnd(b, at);
     tokens.push(at, end);
-    if (b[end] === 0x0a) break;
+    if (end >= b.length || b[end] === 0x0a) break;
     at = end + 1;
   }
   const [ns, ne, hs, he, ps, pe, os, oe] = tokens;
@@ -137,7 +137,7 @@ export function fileCardAt(t: ArtifactText, lineStart: number): FileCard {
 }
 
 /** Where the name of the F line at lineStart lies, as written (escaped): [start, end). */
-export function nameSpanAt(t: ArtifactText, lineStart: number): [number, number] {
+function nameSpanAt(t: ArtifactText, lineStart: number): [number, number] {
   const ns = lineStart + 2;
   return [ns, tokenEnd(t.bytes, ns)];
 }
