@@ -1,8 +1,9 @@
 /**
  * Runs of identical lines in two texts: the F lines of a check-in and of its parent are mostly
  * the same, so the parser and the crosslinker skip whole runs of them at once. Bytes are compared
- * four at a time through DataViews (unaligned reads are fine there), about three times faster
- * than one at a time in both engines; the texts are never decoded (artifact-text.ts).
+ * four at a time through DataViews (unaligned reads are fine there): 2.7 times as fast as one at
+ * a time in Node, 1.5-1.8 times in a Chromium worker. The texts are never decoded
+ * (artifact-text.ts).
  */
 import type { ArtifactText } from './artifact-text.ts';
 
