@@ -136,21 +136,17 @@ export function fileCardAt(t: ArtifactText, lineStart: number): FileCard {
   return file;
 }
 
-/** Where the name of the F line at lineStart lies, as written (escaped): [start, end). */
-function nameSpanAt(t: ArtifactText, lineStart: number): [number, number] {
-  const ns = lineStart + 2;
-  return [ns, tokenEnd(t.bytes, ns)];
-}
-
-/** The name of the F line at lineStart, unescaped: bytes [s, e) of b (in place unless escaped). */
+/** A name's bytes, unescaped: [s, e) of b (the artifact's own bytes unless it had escapes). */
 export interface NameBytes {
   readonly b: Uint8Array;
   readonly s: number;
   readonly e: number;
 }
 
+/** The name of the F line at lineStart, unescaped. */
 export function nameAt(t: ArtifactText, lineStart: number): NameBytes {
-  const [ns, ne] = nameSpanAt(t, lineStart);
+  const ns = lineStart + 2;
+  const ne = tokenEnd(t.bytes, ns);
   if (!t.hasBackslash(ns, ne)) return { b: t.bytes, s: ns, e: ne };
   const kb = defossilizeBytes(t.bytes.subarray(ns, ne));
   return { b: kb, s: 0, e: kb.length };
