@@ -103,7 +103,8 @@ export class MeshAgent {
   private readonly subs: BusSubscription[] = [];
   /** Syncs run one at a time: two sessions on one repository would trip over each other. */
   private chain: Promise<unknown> = Promise.resolve();
-  private readonly queued = new Set<string>();
+  /** Syncs waiting their turn, by job and peer: asking again gets the waiting one's outcome. */
+  private readonly queued = new Map<string, Promise<SyncOutcome | undefined>>();
   /** Servers that refused this login's push: pulled from only. */
   private readonly pullOnly = new Set<string>();
   /** Peers that do not know this agent's login (`*`: the hub's pick): synced with anonymously. */
@@ -125,6 +126,8 @@ export class MeshAgent {
   private connected = true;
   private servingNow = false;
   private started = false;
+  /** Settles when start has learnt whom to trust and begun hearing who serves. */
+  private startup: Promise<void> | undefined;
   private stopped = false;
 
   constructor(
@@ -167,8 +170,12 @@ export class MeshAgent {
     this.hooks.log?.(line);
   }
 
-  async start(): Promise<void> {
-    if (this.started) return;
+  start(): Promise<void> {
+    this.startup ??= this.startUp();
+    return this.startup;
+  }
+
+  private async startUp(): Promise<void> {
     this.started = true;
     const s = this.subjects;
     if (this.opts.serve !== false) {
@@ -409,25 +416,31 @@ export class MeshAgent {
    * Sync with every trusted peer serving the project; with none known yet, with whichever
    * responder the hub picks (which a vouching hub lets only the project's servers be).
    */
-  syncAll(job: SyncJob): Promise<SyncOutcome | undefined> {
-    if (this.stopped || !this.started) return Promise.resolve(undefined);
+  async syncAll(job: SyncJob): Promise<SyncOutcome | undefined> {
+    if (this.stopped || !this.startup) return undefined;
+    // Asked while starting (Sync now as the page opens): whom to trust is not known before.
+    await this.startup.catch(() => undefined);
+    if (this.stopped) return undefined;
     const peers = this.servingPeers().filter((p) => this.trust.mayPullFrom(p.peer_id));
-    if (peers.length === 0) return this.trust.hubVouches ? this.schedule(job, undefined) : Promise.resolve(undefined);
-    const runs = peers.map((p) => this.schedule(job, p.peer_id));
-    return Promise.all(runs).then((r) => r.find((o) => o && !o.ok) ?? r[r.length - 1]);
+    if (peers.length === 0) return this.trust.hubVouches ? this.schedule(job, undefined) : undefined;
+    const runs = await Promise.all(peers.map((p) => this.schedule(job, p.peer_id)));
+    return overallOutcome(runs, (peer) => this.kindOf(peer));
   }
 
   private schedule(job: SyncJob, peer: string | undefined): Promise<SyncOutcome | undefined> {
     const key = `${job} ${peer ?? '*'}`;
-    // A job already waiting will fetch whatever this one would have; with the hub away a sync
-    // could only wait for its timeout (the catch-up after the reconnect does it instead).
-    if (this.queued.has(key) || this.stopped || !this.connected) return Promise.resolve(undefined);
-    this.queued.add(key);
+    // A job already waiting will fetch whatever this one would have: its outcome is this one's.
+    const waiting = this.queued.get(key);
+    if (waiting) return waiting;
+    // With the hub away a sync could only wait for its timeout (the catch-up after the
+    // reconnect does it instead).
+    if (this.stopped || !this.connected) return Promise.resolve(undefined);
     const run = this.chain.then(async () => {
       this.queued.delete(key);
       if (this.stopped || !this.connected) return undefined;
       return this.runSync(job, peer);
     });
+    this.queued.set(key, run);
     this.chain = run.catch(() => undefined);
     return run;
   }
@@ -486,4 +499,19 @@ export class MeshAgent {
     if (this.started) this.presence.stop();
     await this.chain;
   }
+}
+
+/**
+ * What a sync with every serving peer comes to, for whoever asked for it (Sync now). A server
+ * that failed is what the user must hear of. A browser that failed (a laptop shut, a tab busy)
+ * is not, when another peer served the sync: the repository did sync. Undefined when nothing
+ * ran (the hub went away first).
+ */
+export function overallOutcome(runs: readonly (SyncOutcome | undefined)[], kindOf: (peer: string) => PeerKind | undefined): SyncOutcome | undefined {
+  const ran = runs.filter((o): o is SyncOutcome => o !== undefined);
+  const serverFailed = ran.find((o) => {
+    const kind = o.peer === undefined ? undefined : kindOf(o.peer);
+    return !o.ok && kind !== undefined && SERVER_KINDS.includes(kind);
+  });
+  return serverFailed ?? ran.findLast((o) => o.ok) ?? ran[0];
 }
