@@ -57,12 +57,36 @@ describe('BufferPool', () => {
     expect(pool.idleBytes).toBeGreaterThan(0);
   });
 
-  it('makes small arrays directly', () => {
+  it('makes tiny arrays directly', () => {
     const pool = new BufferPool();
-    const small = pool.take(1000);
-    pool.give(small);
+    const tiny = pool.take(300);
+    pool.give(tiny);
     expect(pool.idleBytes).toBe(0);
     expect(pool.buffersMade).toBe(0);
+  });
+
+  it('reuses small buffers by size class, and keeps a bounded number of each', () => {
+    const pool = new BufferPool();
+    const a = pool.take(5000);
+    expect(a.length).toBe(5000);
+    // Its class holds sizes a little larger (under a quarter more) and a little smaller.
+    expect(a.buffer.byteLength).toBeGreaterThanOrEqual(5000);
+    expect(a.buffer.byteLength).toBeLessThan(5000 * 1.25);
+    pool.give(a);
+    expect(pool.idleBytes).toBe(a.buffer.byteLength);
+    const b = pool.take(a.buffer.byteLength);
+    expect(b.buffer).toBe(a.buffer);
+    expect(pool.idleBytes).toBe(0);
+    // Another class is not served from this one.
+    pool.give(b);
+    expect(pool.take(2000).buffer).not.toBe(a.buffer);
+    expect(pool.take(9000).buffer).not.toBe(a.buffer);
+    // A walk giving back thousands of one size keeps a few hundred kilobytes of them.
+    const many = Array.from({ length: 2000 }, () => pool.take(1000));
+    for (const m of many) pool.give(m);
+    expect(pool.idleBytes).toBeLessThanOrEqual(512 * 1024);
+    const again = pool.take(1000);
+    expect(many.some((m) => m.buffer === again.buffer)).toBe(true);
   });
 });
 
