@@ -507,7 +507,7 @@ export class MeshAgent {
  * is not, when another peer served the sync: the repository did sync. Undefined when nothing
  * ran (the hub went away first).
  */
-export function overallOutcome(runs: readonly (SyncOutcome | undefined)[], kindOf: (peer: string) => PeerKind | undefined): SyncOutcome | undefined {
+function overallOutcome(runs: readonly (SyncOutcome | undefined)[], kindOf: (peer: string) => PeerKind | undefined): SyncOutcome | undefined {
   const ran = runs.filter((o): o is SyncOutcome => o !== undefined);
   const serverFailed = ran.find((o) => {
     const kind = o.peer === undefined ? undefined : kindOf(o.peer);
