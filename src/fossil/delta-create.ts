@@ -52,14 +52,38 @@ interface LandmarkIndex {
   blockHashes: Uint32Array;
 }
 
+/**
+ * Arrays kept from one createDelta to the next (it runs to completion, so one set serves every
+ * call): a re-delta pass makes thousands of deltas, and each fresh array, the size of its target
+ * or a quarter of its source, is written once and left to the collector. Past KEPT_SCRATCH a
+ * call's arrays are its own.
+ */
+const KEPT_SCRATCH = 8 * 1024 * 1024;
+const scratch: { out: Uint8Array; ints: Int32Array; hashes: Uint32Array } = { out: new Uint8Array(0), ints: new Int32Array(0), hashes: new Uint32Array(0) };
+
+/** n elements of the kept array, or of a new one when that is too short and n is large. */
+function scratchInts(n: number): Int32Array {
+  if (scratch.ints.length >= n) return scratch.ints.subarray(0, n);
+  if (n * 4 > KEPT_SCRATCH) return new Int32Array(n);
+  return (scratch.ints = new Int32Array(n));
+}
+
+function scratchHashes(n: number): Uint32Array {
+  if (scratch.hashes.length >= n) return scratch.hashes.subarray(0, n);
+  if (n * 4 > KEPT_SCRATCH) return new Uint32Array(n);
+  return (scratch.hashes = new Uint32Array(n));
+}
+
 function indexSource(source: Uint8Array): LandmarkIndex {
   const blocks = Math.floor(source.length / NHASH);
   let bits = 1;
   while (1 << bits < blocks && bits < 30) bits++;
   const shift = 32 - bits;
-  const landmark = new Int32Array(1 << bits).fill(-1);
-  const chain = new Int32Array(blocks).fill(-1);
-  const blockHashes = new Uint32Array(blocks);
+  // One kept array holds both tables: landmark first, chain after it.
+  const both = scratchInts((1 << bits) + blocks).fill(-1);
+  const landmark = both.subarray(0, 1 << bits);
+  const chain = both.subarray(1 << bits);
+  const blockHashes = scratchHashes(blocks);
   for (let blk = blocks - 1; blk >= 0; blk--) {
     const h = blockHash(source, blk * NHASH);
     const hv = bucketOf(h, shift);
@@ -71,9 +95,17 @@ function indexSource(source: Uint8Array): LandmarkIndex {
 }
 
 export function createDelta(source: Uint8Array, target: Uint8Array): Uint8Array {
+  const out = new DeltaWriter(target.length + 64, scratch.out);
+  try {
+    return writeDelta(out, source, target);
+  } finally {
+    if (out.buffer.length <= KEPT_SCRATCH) scratch.out = out.buffer;
+  }
+}
+
+function writeDelta(out: DeltaWriter, source: Uint8Array, target: Uint8Array): Uint8Array {
   const lenSrc = source.length;
   const lenOut = target.length;
-  const out = new DeltaWriter(lenOut + 64);
   out.int(lenOut);
   out.byte(NEWLINE);
 

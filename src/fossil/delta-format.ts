@@ -50,8 +50,15 @@ export class DeltaWriter {
   private buf: Uint8Array;
   private len = 0;
 
-  constructor(initialCapacity = 256) {
-    this.buf = new Uint8Array(Math.max(16, initialCapacity));
+  /** With `reuse` at least initialCapacity long, writes there first instead of into a new array. */
+  constructor(initialCapacity = 256, reuse?: Uint8Array) {
+    const want = Math.max(16, initialCapacity);
+    this.buf = reuse !== undefined && reuse.length >= want ? reuse : new Uint8Array(want);
+  }
+
+  /** The array written into (grown past the one given to reuse, if the delta outgrew it). */
+  get buffer(): Uint8Array {
+    return this.buf;
   }
 
   private reserve(extra: number): void {

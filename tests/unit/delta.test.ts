@@ -1,4 +1,4 @@
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it, vi } from 'vitest';
 import fc from 'fast-check';
 import {
   applyDelta, createDelta, deltaChecksum, deltaOutputSize, DeltaError, deltaReproduces, encodeDeltaInt,
@@ -235,6 +235,34 @@ describe('createDelta', () => {
     expectSameBytes(applyDelta(textSrc, textDelta), textTgt, 'textSrc');
     expect(delta.length).toBeLessThan(250_000);
     expect(unrelated.length).toBeGreaterThan(5 * 1024 * 1024);
+  });
+
+  it('gives the same delta whatever was made before it (the kept arrays carry nothing over)', async () => {
+    const r = rng(23);
+    const pairs = generatedPairs(23, 30).map((p) => [p.source, p.target] as const);
+    // Each pair's delta as the first call of a freshly loaded module, whose kept arrays are new.
+    const alone: Uint8Array[] = [];
+    for (const [s, t] of pairs) {
+      vi.resetModules();
+      const fresh = await import('../../src/fossil/delta-create.ts');
+      alone.push(fresh.createDelta(s, t));
+    }
+    // Between each pair's second delta and the one before: a larger and a smaller one, so the
+    // kept arrays hold another source's index and another delta's bytes past what this one writes.
+    const big = randomBytes(r, 300_000);
+    const bigEdited = editBytes(r, big, 20);
+    pairs.forEach(([s, t], i) => {
+      createDelta(big, bigEdited);
+      createDelta(utf8('tiny source, bigger than one block'), utf8('tiny target'));
+      const again = createDelta(s, t);
+      expectSameBytes(again, alone[i]!, `pair ${i}`);
+      expectSameBytes(applyDelta(s, again), t, `pair ${i} applied`);
+    });
+    // What a call returned stays its own after later calls.
+    const first = createDelta(pairs[0]![0], pairs[0]![1]);
+    const copyOfFirst = first.slice();
+    createDelta(big, bigEdited);
+    expectSameBytes(first, copyOfFirst, 'earlier result');
   });
 });
 
