@@ -10,16 +10,19 @@
  * beat fossil). Client memory is the clone process's peak RSS (/usr/bin/time); server memory is
  * the peak RSS of the server's process tree, sampled (fossil server forks per request).
  *
- * Usage: node bench/clone.mjs REPO.fossil [--runs N] [--keep] [--no-check]
+ * Usage: node bench/clone.mjs REPO.fossil [--runs N] [--together N] [--keep] [--no-check]
  * With --runs N each of the three clones is done N times, interleaved, and the best time and
  * memory of each are kept (the machine may be busy with other work).
+ * With --together N, N stock `fossil clone`s then run at once against fossil server and against
+ * edgesync serve: the wall time until all are done and the server's peak memory, with ratios.
+ * Each of those clones must hold as many artifacts as the source.
  * Afterwards every clone must pass `fossil test-integrity` and hold exactly the source's
  * artifacts, and the large-repository test (tests/interop/rebuild-large.test.ts: our clone's
  * derived tables against `fossil rebuild` of it) runs on REPO; --no-check skips all that.
  * Needs the built CLI (npm run build:cli), fossil and /usr/bin/time on PATH.
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { createServer, connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -29,13 +32,19 @@ import { processTree } from './lib.mjs';
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const cli = join(root, 'dist/cli/main.js');
 const args = process.argv.slice(2);
-const runsAt = args.indexOf('--runs');
-const runs = runsAt >= 0 ? Math.max(1, Number(args[runsAt + 1]) || 1) : 1;
-const source = args.find((a, i) => !a.startsWith('--') && (runsAt < 0 || i !== runsAt + 1));
+/** The number after a flag, or undefined. */
+const numberAfter = (flag) => {
+  const at = args.indexOf(flag);
+  return at >= 0 ? Math.max(1, Number(args[at + 1]) || 1) : undefined;
+};
+const runs = numberAfter('--runs') ?? 1;
+const together = numberAfter('--together');
+const valueAt = new Set(['--runs', '--together'].map((f) => args.indexOf(f) + 1).filter((i) => i > 0));
+const source = args.find((a, i) => !a.startsWith('--') && !valueAt.has(i));
 const keep = args.includes('--keep');
 const check = !args.includes('--no-check');
 if (!source || !existsSync(source)) {
-  console.error('usage: node bench/clone.mjs REPO.fossil [--runs N] [--keep]');
+  console.error('usage: node bench/clone.mjs REPO.fossil [--runs N] [--together N] [--keep] [--no-check]');
   process.exit(2);
 }
 if (!existsSync(cli)) {
@@ -136,6 +145,43 @@ function checkClone(file, sourceArtifacts) {
   if (artifactSet(file) !== sourceArtifacts) throw new Error(`${file} does not hold the same artifacts as the source`);
 }
 
+/**
+ * n stock fossil clones at once against a server started by start(port): the wall time until
+ * the last is done, and the server tree's peak memory. Each clone has its own HOME (fossil's
+ * global settings file is not for concurrent writers) and must hold `artifacts` artifacts.
+ */
+async function clonesTogether(n, start, artifacts) {
+  const port = await freePort();
+  const srv = await start(port);
+  const t0 = performance.now();
+  try {
+    await Promise.all(
+      Array.from({ length: n }, (_, i) => {
+        const home = join(work, `together-home-${i}`);
+        rmSync(home, { recursive: true, force: true });
+        mkdirSync(home);
+        const file = join(work, `together-${i}.fossil`);
+        rmSync(file, { force: true });
+        return new Promise((res, rej) => {
+          const child = spawn('fossil', ['clone', `http://127.0.0.1:${port}/`, file], { env: { ...env, HOME: home }, stdio: ['ignore', 'ignore', 'pipe'] });
+          let err = '';
+          child.stderr.on('data', (d) => (err += d));
+          child.on('exit', (code) => (code === 0 ? res() : rej(new Error(`fossil clone ${i + 1} of ${n} failed (${code}):\n${err.slice(-1000)}`))));
+        });
+      }),
+    );
+  } finally {
+    await srv.stop();
+  }
+  const wall = (performance.now() - t0) / 1000;
+  for (let i = 0; i < n; i++) {
+    const file = join(work, `together-${i}.fossil`);
+    if (count(file) !== artifacts) throw new Error(`clone ${i + 1} of ${n} holds ${count(file)} artifacts, the source ${artifacts}`);
+    rmSync(file, { force: true });
+  }
+  return { wall, kb: srv.peakKb() };
+}
+
 const served = join(work, 'served.fossil');
 copyFileSync(source, served);
 const results = [];
@@ -184,6 +230,14 @@ try {
   const size = (n) => statSync(join(work, `${n}.fossil`)).size;
   console.log(`\nall three clones hold ${counts[0]} artifacts; ratios are against the baseline (<= 1.00: as fast / as small as fossil)`);
   console.log(`file size: fossil's clone ${(size('fossil-from-fossil') / 1048576).toFixed(1)} MB, ours ${(size('edgesync-from-fossil') / 1048576).toFixed(1)} MB (${(size('edgesync-from-fossil') / size('fossil-from-fossil')).toFixed(2)}x)`);
+  if (together) {
+    const fossilTogether = await clonesTogether(together, (p) => startServer('fossil', ['server', '--localhost', '--port', String(p), served], p), counts[0]);
+    const ourTogether = await clonesTogether(together, (p) => startServer(cli, ['serve', '-R', served, '--http', `127.0.0.1:${p}`], p), counts[0]);
+    console.log(`\n${together} fossil clones at once ${'wall s'.padStart(22)} ${'server MB'.padStart(10)} ${'wall x'.padStart(7)} ${'mem x'.padStart(7)}`);
+    console.log(`${'  <- fossil server'.padEnd(42)} ${fossilTogether.wall.toFixed(2).padStart(8)} ${mb(fossilTogether.kb).padStart(10)} ${'1.00'.padStart(7)} ${'1.00'.padStart(7)}`);
+    console.log(`${'  <- edgesync serve'.padEnd(42)} ${ourTogether.wall.toFixed(2).padStart(8)} ${mb(ourTogether.kb).padStart(10)} ${ratio(ourTogether.wall, fossilTogether.wall).padStart(7)} ${ratio(ourTogether.kb, fossilTogether.kb).padStart(7)}`);
+    console.log(`each of the ${2 * together} clones holds ${counts[0]} artifacts`);
+  }
   if (check) {
     const sourceArtifacts = artifactSet(served);
     for (const n of ['fossil-from-fossil', 'edgesync-from-fossil', 'fossil-from-edgesync']) checkClone(join(work, `${n}.fossil`), sourceArtifacts);
