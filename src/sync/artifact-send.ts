@@ -134,9 +134,10 @@ export function sendCompressedFile(x: XferState, rid: number): void {
   const c = x.repo.content;
   const isPrivate = c.isPrivate(rid);
   if (isPrivate && !x.syncPrivate) return;
-  const row = x.repo.db.get<{ uuid: string; size: number; content: Uint8Array | null; srcid: number | null }>(
-    `SELECT b.uuid AS uuid, b.size AS size, b.content AS content, d.srcid AS srcid
-       FROM blob b LEFT JOIN delta d ON d.rid=b.rid
+  // The source's name comes with the row: a separate lookup per delta was a tenth of serving a clone.
+  const row = x.repo.db.get<{ uuid: string; size: number; content: Uint8Array | null; srcid: number | null; srcUuid: string | null }>(
+    `SELECT b.uuid AS uuid, b.size AS size, b.content AS content, d.srcid AS srcid, s.uuid AS srcUuid
+       FROM blob b LEFT JOIN delta d ON d.rid=b.rid LEFT JOIN blob s ON s.rid=d.srcid
       WHERE b.rid=? AND b.size>=0 AND NOT EXISTS(SELECT 1 FROM shun WHERE shun.uuid=b.uuid)`,
     rid,
   );
@@ -158,7 +159,7 @@ export function sendCompressedFile(x: XferState, rid: number): void {
       payload = compressBlob(full);
       size = full.length;
     } else {
-      srcUuid = c.uuidOf(row.srcid);
+      srcUuid = row.srcUuid ?? undefined;
     }
   }
   x.out.cfile(row.uuid, size, payload, srcUuid);

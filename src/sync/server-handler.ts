@@ -46,6 +46,23 @@ const MAX_SERVER_GIMMES = 500;
 /** Stop reading cards: the reply is the cards written so far (usually just an error). */
 class StopRequest extends Error {}
 
+/**
+ * The artifact count each clone round carries, kept while the file is unchanged: counting reads
+ * every blob row (25 ms on the 60,244-artifact history), and a clone asks 25 times; that was a
+ * third of serving it. Unchanged means no other connection committed (data_version) and this one
+ * changed no row (total_changes). It is only the total a client's progress is shown against.
+ */
+const artifactCounts = new WeakMap<Repository, { key: string; count: number }>();
+
+function artifactCount(repo: Repository): number {
+  const key = `${repo.db.value<number>('PRAGMA data_version')} ${repo.db.value<number>('SELECT total_changes()')}`;
+  const known = artifactCounts.get(repo);
+  if (known?.key === key) return known.count;
+  const count = repo.db.value<number>('SELECT count(*) FROM blob WHERE size>=0') ?? 0;
+  artifactCounts.set(repo, { key, count });
+  return count;
+}
+
 function replyTypeOf(requestType: string): XferContentType {
   const t = requestType.split(';')[0]!.trim().toLowerCase();
   if (t === XFER_DEBUG_CONTENT_TYPE) return XFER_DEBUG_CONTENT_TYPE;
@@ -312,7 +329,7 @@ class ServerRequest {
       }
       // Not an upstream card: lets our clients show progress against a total. Stock clients
       // ignore pragmas they do not know.
-      this.out.pragma('artifact-count', String(repo.db.value<number>('SELECT count(*) FROM blob WHERE size>=0') ?? 0));
+      this.out.pragma('artifact-count', String(artifactCount(repo)));
       this.out.cloneSeqno(next > max ? 0 : next);
     } else {
       this.isLegacyClone = true;

@@ -8,6 +8,7 @@ import { createCheckin } from '../../src/repo/authoring/checkin.ts';
 import { writeWikiPage } from '../../src/repo/authoring/wiki.ts';
 import { crosslinkerFactory } from '../../src/repo/crosslink/factory.ts';
 import { Repository } from '../../src/repo/repository.ts';
+import { openNodeDb } from '../../src/db/better-sqlite3.ts';
 import { cloneInto, isUnfinishedClone, prepareCloneTarget } from '../../src/sync/clone-client.ts';
 import { syncWith, SyncError } from '../../src/sync/client-session.ts';
 import { XferServer } from '../../src/sync/server-handler.ts';
@@ -120,6 +121,30 @@ forEachAdapter((adapter) => {
     server.users.setCaps('bob', 'gioy');
     await syncWith(repo, t, { unversioned: true, login: BOB });
     expect(server.db.prepare('SELECT name FROM unversioned ORDER BY name').column()).toEqual(['download/tool.tar', 'notes.txt']);
+  });
+
+  it('a clone\'s artifact count follows every change to the file, by this connection or another', async () => {
+    const server = await serverRepo();
+    const totalOfClone = async () => {
+      const repo = Repository.create(await adapter.open(), { date: null, adminUser: 'bob' });
+      prepareCloneTarget(repo);
+      const totals: (number | undefined)[] = [];
+      await cloneInto(repo, new MemoryTransport(new XferServer(server)), { login: BOB, events: { cloneProgress: (p) => totals.push(p.estimatedTotal) } });
+      return totals.at(-1);
+    };
+    expect(await totalOfClone()).toBe(allArtifacts(server).length);
+    // Twice unchanged, then a check-in through the serving connection.
+    expect(await totalOfClone()).toBe(allArtifacts(server).length);
+    commit(server, { 'more.txt': 'more\n' }, 'third');
+    expect(await totalOfClone()).toBe(allArtifacts(server).length);
+    // A check-in by another connection to the same file (the file adapter only).
+    if (adapter.name === 'better-sqlite3') {
+      const before = allArtifacts(server).length;
+      const other = Repository.open(openNodeDb(server.db.filename), { crosslinker: crosslinkerFactory });
+      commit(other, { 'other.txt': 'from another process\n' }, 'fourth');
+      expect(allArtifacts(server).length).toBeGreaterThan(before);
+      expect(await totalOfClone()).toBe(allArtifacts(server).length);
+    }
   });
 
   it('a wrong password is refused and changes nothing', async () => {
