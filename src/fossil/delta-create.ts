@@ -56,9 +56,10 @@ interface LandmarkIndex {
  * Arrays kept from one createDelta to the next (it runs to completion, so one set serves every
  * call): a re-delta pass makes thousands of deltas, and each fresh array, the size of its target
  * or a quarter of its source, is written once and left to the collector. Past KEPT_SCRATCH a
- * call's arrays are its own.
+ * call's arrays are its own: what is kept stays for the life of the process (a browser worker's
+ * too), and most deltas are of files far smaller.
  */
-const KEPT_SCRATCH = 8 * 1024 * 1024;
+const KEPT_SCRATCH = 2 * 1024 * 1024;
 const scratch: { out: Uint8Array; ints: Int32Array; hashes: Uint32Array } = { out: new Uint8Array(0), ints: new Int32Array(0), hashes: new Uint32Array(0) };
 
 /** n elements of the kept array, or of a new one when that is too short and n is large. */

@@ -21,6 +21,7 @@ import type { RequestInfo, WireMessage, XferService } from './transport.ts';
 import { acceptUnversionedFile, sendUnversionedCatalog, sendUnversionedFile, unversionedHash } from './unversioned.ts';
 import { urlize } from './urlize.ts';
 import { XferState } from './xfer-state.ts';
+import type { Db } from '../db/db.ts';
 import type { Repository } from '../repo/repository.ts';
 
 export interface ServerOptions {
@@ -52,14 +53,14 @@ class StopRequest extends Error {}
  * third of serving it. Unchanged means no other connection committed (data_version) and this one
  * changed no row (total_changes). It is only the total a client's progress is shown against.
  */
-const artifactCounts = new WeakMap<Repository, { key: string; count: number }>();
+const artifactCounts = new WeakMap<Db, { key: string; count: number }>();
 
-function artifactCount(repo: Repository): number {
-  const key = `${repo.db.value<number>('PRAGMA data_version')} ${repo.db.value<number>('SELECT total_changes()')}`;
-  const known = artifactCounts.get(repo);
+function artifactCount(db: Db): number {
+  const key = `${db.value<number>('PRAGMA data_version')} ${db.value<number>('SELECT total_changes()')}`;
+  const known = artifactCounts.get(db);
   if (known?.key === key) return known.count;
-  const count = repo.db.value<number>('SELECT count(*) FROM blob WHERE size>=0') ?? 0;
-  artifactCounts.set(repo, { key, count });
+  const count = db.value<number>('SELECT count(*) FROM blob WHERE size>=0') ?? 0;
+  artifactCounts.set(db, { key, count });
   return count;
 }
 
@@ -329,7 +330,7 @@ class ServerRequest {
       }
       // Not an upstream card: lets our clients show progress against a total. Stock clients
       // ignore pragmas they do not know.
-      this.out.pragma('artifact-count', String(artifactCount(repo)));
+      this.out.pragma('artifact-count', String(artifactCount(repo.db)));
       this.out.cloneSeqno(next > max ? 0 : next);
     } else {
       this.isLegacyClone = true;
