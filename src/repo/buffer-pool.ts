@@ -23,15 +23,8 @@ const MIN_POOLED = 512;
  * quarter is wasted), kept in a list per class: found at once, however many are idle.
  */
 const SMALL_MAX = 64 * 1024;
-/**
- * Idle bytes kept per small class (at least MIN_PER_CLASS buffers while the total allows), and
- * for all small classes together. A clone's linker gives back a slice's manifests at once, when
- * the slice's crosslink session ends: tens of them, mostly in two or three classes. With 256 KB
- * a class it dropped most of each batch, and made 6,330 new ones in a clone of the
- * 60,244-artifact history; with 1 MB, 4,435.
- */
-const CLASS_BYTES = 1024 * 1024;
-const SMALL_BYTES = 4 * 1024 * 1024;
+/** Idle bytes kept per small class (at least MIN_PER_CLASS buffers): a walk reuses few at a time. */
+const CLASS_BYTES = 256 * 1024;
 const MIN_PER_CLASS = 4;
 /** Larger buffers are made in steps of this, so a file's versions of about the same size share them. */
 const GRAIN = 64 * 1024;
@@ -109,8 +102,8 @@ export class BufferPool {
     if (n <= SMALL_MAX) {
       let list = this.small.get(n);
       if (!list) this.small.set(n, (list = []));
-      // A full class, or full small classes, let it go (to the collector).
-      if (this.smallBytes + n > SMALL_BYTES || (list.length >= MIN_PER_CLASS && (list.length + 1) * n > CLASS_BYTES)) return;
+      // A full class lets it go (to the collector).
+      if (list.length >= MIN_PER_CLASS && (list.length + 1) * n > CLASS_BYTES) return;
       list.push(buffer);
       this.idle.add(buffer);
       this.smallBytes += n;
